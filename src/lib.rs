@@ -1,0 +1,7 @@
+//! harrier: an offline workbench for Microsoft 365 / Entra ID incident investigations.
+//!
+//! The core (case, ingest, index, analytics, report) is synchronous and knows nothing of the terminal;
+//! `tui` builds on it.
+
+pub mod case;
+pub mod model;

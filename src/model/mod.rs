@@ -1,0 +1,10 @@
+//! The one event model every log source is normalized into, and the small enums around it.
+
+mod event;
+mod kinds;
+
+pub use event::{
+    Actor, Device, Event, GraphRequest, MailboxAccess, ModifiedProperty, Network, Origin,
+    SignInInfo, Target,
+};
+pub use kinds::{ActorKind, EventResult, Severity, Source, UaClass};
