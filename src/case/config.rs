@@ -74,10 +74,7 @@ pub struct HoursSection {
 }
 
 fn default_days() -> Vec<String> {
-    ["Mon", "Tue", "Wed", "Thu", "Fri"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+    ["Mon", "Tue", "Wed", "Thu", "Fri"].iter().map(|s| s.to_string()).collect()
 }
 fn default_start() -> String {
     "08:00".into()
@@ -88,27 +85,19 @@ fn default_end() -> String {
 
 impl Default for HoursSection {
     fn default() -> Self {
-        HoursSection {
-            days: default_days(),
-            start: default_start(),
-            end: default_end(),
-        }
+        HoursSection { days: default_days(), start: default_start(), end: default_end() }
     }
 }
 
 impl HoursSection {
     /// Parsed working days.
     pub fn weekdays(&self) -> Vec<Weekday> {
-        self.days
-            .iter()
-            .filter_map(|d| Weekday::from_str(d).ok())
-            .collect()
+        self.days.iter().filter_map(|d| Weekday::from_str(d).ok()).collect()
     }
     /// Parsed start and end of the working day.
     pub fn window(&self) -> (NaiveTime, NaiveTime) {
         let p = |s: &str, d: u32| {
-            NaiveTime::parse_from_str(s, "%H:%M")
-                .unwrap_or(NaiveTime::from_hms_opt(d, 0, 0).unwrap_or_default())
+            NaiveTime::parse_from_str(s, "%H:%M").unwrap_or(NaiveTime::from_hms_opt(d, 0, 0).unwrap_or_default())
         };
         (p(&self.start, 8), p(&self.end, 18))
     }
@@ -148,24 +137,16 @@ impl CaseConfig {
         match std::fs::read_to_string(path) {
             Ok(text) => CaseConfig::parse(&text, &path.display().to_string()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(CaseConfig::default()),
-            Err(source) => Err(ConfigError::Io {
-                path: path.display().to_string(),
-                source,
-            }),
+            Err(source) => Err(ConfigError::Io { path: path.display().to_string(), source }),
         }
     }
 
     /// Parses the text of a `case.toml`; `name` is used in error messages.
     pub fn parse(text: &str, name: &str) -> Result<CaseConfig, ConfigError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let cfg: CaseConfig = toml::from_str(text).map_err(|e| ConfigError::Invalid {
-            path: name.to_string(),
-            message: describe_toml_error(text, &e),
-        })?;
-        cfg.validate().map_err(|message| ConfigError::Invalid {
-            path: name.to_string(),
-            message,
-        })?;
+        let cfg: CaseConfig = toml::from_str(text)
+            .map_err(|e| ConfigError::Invalid { path: name.to_string(), message: describe_toml_error(text, &e) })?;
+        cfg.validate().map_err(|message| ConfigError::Invalid { path: name.to_string(), message })?;
         Ok(cfg)
     }
 
@@ -175,41 +156,28 @@ impl CaseConfig {
                 .map_err(|_| format!("[case] timezone: '{tz}' is not an IANA time zone name"))?;
         }
         for d in &self.hours.days {
-            Weekday::from_str(d)
-                .map_err(|_| format!("[hours] days: '{d}' is not a weekday (Mon … Sun)"))?;
+            Weekday::from_str(d).map_err(|_| format!("[hours] days: '{d}' is not a weekday (Mon … Sun)"))?;
         }
         for (k, v) in [("start", &self.hours.start), ("end", &self.hours.end)] {
-            NaiveTime::parse_from_str(v, "%H:%M")
-                .map_err(|_| format!("[hours] {k}: '{v}' is not HH:MM"))?;
+            NaiveTime::parse_from_str(v, "%H:%M").map_err(|_| format!("[hours] {k}: '{v}' is not HH:MM"))?;
         }
         for c in &self.allow.expected_ips {
-            parse_net(c).ok_or_else(|| {
-                format!("[allow] expected_ips: '{c}' is not an IP address or CIDR")
-            })?;
+            parse_net(c).ok_or_else(|| format!("[allow] expected_ips: '{c}' is not an IP address or CIDR"))?;
         }
         for n in &self.networks {
-            parse_net(&n.cidr)
-                .ok_or_else(|| format!("[[networks]] cidr: '{}' is not a CIDR", n.cidr))?;
+            parse_net(&n.cidr).ok_or_else(|| format!("[[networks]] cidr: '{}' is not a CIDR", n.cidr))?;
         }
         Ok(())
     }
 
     /// The display / working-hours zone, UTC when none is set.
     pub fn timezone(&self) -> chrono_tz::Tz {
-        self.case
-            .timezone
-            .as_deref()
-            .and_then(|t| chrono_tz::Tz::from_str(t).ok())
-            .unwrap_or(chrono_tz::UTC)
+        self.case.timezone.as_deref().and_then(|t| chrono_tz::Tz::from_str(t).ok()).unwrap_or(chrono_tz::UTC)
     }
 
     /// Parsed `[allow] expected_ips`.
     pub fn expected_networks(&self) -> Vec<IpNet> {
-        self.allow
-            .expected_ips
-            .iter()
-            .filter_map(|s| parse_net(s))
-            .collect()
+        self.allow.expected_ips.iter().filter_map(|s| parse_net(s)).collect()
     }
 
     /// True when `ip` is inside one of the expected ranges.
@@ -219,27 +187,19 @@ impl CaseConfig {
 
     /// The label of the first `[[networks]]` range holding `ip`.
     pub fn network_label(&self, ip: &IpAddr) -> Option<&str> {
-        self.networks
-            .iter()
-            .find(|n| parse_net(&n.cidr).is_some_and(|net| net.contains(ip)))
-            .map(|n| n.label.as_str())
+        self.networks.iter().find(|n| parse_net(&n.cidr).is_some_and(|net| net.contains(ip))).map(|n| n.label.as_str())
     }
 
     /// True when a UPN or app id is an approved automation account (case-insensitive).
     pub fn is_automation_account(&self, principal: &str) -> bool {
-        self.allow
-            .automation_accounts
-            .iter()
-            .any(|a| a.eq_ignore_ascii_case(principal))
+        self.allow.automation_accounts.iter().any(|a| a.eq_ignore_ascii_case(principal))
     }
 }
 
 /// Parses `198.51.100.0/24` or a bare address (as a /32 or /128).
 pub fn parse_net(s: &str) -> Option<IpNet> {
     let s = s.trim();
-    IpNet::from_str(s)
-        .ok()
-        .or_else(|| IpAddr::from_str(s).ok().map(IpNet::from))
+    IpNet::from_str(s).ok().or_else(|| IpAddr::from_str(s).ok().map(IpNet::from))
 }
 
 /// Makes toml's error say which key and line, in one line.
@@ -290,23 +250,15 @@ page_threshold = 20
         assert!(cfg.is_expected_ip(&"198.51.100.9".parse().unwrap()));
         assert!(cfg.is_expected_ip(&"203.0.113.7".parse().unwrap()));
         assert!(!cfg.is_expected_ip(&"203.0.113.8".parse().unwrap()));
-        assert_eq!(
-            cfg.network_label(&"198.51.100.1".parse().unwrap()),
-            Some("Contoso VPN")
-        );
-        assert_eq!(
-            cfg.analytics["AN1089"]["page_threshold"].as_integer(),
-            Some(20)
-        );
+        assert_eq!(cfg.network_label(&"198.51.100.1".parse().unwrap()), Some("Contoso VPN"));
+        assert_eq!(cfg.analytics["AN1089"]["page_threshold"].as_integer(), Some(20));
         assert!(cfg.is_automation_account("SVC-report@northwind.example"));
     }
 
     #[test]
     fn unknown_key_names_key_and_line() {
         let text = "[case]\nname = \"x\"\n\n[allow]\nautomation = []\n";
-        let err = CaseConfig::parse(text, "case.toml")
-            .unwrap_err()
-            .to_string();
+        let err = CaseConfig::parse(text, "case.toml").unwrap_err().to_string();
         assert!(err.contains("automation"), "{err}");
         assert!(err.contains("line 5"), "{err}");
     }

@@ -68,28 +68,17 @@ pub struct Event {
 impl Event {
     /// The value of a named parameter, compared without regard to case.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.params.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// The principal name to show for the actor: UPN, else display name, else object id.
     pub fn actor_label(&self) -> &str {
-        self.actor
-            .upn
-            .as_deref()
-            .or(self.actor.display_name.as_deref())
-            .or(self.actor.id.as_deref())
-            .unwrap_or("")
+        self.actor.upn.as_deref().or(self.actor.display_name.as_deref()).or(self.actor.id.as_deref()).unwrap_or("")
     }
 
     /// The app to show: display name, else app id.
     pub fn app_label(&self) -> &str {
-        self.app_name
-            .as_deref()
-            .or(self.app_id.as_deref())
-            .unwrap_or("")
+        self.app_name.as_deref().or(self.app_id.as_deref()).unwrap_or("")
     }
 
     /// The most telling target: mailbox, else first target's UPN or name.

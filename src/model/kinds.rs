@@ -56,24 +56,14 @@ impl Source {
 
     /// True for the four Entra sign-in logs.
     pub fn is_signin(self) -> bool {
-        matches!(
-            self,
-            Source::SigninInteractive
-                | Source::SigninNoninteractive
-                | Source::SigninSp
-                | Source::SigninMi
-        )
+        matches!(self, Source::SigninInteractive | Source::SigninNoninteractive | Source::SigninSp | Source::SigninMi)
     }
 
     /// True for Unified Audit Log workloads.
     pub fn is_ual(self) -> bool {
         matches!(
             self,
-            Source::UalExchange
-                | Source::UalSharepoint
-                | Source::UalAzureAd
-                | Source::UalTeams
-                | Source::UalOther
+            Source::UalExchange | Source::UalSharepoint | Source::UalAzureAd | Source::UalTeams | Source::UalOther
         )
     }
 
@@ -104,11 +94,7 @@ impl fmt::Display for Source {
 impl FromStr for Source {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Source::ALL
-            .iter()
-            .copied()
-            .find(|x| x.as_str() == s)
-            .ok_or_else(|| format!("unknown source '{s}'"))
+        Source::ALL.iter().copied().find(|x| x.as_str() == s).ok_or_else(|| format!("unknown source '{s}'"))
     }
 }
 
@@ -202,10 +188,7 @@ impl UaClass {
 
     /// True for clients that are programs rather than people at a browser or Office app.
     pub fn is_scripted(self) -> bool {
-        matches!(
-            self,
-            UaClass::Scripting | UaClass::Powershell | UaClass::Offensive
-        )
+        matches!(self, UaClass::Scripting | UaClass::Powershell | UaClass::Offensive)
     }
 }
 
@@ -263,9 +246,7 @@ impl FromStr for Severity {
             "medium" | "med" => Ok(Severity::Medium),
             "high" => Ok(Severity::High),
             "critical" | "crit" => Ok(Severity::Critical),
-            _ => Err(format!(
-                "unknown severity '{s}' (low, medium, high, critical)"
-            )),
+            _ => Err(format!("unknown severity '{s}' (low, medium, high, critical)")),
         }
     }
 }

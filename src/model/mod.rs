@@ -4,7 +4,6 @@ mod event;
 mod kinds;
 
 pub use event::{
-    Actor, Device, Event, GraphRequest, MailboxAccess, ModifiedProperty, Network, Origin,
-    SignInInfo, Target,
+    Actor, Device, Event, GraphRequest, MailboxAccess, ModifiedProperty, Network, Origin, SignInInfo, Target,
 };
 pub use kinds::{ActorKind, EventResult, Severity, Source, UaClass};
