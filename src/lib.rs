@@ -4,4 +4,6 @@
 //! `tui` builds on it.
 
 pub mod case;
+pub mod enrich;
+pub mod ingest;
 pub mod model;

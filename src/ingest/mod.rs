@@ -1,0 +1,6 @@
+//! Ingest: find the export files of a case, recognise their shape, read them as a stream of records,
+//! normalize each record into an [`Event`](crate::model::Event), enrich it, and index it.
+
+pub mod decode;
+pub mod normalize;
+pub mod readers;

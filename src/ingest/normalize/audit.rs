@@ -1,0 +1,142 @@
+//! Entra audit records: Graph `directoryAudit`, Log Analytics `AuditLogs`, diagnostic-settings `AuditLogs`.
+
+use super::fields::{any_text, at, name_values, scalar_text, text_at, Rec};
+use super::{lower_id, required_time, Normalized, Reject};
+use crate::enrich::ip::parse_ip;
+use crate::model::{ActorKind, Event, EventResult, ModifiedProperty, Source, Target};
+use serde_json::{Map, Value};
+
+/// Normalizes one Entra audit record.
+pub fn normalize(map: &Map<String, Value>) -> Result<Normalized, Reject> {
+    let envelope = Rec::new(map);
+    let props = map.get("properties").and_then(Value::as_object);
+    let r = Rec::new(props.unwrap_or(map));
+    let (mut ts, mut assumption) =
+        required_time(&r, &["activityDateTime", "ActivityDateTime", "TimeGenerated"], false)?;
+    if ts.is_none() {
+        (ts, assumption) = required_time(&envelope, &["time", "TimeGenerated"], false)?;
+    }
+    let operation = r
+        .text(&["activityDisplayName", "ActivityDisplayName", "OperationName"])
+        .or_else(|| envelope.text(&["operationName"]))
+        .ok_or_else(|| Reject("audit record has no activityDisplayName".into()))?;
+    let native_id = r.text(&["id", "Id"]);
+    let mut e = Event {
+        id: native_id.clone().unwrap_or_default(),
+        ts,
+        source: Some(Source::EntraAudit),
+        operation: operation.trim_end().to_string(),
+        ..Event::default()
+    };
+    e.result = match r.text(&["result", "Result"]).map(|s| s.to_ascii_lowercase()).as_deref() {
+        Some("success") => EventResult::Success,
+        Some("failure") | Some("timeout") => EventResult::Failure,
+        _ => EventResult::Unknown,
+    };
+    e.result_detail = r.text(&["resultReason", "ResultReason", "ResultDescription"]).filter(|s| s != "None");
+    e.correlation_id =
+        lower_id(r.text(&["correlationId", "CorrelationId"]).or_else(|| envelope.text(&["correlationId"])));
+    e.tenant_id = lower_id(envelope.text(&["tenantId", "TenantId", "AADTenantId"]));
+    if let Some(cat) = r.text(&["category", "Category"]) {
+        e.params.push(("Category".into(), cat));
+    }
+    if let Some(svc) = r.text(&["loggedByService", "LoggedByService"]) {
+        e.params.push(("LoggedByService".into(), svc));
+    }
+    if let Some(op) = r.text(&["operationType", "AADOperationType"]) {
+        e.params.push(("OperationType".into(), op));
+    }
+
+    if let Some(init) = r.structured(&["initiatedBy", "InitiatedBy"]) {
+        let user = at(&init, &["user"]).filter(|v| v.is_object());
+        let app = at(&init, &["app"]).filter(|v| v.is_object());
+        if let Some(u) = user {
+            e.actor.upn = text_at(u, &["userPrincipalName"]).map(|s| s.to_lowercase());
+            e.actor.id = text_at(u, &["id"]).map(|s| s.to_ascii_lowercase());
+            e.actor.display_name = text_at(u, &["displayName"]);
+            e.actor.home_tenant = text_at(u, &["homeTenantId"]).map(|s| s.to_ascii_lowercase());
+            let user_type = text_at(u, &["userType"]).unwrap_or_default().to_ascii_lowercase();
+            let is_partner = e.actor.upn.as_deref().is_some_and(|x| x.starts_with("user_"))
+                && e.actor.display_name.as_deref().is_some_and(|d| d.ends_with("Technician"));
+            e.actor.kind = if is_partner {
+                ActorKind::Partner
+            } else if user_type == "guest" {
+                ActorKind::Guest
+            } else {
+                ActorKind::User
+            };
+            if let Some((ip, port)) = text_at(u, &["ipAddress"]).as_deref().and_then(parse_ip) {
+                e.net.ip = Some(ip);
+                e.net.port = port;
+            }
+        } else if let Some(a) = app {
+            e.actor.kind = ActorKind::Sp;
+            e.actor.id = text_at(a, &["servicePrincipalId"]).map(|s| s.to_ascii_lowercase());
+            e.actor.display_name = text_at(a, &["displayName"]).or_else(|| text_at(a, &["servicePrincipalName"]));
+            e.app_id = text_at(a, &["appId"]).map(|s| s.to_ascii_lowercase());
+            e.app_name = e.actor.display_name.clone();
+        } else {
+            e.actor.kind = ActorKind::System;
+        }
+        if let Some(link) = at(&init, &["user", "linkableIdentifiers"]).or_else(|| at(&init, &["linkableIdentifiers"]))
+        {
+            e.session_id = text_at(link, &["sessionId"]).map(|s| s.to_ascii_lowercase());
+            e.token_id = text_at(link, &["tokenDetails", "tokenId"]);
+        }
+    }
+    if e.net.ip.is_none() {
+        if let Some((ip, port)) = r
+            .text(&["InitiatingIpAddress"])
+            .or_else(|| envelope.text(&["callerIpAddress"]))
+            .as_deref()
+            .and_then(parse_ip)
+        {
+            e.net.ip = Some(ip);
+            e.net.port = port;
+        }
+    }
+
+    if let Some(targets) = r.structured(&["targetResources", "TargetResources"]) {
+        if let Some(list) = targets.as_array() {
+            for t in list {
+                e.targets.push(target(t));
+            }
+        }
+    }
+    if let Some(details) = r.structured(&["additionalDetails", "AdditionalDetails"]) {
+        for (k, v) in name_values(&details) {
+            if k.eq_ignore_ascii_case("User-Agent") && e.user_agent.is_none() {
+                e.user_agent = Some(v.clone());
+            }
+            if k.eq_ignore_ascii_case("AppId") && e.app_id.is_none() {
+                e.app_id = Some(v.to_ascii_lowercase());
+            }
+            e.params.push((k, v));
+        }
+    }
+    if e.user_agent.is_none() {
+        e.user_agent = r.text(&["userAgent", "UserAgent"]);
+    }
+    Ok(Normalized { event: e, assumption, native_id })
+}
+
+fn target(t: &Value) -> Target {
+    let mut out = Target {
+        kind: text_at(t, &["type"]),
+        id: text_at(t, &["id"]).map(|s| s.to_ascii_lowercase()),
+        upn: text_at(t, &["userPrincipalName"]).map(|s| s.to_lowercase()),
+        name: text_at(t, &["displayName"]),
+        modified: Vec::new(),
+    };
+    if let Some(Value::Array(mods)) = at(t, &["modifiedProperties"]) {
+        for m in mods {
+            let Some(name) = text_at(m, &["displayName"]) else { continue };
+            out.modified.push(ModifiedProperty {
+                name,
+                old: at(m, &["oldValue"]).and_then(|v| scalar_text(v).or_else(|| any_text(v))),
+                new: at(m, &["newValue"]).and_then(|v| scalar_text(v).or_else(|| any_text(v))),
+            });
+        }
+    }
+    out
+}
