@@ -4,6 +4,8 @@
 //! `tui` builds on it.
 
 pub mod case;
+pub mod cli;
 pub mod enrich;
+pub mod index;
 pub mod ingest;
 pub mod model;

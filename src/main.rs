@@ -1,1 +1,115 @@
-fn main() {}
+//! The `harrier` command: maps subcommands to library calls and exit codes.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Offline workbench for Microsoft 365 / Entra ID incident investigations.
+#[derive(Parser, Debug)]
+#[command(name = "harrier", version, about, long_about = None)]
+pub struct Cli {
+    /// Keep case state (index, ledger, analyst work) in this folder instead of CASE/.harrier.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// Time zone for displayed times (IANA name, e.g. Europe/Amsterdam); storage is always UTC.
+    #[arg(long, global = true, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Print only errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// Print more detail (repeat for more).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Output shapes for listings.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Json,
+    Jsonl,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Index every log file under CASE (idempotent: unchanged files are skipped).
+    Ingest {
+        case: PathBuf,
+        /// Print the ledger as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Throw the index away and read everything again.
+        #[arg(long)]
+        rebuild: bool,
+        /// MaxMind .mmdb database(s) for IPs the logs do not locate (City/Country and ASN editions).
+        #[arg(long, value_name = "FILE")]
+        geoip: Vec<PathBuf>,
+    },
+    /// Search events: `user: ip: session: token: mailbox: app: op: source: country: ua:` plus free words.
+    Search {
+        case: PathBuf,
+        query: String,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Time-ordered events of one user, IP, session, token, mailbox or app.
+    Timeline {
+        case: PathBuf,
+        #[arg(long, group = "pivot")]
+        user: Option<String>,
+        #[arg(long, group = "pivot")]
+        ip: Option<String>,
+        #[arg(long, group = "pivot")]
+        session: Option<String>,
+        #[arg(long, group = "pivot")]
+        token: Option<String>,
+        #[arg(long, group = "pivot")]
+        mailbox: Option<String>,
+        #[arg(long, group = "pivot")]
+        app: Option<String>,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let filter = match (cli.quiet, cli.verbose) {
+        (true, _) => "error",
+        (_, 0) => "warn",
+        (_, 1) => "info",
+        _ => "debug",
+    };
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    match commands::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("harrier: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,5 +1,199 @@
 //! A case: the evidence folder, its `case.toml`, and harrier's state for it.
 
 pub mod config;
+pub mod ledger;
+pub mod lock;
 
 pub use config::{CaseConfig, ConfigError};
+pub use ledger::{FileEntry, Ledger};
+pub use lock::{CaseLock, LockError};
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// Version of the on-disk state layout and index schema; a different version means rebuild.
+pub const STATE_SCHEMA: u32 = 1;
+
+/// Errors opening a case.
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    #[error("case folder {0} does not exist or is not a folder")]
+    NotAFolder(String),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot create state folder {path}: {source}")]
+    State {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Lock(#[from] LockError),
+}
+
+/// What `state.json` records about the state folder.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StateMeta {
+    pub schema: u32,
+    pub harrier: String,
+    pub case_root: String,
+}
+
+/// An opened case folder.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// The evidence folder (never written to, except `.harrier/` inside it).
+    pub root: PathBuf,
+    pub config: CaseConfig,
+    /// Where harrier keeps index, ledger and analyst state for this case.
+    pub state_dir: PathBuf,
+}
+
+impl Case {
+    /// Opens `root`: reads `case.toml` and picks the state folder (`root/.harrier`, or a folder under the
+    /// platform data directory when `state_override` is given or `root` is read-only).
+    pub fn open(root: &Path, state_override: Option<&Path>) -> Result<Case, CaseError> {
+        if !root.is_dir() {
+            return Err(CaseError::NotAFolder(root.display().to_string()));
+        }
+        let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        let config = CaseConfig::load(&root.join("case.toml"))?;
+        let state_dir = match state_override {
+            Some(dir) => dir.join(state_folder_name(&root)),
+            None => {
+                let local = root.join(".harrier");
+                if writable_dir(&local) {
+                    local
+                } else {
+                    platform_state_root().join(state_folder_name(&root))
+                }
+            }
+        };
+        std::fs::create_dir_all(&state_dir)
+            .map_err(|source| CaseError::State { path: state_dir.display().to_string(), source })?;
+        Ok(Case { root, config, state_dir })
+    }
+
+    /// The case's display name: `[case] name`, else the folder name.
+    pub fn name(&self) -> String {
+        self.config.case.name.clone().unwrap_or_else(|| {
+            self.root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "case".into())
+        })
+    }
+
+    /// The tantivy index folder.
+    pub fn index_dir(&self) -> PathBuf {
+        self.state_dir.join("index")
+    }
+
+    /// The saved ledger.
+    pub fn ledger_path(&self) -> PathBuf {
+        self.state_dir.join("ledger.json")
+    }
+
+    /// Facts learned at ingest (IP geography, user ids → UPNs).
+    pub fn learned_path(&self) -> PathBuf {
+        self.state_dir.join("learned.json")
+    }
+
+    /// Saved detection results.
+    pub fn alerts_path(&self) -> PathBuf {
+        self.state_dir.join("alerts.json")
+    }
+
+    /// True when an index has been built for this case.
+    pub fn is_ingested(&self) -> bool {
+        self.index_dir().join("meta.json").exists() && self.ledger_path().exists()
+    }
+
+    /// True when the state folder was written by a different layout version and must be rebuilt.
+    pub fn needs_rebuild(&self) -> bool {
+        let path = self.state_dir.join("state.json");
+        match std::fs::read(&path).ok().and_then(|b| serde_json::from_slice::<StateMeta>(&b).ok()) {
+            Some(meta) => meta.schema != STATE_SCHEMA,
+            None => self.index_dir().exists(),
+        }
+    }
+
+    /// Records the current layout version.
+    pub fn write_state_meta(&self) -> std::io::Result<()> {
+        let meta = StateMeta {
+            schema: STATE_SCHEMA,
+            harrier: env!("CARGO_PKG_VERSION").to_string(),
+            case_root: self.root.display().to_string(),
+        };
+        write_atomic(&self.state_dir.join("state.json"), &serde_json::to_vec_pretty(&meta).unwrap_or_default())
+    }
+
+    /// Takes the single-writer lock of this case.
+    pub fn lock(&self, purpose: &str) -> Result<CaseLock, LockError> {
+        CaseLock::acquire(&self.state_dir, purpose)
+    }
+}
+
+/// Writes a file so that a crash leaves either the old or the new content: temp file, fsync, rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+fn writable_dir(dir: &Path) -> bool {
+    if std::fs::create_dir_all(dir).is_err() {
+        return false;
+    }
+    let probe = dir.join(".write-probe");
+    let ok = std::fs::write(&probe, b"x").is_ok();
+    let _ = std::fs::remove_file(&probe);
+    ok
+}
+
+fn platform_state_root() -> PathBuf {
+    directories::ProjectDirs::from("", "", "harrier")
+        .map(|p| p.data_dir().join("cases"))
+        .unwrap_or_else(|| std::env::temp_dir().join("harrier-cases"))
+}
+
+/// A folder name unique to a case path: its name plus a short hash of the full path.
+fn state_folder_name(root: &Path) -> String {
+    let name: String = root
+        .file_name()
+        .map(|n| n.to_string_lossy().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect())
+        .unwrap_or_default();
+    let hash = blake3::hash(root.display().to_string().as_bytes()).to_hex();
+    format!("{}-{}", if name.is_empty() { "case" } else { &name }, &hash[..12])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_goes_to_override_and_schema_mismatch_means_rebuild() {
+        let case = tempfile::tempdir().unwrap();
+        let state = tempfile::tempdir().unwrap();
+        let c = Case::open(case.path(), Some(state.path())).unwrap();
+        assert!(c.state_dir.starts_with(state.path()));
+        assert!(!case.path().join(".harrier").exists());
+        std::fs::create_dir_all(c.index_dir()).unwrap();
+        assert!(c.needs_rebuild());
+        c.write_state_meta().unwrap();
+        assert!(!c.needs_rebuild());
+        std::fs::write(c.state_dir.join("state.json"), br#"{"schema":0,"harrier":"0","case_root":""}"#).unwrap();
+        assert!(c.needs_rebuild());
+    }
+
+    #[test]
+    fn default_state_is_inside_case() {
+        let case = tempfile::tempdir().unwrap();
+        let c = Case::open(case.path(), None).unwrap();
+        assert!(c.state_dir.ends_with(".harrier"));
+    }
+}

@@ -2,5 +2,10 @@
 //! normalize each record into an [`Event`](crate::model::Event), enrich it, and index it.
 
 pub mod decode;
+pub mod discover;
 pub mod normalize;
+pub mod open;
+pub mod pipeline;
 pub mod readers;
+
+pub use pipeline::{ingest, IngestError, IngestOptions, IngestProgress};

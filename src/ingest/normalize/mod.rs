@@ -74,7 +74,19 @@ pub fn classify(map: &Map<String, Value>) -> Option<RecordKind> {
             return Some(kind);
         }
     }
-    if let Some(t) = r.text(&["Type"]) {
+    // Query results (summaries) keep a `Type` column but none of a log record's identifying fields.
+    let has_record_fields = r.has(&[
+        "Id",
+        "id",
+        "CorrelationId",
+        "UserPrincipalName",
+        "AppId",
+        "OperationName",
+        "Operation",
+        "RequestId",
+        "OfficeId",
+    ]);
+    if let (Some(t), true) = (r.text(&["Type"]), has_record_fields) {
         match t.as_str() {
             "SigninLogs" => return Some(RecordKind::SignIn(Some(Source::SigninInteractive))),
             "AADNonInteractiveUserSignInLogs" => return Some(RecordKind::SignIn(Some(Source::SigninNoninteractive))),

@@ -25,9 +25,6 @@ pub fn normalize(map: &Map<String, Value>, fixed: Option<Source>, hints: &FileHi
             None => required_time(&envelope, &["time", "TimeGenerated"], false)?,
         }
     };
-    if ts.is_none() {
-        return Err(Reject("sign-in record has no time (createdDateTime / TimeGenerated)".into()));
-    }
 
     let mut e = Event { ts, operation: "Sign-in".into(), ..Event::default() };
     let native_id = r.text(&["id", "Id", "Request ID"]).or_else(|| envelope.text(&["id"]));

@@ -60,6 +60,10 @@ fn parse_iso(s: &str, zone_note: TimeAssumption) -> Option<(DateTime<Utc>, TimeA
 /// `9/20/2023 4:05:03 AM`, `4/28/2021, 3:05:26.000 PM`, `20/09/2023 16:05:03`, `20.09.2023 16:05`.
 fn parse_locale(s: &str, zone_note: TimeAssumption) -> Option<(DateTime<Utc>, TimeAssumption)> {
     let s = s.replace(',', "");
+    let (s, zone_note) = match s.trim_end().strip_suffix("UTC") {
+        Some(rest) => (rest.trim_end().to_string(), TimeAssumption::None),
+        None => (s, zone_note),
+    };
     let mut parts = s.split_whitespace();
     let date = parts.next()?;
     let time = parts.next().unwrap_or("00:00:00");
@@ -155,6 +159,7 @@ mod tests {
         assert_eq!(p("20/09/2023 16:05:03").0, "2023-09-20T16:05:03.000000Z");
         assert_eq!(p("03/04/2023 16:05:03").1, TimeAssumption::AmbiguousDayMonth);
         assert_eq!(p("20.09.2023 16:05").0, "2023-09-20T16:05:00.000000Z");
+        assert_eq!(p("4/28/2021, 3:05:26.000 PM UTC"), ("2021-04-28T15:05:26.000000Z".into(), TimeAssumption::None));
     }
 
     #[test]

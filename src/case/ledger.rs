@@ -1,0 +1,104 @@
+//! The ledger: what happened to every file and record of the case (the `ingest --json` contract).
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Most rejection messages kept per file; the rest are counted in one closing line.
+pub const MAX_ERRORS_PER_FILE: usize = 50;
+
+/// One file's account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct FileEntry {
+    /// Path relative to the case folder (`archive.zip!inner/path.json` inside archives).
+    pub path: String,
+    /// Container shape and encoding, e.g. `json-array/utf-8-bom` or `unsupported`.
+    pub format: String,
+    /// Log source(s) found, e.g. `signin_sp`; comma-separated when mixed.
+    pub source: String,
+    pub records: u64,
+    pub indexed: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    /// Rejection reasons naming the record (first [`MAX_ERRORS_PER_FILE`]).
+    pub errors: Vec<String>,
+    /// Why the file is not a supported log, when `format` is `unsupported`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Things the responder should know: assumed time zones, truncation, records without time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Content hash, so unchanged files are skipped on re-ingest.
+    #[serde(default)]
+    pub hash: String,
+    #[serde(default)]
+    pub bytes: u64,
+    /// Internal id tying indexed events to this file.
+    #[serde(default)]
+    pub file_id: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_event: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_event: Option<String>,
+    #[serde(skip)]
+    pub errors_dropped: u64,
+}
+
+impl FileEntry {
+    /// Records a rejection, keeping the message list bounded.
+    pub fn reject(&mut self, message: String) {
+        self.rejected += 1;
+        if self.errors.len() < MAX_ERRORS_PER_FILE {
+            self.errors.push(message);
+        } else {
+            self.errors_dropped += 1;
+        }
+    }
+
+    /// Closes the error list with a count of the messages not kept.
+    pub fn finish(&mut self) {
+        if self.errors_dropped > 0 {
+            self.errors.push(format!("… and {} more rejected records", self.errors_dropped));
+            self.errors_dropped = 0;
+        }
+    }
+}
+
+/// Sums over all files.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Totals {
+    pub records: u64,
+    pub indexed: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+}
+
+/// The whole ledger.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Ledger {
+    pub files: Vec<FileEntry>,
+    pub totals: Totals,
+}
+
+impl Ledger {
+    /// Recomputes the totals from the files.
+    pub fn recompute(&mut self) {
+        let mut t = Totals::default();
+        for f in &self.files {
+            t.records += f.records;
+            t.indexed += f.indexed;
+            t.duplicates += f.duplicates;
+            t.rejected += f.rejected;
+        }
+        self.totals = t;
+    }
+
+    /// Reads a saved ledger; a missing or unreadable one is empty.
+    pub fn load(path: &Path) -> Ledger {
+        std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+    }
+
+    /// Files that need the responder's attention: unsupported, with rejections, or with notes.
+    pub fn problems(&self) -> impl Iterator<Item = &FileEntry> {
+        self.files.iter().filter(|f| f.format == "unsupported" || f.rejected > 0 || !f.notes.is_empty())
+    }
+}

@@ -1,0 +1,81 @@
+//! One writer per case: an OS file lock plus a note saying who holds it.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Held while a process writes a case; dropping it releases the lock.
+#[derive(Debug)]
+pub struct CaseLock {
+    file: File,
+    holder_path: PathBuf,
+}
+
+/// Why the lock could not be taken.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    #[error(
+        "case state {state} is being written by another harrier process ({holder}); wait for it to finish or close it"
+    )]
+    Held { state: String, holder: String },
+    #[error("cannot lock {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl CaseLock {
+    /// Takes the write lock of the state folder `state_dir`, naming `purpose` for whoever finds it held.
+    pub fn acquire(state_dir: &Path, purpose: &str) -> Result<CaseLock, LockError> {
+        let path = state_dir.join("lock");
+        let io = |source| LockError::Io { path: path.display().to_string(), source };
+        let file = OpenOptions::new().create(true).truncate(false).write(true).read(true).open(&path).map_err(io)?;
+        let holder_path = state_dir.join("lock.holder");
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(&holder_path).unwrap_or_else(|_| "unknown process".into());
+                return Err(LockError::Held {
+                    state: state_dir.display().to_string(),
+                    holder: holder.trim().to_string(),
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        }
+        let note = format!(
+            "pid {} running `{}` since {}",
+            std::process::id(),
+            purpose,
+            chrono::Utc::now().format("%Y-%m-%d %H:%M:%SZ")
+        );
+        if let Ok(mut f) = File::create(&holder_path) {
+            let _ = f.write_all(note.as_bytes());
+        }
+        Ok(CaseLock { file, holder_path })
+    }
+}
+
+impl Drop for CaseLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.holder_path);
+        let _ = self.file.unlock();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_lock_names_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = CaseLock::acquire(dir.path(), "harrier ingest").unwrap();
+        let err = CaseLock::acquire(dir.path(), "harrier detect").unwrap_err().to_string();
+        assert!(err.contains("harrier ingest"), "{err}");
+        assert!(err.contains(&std::process::id().to_string()), "{err}");
+        drop(first);
+        CaseLock::acquire(dir.path(), "harrier detect").unwrap();
+    }
+}

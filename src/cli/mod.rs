@@ -1,0 +1,4 @@
+//! Helpers shared by the command-line front end and the TUI: time display and terminal-safe text.
+
+pub mod sanitize;
+pub mod timefmt;

@@ -1,0 +1,228 @@
+//! Runs each subcommand; the library does the work, this file does the printing.
+
+use crate::{Cli, Command, Format};
+use anyhow::{anyhow, Context, Result};
+use harrier::case::Case;
+use harrier::cli::sanitize::cell;
+use harrier::cli::timefmt::{parse_bound, show};
+use harrier::index::query::ParsedQuery;
+use harrier::index::{CaseIndex, Hit};
+use harrier::ingest::{ingest, IngestOptions, IngestProgress};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// Dispatches a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> Result<u8> {
+    let state = cli.state_dir.clone();
+    match cli.command {
+        None => Err(anyhow!("give a subcommand (see `harrier --help`)")),
+        Some(Command::Ingest { case, json, rebuild, geoip }) => {
+            let case = open_case(&case, state.as_deref())?;
+            let ledger = run_ingest(&case, IngestOptions { rebuild, geoip }, cli.quiet || json)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&ledger)?);
+            } else if !cli.quiet {
+                print_ledger_summary(&ledger);
+            }
+            Ok(0)
+        }
+        Some(Command::Search { case, query, from, to, limit, format }) => {
+            let case = open_case(&case, state.as_deref())?;
+            let tz = zone(&cli.tz, &case)?;
+            ensure_ingested(&case, cli.quiet)?;
+            let mut q = ParsedQuery::parse(&query).map_err(|e| anyhow!("query: {e}"))?;
+            apply_bounds(&mut q, from.as_deref(), to.as_deref(), tz)?;
+            let index = CaseIndex::open(&case.index_dir())?;
+            let hits = index.search(&q, 0, limit)?;
+            let total = index.count(&q)?;
+            print_hits(&hits, format, tz, total)?;
+            Ok(0)
+        }
+        Some(Command::Timeline { case, user, ip, session, token, mailbox, app, from, to, limit, format }) => {
+            let case = open_case(&case, state.as_deref())?;
+            let tz = zone(&cli.tz, &case)?;
+            ensure_ingested(&case, cli.quiet)?;
+            let (field, value) = [
+                ("user", user),
+                ("ip", ip),
+                ("session", session),
+                ("token", token),
+                ("mailbox", mailbox),
+                ("app", app),
+            ]
+            .into_iter()
+            .find_map(|(f, v)| v.map(|v| (f, v)))
+            .ok_or_else(|| anyhow!("timeline needs one of --user --ip --session --token --mailbox --app"))?;
+            let mut q = ParsedQuery::pivot(field, &value);
+            apply_bounds(&mut q, from.as_deref(), to.as_deref(), tz)?;
+            let index = CaseIndex::open(&case.index_dir())?;
+            let hits = index.search(&q, 0, limit)?;
+            let total = index.count(&q)?;
+            print_hits(&hits, format, tz, total)?;
+            Ok(0)
+        }
+    }
+}
+
+fn open_case(path: &Path, state: Option<&Path>) -> Result<Case> {
+    Case::open(path, state).with_context(|| format!("opening case {}", path.display()))
+}
+
+fn zone(tz: &Option<String>, case: &Case) -> Result<chrono_tz::Tz> {
+    match tz {
+        Some(z) => chrono_tz::Tz::from_str(z).map_err(|_| anyhow!("--tz: '{z}' is not an IANA time zone name")),
+        None => Ok(case.config.timezone()),
+    }
+}
+
+fn apply_bounds(q: &mut ParsedQuery, from: Option<&str>, to: Option<&str>, tz: chrono_tz::Tz) -> Result<()> {
+    if let Some(f) = from {
+        q.from_us = Some(parse_bound(f, tz).map_err(|e| anyhow!("--from: {e}"))?.timestamp_micros());
+    }
+    if let Some(t) = to {
+        q.to_us = Some(parse_bound(t, tz).map_err(|e| anyhow!("--to: {e}"))?.timestamp_micros());
+    }
+    Ok(())
+}
+
+/// Ingests the case first when it has never been ingested.
+pub fn ensure_ingested(case: &Case, quiet: bool) -> Result<()> {
+    if !case.is_ingested() || case.needs_rebuild() {
+        if !quiet {
+            eprintln!("harrier: case not ingested yet; ingesting {}", case.root.display());
+        }
+        run_ingest(case, IngestOptions::default(), quiet)?;
+    }
+    Ok(())
+}
+
+/// Runs ingest under the case lock with a progress bar on a terminal and plain lines otherwise.
+pub fn run_ingest(case: &Case, opts: IngestOptions, quiet: bool) -> Result<harrier::case::Ledger> {
+    let _lock = case.lock("harrier ingest")?;
+    let progress = Arc::new(IngestProgress::default());
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reporter = if quiet {
+        None
+    } else {
+        let p = progress.clone();
+        let d = done.clone();
+        let tty = std::io::stderr().is_terminal();
+        Some(std::thread::spawn(move || report_progress(&p, &d, tty)))
+    };
+    let started = std::time::Instant::now();
+    let result = ingest(case, &opts, &progress);
+    done.store(true, Ordering::Relaxed);
+    if let Some(h) = reporter {
+        let _ = h.join();
+    }
+    let ledger = result?;
+    if !quiet {
+        let secs = started.elapsed().as_secs_f64();
+        let n = progress.records.load(Ordering::Relaxed);
+        eprintln!("harrier: read {n} records in {secs:.1}s ({:.0} records/s)", n as f64 / secs.max(1e-6));
+    }
+    Ok(ledger)
+}
+
+fn report_progress(p: &IngestProgress, done: &std::sync::atomic::AtomicBool, tty: bool) {
+    if tty {
+        let bar = indicatif::ProgressBar::new(p.bytes_total.load(Ordering::Relaxed).max(1));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} ingest [{bar:30}] {percent:>3}% {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        while !done.load(Ordering::Relaxed) {
+            bar.set_length(p.bytes_total.load(Ordering::Relaxed).max(1));
+            bar.set_position(p.bytes_done.load(Ordering::Relaxed));
+            let cur = p.current.lock().map(|c| c.clone()).unwrap_or_default();
+            bar.set_message(format!("{} records · {}", p.records.load(Ordering::Relaxed), cell(&cur, 40)));
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        bar.finish_and_clear();
+    } else {
+        let mut last = 0;
+        while !done.load(Ordering::Relaxed) {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            let f = p.files_done.load(Ordering::Relaxed);
+            if f != last {
+                last = f;
+                eprintln!(
+                    "ingest: {f}/{} files, {} records",
+                    p.files_total.load(Ordering::Relaxed),
+                    p.records.load(Ordering::Relaxed)
+                );
+            }
+        }
+    }
+}
+
+fn print_ledger_summary(l: &harrier::case::Ledger) {
+    let t = &l.totals;
+    println!(
+        "{} files · {} records · {} indexed · {} duplicates · {} rejected",
+        l.files.len(),
+        t.records,
+        t.indexed,
+        t.duplicates,
+        t.rejected
+    );
+    for f in l.problems() {
+        if f.format == "unsupported" {
+            println!("  unsupported  {}: {}", cell(&f.path, 70), cell(f.reason.as_deref().unwrap_or(""), 100));
+            continue;
+        }
+        if f.rejected > 0 {
+            println!("  rejected {:>5} {}", f.rejected, cell(&f.path, 70));
+            for e in f.errors.iter().take(3) {
+                println!("      {}", cell(e, 120));
+            }
+        }
+        for n in &f.notes {
+            println!("  note  {}: {}", cell(&f.path, 60), cell(n, 100));
+        }
+    }
+}
+
+fn print_hits(hits: &[Hit], format: Format, tz: chrono_tz::Tz, total: usize) -> Result<()> {
+    let out = std::io::stdout();
+    let mut out = out.lock();
+    match format {
+        Format::Json => {
+            let events: Vec<_> = hits.iter().map(|h| &h.event).collect();
+            writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({"total": total, "events": events}))?)?;
+        }
+        Format::Jsonl => {
+            for h in hits {
+                writeln!(out, "{}", serde_json::to_string(&h.event)?)?;
+            }
+        }
+        Format::Table => {
+            writeln!(
+                out,
+                "{:<23} {:<10} {:<28} {:<30} {:<22} {:<3} {:<22} {:<26} {}",
+                "TIME", "SOURCE", "OPERATION", "ACTOR", "IP", "CC", "APP", "TARGET", "RESULT"
+            )?;
+            for h in hits {
+                let e = &h.event;
+                writeln!(
+                    out,
+                    "{:<23} {:<10} {:<28} {:<30} {:<22} {:<3} {:<22} {:<26} {}",
+                    show(e.ts, tz),
+                    e.source.map(|s| s.short()).unwrap_or("?"),
+                    cell(&e.operation, 28),
+                    cell(e.actor_label(), 30),
+                    cell(&e.net.ip.map(|i| i.to_string()).unwrap_or_default(), 22),
+                    cell(e.net.country.as_deref().unwrap_or(""), 3),
+                    cell(e.app_label(), 22),
+                    cell(&e.target_label(), 26),
+                    e.result.as_str()
+                )?;
+            }
+            writeln!(out, "{} of {} events", hits.len(), total)?;
+        }
+    }
+    Ok(())
+}

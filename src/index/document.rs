@@ -1,0 +1,106 @@
+//! Turns an [`Event`] into a tantivy document: what is indexed for each pivot and what is stored.
+
+use super::schema::Fields;
+use crate::model::Event;
+use tantivy::TantivyDocument;
+
+/// Lower-cases a keyword value so pivots match regardless of the case a source used.
+pub fn key(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// Builds the document for one event. `raw` is the original record, kept verbatim.
+pub fn to_document(f: &Fields, e: &Event, raw: &[u8], dkey: u64, file_id: u64) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(f.id, &e.id);
+    d.add_u64(f.dkey, dkey);
+    d.add_u64(f.file_id, file_id);
+    if let Some(ts) = e.ts {
+        d.add_i64(f.ts, ts.timestamp_micros());
+    }
+    if let Some(s) = e.source {
+        d.add_text(f.source, s.as_str());
+    }
+    d.add_text(f.op, key(&e.operation));
+    let mut users: Vec<String> = Vec::with_capacity(3);
+    for u in [&e.actor.upn, &e.actor.id].into_iter().flatten() {
+        let k = key(u);
+        if !k.is_empty() && !users.contains(&k) {
+            users.push(k);
+        }
+    }
+    for u in &users {
+        d.add_text(f.user, u);
+    }
+    d.add_text(f.actor_kind, e.actor.kind.as_str());
+    if let Some(ip) = e.net.ip {
+        d.add_text(f.ip, ip.to_string());
+    }
+    if let Some(s) = &e.session_id {
+        d.add_text(f.session, key(s));
+    }
+    if let Some(t) = &e.token_id {
+        d.add_text(f.token, t.trim());
+    }
+    if let Some(m) = e.mailbox.as_ref().and_then(|m| m.mailbox.as_deref()) {
+        d.add_text(f.mailbox, key(m));
+    }
+    for a in [&e.app_id, &e.app_name].into_iter().flatten() {
+        d.add_text(f.app, key(a));
+    }
+    if let Some(c) = &e.net.country {
+        d.add_text(f.country, key(c));
+    }
+    d.add_text(f.ua_class, e.ua_class.as_str());
+    d.add_text(f.result, e.result.as_str());
+    if let Some(ua) = &e.user_agent {
+        d.add_text(f.ua, ua);
+    }
+    d.add_text(f.text, full_text(e));
+    d.add_bytes(f.event, &serde_json::to_vec(e).unwrap_or_default());
+    d.add_bytes(f.raw, raw);
+    d
+}
+
+/// Everything a free-text search should find an event by.
+fn full_text(e: &Event) -> String {
+    let mut s = String::with_capacity(256);
+    let mut push = |v: &str| {
+        if !v.is_empty() {
+            s.push_str(v);
+            s.push(' ');
+        }
+    };
+    push(&e.operation);
+    push(e.actor_label());
+    if let Some(d) = &e.actor.display_name {
+        push(d);
+    }
+    if let Some(ip) = e.net.ip {
+        push(&ip.to_string());
+    }
+    push(e.app_label());
+    if let Some(r) = &e.resource_name {
+        push(r);
+    }
+    if let Some(r) = &e.result_detail {
+        push(r);
+    }
+    if let Some(h) = &e.http {
+        push(&h.uri);
+    }
+    if let Some(c) = &e.net.city {
+        push(c);
+    }
+    for t in &e.targets {
+        for v in [&t.upn, &t.name, &t.id].into_iter().flatten() {
+            push(v);
+        }
+    }
+    for (_, v) in e.params.iter().take(64) {
+        if v.len() <= 512 {
+            push(v);
+        }
+    }
+    s
+}

@@ -1,0 +1,96 @@
+//! The tantivy schema: one keyword fast field per pivot, time as a fast i64, full text, and the stored
+//! normalized event plus the original record.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+
+/// Handles to every field, resolved once.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub id: Field,
+    pub dkey: Field,
+    pub file_id: Field,
+    pub ts: Field,
+    pub source: Field,
+    pub op: Field,
+    pub user: Field,
+    pub actor_kind: Field,
+    pub ip: Field,
+    pub session: Field,
+    pub token: Field,
+    pub mailbox: Field,
+    pub app: Field,
+    pub country: Field,
+    pub ua_class: Field,
+    pub result: Field,
+    pub ua: Field,
+    pub text: Field,
+    pub event: Field,
+    pub raw: Field,
+}
+
+/// Keyword fields a query may name, with the index field behind each (`user:` → `user`).
+pub const KEYWORD_FIELDS: &[&str] = &[
+    "id", "source", "op", "user", "kind", "ip", "session", "token", "mailbox", "app", "country", "ua_class", "result",
+];
+
+/// Builds the schema and the field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let kw = STRING | FAST;
+    let num = NumericOptions::default().set_fast().set_indexed();
+    let text_opts = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default().set_tokenizer("default").set_index_option(IndexRecordOption::Basic),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        dkey: b.add_u64_field("dkey", FAST),
+        file_id: b.add_u64_field("file_id", FAST | INDEXED),
+        ts: b.add_i64_field("ts", num),
+        source: b.add_text_field("source", kw.clone()),
+        op: b.add_text_field("op", kw.clone()),
+        user: b.add_text_field("user", kw.clone()),
+        actor_kind: b.add_text_field("kind", kw.clone()),
+        ip: b.add_text_field("ip", kw.clone()),
+        session: b.add_text_field("session", kw.clone()),
+        token: b.add_text_field("token", kw.clone()),
+        mailbox: b.add_text_field("mailbox", kw.clone()),
+        app: b.add_text_field("app", kw.clone()),
+        country: b.add_text_field("country", kw.clone()),
+        ua_class: b.add_text_field("ua_class", kw.clone()),
+        result: b.add_text_field("result", kw),
+        ua: b.add_text_field("ua", text_opts.clone()),
+        text: b.add_text_field("text", text_opts),
+        event: b.add_bytes_field("event", STORED),
+        raw: b.add_bytes_field("raw", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// Resolves the handles of an existing index's schema.
+pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
+    let f = |n: &str| schema.get_field(n);
+    Ok(Fields {
+        id: f("id")?,
+        dkey: f("dkey")?,
+        file_id: f("file_id")?,
+        ts: f("ts")?,
+        source: f("source")?,
+        op: f("op")?,
+        user: f("user")?,
+        actor_kind: f("kind")?,
+        ip: f("ip")?,
+        session: f("session")?,
+        token: f("token")?,
+        mailbox: f("mailbox")?,
+        app: f("app")?,
+        country: f("country")?,
+        ua_class: f("ua_class")?,
+        result: f("result")?,
+        ua: f("ua")?,
+        text: f("text")?,
+        event: f("event")?,
+        raw: f("raw")?,
+    })
+}

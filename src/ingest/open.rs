@@ -1,0 +1,91 @@
+//! Opens a source file as a decoded UTF-8 stream, whatever wraps it (zip entry, gzip, BOM, UTF-16).
+
+use super::decode::{maybe_gunzip, utf8_stream, TextEncoding};
+use super::discover::SourceFile;
+use std::io::{self, BufRead, Read};
+
+/// Reads a zip entry on its own thread and hands the bytes over a bounded channel, so the entry streams
+/// without holding the archive open across calls.
+struct ChannelReader {
+    rx: crossbeam_channel::Receiver<io::Result<Vec<u8>>>,
+    buf: Vec<u8>,
+    pos: usize,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos >= self.buf.len() {
+            match self.rx.recv() {
+                Ok(Ok(chunk)) => {
+                    self.buf = chunk;
+                    self.pos = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+        let n = out.len().min(self.buf.len() - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+fn zip_entry_reader(file: &SourceFile, entry: &str) -> io::Result<Box<dyn Read + Send>> {
+    let (tx, rx) = crossbeam_channel::bounded::<io::Result<Vec<u8>>>(8);
+    let path = file.disk_path.clone();
+    let entry = entry.to_string();
+    std::thread::spawn(move || {
+        let run = || -> io::Result<()> {
+            let f = std::fs::File::open(&path)?;
+            let mut z = zip::ZipArchive::new(f).map_err(io::Error::other)?;
+            let mut e = z.by_name(&entry).map_err(io::Error::other)?;
+            loop {
+                let mut chunk = vec![0u8; 256 * 1024];
+                let n = e.read(&mut chunk)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                chunk.truncate(n);
+                if tx.send(Ok(chunk)).is_err() {
+                    return Ok(());
+                }
+            }
+        };
+        if let Err(e) = run() {
+            let _ = tx.send(Err(e));
+        }
+    });
+    Ok(Box::new(ChannelReader { rx, buf: Vec::new(), pos: 0 }))
+}
+
+/// Opens `file` and returns a UTF-8 stream plus the encoding found and whether it was gzip.
+pub fn open_text(file: &SourceFile) -> io::Result<(Box<dyn BufRead + Send>, TextEncoding, bool)> {
+    let inner: Box<dyn Read + Send> = match &file.zip_entry {
+        Some(entry) => zip_entry_reader(file, entry)?,
+        None => Box::new(std::fs::File::open(&file.disk_path)?),
+    };
+    let mut peek = io::BufReader::with_capacity(64 * 1024, inner);
+    let gz = super::decode::is_gzip(peek.fill_buf()?);
+    let plain = maybe_gunzip(Box::new(peek))?;
+    let (reader, enc) = utf8_stream(plain)?;
+    Ok((reader, enc, gz))
+}
+
+/// Hashes a file's bytes (the archive's entry for zip members) to tell whether it changed.
+pub fn content_hash(file: &SourceFile) -> io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    let mut r: Box<dyn Read + Send> = match &file.zip_entry {
+        Some(entry) => zip_entry_reader(file, entry)?,
+        None => Box::new(std::fs::File::open(&file.disk_path)?),
+    };
+    let mut buf = vec![0u8; 1024 * 1024];
+    loop {
+        let n = r.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher.finalize().to_hex()[..32].to_string())
+}

@@ -1,0 +1,528 @@
+//! The ingest run: discover → sniff → read in batches → parse and normalize in parallel → enrich,
+//! de-duplicate and index in order → ledger.
+
+use super::discover::{discover, SourceFile};
+use super::normalize::{classify, normalize, FileHints, Normalized, RecordKind, TimeAssumption};
+use super::open::{content_hash, open_text};
+use super::readers::csv_records::{clean_header, parse_fields, CsvRecords};
+use super::readers::json_records::{detect_layout, JsonLayout, JsonRecords};
+use super::readers::RawRecord;
+use crate::case::{write_atomic, Case, FileEntry, Ledger};
+use crate::enrich::learned::Learned;
+use crate::enrich::mmdb::GeoDb;
+use crate::index::document::to_document;
+use crate::index::CaseIndex;
+use crate::model::{Origin, Source};
+use rayon::prelude::*;
+use serde_json::{Map, Value};
+use std::collections::{BTreeSet, HashMap};
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+/// Records read, parsed and normalized together.
+const BATCH: usize = 2048;
+
+/// Record counts at which collection tools stop; an export of exactly this size was probably cut short.
+const TRUNCATION_SIZES: [u64; 4] = [5_000, 10_000, 50_000, 100_000];
+
+/// Ingest errors that stop the run (per-record and per-file problems go to the ledger instead).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
+    #[error("index write failed: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("cannot write case state {path}: {source}")]
+    State {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    GeoIp(String),
+}
+
+/// What the caller can choose.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    /// Throw away the index and read everything again.
+    pub rebuild: bool,
+    /// User-supplied MaxMind databases.
+    pub geoip: Vec<PathBuf>,
+}
+
+/// Live counters a progress bar or the TUI samples while ingest runs.
+#[derive(Debug, Default)]
+pub struct IngestProgress {
+    pub files_total: AtomicU64,
+    pub files_done: AtomicU64,
+    pub bytes_total: AtomicU64,
+    pub bytes_done: AtomicU64,
+    pub records: AtomicU64,
+    pub current: Mutex<String>,
+}
+
+/// How a file's records are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Container {
+    Json(JsonLayout),
+    Csv,
+}
+
+struct Run<'a> {
+    index: &'a CaseIndex,
+    writer: tantivy::IndexWriter,
+    seen: HashMap<u64, u64>,
+    learned: Learned,
+    geo: GeoDb,
+    progress: &'a IngestProgress,
+}
+
+/// Ingests every evidence file of `case` into its index and returns the ledger (also saved in the state).
+pub fn ingest(case: &Case, opts: &IngestOptions, progress: &IngestProgress) -> Result<Ledger, IngestError> {
+    let state_err = |path: &std::path::Path| {
+        let path = path.display().to_string();
+        move |source| IngestError::State { path, source }
+    };
+    let rebuild = opts.rebuild || case.needs_rebuild();
+    if rebuild {
+        for p in [case.index_dir()] {
+            if p.exists() {
+                std::fs::remove_dir_all(&p).map_err(state_err(&p))?;
+            }
+        }
+        let _ = std::fs::remove_file(case.ledger_path());
+        let _ = std::fs::remove_file(case.learned_path());
+    }
+    let previous = if rebuild { Ledger::default() } else { Ledger::load(&case.ledger_path()) };
+    let learned: Learned =
+        std::fs::read(case.learned_path()).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
+    let geo = GeoDb::open(&opts.geoip).map_err(IngestError::GeoIp)?;
+    let index = CaseIndex::open_or_create(&case.index_dir())?;
+    let writer = index.writer(2, 256 * 1024 * 1024)?;
+    let seen = index.dedupe_keys()?;
+    let mut run = Run { index: &index, writer, seen, learned, geo, progress };
+
+    let mut files = discover(&case.root);
+    progress.files_total.store(files.len() as u64, Ordering::Relaxed);
+    progress.bytes_total.store(files.iter().map(|f| f.bytes).sum(), Ordering::Relaxed);
+
+    // Sign-ins first, so that what they teach (IP geography, user ids) enriches every other source.
+    let mut prio: HashMap<String, u8> = HashMap::new();
+    for f in &files {
+        prio.insert(f.rel.clone(), sniff_priority(f));
+    }
+    files.sort_by_key(|f| (prio.get(&f.rel).copied().unwrap_or(1), f.rel.clone()));
+
+    let prev_by_path: HashMap<&str, &FileEntry> = previous.files.iter().map(|f| (f.path.as_str(), f)).collect();
+    let current: BTreeSet<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    let mut ledger = Ledger::default();
+
+    // Files gone since the last run: their events go too.
+    for old in &previous.files {
+        if !current.contains(old.path.as_str()) {
+            run.forget_file(old.file_id);
+        }
+    }
+
+    for f in &files {
+        *progress.current.lock().unwrap_or_else(|e| e.into_inner()) = f.rel.clone();
+        let hash = content_hash(f).unwrap_or_default();
+        if let Some(old) = prev_by_path.get(f.rel.as_str()) {
+            if !hash.is_empty() && old.hash == hash {
+                ledger.files.push((*old).clone());
+                progress.files_done.fetch_add(1, Ordering::Relaxed);
+                progress.bytes_done.fetch_add(f.bytes, Ordering::Relaxed);
+                continue;
+            }
+            run.forget_file(old.file_id);
+        }
+        let mut entry =
+            FileEntry { path: f.rel.clone(), hash, bytes: f.bytes, file_id: file_id(&f.rel), ..FileEntry::default() };
+        run.read_file(f, &mut entry);
+        entry.finish();
+        ledger.files.push(entry);
+        progress.files_done.fetch_add(1, Ordering::Relaxed);
+        progress.bytes_done.fetch_add(f.bytes, Ordering::Relaxed);
+    }
+
+    run.writer.commit()?;
+    run.writer.wait_merging_threads()?;
+    index.reload()?;
+    ledger.files.sort_by(|a, b| a.path.cmp(&b.path));
+    ledger.recompute();
+    let ledger_bytes = serde_json::to_vec_pretty(&ledger).unwrap_or_default();
+    write_atomic(&case.ledger_path(), &ledger_bytes).map_err(state_err(&case.ledger_path()))?;
+    let learned_bytes = serde_json::to_vec(&run.learned).unwrap_or_default();
+    write_atomic(&case.learned_path(), &learned_bytes).map_err(state_err(&case.learned_path()))?;
+    case.write_state_meta().map_err(state_err(&case.state_dir))?;
+    Ok(ledger)
+}
+
+/// A stable id for a file path, stored with each event so a changed file's events can be replaced.
+pub fn file_id(rel: &str) -> u64 {
+    let h = blake3::hash(rel.as_bytes());
+    u64::from_le_bytes(h.as_bytes()[..8].try_into().unwrap_or([0; 8]))
+}
+
+fn dedupe_key(source: Option<Source>, native: &str) -> u64 {
+    let mut h = blake3::Hasher::new();
+    h.update(source.map(|s| s.as_str()).unwrap_or("").as_bytes());
+    h.update(&[0]);
+    h.update(native.as_bytes());
+    u64::from_le_bytes(h.finalize().as_bytes()[..8].try_into().unwrap_or([0; 8]))
+}
+
+fn sniff_priority(f: &SourceFile) -> u8 {
+    let Ok((mut r, _, _)) = open_text(f) else { return 1 };
+    let Ok(head) = r.fill_buf() else { return 1 };
+    let head = &head[..head.len().min(64 * 1024)];
+    let text = String::from_utf8_lossy(head);
+    let signin =
+        ["uniqueTokenIdentifier", "UniqueTokenIdentifier", "Unique token identifier", "SignInLogs", "SigninLogs"];
+    if signin.iter().any(|m| text.contains(m)) && !text.contains("RequestUri") && !text.contains("requestUri") {
+        0
+    } else {
+        1
+    }
+}
+
+/// What became of one logical record.
+enum Outcome {
+    Event(Box<Normalized>, Vec<u8>),
+    Rejected(String),
+    Unknown(String),
+}
+
+impl Run<'_> {
+    fn forget_file(&mut self, fid: u64) {
+        self.writer.delete_term(tantivy::Term::from_field_u64(self.index.fields.file_id, fid));
+        self.seen.retain(|_, f| *f != fid);
+    }
+
+    fn read_file(&mut self, f: &SourceFile, entry: &mut FileEntry) {
+        let (mut reader, enc, gz) = match open_text(f) {
+            Ok(x) => x,
+            Err(e) => {
+                entry.format = "unsupported".into();
+                entry.reason = Some(format!("cannot read: {e}"));
+                return;
+            }
+        };
+        let head = match reader.fill_buf() {
+            Ok(h) => h.to_vec(),
+            Err(e) => {
+                entry.format = "unsupported".into();
+                entry.reason = Some(format!("cannot read: {e}"));
+                return;
+            }
+        };
+        let first = head.iter().copied().find(|b| !b.is_ascii_whitespace());
+        let container = match first {
+            None => {
+                entry.format = "empty".into();
+                entry.notes.push("the file holds no records".into());
+                return;
+            }
+            Some(_) if super::decode::looks_binary(&head[..head.len().min(8192)]) => {
+                entry.format = "unsupported".into();
+                entry.reason = Some("binary content, not a text export".into());
+                return;
+            }
+            Some(b'[') | Some(b'{') => Container::Json(detect_layout(&head)),
+            Some(_) => Container::Csv,
+        };
+        let shape = match container {
+            Container::Json(JsonLayout::Lines) => "json-lines",
+            Container::Json(JsonLayout::Stream) if first == Some(b'[') => "json-array",
+            Container::Json(JsonLayout::Stream) => "json",
+            Container::Csv => "csv",
+        };
+        let base_format = format!("{shape}{}/{}", if gz { "+gzip" } else { "" }, enc.label());
+        let hints = FileHints { portal_signin_source: portal_source(&f.rel) };
+        let mut kinds: BTreeSet<&'static str> = BTreeSet::new();
+        let mut sources: BTreeSet<&'static str> = BTreeSet::new();
+        let mut assumptions: HashMap<TimeAssumption, u64> = HashMap::new();
+        let mut no_time = 0u64;
+        let mut unsupported_reason: Option<String> = None;
+        let mut any_known = false;
+        let mut record_no: u64 = 0;
+        let mut first_ts: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut last_ts: Option<chrono::DateTime<chrono::Utc>> = None;
+
+        let mut headers: Option<Vec<(String, bool)>> = None;
+        let mut header_raw: Vec<u8> = Vec::new();
+        let mut iter: Box<dyn Iterator<Item = std::io::Result<RawRecord>>> = match container {
+            Container::Json(layout) => Box::new(JsonRecords::new(reader, layout)),
+            Container::Csv => Box::new(CsvRecords::new(reader)),
+        };
+        let mut read_error: Option<String> = None;
+        loop {
+            let mut batch: Vec<(u64, RawRecord)> = Vec::with_capacity(BATCH);
+            while batch.len() < BATCH {
+                match iter.next() {
+                    Some(Ok(rec)) => {
+                        if container == Container::Csv && headers.is_none() {
+                            if rec.bytes.starts_with(b"#TYPE") {
+                                continue;
+                            }
+                            match parse_fields(&rec.bytes) {
+                                Ok(h) if h.len() >= 2 => {
+                                    headers = Some(
+                                        h.iter().map(|x| (clean_header(x), x.trim().ends_with("[UTC]"))).collect(),
+                                    );
+                                    header_raw = rec.bytes.clone();
+                                }
+                                _ => {
+                                    unsupported_reason =
+                                        Some("text that is neither JSON nor CSV with a header row".into());
+                                    break;
+                                }
+                            }
+                            continue;
+                        }
+                        record_no += 1;
+                        batch.push((record_no, rec));
+                    }
+                    Some(Err(e)) => {
+                        read_error = Some(format!("read error after record {record_no}: {e}"));
+                        break;
+                    }
+                    None => break,
+                }
+            }
+            if unsupported_reason.is_some() || batch.is_empty() {
+                break;
+            }
+            let hdrs = headers.as_deref();
+            let outcomes: Vec<(u64, u64, Vec<Outcome>)> = batch
+                .par_iter()
+                .map(|(no, rec)| {
+                    let origin = Origin { file: f.rel.clone(), record: *no, line: Some(rec.line) };
+                    (*no, rec.line, parse_record(rec, container, hdrs, &header_raw, origin, &hints))
+                })
+                .collect();
+            // A file none of whose first records is a known log is not a log export.
+            if !any_known {
+                let known = outcomes.iter().any(|(_, _, o)| o.iter().any(|x| !matches!(x, Outcome::Unknown(_))));
+                if !known {
+                    let why = outcomes.iter().find_map(|(_, _, o)| {
+                        o.iter().find_map(|x| if let Outcome::Unknown(w) = x { Some(w.clone()) } else { None })
+                    });
+                    unsupported_reason = Some(why.unwrap_or_else(|| "no record matches a supported log".into()));
+                    break;
+                }
+                any_known = true;
+            }
+            for (no, line, outs) in outcomes {
+                for out in outs {
+                    entry.records += 1;
+                    self.progress.records.fetch_add(1, Ordering::Relaxed);
+                    match out {
+                        Outcome::Rejected(why) | Outcome::Unknown(why) => {
+                            entry.reject(format!("record {no} (line {line}): {why}"));
+                        }
+                        Outcome::Event(n, raw) => {
+                            let mut n = *n;
+                            kinds.insert(n.event.source.map(|s| s.as_str()).unwrap_or("unknown"));
+                            if let Some(s) = n.event.source {
+                                sources.insert(s.as_str());
+                            }
+                            if n.assumption != TimeAssumption::None {
+                                *assumptions.entry(n.assumption).or_default() += 1;
+                            }
+                            match n.event.ts {
+                                None => no_time += 1,
+                                Some(t) => {
+                                    first_ts = Some(first_ts.map_or(t, |x| x.min(t)));
+                                    last_ts = Some(last_ts.map_or(t, |x| x.max(t)));
+                                }
+                            }
+                            let native = n.native_id.clone().unwrap_or_else(|| n.event.id.clone());
+                            let key = dedupe_key(n.event.source, &native);
+                            if self.seen.contains_key(&key) {
+                                entry.duplicates += 1;
+                                continue;
+                            }
+                            self.seen.insert(key, entry.file_id);
+                            self.learned.learn(&n.event);
+                            crate::enrich::enrich(&mut n.event, &self.learned, &self.geo);
+                            let doc = to_document(&self.index.fields, &n.event, &raw, key, entry.file_id);
+                            match self.writer.add_document(doc) {
+                                Ok(_) => entry.indexed += 1,
+                                Err(e) => entry.reject(format!("record {no} (line {line}): index write failed: {e}")),
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(reason) = unsupported_reason {
+            entry.format = "unsupported".into();
+            entry.reason = Some(reason);
+            entry.records = 0;
+            entry.indexed = 0;
+            entry.duplicates = 0;
+            entry.rejected = 0;
+            entry.errors.clear();
+            return;
+        }
+        let _ = kinds;
+        entry.format = base_format;
+        entry.source = sources.into_iter().collect::<Vec<_>>().join(",");
+        if let Some(e) = read_error {
+            entry.notes.push(e);
+        }
+        if let Some(n) = assumptions.get(&TimeAssumption::NoZoneReadAsUtc) {
+            entry.notes.push(format!("{n} timestamps had no time zone and were read as UTC"));
+        }
+        if let Some(n) = assumptions.get(&TimeAssumption::AmbiguousDayMonth) {
+            entry.notes.push(format!("{n} dates could be day/month or month/day and were read as month/day (US)"));
+        }
+        if no_time > 0 {
+            entry.notes.push(format!("{no_time} records carry no time at all; they are indexed without one"));
+        }
+        if TRUNCATION_SIZES.contains(&entry.records) {
+            entry.notes.push(format!(
+                "exactly {} records: the collection probably hit its limit and the export may be incomplete",
+                entry.records
+            ));
+        }
+        entry.first_event = first_ts.map(|t| t.to_rfc3339());
+        entry.last_event = last_ts.map(|t| t.to_rfc3339());
+    }
+}
+
+/// Sign-in type implied by an Entra portal download's file name.
+fn portal_source(rel: &str) -> Option<Source> {
+    let name = rel.rsplit(['/', '!']).next().unwrap_or(rel).to_ascii_lowercase();
+    if name.starts_with("noninteractivesignins") {
+        Some(Source::SigninNoninteractive)
+    } else if name.starts_with("applicationsignins") {
+        Some(Source::SigninSp)
+    } else if name.starts_with("msisignins") {
+        Some(Source::SigninMi)
+    } else if name.starts_with("interactivesignins") {
+        Some(Source::SigninInteractive)
+    } else {
+        None
+    }
+}
+
+/// Parses one raw record into zero or more logical records and normalizes each.
+fn parse_record(
+    rec: &RawRecord,
+    container: Container,
+    headers: Option<&[(String, bool)]>,
+    header_raw: &[u8],
+    origin: Origin,
+    hints: &FileHints,
+) -> Vec<Outcome> {
+    if let Some(p) = &rec.problem {
+        return vec![Outcome::Rejected(p.describe())];
+    }
+    match container {
+        Container::Csv => {
+            let Some(headers) = headers else {
+                return vec![Outcome::Rejected("CSV row before any header".into())];
+            };
+            let fields = match parse_fields(&rec.bytes) {
+                Ok(f) => f,
+                Err(e) => return vec![Outcome::Rejected(e)],
+            };
+            if fields.len() != headers.len() {
+                return vec![Outcome::Rejected(format!(
+                    "CSV row has {} columns, the header has {}",
+                    fields.len(),
+                    headers.len()
+                ))];
+            }
+            let mut map = Map::with_capacity(fields.len());
+            for ((h, utc), v) in headers.iter().zip(fields) {
+                if !map.contains_key(h) {
+                    // A `[UTC]` column states its zone in the header; carry that into the value.
+                    let v = if *utc && !v.trim().is_empty() { format!("{} UTC", v.trim()) } else { v };
+                    map.insert(h.clone(), Value::String(v));
+                }
+            }
+            let mut raw = Vec::with_capacity(header_raw.len() + rec.bytes.len() + 1);
+            raw.extend_from_slice(header_raw);
+            raw.push(b'\n');
+            raw.extend_from_slice(&rec.bytes);
+            vec![normalize_map(&map, raw, origin, hints, "CSV columns")]
+        }
+        Container::Json(_) => {
+            let value: Value = match serde_json::from_slice(&rec.bytes) {
+                Ok(v) => v,
+                Err(e) => {
+                    let why = if std::str::from_utf8(&rec.bytes).is_err() {
+                        format!("invalid UTF-8 in record ({e})")
+                    } else {
+                        format!("invalid JSON: {e}")
+                    };
+                    return vec![Outcome::Rejected(why)];
+                }
+            };
+            let Value::Object(map) = value else {
+                return vec![Outcome::Rejected(format!("record is a JSON {}, not an object", json_kind(&value)))];
+            };
+            // A line that is itself a `{"records":[…]}` or `{"value":[…]}` wrapper holds many records.
+            if let Some(inner) = wrapper_items(&map) {
+                return inner
+                    .iter()
+                    .map(|item| match item {
+                        Value::Object(m) => normalize_map(
+                            m,
+                            serde_json::to_vec(item).unwrap_or_default(),
+                            origin.clone(),
+                            hints,
+                            "JSON fields",
+                        ),
+                        other => Outcome::Rejected(format!("record is a JSON {}, not an object", json_kind(other))),
+                    })
+                    .collect();
+            }
+            vec![normalize_map(&map, rec.bytes.clone(), origin, hints, "JSON fields")]
+        }
+    }
+}
+
+fn wrapper_items(map: &Map<String, Value>) -> Option<&Vec<Value>> {
+    if map.len() > 4 {
+        return None;
+    }
+    ["records", "value", "Records"].iter().find_map(|k| map.get(*k).and_then(Value::as_array))
+}
+
+fn normalize_map(map: &Map<String, Value>, raw: Vec<u8>, origin: Origin, hints: &FileHints, what: &str) -> Outcome {
+    match classify(map) {
+        None => {
+            let mut names: Vec<&str> = map.keys().map(String::as_str).take(8).collect();
+            if map.len() > 8 {
+                names.push("…");
+            }
+            Outcome::Unknown(format!("{what} ({}) match no supported log source", names.join(", ")))
+        }
+        Some(kind) => match normalize(kind, map, &raw, origin, hints) {
+            Ok(n) => Outcome::Event(Box::new(n), raw),
+            Err(r) => Outcome::Rejected(format!("{} record: {}", kind_label(kind), r.0)),
+        },
+    }
+}
+
+fn kind_label(k: RecordKind) -> &'static str {
+    k.label()
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
