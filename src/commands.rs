@@ -202,8 +202,8 @@ fn print_hits(hits: &[Hit], format: Format, tz: chrono_tz::Tz, total: usize) -> 
         Format::Table => {
             writeln!(
                 out,
-                "{:<23} {:<10} {:<28} {:<30} {:<22} {:<3} {:<22} {:<26} {}",
-                "TIME", "SOURCE", "OPERATION", "ACTOR", "IP", "CC", "APP", "TARGET", "RESULT"
+                "{:<23} {:<10} {:<28} {:<30} {:<22} {:<3} {:<22} {:<26} RESULT",
+                "TIME", "SOURCE", "OPERATION", "ACTOR", "IP", "CC", "APP", "TARGET"
             )?;
             for h in hits {
                 let e = &h.event;

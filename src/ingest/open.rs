@@ -89,3 +89,14 @@ pub fn content_hash(file: &SourceFile) -> io::Result<String> {
     }
     Ok(hasher.finalize().to_hex()[..32].to_string())
 }
+
+/// Reads up to `n` bytes from the start of the stream and returns them together with a stream that still
+/// yields every byte from the beginning (decoders may hand out small chunks, so one `fill_buf` is not enough).
+pub fn peek_head(reader: Box<dyn BufRead + Send>, n: usize) -> io::Result<(Vec<u8>, Box<dyn BufRead + Send>)> {
+    let mut head = Vec::with_capacity(n.min(1 << 20));
+    let mut limited = reader.take(n as u64);
+    limited.read_to_end(&mut head)?;
+    let rest = limited.into_inner();
+    let chained = io::Cursor::new(head.clone()).chain(rest);
+    Ok((head, Box::new(io::BufReader::with_capacity(256 * 1024, chained))))
+}

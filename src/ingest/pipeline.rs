@@ -2,8 +2,8 @@
 //! de-duplicate and index in order → ledger.
 
 use super::discover::{discover, SourceFile};
-use super::normalize::{classify, normalize, FileHints, Normalized, RecordKind, TimeAssumption};
-use super::open::{content_hash, open_text};
+use super::normalize::{classify, normalize, FileHints, Normalized, TimeAssumption};
+use super::open::{content_hash, open_text, peek_head};
 use super::readers::csv_records::{clean_header, parse_fields, CsvRecords};
 use super::readers::json_records::{detect_layout, JsonLayout, JsonRecords};
 use super::readers::RawRecord;
@@ -16,7 +16,6 @@ use crate::model::{Origin, Source};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
-use std::io::BufRead;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -176,10 +175,9 @@ fn dedupe_key(source: Option<Source>, native: &str) -> u64 {
 }
 
 fn sniff_priority(f: &SourceFile) -> u8 {
-    let Ok((mut r, _, _)) = open_text(f) else { return 1 };
-    let Ok(head) = r.fill_buf() else { return 1 };
-    let head = &head[..head.len().min(64 * 1024)];
-    let text = String::from_utf8_lossy(head);
+    let Ok((r, _, _)) = open_text(f) else { return 1 };
+    let Ok((head, _)) = peek_head(r, 64 * 1024) else { return 1 };
+    let text = String::from_utf8_lossy(&head);
     let signin =
         ["uniqueTokenIdentifier", "UniqueTokenIdentifier", "Unique token identifier", "SignInLogs", "SigninLogs"];
     if signin.iter().any(|m| text.contains(m)) && !text.contains("RequestUri") && !text.contains("requestUri") {
@@ -203,7 +201,7 @@ impl Run<'_> {
     }
 
     fn read_file(&mut self, f: &SourceFile, entry: &mut FileEntry) {
-        let (mut reader, enc, gz) = match open_text(f) {
+        let (reader, enc, gz) = match open_text(f) {
             Ok(x) => x,
             Err(e) => {
                 entry.format = "unsupported".into();
@@ -211,8 +209,8 @@ impl Run<'_> {
                 return;
             }
         };
-        let head = match reader.fill_buf() {
-            Ok(h) => h.to_vec(),
+        let (head, reader) = match peek_head(reader, 64 * 1024) {
+            Ok(h) => h,
             Err(e) => {
                 entry.format = "unsupported".into();
                 entry.reason = Some(format!("cannot read: {e}"));
@@ -242,7 +240,6 @@ impl Run<'_> {
         };
         let base_format = format!("{shape}{}/{}", if gz { "+gzip" } else { "" }, enc.label());
         let hints = FileHints { portal_signin_source: portal_source(&f.rel) };
-        let mut kinds: BTreeSet<&'static str> = BTreeSet::new();
         let mut sources: BTreeSet<&'static str> = BTreeSet::new();
         let mut assumptions: HashMap<TimeAssumption, u64> = HashMap::new();
         let mut no_time = 0u64;
@@ -326,7 +323,6 @@ impl Run<'_> {
                         }
                         Outcome::Event(n, raw) => {
                             let mut n = *n;
-                            kinds.insert(n.event.source.map(|s| s.as_str()).unwrap_or("unknown"));
                             if let Some(s) = n.event.source {
                                 sources.insert(s.as_str());
                             }
@@ -369,7 +365,6 @@ impl Run<'_> {
             entry.errors.clear();
             return;
         }
-        let _ = kinds;
         entry.format = base_format;
         entry.source = sources.into_iter().collect::<Vec<_>>().join(",");
         if let Some(e) = read_error {
@@ -507,13 +502,9 @@ fn normalize_map(map: &Map<String, Value>, raw: Vec<u8>, origin: Origin, hints: 
         }
         Some(kind) => match normalize(kind, map, &raw, origin, hints) {
             Ok(n) => Outcome::Event(Box::new(n), raw),
-            Err(r) => Outcome::Rejected(format!("{} record: {}", kind_label(kind), r.0)),
+            Err(r) => Outcome::Rejected(format!("{} record: {}", kind.label(), r.0)),
         },
     }
-}
-
-fn kind_label(k: RecordKind) -> &'static str {
-    k.label()
 }
 
 fn json_kind(v: &Value) -> &'static str {

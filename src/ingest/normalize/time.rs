@@ -86,9 +86,7 @@ fn parse_locale(s: &str, zone_note: TimeAssumption) -> Option<(DateTime<Utc>, Ti
         y += 2000;
     }
     let mut note = zone_note;
-    let (month, day) = if sep == '.' {
-        (b, a)
-    } else if a > 12 {
+    let (month, day) = if sep == '.' || a > 12 {
         (b, a)
     } else if b > 12 || a == b {
         (a, b)

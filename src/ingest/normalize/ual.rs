@@ -2,7 +2,7 @@
 //! Graph audit-log query results (`auditData`), and Log Analytics `OfficeActivity` rows.
 
 use super::actor::{from_ual_user_type, from_user_id};
-use super::fields::{any_text, as_i64, name_values, scalar_text, text_at, Rec};
+use super::fields::{any_text, name_values, scalar_text, text_at, Rec};
 use super::{clip, lower_id, required_time, Normalized, Reject, TimeAssumption};
 use crate::enrich::ip::parse_ip;
 use crate::model::{ActorKind, Event, EventResult, MailboxAccess, ModifiedProperty, Source, Target};
@@ -31,7 +31,7 @@ pub fn normalize_any(map: &Map<String, Value>) -> Result<Normalized, Reject> {
             n.native_id = outer.text(&["RecordId", "Identity"]);
             n.event.id = n.native_id.clone().unwrap_or_default();
         }
-        return check_time(n);
+        return Ok(n);
     }
     if let Some(Value::Object(obj)) = map.get("auditData") {
         let mut n = from_record(Rec::new(obj), true)?;
@@ -42,18 +42,14 @@ pub fn normalize_any(map: &Map<String, Value>) -> Result<Normalized, Reject> {
             n.native_id = outer.text(&["id"]);
             n.event.id = n.native_id.clone().unwrap_or_default();
         }
-        return check_time(n);
+        return Ok(n);
     }
-    check_time(from_record(outer, true)?)
+    from_record(outer, true)
 }
 
 /// Normalizes a Log Analytics `OfficeActivity` row (session and token ids are not kept by that table).
 pub fn normalize_office_activity(map: &Map<String, Value>) -> Result<Normalized, Reject> {
-    check_time(from_record(Rec::new(map), false)?)
-}
-
-fn check_time(n: Normalized) -> Result<Normalized, Reject> {
-    Ok(n)
+    from_record(Rec::new(map), false)
 }
 
 fn source_for(workload: &str, record_type: &str) -> Source {
@@ -240,7 +236,6 @@ fn from_record(r: Rec, documented_utc: bool) -> Result<Normalized, Reject> {
     if e.session_id.as_deref() == Some("") {
         e.session_id = None;
     }
-    let _ = as_i64;
     Ok(Normalized { event: e, assumption, native_id })
 }
 

@@ -230,7 +230,7 @@ impl Scanner {
                     && self.depth == 1
                     && !self.top_is_array
                     && self.after_colon
-                    && WRAPPER_KEYS.iter().any(|k| *k == self.last_key.as_slice());
+                    && WRAPPER_KEYS.contains(&self.last_key.as_slice());
                 if self.in_record && wrapper_key && self.record_depth == 0 && !self.record_is_scalar {
                     // The top-level object is a wrapper: its array elements are the records.
                     self.in_record = false;
@@ -365,19 +365,18 @@ fn trim_ascii(b: &[u8]) -> &[u8] {
 /// Decides between line and stream layout from the first bytes of a JSON file: JSON lines when the first
 /// record is an object that ends on its first line and the next line starts another object.
 pub fn detect_layout(head: &[u8]) -> JsonLayout {
-    let text = trim_ascii(head);
+    let start = head.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(head.len());
+    let text = &head[start..];
     if !text.starts_with(b"{") {
         return JsonLayout::Stream;
     }
-    let Some(nl) = memchr::memchr(b'\n', text) else {
-        return JsonLayout::Stream;
-    };
+    let nl = memchr::memchr(b'\n', text).unwrap_or(text.len());
     let first = trim_ascii(&text[..nl]);
     if !first.ends_with(b"}") || is_wrapper_object(first) {
         return JsonLayout::Stream;
     }
     if serde_json::from_slice::<serde_json::Value>(first).is_ok() {
-        let rest = trim_ascii(&text[nl..]);
+        let rest = trim_ascii(&text[nl.min(text.len())..]);
         if rest.is_empty() || rest.starts_with(b"{") {
             return JsonLayout::Lines;
         }
@@ -389,8 +388,7 @@ fn is_wrapper_object(line: &[u8]) -> bool {
     serde_json::from_slice::<serde_json::Value>(line)
         .ok()
         .and_then(|v| {
-            v.as_object()
-                .map(|m| m.iter().any(|(k, v)| WRAPPER_KEYS.iter().any(|w| *w == k.as_bytes()) && v.is_array()))
+            v.as_object().map(|m| m.iter().any(|(k, v)| WRAPPER_KEYS.contains(&k.as_bytes()) && v.is_array()))
         })
         .unwrap_or(false)
 }
@@ -465,6 +463,7 @@ mod tests {
     #[test]
     fn layout_detection() {
         assert_eq!(detect_layout(b"{\"a\":1}\n{\"a\":2}\n"), JsonLayout::Lines);
+        assert_eq!(detect_layout(b"{\"a\":1}\n"), JsonLayout::Lines);
         assert_eq!(detect_layout(b"[{\"a\":1}]"), JsonLayout::Stream);
         assert_eq!(detect_layout(b"{\n  \"a\": 1\n}"), JsonLayout::Stream);
         assert_eq!(detect_layout(b"{\"records\":[{\"a\":1}]}\n{\"records\":[]}\n"), JsonLayout::Stream);

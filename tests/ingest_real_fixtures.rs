@@ -1,0 +1,97 @@
+//! Every real export under shared/fixtures/real ingests completely: counts asserted, nothing rejected.
+
+mod common;
+use common::*;
+use harrier::model::{ActorKind, Source};
+
+#[test]
+fn real_fixtures_ingest_with_counts_and_no_rejections() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&real_fixtures(), tmp.path());
+    let (case, ledger) = ingest_dir(tmp.path());
+
+    let expect = [
+        ("EntraID/20250502-Auditlogs/20250502131826-AuditLogs.json", 123, "entra_audit"),
+        ("servicePrincipal/20250502132320-servicePrincipal-SignInLogs.json", 494, "signin_sp"),
+        ("managedIdentity/20250502132321-managedIdentity-SignInLogs.json", 28, "signin_mi"),
+        ("test-activitylogs-raw.log", 6, "graph"),
+        ("AuditLogs_Hunting.csv", 5, "entra_audit"),
+        ("disable_accounts.csv", 4, "signin_interactive"),
+        ("office_activity.csv", 266, "ual_exchange,ual_sharepoint,ual_teams"),
+        ("office_activity_inbox_rule.csv", 2, "ual_exchange"),
+        ("sign-in_adelete.csv", 56, "signin_interactive"),
+    ];
+    for (path, records, source) in expect {
+        let f = file(&ledger, path);
+        assert_eq!(f.records, records, "{path}: {f:?}");
+        assert_eq!(f.rejected, 0, "{path}: {:?}", f.errors);
+        assert_eq!(f.indexed + f.duplicates, records, "{path}");
+        assert_eq!(f.source, source, "{path}");
+    }
+    // The Elastic fixture repeats one request verbatim: it is counted once.
+    assert_eq!(file(&ledger, "test-activitylogs-raw.log").duplicates, 1);
+    // Inventory exports and a query summary are listed as unsupported, with a reason.
+    for path in ["Users/202504290950-Users.csv", "OAuthPermissions.csv", "MailboxRules.csv", "signinLogs.csv"] {
+        let f = file(&ledger, path);
+        assert_eq!(f.format, "unsupported", "{path}");
+        assert!(f.reason.as_deref().is_some_and(|r| r.contains("match no supported log")), "{path}: {:?}", f.reason);
+    }
+    assert_eq!(ledger.totals.rejected, 0);
+    assert_eq!(ledger.totals.records, 984);
+    assert_eq!(ledger.totals.indexed, 983);
+
+    // Encodings and shapes are named in the ledger.
+    assert_eq!(file(&ledger, "20250502131826-AuditLogs.json").format, "json-array/utf-8-bom");
+    assert_eq!(file(&ledger, "test-activitylogs-raw.log").format, "json-lines/utf-8");
+    // `[UTC]` columns are not an assumption; records without any time are noted, not dropped.
+    assert!(file(&ledger, "sign-in_adelete.csv").notes.is_empty());
+    assert!(file(&ledger, "AuditLogs_Hunting.csv").notes.iter().any(|n| n.contains("no time")));
+
+    // Normalized fields, spot-checked.
+    let sp = query(&case, "source:signin_sp");
+    assert_eq!(sp.len(), 494);
+    assert!(sp.iter().all(|e| e.actor.kind == ActorKind::Sp && e.user_agent.is_none()));
+    let petra: Vec<_> = sp.iter().filter(|e| e.actor.display_name.as_deref() == Some("Petra Forwarder")).collect();
+    assert!(!petra.is_empty());
+    assert_eq!(petra[0].net.country.as_deref(), Some("US"));
+
+    let adele = query(&case, "user:adelev@m365x816222.onmicrosoft.com source:signin_interactive");
+    assert!(!adele.is_empty());
+    assert!(adele.iter().all(|e| e.source == Some(Source::SigninInteractive)));
+    assert_eq!(adele[0].net.country.as_deref(), Some("IL"));
+
+    // OfficeActivity rows from the same IP learn the sign-in's country.
+    let spo = query(&case, "ip:175.45.176.99 source:ual_sharepoint");
+    assert!(!spo.is_empty());
+    assert!(spo.iter().all(|e| e.net.country.as_deref() == Some("IL")));
+
+    // The inbox rule keeps its parameters and the IP without brackets and port.
+    let rules: Vec<_> = query(&case, "op:new-inboxrule")
+        .into_iter()
+        .filter(|e| e.origin.file.ends_with("office_activity_inbox_rule.csv"))
+        .collect();
+    assert_eq!(rules.len(), 2);
+    assert_eq!(rules[0].param("StopProcessingRules"), Some("True"));
+    assert!(rules.iter().all(|e| e.net.ip.is_some_and(|ip| ip.is_ipv6())));
+    assert!(rules.iter().all(|e| e.net.port.is_some()));
+
+    // Graph activity rows: method + path as operation, token id from signInActivityId.
+    let graph = query(&case, "source:graph");
+    assert_eq!(graph.len(), 5);
+    assert!(graph.iter().any(|e| e.operation == "GET /v1.0/directoryroles"));
+    assert!(graph.iter().any(|e| e.user_agent.as_deref() == Some("python-requests/2.27.1")));
+}
+
+#[test]
+fn reingest_skips_unchanged_files_and_rebuild_reads_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&real_fixtures().join("sentinel-training-lab-telemetry"), tmp.path());
+    let (case, first) = ingest_dir(tmp.path());
+    let (_, second) = ingest_dir(tmp.path());
+    assert_eq!(first.totals, second.totals);
+    assert_eq!(query(&case, "source:signin_interactive").len(), 60);
+    let opts = harrier::ingest::IngestOptions { rebuild: true, ..Default::default() };
+    let third = harrier::ingest::ingest(&case, &opts, &Default::default()).unwrap();
+    assert_eq!(third.totals, first.totals);
+    assert_eq!(query(&case, "source:signin_interactive").len(), 60);
+}
