@@ -79,7 +79,12 @@ fn real_fixtures_ingest_with_counts_and_no_rejections() {
     let graph = query(&case, "source:graph");
     assert_eq!(graph.len(), 5);
     assert!(graph.iter().any(|e| e.operation == "GET /v1.0/directoryroles"));
-    assert!(graph.iter().any(|e| e.user_agent.as_deref() == Some("python-requests/2.27.1")));
+    assert!(graph.iter().any(|e| e.user_agent.as_deref() == Some("python-requests/2.27.1")
+        && e.ua_class == harrier::model::UaClass::Scripting));
+    // Service principals with empty user agents are classed as such, not as scripts.
+    assert!(sp.iter().all(|e| e.ua_class == harrier::model::UaClass::Empty));
+    // Azure Portal sign-ins keep their name; ids alone get one from the catalogue.
+    assert!(adele.iter().any(|e| e.resource_name.as_deref() == Some("Windows Azure Service Management API")));
 }
 
 #[test]
