@@ -9,3 +9,4 @@ pub mod enrich;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod tui;
