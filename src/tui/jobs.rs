@@ -99,8 +99,11 @@ fn overview(ctx: &JobContext) -> Result<OverviewData, String> {
     Ok(OverviewData { ledger, per_source, total, first, last, alerts })
 }
 
+/// First and last time of a set of events.
+type TimeSpan = (DateTime<Utc>, DateTime<Utc>);
+
 /// Earliest and latest time among the events of `q` (events without a time are skipped).
-fn span(ix: &CaseIndex, q: &ParsedQuery) -> Result<Option<(DateTime<Utc>, DateTime<Utc>)>, IndexError> {
+fn span(ix: &CaseIndex, q: &ParsedQuery) -> Result<Option<TimeSpan>, IndexError> {
     let edge = |order| -> Result<Option<DateTime<Utc>>, IndexError> {
         Ok(ix.search_ordered(q, 0, 32, order)?.into_iter().find_map(|h| h.event.ts))
     };

@@ -373,3 +373,90 @@ fn around(app: &mut App) -> Vec<Job> {
     let when = crate::cli::timefmt::show(Some(ts), app.tz);
     open_timeline(app, format!("±{AROUND_MINUTES}m {when} {}", cell(&user, 30)), q)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::query::ParsedQuery;
+
+    fn app_with_timeline() -> (App, u64) {
+        let mut app = App::new("case".into(), chrono_tz::UTC);
+        let jobs = open_timeline(&mut app, "all".into(), ParsedQuery::default());
+        assert_eq!(jobs.len(), 2, "a page and a histogram are requested");
+        let gen = match &jobs[0] {
+            Job::LoadPage { gen, start: 0, count: true, .. } => *gen,
+            other => panic!("unexpected first job {other:?}"),
+        };
+        (app, gen)
+    }
+
+    fn timeline(app: &App) -> &TimelineView {
+        match app.top() {
+            View::Timeline(t) => t,
+            _ => panic!("top is not a timeline"),
+        }
+    }
+
+    #[test]
+    fn stale_page_results_are_dropped() {
+        let (mut app, gen) = app_with_timeline();
+        // A result for an older generation changes nothing.
+        update(&mut app, Action::PageLoaded { gen: gen - 1, start: 0, result: Ok((Vec::new(), Some(7))) });
+        assert_eq!(timeline(&app).total, None);
+        assert!(timeline(&app).pending.is_some());
+        update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((Vec::new(), Some(7))) });
+        assert_eq!(timeline(&app).total, Some(7));
+        assert!(timeline(&app).pending.is_none());
+        // Applying the same generation again is stale too.
+        update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((Vec::new(), Some(99))) });
+        assert_eq!(timeline(&app).total, Some(7));
+    }
+
+    #[test]
+    fn moving_past_the_loaded_page_requests_the_page_around_the_cursor() {
+        let (mut app, gen) = app_with_timeline();
+        update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((Vec::new(), Some(10_000))) });
+        let jobs = update(&mut app, Action::Command(Command::Bottom));
+        assert_eq!(timeline(&app).cursor, 9_999);
+        match jobs.as_slice() {
+            [Job::LoadPage { start, limit, count: false, .. }] => {
+                assert_eq!(*start, 9_999 - PAGE_SIZE / 2);
+                assert_eq!(*limit, PAGE_SIZE);
+            }
+            other => panic!("expected one page job, got {other:?}"),
+        }
+        // While that page is on its way, moving inside its range asks for nothing more.
+        assert!(update(&mut app, Action::Command(Command::Up)).is_empty());
+    }
+
+    #[test]
+    fn esc_restores_the_cursor_and_q_quits_only_from_the_root() {
+        let mut app = App::new("case".into(), chrono_tz::UTC);
+        update(&mut app, Action::Command(Command::ScreenAlerts));
+        if let Some(View::Alerts { cursor }) = app.stack.last_mut() {
+            *cursor = 2;
+        }
+        open_timeline(&mut app, "user:x".into(), ParsedQuery::pivot("user", "x"));
+        assert_eq!(app.stack.len(), 3);
+        update(&mut app, Action::Command(Command::Back));
+        assert!(matches!(app.top(), View::Alerts { cursor: 2 }));
+        update(&mut app, Action::Command(Command::Quit));
+        assert!(!app.quit && app.stack.len() == 1);
+        update(&mut app, Action::Command(Command::Back));
+        assert!(!app.quit, "Esc never quits");
+        update(&mut app, Action::Command(Command::Quit));
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn bad_query_stays_open_with_the_error() {
+        let mut app = App::new("case".into(), chrono_tz::UTC);
+        update(&mut app, Action::Command(Command::Search));
+        for c in "colour:red".chars() {
+            update(&mut app, Action::SearchChar(c));
+        }
+        assert!(update(&mut app, Action::SearchSubmit).is_empty());
+        assert!(app.search.as_ref().and_then(|s| s.error.as_deref()).is_some_and(|e| e.contains("colour")));
+        assert_eq!(app.stack.len(), 1);
+    }
+}

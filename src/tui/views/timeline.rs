@@ -39,7 +39,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, tl: &TimelineView
         title,
     );
     draw_histogram(frame, hist, app, ui, tl.histogram.as_ref());
-    let (rows_area, side) = if area.width >= 150 {
+    let (rows_area, side) = if area.width >= 190 {
         let [a, b] = Layout::horizontal([Constraint::Min(100), Constraint::Length(48)]).areas(table_area);
         (a, Some(b))
     } else {
@@ -99,7 +99,7 @@ fn draw_histogram(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, h: Option<&
 /// Column widths for a table `w` cells wide: time, source, operation, actor, ip, cc, app, target, result.
 fn widths(w: u16) -> [u16; 9] {
     if w >= 150 {
-        [23, 10, 26, 30, 22, 3, 22, (w - 23 - 10 - 26 - 30 - 22 - 3 - 22 - 8 - 9).max(10), 8]
+        [23, 9, 24, 28, 16, 2, 18, (w - 135).max(10), 7]
     } else if w >= 100 {
         [23, 9, 20, 24, 15, 2, 0, (w - 23 - 9 - 20 - 24 - 15 - 2 - 8 - 8).max(6), 7]
     } else {
