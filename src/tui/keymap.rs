@@ -1,0 +1,217 @@
+//! Key bindings: named commands bound to keys, defaults in `assets/keymap.toml`, overridable from the
+//! config directory. The help overlay is generated from the live map.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+
+/// Everything a key can ask for; what it does depends on the screen (see `update`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    Quit,
+    Back,
+    Open,
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    Search,
+    PivotUser,
+    PivotIp,
+    PivotSession,
+    PivotApp,
+    Around,
+    FilterSeverity,
+    FilterAnalytic,
+    ScreenOverview,
+    ScreenAlerts,
+    ScreenTimeline,
+    ScreenSearch,
+    Help,
+}
+
+/// A key with its modifiers, as written in the keymap file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+/// One binding: a command, its keys as written, and the help line.
+#[derive(Debug, Clone)]
+pub struct Binding {
+    pub command: Command,
+    pub keys: Vec<String>,
+    pub help: String,
+    parsed: Vec<Key>,
+}
+
+/// Keymap errors, naming the file and the entry.
+#[derive(Debug, thiserror::Error)]
+pub enum KeymapError {
+    #[error("keymap {file}: {message}")]
+    Invalid { file: String, message: String },
+}
+
+#[derive(Deserialize)]
+struct KeymapFile {
+    #[serde(default)]
+    bind: Vec<RawBinding>,
+}
+
+#[derive(Deserialize)]
+struct RawBinding {
+    command: Command,
+    keys: Vec<String>,
+    #[serde(default)]
+    help: Option<String>,
+}
+
+/// The live keymap.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    pub bindings: Vec<Binding>,
+}
+
+impl Keymap {
+    /// The built-in bindings.
+    pub fn defaults() -> Keymap {
+        Keymap::parse(DEFAULT_KEYMAP, "assets/keymap.toml").expect("built-in keymap is valid")
+    }
+
+    /// Defaults, with the keys of commands listed in `path` (when it exists) replaced.
+    pub fn load(path: Option<&Path>) -> Result<Keymap, KeymapError> {
+        let mut map = Keymap::defaults();
+        let Some(path) = path.filter(|p| p.exists()) else { return Ok(map) };
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| KeymapError::Invalid { file: name.clone(), message: e.to_string() })?;
+        let user = Keymap::parse(&text, &name)?;
+        for b in user.bindings {
+            match map.bindings.iter_mut().find(|d| d.command == b.command) {
+                Some(d) => {
+                    d.keys = b.keys;
+                    d.parsed = b.parsed;
+                    if !b.help.is_empty() {
+                        d.help = b.help;
+                    }
+                }
+                None => map.bindings.push(b),
+            }
+        }
+        Ok(map)
+    }
+
+    /// Parses a keymap file's text; `name` is used in error messages.
+    pub fn parse(text: &str, name: &str) -> Result<Keymap, KeymapError> {
+        let file: KeymapFile =
+            toml::from_str(text).map_err(|e| KeymapError::Invalid { file: name.into(), message: e.to_string() })?;
+        let mut bindings = Vec::new();
+        for raw in file.bind {
+            let parsed = raw
+                .keys
+                .iter()
+                .map(|k| {
+                    parse_key(k).ok_or_else(|| KeymapError::Invalid {
+                        file: name.into(),
+                        message: format!("'{k}' (command {:?}) is not a key", raw.command),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            bindings.push(Binding { command: raw.command, keys: raw.keys, help: raw.help.unwrap_or_default(), parsed });
+        }
+        Ok(Keymap { bindings })
+    }
+
+    /// The command bound to a key press, if any.
+    pub fn command(&self, ev: &KeyEvent) -> Option<Command> {
+        let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        let code = match ev.code {
+            KeyCode::Char(c) if !ctrl => KeyCode::Char(c),
+            KeyCode::Char(c) => KeyCode::Char(c.to_ascii_lowercase()),
+            other => other,
+        };
+        self.bindings.iter().find(|b| b.parsed.iter().any(|k| k.code == code && k.ctrl == ctrl)).map(|b| b.command)
+    }
+
+    /// The first key of a command as written, for hint bars.
+    pub fn key_of(&self, cmd: Command) -> String {
+        self.bindings
+            .iter()
+            .find(|b| b.command == cmd)
+            .and_then(|b| b.keys.first().cloned())
+            .unwrap_or_else(|| "(unbound)".into())
+    }
+}
+
+/// Where a user keymap lives: `<config dir>/harrier/keymap.toml`.
+pub fn user_path(file: &str) -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "harrier").map(|p| p.config_dir().join(file))
+}
+
+/// Parses `j`, `G`, `ctrl-c`, `shift-tab`, `pgdn`….
+pub fn parse_key(s: &str) -> Option<Key> {
+    let (ctrl, rest) = match s.strip_prefix("ctrl-") {
+        Some(r) => (true, r),
+        None => (false, s),
+    };
+    let (shift, rest) = match rest.strip_prefix("shift-") {
+        Some(r) => (true, r),
+        None => (false, rest),
+    };
+    let code = match rest {
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        "tab" if shift => KeyCode::BackTab,
+        "tab" => KeyCode::Tab,
+        "backspace" => KeyCode::Backspace,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "pgup" => KeyCode::PageUp,
+        "pgdn" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        one if one.chars().count() == 1 => {
+            let c = one.chars().next()?;
+            KeyCode::Char(if shift {
+                c.to_ascii_uppercase()
+            } else if ctrl {
+                c.to_ascii_lowercase()
+            } else {
+                c
+            })
+        }
+        _ => return None,
+    };
+    Some(Key { code, ctrl })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_bind_vim_keys_and_user_file_replaces_keys() {
+        let map = Keymap::defaults();
+        let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(map.command(&j), Some(Command::Down));
+        let cf = KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL);
+        assert_eq!(map.command(&cf), Some(Command::PageDown));
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("keymap.toml");
+        std::fs::write(&p, "[[bind]]\ncommand = \"down\"\nkeys = [\"n\"]\n").unwrap();
+        let map = Keymap::load(Some(&p)).unwrap();
+        assert_eq!(map.command(&j), None);
+        assert_eq!(map.command(&KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE)), Some(Command::Down));
+        std::fs::write(&p, "[[bind]]\ncommand = \"down\"\nkeys = [\"nope-key\"]\n").unwrap();
+        let err = Keymap::load(Some(&p)).unwrap_err().to_string();
+        assert!(err.contains("keymap.toml") && err.contains("nope-key"), "{err}");
+    }
+}

@@ -1,0 +1,141 @@
+//! Colours and text styles, from `assets/theme.toml`, overridable from the config directory;
+//! `NO_COLOR` keeps only bold, reversed and underlined.
+
+use crate::model::Severity;
+use ratatui::style::{Color, Modifier, Style};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+const DEFAULT_THEME: &str = include_str!("../../assets/theme.toml");
+
+#[derive(Debug, Deserialize, Default, Clone)]
+struct StyleSpec {
+    fg: Option<String>,
+    bg: Option<String>,
+    #[serde(default)]
+    bold: bool,
+    #[serde(default)]
+    reversed: bool,
+    #[serde(default)]
+    underlined: bool,
+}
+
+#[derive(Debug, Deserialize)]
+struct ThemeFile {
+    #[serde(default)]
+    styles: BTreeMap<String, StyleSpec>,
+}
+
+/// Theme errors, naming the file.
+#[derive(Debug, thiserror::Error)]
+#[error("theme {file}: {message}")]
+pub struct ThemeError {
+    file: String,
+    message: String,
+}
+
+/// The resolved styles the views use.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    styles: BTreeMap<String, Style>,
+}
+
+impl Theme {
+    /// The built-in theme, in colour or monochrome.
+    pub fn defaults(color: bool) -> Theme {
+        Theme::build(DEFAULT_THEME, "assets/theme.toml", None, color).expect("built-in theme is valid")
+    }
+
+    /// Built-in theme with the styles of `user` (when it exists) laid over it; colour unless `NO_COLOR` is set.
+    pub fn load(user: Option<&Path>) -> Result<Theme, ThemeError> {
+        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let user_text = match user.filter(|p| p.exists()) {
+            Some(p) => Some((
+                std::fs::read_to_string(p)
+                    .map_err(|e| ThemeError { file: p.display().to_string(), message: e.to_string() })?,
+                p.display().to_string(),
+            )),
+            None => None,
+        };
+        Theme::build(
+            DEFAULT_THEME,
+            "assets/theme.toml",
+            user_text.as_ref().map(|(t, n)| (t.as_str(), n.as_str())),
+            color,
+        )
+    }
+
+    fn build(base: &str, base_name: &str, user: Option<(&str, &str)>, color: bool) -> Result<Theme, ThemeError> {
+        let mut specs = parse(base, base_name)?;
+        if let Some((text, name)) = user {
+            specs.extend(parse(text, name)?);
+        }
+        let mut styles = BTreeMap::new();
+        for (k, spec) in specs {
+            styles.insert(
+                k.clone(),
+                to_style(&spec, color)
+                    .map_err(|m| ThemeError { file: base_name.into(), message: format!("{k}: {m}") })?,
+            );
+        }
+        Ok(Theme { styles })
+    }
+
+    /// The style named `name` (plain when the theme does not name it).
+    pub fn style(&self, name: &str) -> Style {
+        self.styles.get(name).copied().unwrap_or_default()
+    }
+
+    /// The style of a severity.
+    pub fn severity(&self, s: Severity) -> Style {
+        self.style(s.as_str())
+    }
+}
+
+fn parse(text: &str, name: &str) -> Result<BTreeMap<String, StyleSpec>, ThemeError> {
+    toml::from_str::<ThemeFile>(text)
+        .map(|f| f.styles)
+        .map_err(|e| ThemeError { file: name.into(), message: e.to_string() })
+}
+
+fn to_style(spec: &StyleSpec, color: bool) -> Result<Style, String> {
+    let mut s = Style::default();
+    if color {
+        if let Some(fg) = &spec.fg {
+            s = s.fg(Color::from_str(fg).map_err(|_| format!("'{fg}' is not a colour"))?);
+        }
+        if let Some(bg) = &spec.bg {
+            s = s.bg(Color::from_str(bg).map_err(|_| format!("'{bg}' is not a colour"))?);
+        }
+    } else if spec.bg.is_some() {
+        // A background only carries meaning in colour; keep the element visible in monochrome.
+        s = s.add_modifier(Modifier::REVERSED);
+    }
+    if spec.bold {
+        s = s.add_modifier(Modifier::BOLD);
+    }
+    if spec.reversed {
+        s = s.add_modifier(Modifier::REVERSED);
+    }
+    if spec.underlined {
+        s = s.add_modifier(Modifier::UNDERLINED);
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn monochrome_drops_colours_keeps_modifiers() {
+        let mono = Theme::defaults(false);
+        assert_eq!(mono.style("high").fg, None);
+        assert!(mono.style("high").add_modifier.contains(Modifier::BOLD));
+        assert!(mono.style("selected").add_modifier.contains(Modifier::REVERSED));
+        let colour = Theme::defaults(true);
+        assert_eq!(colour.style("high").fg, Some(Color::LightRed));
+    }
+}
