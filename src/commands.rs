@@ -18,7 +18,17 @@ use std::sync::Arc;
 pub fn run(cli: Cli) -> Result<u8> {
     let state = cli.state_dir.clone();
     match cli.command {
-        None => Err(anyhow!("give a subcommand (see `harrier --help`)")),
+        None => {
+            let demo = demo_case();
+            if !demo.is_dir() {
+                return Err(anyhow!(
+                    "no demo case at {}; open a case folder with `harrier open CASE` (see `harrier --help`)",
+                    demo.display()
+                ));
+            }
+            open_tui(&demo, state.as_deref(), cli.quiet)
+        }
+        Some(Command::Open { case }) => open_tui(&case, state.as_deref(), cli.quiet),
         Some(Command::Ingest { case, json, rebuild, geoip }) => {
             let case = open_case(&case, state.as_deref())?;
             let ledger = run_ingest(&case, IngestOptions { rebuild, geoip }, cli.quiet || json)?;
@@ -65,6 +75,22 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
     }
+}
+
+/// The bundled demo case: `sample-cases/demo` in the working folder, else beside the sources.
+fn demo_case() -> std::path::PathBuf {
+    let local = Path::new("sample-cases/demo");
+    if local.is_dir() {
+        return local.to_path_buf();
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases/demo")
+}
+
+fn open_tui(path: &Path, state: Option<&Path>, quiet: bool) -> Result<u8> {
+    let case = open_case(path, state)?;
+    ensure_ingested(&case, quiet)?;
+    harrier::tui::run(case)?;
+    Ok(0)
 }
 
 fn open_case(path: &Path, state: Option<&Path>) -> Result<Case> {

@@ -37,6 +37,8 @@ pub enum Format {
 /// Subcommands.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Open the workbench on a case (ingests it first when needed).
+    Open { case: PathBuf },
     /// Index every log file under CASE (idempotent: unchanged files are skipped).
     Ingest {
         case: PathBuf,
