@@ -9,6 +9,7 @@ use query::ParsedQuery;
 use schema::Fields;
 use std::collections::HashMap;
 use std::path::Path;
+use tantivy::collector::sort_key::SortByStaticFastValue;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -126,7 +127,7 @@ impl CaseIndex {
     ) -> Result<Vec<Hit>, IndexError> {
         let searcher = self.reader.searcher();
         let query = q.to_query(&self.fields);
-        let collector = TopDocs::with_limit(limit.max(1)).and_offset(offset).order_by_fast_field::<i64>("ts", order);
+        let collector = TopDocs::with_limit(limit.max(1)).and_offset(offset).order_by(time_order(order));
         let docs = searcher.search(&query, &collector)?;
         docs.into_iter().map(|(_, addr)| self.load(&searcher, addr)).collect()
     }
@@ -141,7 +142,7 @@ impl CaseIndex {
     pub fn by_id(&self, id: &str) -> Result<Vec<Hit>, IndexError> {
         let searcher = self.reader.searcher();
         let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
-        let docs = searcher.search(&q, &TopDocs::with_limit(16).order_by_fast_field::<i64>("ts", Order::Asc))?;
+        let docs = searcher.search(&q, &TopDocs::with_limit(16).order_by(time_order(Order::Asc)))?;
         docs.into_iter().map(|(_, a)| self.load(&searcher, a)).collect()
     }
 
@@ -174,6 +175,12 @@ impl CaseIndex {
     pub fn to_query(&self, q: &ParsedQuery) -> Box<dyn Query> {
         q.to_query(&self.fields)
     }
+}
+
+/// Time order with the dedupe key as tie-break, so events in the same instant always come back in the same
+/// order whatever segment layout parallel ingest produced.
+fn time_order(order: Order) -> ((SortByStaticFastValue<i64>, Order), (SortByStaticFastValue<u64>, Order)) {
+    ((SortByStaticFastValue::for_field("ts"), order), (SortByStaticFastValue::for_field("dkey"), order))
 }
 
 /// Streaming iterator over every stored event (see [`CaseIndex::scan`]).
