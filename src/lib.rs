@@ -4,4 +4,5 @@
 //! `tui` builds on it.
 
 pub mod case;
+pub mod gen;
 pub mod model;
