@@ -45,6 +45,7 @@ pub struct SignInArgs<'a> {
 
 impl<'a> SignInArgs<'a> {
     /// A successful user sign-in with the common defaults; callers adjust the rest.
+    #[allow(clippy::too_many_arguments)]
     pub fn user(
         ts: DateTime<Utc>,
         kind: Kind,
