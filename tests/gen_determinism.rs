@@ -28,7 +28,7 @@ fn small(seed: u64) -> GenOptions {
 }
 
 #[test]
-fn same_seed_same_bytes_different_seed_different_bytes() {
+fn gen_same_seed_same_bytes_different_seed_different_bytes() {
     let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     generate(&small(11), a.path()).unwrap();
     generate(&small(11), b.path()).unwrap();
@@ -44,7 +44,7 @@ fn same_seed_same_bytes_different_seed_different_bytes() {
 }
 
 #[test]
-fn every_shape_family_and_scale_mode_generate() {
+fn gen_every_shape_family_and_scale_mode_generate() {
     for family in ShapeFamily::ALL {
         let dir = tempfile::tempdir().unwrap();
         let opts = GenOptions { shapes: family, ..small(3) };
@@ -60,7 +60,7 @@ fn every_shape_family_and_scale_mode_generate() {
 }
 
 #[test]
-fn bad_options_are_errors_not_panics() {
+fn gen_bad_options_are_errors_not_panics() {
     let dir = tempfile::tempdir().unwrap();
     for opts in [
         GenOptions { users: 3, ..GenOptions::default() },

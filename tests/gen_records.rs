@@ -231,7 +231,7 @@ fn param(r: &Record, name: &str) -> String {
 }
 
 #[test]
-fn demo_case_files_and_entities() {
+fn gen_demo_case_files_and_entities() {
     let c = load("demo");
     assert_eq!(c.key["planted"].as_array().unwrap().len(), 6);
     for p in c.key["planted"].as_array().unwrap().iter().chain(c.key["lookalikes"].as_array().unwrap()) {
@@ -257,7 +257,7 @@ fn demo_case_files_and_entities() {
 }
 
 #[test]
-fn an0534_scripted_client_reads_mail_and_files() {
+fn gen_an0534_scripted_client_reads_mail_and_files() {
     let c = load("demo");
     let p = planted(&c, "an0534-scripted-graph");
     let user = &strs(&p["entities"]["users"])[0];
@@ -279,7 +279,7 @@ fn an0534_scripted_client_reads_mail_and_files() {
 }
 
 #[test]
-fn an0959_token_replayed_from_vps_without_sign_in_there() {
+fn gen_an0959_token_replayed_from_vps_without_sign_in_there() {
     let c = load("demo");
     let p = planted(&c, "an0959-token-replay");
     let user = &strs(&p["entities"]["users"])[0];
@@ -325,7 +325,7 @@ fn an0959_token_replayed_from_vps_without_sign_in_there() {
 }
 
 #[test]
-fn an1089_paged_mail_enumeration_burst() {
+fn gen_an1089_paged_mail_enumeration_burst() {
     let c = load("demo");
     let p = planted(&c, "an1089-mail-enumeration");
     let session = &strs(&p["entities"]["sessions"])[0];
@@ -354,7 +354,7 @@ fn an1089_paged_mail_enumeration_burst() {
 }
 
 #[test]
-fn an1350_partner_chain_has_three_stages_with_one_partner() {
+fn gen_an1350_partner_chain_has_three_stages_with_one_partner() {
     let c = load("demo");
     let p = planted(&c, "an1350-partner-chain");
     let add = c
@@ -397,7 +397,7 @@ fn an1350_partner_chain_has_three_stages_with_one_partner() {
 }
 
 #[test]
-fn an1107_impersonation_and_full_access_as_app() {
+fn gen_an1107_impersonation_and_full_access_as_app() {
     let c = load("demo");
     let imp = planted(&c, "an1107-impersonation");
     let users = strs(&imp["entities"]["users"]);
@@ -453,7 +453,7 @@ fn an1107_impersonation_and_full_access_as_app() {
 }
 
 #[test]
-fn bec_story_links_phish_replay_rule_reads_enumeration_and_delegation() {
+fn gen_bec_story_links_phish_replay_rule_reads_enumeration_and_delegation() {
     let c = load("bec");
     let ids: Vec<String> =
         c.key["planted"].as_array().unwrap().iter().map(|p| p["analytic"].as_str().unwrap().to_string()).collect();
@@ -489,7 +489,7 @@ fn bec_story_links_phish_replay_rule_reads_enumeration_and_delegation() {
 }
 
 #[test]
-fn quiet_case_has_no_incident_but_keeps_look_alikes() {
+fn gen_quiet_case_has_no_incident_but_keeps_look_alikes() {
     let c = load("quiet");
     assert!(c.key["planted"].as_array().unwrap().is_empty());
     assert!(c.key["lookalikes"].as_array().unwrap().len() >= 5);

@@ -23,7 +23,7 @@ fn files_under(root: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 #[test]
-fn committed_sample_cases_match_the_generator() {
+fn gen_committed_sample_cases_match_the_generator() {
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-cases");
     let write = std::env::var_os("HARRIER_WRITE_SAMPLES").is_some();
     for (name, opts) in sample_cases() {

@@ -70,7 +70,8 @@ mod tests {
         let mut out = String::new();
         pad(&mut out, 4);
         render(&v, 4, "\n", &mut out);
-        let expected = "    {\n        \"status\":  {\n                       \"errorCode\":  0\n                   },\n        \"types\":  [\n                     \"managedIdentity\"\n                 ],\n        \"none\":  [\n\n                ]\n    }";
+        // Brackets sit where the key ends; children four columns further (as in the real Invictus exports).
+        let expected = "    {\n        \"status\":  {\n                       \"errorCode\":  0\n                   },\n        \"types\":  [\n                      \"managedIdentity\"\n                  ],\n        \"none\":  [\n\n                 ]\n    }";
         assert_eq!(out, expected);
         let parsed: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(parsed, v);
