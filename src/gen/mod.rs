@@ -203,23 +203,45 @@ pub fn generate(opts: &GenOptions, out: &Path) -> Result<GenSummary, GenError> {
         }
         Ok(())
     };
-    for index in 0..opts.days {
-        let (mut recs, mut k) = tenant_day(&t, tz, opts, &plan, index);
-        keys.append(&mut k);
-        if opts.scale.is_some() {
-            write(recs, index, &mut layout)?;
-            // People are generated in parallel chunks (each with its own random streams) and written in order.
-            let ranges: Vec<std::ops::Range<usize>> =
-                (0..t.people.len()).step_by(SCALE_CHUNK).map(|s| s..(s + SCALE_CHUNK).min(t.people.len())).collect();
-            for batch in ranges.chunks(8) {
-                let results: Vec<(Vec<Rec>, Vec<KeyEntry>)> =
-                    batch.par_iter().map(|r| people_day(&t, tz, opts, &plan, index, r.clone())).collect();
-                for (chunk, mut k) in results {
-                    keys.append(&mut k);
-                    write(chunk, index, &mut layout)?;
+    if opts.scale.is_some() {
+        // Generation runs on its own thread (people in parallel chunks, each with its own random streams) while
+        // this thread writes; batches arrive in a fixed order, so output stays deterministic.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(Vec<Rec>, Vec<KeyEntry>, u32)>(4);
+        let (t_ref, plan_ref) = (&t, &plan);
+        std::thread::scope(|scope| -> Result<(), GenError> {
+            scope.spawn(move || {
+                let ranges: Vec<std::ops::Range<usize>> = (0..t_ref.people.len())
+                    .step_by(SCALE_CHUNK)
+                    .map(|s| s..(s + SCALE_CHUNK).min(t_ref.people.len()))
+                    .collect();
+                for index in 0..opts.days {
+                    let (recs, k) = tenant_day(t_ref, tz, opts, plan_ref, index);
+                    if tx.send((recs, k, index)).is_err() {
+                        return;
+                    }
+                    for batch in ranges.chunks(4) {
+                        let results: Vec<(Vec<Rec>, Vec<KeyEntry>)> = batch
+                            .par_iter()
+                            .map(|r| people_day(t_ref, tz, opts, plan_ref, index, r.clone()))
+                            .collect();
+                        for (chunk, k) in results {
+                            if tx.send((chunk, k, index)).is_err() {
+                                return;
+                            }
+                        }
+                    }
                 }
+            });
+            for (recs, mut k, index) in rx {
+                keys.append(&mut k);
+                write(recs, index, &mut layout)?;
             }
-        } else {
+            Ok(())
+        })?;
+    } else {
+        for index in 0..opts.days {
+            let (mut recs, mut k) = tenant_day(&t, tz, opts, &plan, index);
+            keys.append(&mut k);
             let (mut people, mut k) = people_day(&t, tz, opts, &plan, index, 0..t.people.len());
             keys.append(&mut k);
             recs.append(&mut people);
