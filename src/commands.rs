@@ -28,6 +28,10 @@ pub fn run(cli: Cli) -> Result<u8> {
             }
             open_tui(&demo, state.as_deref(), cli.quiet)
         }
+        Some(Command::Gen(args)) => {
+            harrier::gen::cli::run(&args)?;
+            Ok(0)
+        }
         Some(Command::Open { case }) => open_tui(&case, state.as_deref(), cli.quiet),
         Some(Command::Ingest { case, json, rebuild, geoip }) => {
             let case = open_case(&case, state.as_deref())?;

@@ -6,6 +6,7 @@
 pub mod case;
 pub mod cli;
 pub mod enrich;
+pub mod gen;
 pub mod index;
 pub mod ingest;
 pub mod model;

@@ -39,6 +39,8 @@ pub enum Format {
 pub enum Command {
     /// Open the workbench on a case (ingests it first when needed).
     Open { case: PathBuf },
+    /// Write a generated tenant's logs (with planted attacks and look-alikes) to a new case folder.
+    Gen(harrier::gen::cli::GenArgs),
     /// Index every log file under CASE (idempotent: unchanged files are skipped).
     Ingest {
         case: PathBuf,
