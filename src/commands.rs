@@ -2,12 +2,14 @@
 
 use crate::{Cli, Command, Format};
 use anyhow::{anyhow, Context, Result};
+use harrier::analytics::{detect, output, DetectContext, Detection};
 use harrier::case::Case;
 use harrier::cli::sanitize::cell;
 use harrier::cli::timefmt::{parse_bound, show};
 use harrier::index::query::ParsedQuery;
 use harrier::index::{CaseIndex, Hit};
 use harrier::ingest::{ingest, IngestOptions, IngestProgress};
+use harrier::model::Severity;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::str::FromStr;
@@ -42,6 +44,28 @@ pub fn run(cli: Cli) -> Result<u8> {
                 print_ledger_summary(&ledger);
             }
             Ok(0)
+        }
+        Some(Command::Detect { case, format, min_severity, fail_on, analytic }) => {
+            let case = open_case(&case, state.as_deref())?;
+            let tz = zone(&cli.tz, &case)?;
+            let min = Severity::from_str(&min_severity).map_err(|e| anyhow!("--min-severity: {e}"))?;
+            let fail =
+                fail_on.as_deref().map(|f| Severity::from_str(f).map_err(|e| anyhow!("--fail-on: {e}"))).transpose()?;
+            ensure_ingested(&case, cli.quiet)?;
+            let d = run_detect(&case, analytic)?;
+            let mut out = std::io::stdout().lock();
+            match format {
+                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&output::to_json(&d, min))?)?,
+                Format::Jsonl => write!(out, "{}", output::to_jsonl(&d, min))?,
+                Format::Table => {
+                    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                    write!(out, "{}", output::table(&d, min, colour, tz))?
+                }
+            }
+            Ok(match fail {
+                Some(f) if d.at_least(f).next().is_some() => 3,
+                _ => 0,
+            })
         }
         Some(Command::Search { case, query, from, to, limit, format }) => {
             let case = open_case(&case, state.as_deref())?;
@@ -90,9 +114,36 @@ fn demo_case() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases/demo")
 }
 
+/// Runs the analytics over an ingested case and saves the full result in the case state.
+fn run_detect(case: &Case, only: Vec<String>) -> Result<Detection> {
+    let index = CaseIndex::open(&case.index_dir())?;
+    let ctx = DetectContext { config: case.config.clone(), only };
+    let d = detect(&index, &ctx)?;
+    if ctx.only.is_empty() {
+        output::save(&d, &case.alerts_path()).with_context(|| format!("saving {}", case.alerts_path().display()))?;
+    }
+    Ok(d)
+}
+
+/// Detection results are stale when missing or older than the last ingest.
+fn alerts_stale(case: &Case) -> bool {
+    let modified = |p: std::path::PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (modified(case.alerts_path()), modified(case.ledger_path())) {
+        (Some(a), Some(l)) => a < l,
+        (None, _) => true,
+        _ => false,
+    }
+}
+
 fn open_tui(path: &Path, state: Option<&Path>, quiet: bool) -> Result<u8> {
     let case = open_case(path, state)?;
     ensure_ingested(&case, quiet)?;
+    if alerts_stale(&case) {
+        if !quiet {
+            eprintln!("harrier: running the analytics");
+        }
+        run_detect(&case, Vec::new())?;
+    }
     harrier::tui::run(case)?;
     Ok(0)
 }

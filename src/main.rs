@@ -54,6 +54,21 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         geoip: Vec<PathBuf>,
     },
+    /// Run the five analytics; results are also saved in the case state for the workbench.
+    Detect {
+        case: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Show only alerts at or above this severity (low, medium, high, critical).
+        #[arg(long, value_name = "S", default_value = "low")]
+        min_severity: String,
+        /// Exit with code 3 when an alert at or above this severity is found.
+        #[arg(long, value_name = "S")]
+        fail_on: Option<String>,
+        /// Run only these analytics (repeatable): AN0534 AN0959 AN1089 AN1350 AN1107.
+        #[arg(long, value_name = "ID")]
+        analytic: Vec<String>,
+    },
     /// Search events: `user: ip: session: token: mailbox: app: op: source: country: ua:` plus free words.
     Search {
         case: PathBuf,
