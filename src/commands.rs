@@ -34,6 +34,30 @@ pub fn run(cli: Cli) -> Result<u8> {
             harrier::gen::cli::run(&args)?;
             Ok(0)
         }
+        Some(Command::Bench { dir, events, seed, json }) => {
+            if dir.exists() && std::fs::read_dir(&dir)?.next().is_some() {
+                return Err(anyhow!("{} is not empty; bench writes a fresh case there", dir.display()));
+            }
+            let r = harrier::cli::bench::run(&dir, events, seed)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!("generated   {} records, {:.0} MB in {:.1} s", r.records_generated, r.input_mb, r.generate_s);
+                println!(
+                    "ingest      {:.1} s = {:.0} events/s; index {:.0} MB = {:.2}x input",
+                    r.ingest_s, r.ingest_events_per_s, r.index_mb, r.index_to_input
+                );
+                println!(
+                    "timeline    {} ({} rows): {:.2} ms per 100-row page (median)",
+                    r.timeline_pivot, r.timeline_rows, r.timeline_page_ms
+                );
+                println!("detect      {:.1} s, {} alert(s)", r.detect_s, r.alerts);
+                if let Some(m) = r.peak_rss_mb {
+                    println!("peak memory {m:.0} MB");
+                }
+            }
+            Ok(0)
+        }
         Some(Command::Open { case }) => open_tui(&case, state.as_deref(), cli.quiet),
         Some(Command::Ingest { case, json, rebuild, geoip }) => {
             let case = open_case(&case, state.as_deref())?;

@@ -41,6 +41,18 @@ pub enum Command {
     Open { case: PathBuf },
     /// Write a generated tenant's logs (with planted attacks and look-alikes) to a new case folder.
     Gen(harrier::gen::cli::GenArgs),
+    /// Measure ingest, timeline paging and detection on a generated case of N events (build with --release).
+    Bench {
+        /// Folder for the generated case (created; must not exist or be empty).
+        dir: PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Index every log file under CASE (idempotent: unchanged files are skipped).
     Ingest {
         case: PathBuf,
