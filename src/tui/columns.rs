@@ -97,13 +97,16 @@ impl Column {
 /// row is a one-character bookmark mark, not counted here.
 pub fn widths(w: u16) -> [u16; 9] {
     let w = w.saturating_sub(2);
+    // Fixed widths plus one space between columns; the target column takes what is left.
     if w >= 150 {
-        [23, 9, 24, 28, 16, 2, 18, (w - 135).max(10), 7]
+        [23, 9, 24, 28, 16, 2, 18, w - 135, 7]
+    } else if w >= 118 {
+        [23, 9, 20, 24, 15, 2, 0, w - 107, 7]
     } else if w >= 100 {
-        [23, 9, 20, 24, 15, 2, 0, (w - 23 - 9 - 20 - 24 - 15 - 2 - 8 - 8).max(6), 7]
+        [23, 0, 20, 24, 15, 2, 0, w - 89, 0]
     } else {
         let rest = w.saturating_sub(18 + 15 + 4);
-        let op = rest * 2 / 5;
+        let op = rest / 2;
         [18, 0, op, rest - op, 15, 0, 0, 0, 0]
     }
 }

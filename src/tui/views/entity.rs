@@ -29,11 +29,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, v: &EntityView) {
             head.push(Line::styled("no events in this case name it", t.style("muted")));
         }
         (Some(s), None) => {
-            let mut text = format!("first seen {} · last seen {} · {} events", show(s.first, app.tz), show(s.last, app.tz), s.total);
+            let seen = format!("first seen {} · last seen {}", show(s.first, app.tz), show(s.last, app.tz));
+            let mut count = format!("{} events", s.total);
             if s.scanned < s.total {
-                text.push_str(&format!(" · counts over the latest {}", s.scanned));
+                count.push_str(&format!(" · counts over the latest {}", s.scanned));
             }
-            head.push(Line::styled(text, t.style("muted")));
+            if area.width >= 110 {
+                head.push(Line::styled(format!("{seen} · {count}"), t.style("muted")));
+            } else {
+                head.push(Line::styled(seen, t.style("muted")));
+                head.push(Line::styled(count, t.style("muted")));
+            }
         }
     }
     let [top, body] = Layout::vertical([Constraint::Length(head.len() as u16 + 1), Constraint::Min(1)]).areas(area);
@@ -107,17 +113,19 @@ fn draw_grid(frame: &mut Frame, area: Rect, alert_lines: Vec<Line>, sections: Ve
     let alerts_h = (alert_lines.len() as u16).min(area.height / 3).max(2);
     let [alerts, grid] = Layout::vertical([Constraint::Length(alerts_h), Constraint::Min(1)]).areas(area);
     frame.render_widget(Paragraph::new(alert_lines), alerts);
-    let section_h = (ENTITY_TOP + 2) as u16;
-    for (i, lines) in sections.into_iter().enumerate() {
-        let row = (i / cols) as u16;
-        let col = (i % cols) as u16;
-        let w = grid.width / cols as u16;
-        let rect = Rect { x: grid.x + col * w, y: grid.y + row * section_h, width: w.saturating_sub(2), height: section_h };
-        if rect.y >= grid.y + grid.height {
+    // Sections side by side, each row of the grid as tall as its tallest section.
+    let w = grid.width / cols as u16;
+    let mut y = grid.y;
+    for row in sections.chunks(cols) {
+        let h = row.iter().map(|l| l.len()).max().unwrap_or(0) as u16 + 1;
+        for (col, lines) in row.iter().enumerate() {
+            let rect = Rect { x: grid.x + col as u16 * w, y, width: w.saturating_sub(2), height: h };
+            frame.render_widget(Paragraph::new(lines.clone()), rect.intersection(grid));
+        }
+        y = y.saturating_add(h);
+        if y >= grid.y + grid.height {
             break;
         }
-        let rect = rect.intersection(grid);
-        frame.render_widget(Paragraph::new(lines), rect);
     }
 }
 

@@ -155,18 +155,29 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             View::Bookmarks { .. } => &[(Command::Open, "open event"), (Command::Bookmark, "remove"), (Command::Copy, "copy id")],
         }
     };
-    let mut spans = Vec::new();
-    let tail = [(Command::Search, "search"), (Command::Help, "help"), (Command::Quit, "back")];
-    let mut used = 0usize;
+    let quit = if app.stack.len() > 1 || app.detail.is_some() { "back" } else { "quit" };
+    let tail = [(Command::Search, "search"), (Command::Help, "help"), (Command::Quit, quit)];
+    let piece = |cmd: Command, label: &str| (format!(" {} ", ui.keymap.key_of(cmd)), format!("{label} "));
+    let width = |(k, l): &(String, String)| k.chars().count() + l.chars().count();
+    // The view's own keys first, as many as fit beside "? help", which always shows.
+    let help = piece(Command::Help, "help");
+    let mut budget = (area.width as usize).saturating_sub(width(&help));
+    let mut pieces = Vec::new();
     for (cmd, label) in cmds.iter().chain(tail.iter()) {
-        let key = format!(" {} ", ui.keymap.key_of(*cmd));
-        let text = format!("{label} ");
-        used += key.chars().count() + text.chars().count();
-        if used > area.width as usize && *cmd != Command::Help {
+        let p = piece(*cmd, label);
+        if *cmd == Command::Help {
+            pieces.push(p);
             continue;
         }
-        spans.push(Span::styled(key, ui.theme.style("key")));
-        spans.push(Span::styled(text, ui.theme.style("hint")));
+        if width(&p) <= budget {
+            budget -= width(&p);
+            pieces.push(p);
+        }
+    }
+    let mut spans = Vec::new();
+    for (k, l) in pieces {
+        spans.push(Span::styled(k, ui.theme.style("key")));
+        spans.push(Span::styled(l, ui.theme.style("hint")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(ui.theme.style("hint")), area);
 }
