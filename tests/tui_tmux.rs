@@ -151,7 +151,7 @@ fn tmux_search_shows_matching_rows() {
     pane.keys(&["Enter"]);
     let s = pane.wait_text("search: op:MailItemsAccessed  row 1 of");
     // Timeline rows start with the bookmark mark and the time.
-    let rows: Vec<&str> = s.lines().filter(|l| l.get(..7).is_some_and(|p| p.trim_start().starts_with("2026-"))).collect();
+    let rows: Vec<&str> = s.lines().filter(|l| l.get(1..).is_some_and(|r| r.starts_with(" 2026-"))).collect();
     assert!(rows.len() >= 5, "matching rows are listed:\n{s}");
     assert!(rows.iter().all(|l| l.contains("MailItemsAccessed")), "only matching rows:\n{s}");
 }
