@@ -2,7 +2,7 @@
 
 use harrier::case::Case;
 use harrier::ingest::{ingest, IngestOptions, IngestProgress};
-use harrier::tui::action::Action;
+use harrier::tui::action::{Action, PromptKey};
 use harrier::tui::app::View;
 use harrier::tui::headless::Headless;
 use harrier::tui::keymap::Command;
@@ -126,7 +126,7 @@ fn tui_timeline_detail_and_pivots() {
     let (_d, mut h) = headless(true);
     h.search("user:johns@m365x816222.onmicrosoft.com");
     let text = screen(&mut h, 80, 24);
-    assert!(text.contains("SharingPolicyCha…"), "{text}");
+    assert!(text.contains("SharingPolicyChanged"), "{text}");
     snap("timeline", &mut h);
     h.cmd(Command::Open);
     let text = screen(&mut h, 80, 24);
@@ -147,8 +147,8 @@ fn tui_search_error_is_inline_and_help_lists_keys() {
     h.search("colour:red");
     let text = screen(&mut h, 80, 24);
     assert!(text.contains("unknown field 'colour:'"), "{text}");
-    assert!(h.app.search.is_some());
-    h.send(Action::SearchCancel);
+    assert!(h.app.prompt.is_some());
+    h.send(Action::Prompt(PromptKey::Cancel));
     h.cmd(Command::Help);
     let text = screen(&mut h, 80, 24);
     assert!(text.contains("timeline of this row's user"), "{text}");
@@ -184,4 +184,85 @@ fn tui_escape_sequences_in_log_fields_are_neutralised() {
         assert!(!text.contains('\u{1b}') && !text.contains('\u{7}'), "{text}");
         assert!(text.contains("Mozilla?]0;pwned??[31mRED"), "{text}");
     }
+}
+
+#[test]
+fn tui_entity_page_of_an_alert_user_and_its_ip() {
+    let (_d, mut h) = headless(true);
+    h.cmd(Command::ScreenAlerts);
+    h.cmd(Command::Open);
+    // The alert's first entity is its user.
+    h.cmd(Command::Entity);
+    let text = screen(&mut h, 160, 48);
+    assert!(text.contains("User adelev@m365x816222.onmicrosoft.com"), "{text}");
+    assert!(text.contains("first seen") && text.contains("IP addresses ("), "{text}");
+    assert!(text.contains("Related alerts (1)") && text.contains("AN0534-0001"), "{text}");
+    assert!(text.contains("175.45.176.99"), "the alert's IP is among the user's IPs:\n{text}");
+    snap("entity_user", &mut h);
+    // Esc returns to the alert with its cursor; the IP's page lists the same alert.
+    h.cmd(Command::Back);
+    assert!(matches!(h.app.top(), View::AlertDetail { cursor: 0, .. }));
+    h.cmd(Command::Down);
+    h.cmd(Command::Entity);
+    let text = screen(&mut h, 80, 24);
+    assert!(text.contains("IP address 175.45.176.99") && text.contains("236 events"), "{text}");
+    snap("entity_ip", &mut h);
+    // `p` opens the entity's own timeline.
+    h.cmd(Command::Pivot);
+    assert!(screen(&mut h, 80, 24).contains("row 1 of 236"));
+}
+
+#[test]
+fn tui_facets_narrow_the_timeline() {
+    let (_d, mut h) = headless(true);
+    h.search("user:johns@m365x816222.onmicrosoft.com");
+    let before = match h.app.top() {
+        View::Timeline(t) => t.total.unwrap(),
+        _ => panic!("timeline on top"),
+    };
+    h.cmd(Command::Facets);
+    let text = screen(&mut h, 80, 24);
+    assert!(text.contains("Facets") && text.contains("IP addresses (") && text.contains("Operations ("), "{text}");
+    assert!(!text.contains("Users ("), "the pinned user is no facet:\n{text}");
+    snap("timeline_facets", &mut h);
+    // Enter on the first value (the most frequent IP) narrows the user's timeline to it.
+    h.cmd(Command::Open);
+    let View::Timeline(t) = h.app.top() else { panic!("timeline on top") };
+    assert!(t.title.contains("+ ip:"), "{}", t.title);
+    let after = t.total.unwrap();
+    assert!(after > 0 && after < before, "{after} of {before}");
+}
+
+#[test]
+fn tui_frequency_table_of_the_operation_column() {
+    let (_d, mut h) = headless(true);
+    h.search("user:johns@m365x816222.onmicrosoft.com");
+    // At 80 columns the operation column is the second shown.
+    h.cmd(Command::ColumnRight);
+    h.cmd(Command::Frequency);
+    let text = screen(&mut h, 80, 24);
+    assert!(text.contains("Operations of search: user:johns"), "{text}");
+    assert!(text.contains("SharingPolicyChanged"), "{text}");
+    snap("frequency_operations", &mut h);
+    h.cmd(Command::Open);
+    let text = screen(&mut h, 80, 24);
+    assert!(text.contains("+ op:"), "{text}");
+}
+
+#[test]
+fn tui_bookmarks_persist_in_the_case_state() {
+    let (d, mut h) = headless(true);
+    h.search("user:johns@m365x816222.onmicrosoft.com");
+    h.cmd(Command::Down);
+    h.cmd(Command::Bookmark);
+    let saved = std::fs::read_to_string(d.path().join("realcase/.harrier/bookmarks.json")).unwrap();
+    assert!(saved.contains("\"event_id\""), "{saved}");
+    h.command_line("bookmarks");
+    let text = screen(&mut h, 120, 30);
+    assert!(text.contains("Bookmarks 1") && text.contains("johns@m365x816222.onmicrosoft.com"), "{text}");
+    // A new session on the same case reads them back.
+    let case = Case::open(&d.path().join("realcase"), None).unwrap();
+    let mut again = Headless::new(case, chrono_tz::UTC, Theme::defaults(false));
+    again.cmd(Command::ScreenBookmarks);
+    assert!(screen(&mut again, 120, 30).contains("Bookmarks 1"));
 }

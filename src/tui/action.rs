@@ -2,6 +2,7 @@
 
 use super::app::{Histogram, OverviewData};
 use super::keymap::Command;
+use super::stats::Stats;
 use crate::index::Hit;
 
 /// One change request. Finished jobs carry the generation they were started with; stale ones are dropped.
@@ -9,14 +10,10 @@ use crate::index::Hit;
 pub enum Action {
     /// A bound key.
     Command(Command),
-    /// A character typed into the search line.
-    SearchChar(char),
-    /// Backspace in the search line.
-    SearchBackspace,
-    /// Enter in the search line: run the query as a timeline.
-    SearchSubmit,
-    /// Esc in the search line.
-    SearchCancel,
+    /// A key typed into the open `/` or `:` line.
+    Prompt(PromptKey),
+    /// A mouse event.
+    Mouse(MouseInput),
     /// The terminal is now this many columns and rows.
     Resize { width: u16, height: u16 },
     /// Counts, ledger and alerts for the overview.
@@ -27,4 +24,34 @@ pub enum Action {
     HistogramLoaded { gen: u64, result: Result<Histogram, String> },
     /// The original record of the event in the detail view, pretty-printed.
     RawLoaded { gen: u64, result: Result<String, String> },
+    /// Counts for an entity page, facet panel or frequency table.
+    StatsLoaded { gen: u64, result: Result<Box<Stats>, String> },
+    /// The bookmarks file was written (or why not).
+    BookmarksSaved { result: Result<(), String> },
+}
+
+/// Keys of a prompt line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKey {
+    Char(char),
+    Backspace,
+    /// Enter: run it.
+    Submit,
+    /// Esc: close it.
+    Cancel,
+    /// Up: older history entry.
+    Up,
+    /// Down: newer history entry.
+    Down,
+    /// Tab: complete the word.
+    Complete,
+}
+
+/// Mouse input, in terminal cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseInput {
+    ScrollUp,
+    ScrollDown,
+    /// Left click at column `x`, row `y`.
+    Click { x: u16, y: u16 },
 }

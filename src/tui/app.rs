@@ -1,6 +1,10 @@
 //! The one App state. Only `update` changes it; views read it.
 
 use super::alerts::{Alert, AlertsState};
+use super::bookmarks::Bookmark;
+use super::entity::{EntityKind, EntityRef};
+use super::prompt::Prompt;
+use super::stats::{Dim, Stats};
 use crate::case::Ledger;
 use crate::index::query::ParsedQuery;
 use crate::index::Hit;
@@ -14,7 +18,7 @@ pub const PAGE_SIZE: usize = 500;
 pub const HISTOGRAM_BUCKETS: usize = 64;
 
 /// What the overview shows, computed off the UI thread.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct OverviewData {
     pub ledger: Ledger,
     pub per_source: Vec<(Source, usize)>,
@@ -22,6 +26,8 @@ pub struct OverviewData {
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
     pub alerts: AlertsState,
+    /// Saved bookmarks, or why they could not be read.
+    pub bookmarks: Result<Vec<Bookmark>, String>,
 }
 
 /// Loaded rows of a timeline: `hits[0]` is row `start`.
@@ -55,6 +61,12 @@ pub struct TimelineView {
     pub histogram: Option<Histogram>,
     pub hist_pending: Option<u64>,
     pub error: Option<String>,
+    /// Column under the column cursor, an index into `Column::ALL`.
+    pub column: usize,
+    /// The facet panel, when open.
+    pub facets: Option<FacetPanel>,
+    /// Open the first row's detail as soon as it arrives (bookmarks).
+    pub auto_open: bool,
 }
 
 impl TimelineView {
@@ -71,6 +83,9 @@ impl TimelineView {
             histogram: None,
             hist_pending: None,
             error: None,
+            column: 0,
+            facets: None,
+            auto_open: false,
         }
     }
 
@@ -86,6 +101,72 @@ impl TimelineView {
     }
 }
 
+/// Counts loaded for a view by a worker job.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub stats: Option<Stats>,
+    /// Generation of the job in flight.
+    pub pending: Option<u64>,
+    pub error: Option<String>,
+}
+
+/// The facet panel of a timeline: top values of the pivot's events; Enter narrows by one.
+#[derive(Debug, Clone, Default)]
+pub struct FacetPanel {
+    pub data: Loaded,
+    pub cursor: usize,
+    /// Keys go to the panel rather than the rows.
+    pub focused: bool,
+}
+
+/// Fields the facet panel counts.
+pub const FACET_DIMS: [Dim; 6] = [Dim::Ip, Dim::App, Dim::Operation, Dim::Country, Dim::UserAgent, Dim::User];
+/// Values per field in the facet panel.
+pub const FACET_TOP: usize = 5;
+/// Values per section on an entity page.
+pub const ENTITY_TOP: usize = 6;
+
+/// An entity page: first/last seen, top values around it, related alerts.
+#[derive(Debug, Clone)]
+pub struct EntityView {
+    pub entity: EntityRef,
+    pub data: Loaded,
+    pub cursor: usize,
+}
+
+/// The counted fields of an entity page, in display order.
+pub fn entity_dims(kind: EntityKind) -> &'static [Dim] {
+    match kind {
+        EntityKind::User => {
+            &[Dim::Ip, Dim::Country, Dim::Asn, Dim::App, Dim::UserAgent, Dim::Session, Dim::Operation, Dim::Mailbox]
+        }
+        EntityKind::Ip => &[Dim::User, Dim::Country, Dim::Asn, Dim::App, Dim::UserAgent, Dim::Operation, Dim::Session],
+        EntityKind::Session => &[Dim::User, Dim::Ip, Dim::Country, Dim::Asn, Dim::App, Dim::UserAgent, Dim::Operation],
+        EntityKind::Mailbox => &[Dim::User, Dim::Ip, Dim::Country, Dim::App, Dim::UserAgent, Dim::Operation],
+        EntityKind::App => &[Dim::App, Dim::User, Dim::Ip, Dim::Country, Dim::UserAgent, Dim::Operation],
+    }
+}
+
+/// A selectable line of an entity page or facet panel.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A related alert, by id.
+    Alert(String),
+    /// A counted value of a field.
+    Value(Dim, String, u64),
+}
+
+/// A frequency table of one field over a timeline's events.
+#[derive(Debug, Clone)]
+pub struct FrequencyView {
+    /// Title of the timeline it counts.
+    pub of_title: String,
+    pub query: ParsedQuery,
+    pub dim: Dim,
+    pub data: Loaded,
+    pub cursor: usize,
+}
+
 /// One screen on the pivot stack; each keeps its own cursor so going back restores it.
 #[derive(Debug, Clone)]
 pub enum View {
@@ -93,6 +174,9 @@ pub enum View {
     Alerts { cursor: usize },
     AlertDetail { alert_id: String, cursor: usize },
     Timeline(Box<TimelineView>),
+    Entity(Box<EntityView>),
+    Frequency(Box<FrequencyView>),
+    Bookmarks { cursor: usize },
 }
 
 impl View {
@@ -103,6 +187,9 @@ impl View {
             View::Alerts { .. } => "Alerts".into(),
             View::AlertDetail { alert_id, .. } => format!("Alert {alert_id}"),
             View::Timeline(t) => t.title.clone(),
+            View::Entity(e) => format!("{} {}", e.entity.kind.title(), e.entity.value),
+            View::Frequency(f) => format!("{} of {}", f.dim.title(), f.of_title),
+            View::Bookmarks { .. } => "Bookmarks".into(),
         }
     }
 }
@@ -113,14 +200,10 @@ pub struct EventDetail {
     pub hit: Hit,
     pub raw: Option<Result<String, String>>,
     pub pending: u64,
+    /// Selected field line.
+    pub cursor: usize,
+    /// Rows scrolled past the fields into the original record.
     pub scroll: usize,
-}
-
-/// The `/` query line.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SearchLine {
-    pub text: String,
-    pub error: Option<String>,
 }
 
 /// Alerts queue filters.
@@ -128,6 +211,14 @@ pub struct SearchLine {
 pub struct AlertFilter {
     pub min_severity: Option<Severity>,
     pub analytic: Option<String>,
+}
+
+/// A message on the bottom line until the next key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    pub text: String,
+    /// Shown as an error rather than a notice.
+    pub error: bool,
 }
 
 /// The whole UI state.
@@ -142,11 +233,24 @@ pub struct App {
     pub overview_error: Option<String>,
     pub filter: AlertFilter,
     pub detail: Option<EventDetail>,
-    pub search: Option<SearchLine>,
+    /// The open `/` or `:` line.
+    pub prompt: Option<Prompt>,
+    /// Submitted searches, oldest first.
+    pub history: Vec<String>,
+    /// Views left with Esc or `[`, most recent last; `]` returns to them.
+    pub forward: Vec<View>,
+    pub bookmarks: Vec<Bookmark>,
+    /// Text waiting to be copied to the clipboard by the terminal loop.
+    pub clipboard: Option<String>,
+    /// Mouse reporting wanted.
+    pub mouse: bool,
+    /// Reach of "around this event", minutes each side.
+    pub around_minutes: i64,
     pub help: bool,
+    pub help_scroll: usize,
     pub quit: bool,
     /// A one-line message (e.g. "this event has no session").
-    pub status: Option<String>,
+    pub status: Option<Status>,
     pub width: u16,
     pub height: u16,
     next_gen: u64,
@@ -164,14 +268,31 @@ impl App {
             overview_error: None,
             filter: AlertFilter::default(),
             detail: None,
-            search: None,
+            prompt: None,
+            history: Vec::new(),
+            forward: Vec::new(),
+            bookmarks: Vec::new(),
+            clipboard: None,
+            mouse: true,
+            around_minutes: super::settings::settings().around.minutes,
             help: false,
+            help_scroll: 0,
             quit: false,
             status: None,
             width: 80,
             height: 24,
             next_gen: 0,
         }
+    }
+
+    /// Shows a notice on the bottom line.
+    pub fn notice(&mut self, text: impl Into<String>) {
+        self.status = Some(Status { text: text.into(), error: false });
+    }
+
+    /// Shows an error on the bottom line.
+    pub fn warn(&mut self, text: impl Into<String>) {
+        self.status = Some(Status { text: text.into(), error: true });
     }
 
     /// A new generation number for a job.
@@ -208,6 +329,79 @@ impl App {
     pub fn timeline_rows(&self) -> usize {
         (self.height as usize).saturating_sub(5).max(1)
     }
+
+    /// Width of a timeline's rows: the terminal, less the side panel on wide terminals.
+    pub fn rows_width(&self, tl: &TimelineView) -> u16 {
+        if self.width >= FACET_SIDE_MIN_WIDTH && tl.facets.is_some() {
+            self.width.saturating_sub(FACET_SIDE_WIDTH)
+        } else if self.width >= PREVIEW_MIN_WIDTH {
+            self.width.saturating_sub(PREVIEW_WIDTH)
+        } else {
+            self.width
+        }
+    }
+
+    /// True when `e` is bookmarked.
+    pub fn is_bookmarked(&self, e: &Event) -> bool {
+        self.bookmarks.iter().any(|b| b.is_of(e))
+    }
+
+    /// Values of `kind` this session knows (alert entities), for `:` completion.
+    pub fn known_values(&self, kind: EntityKind) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .alerts()
+            .iter()
+            .flat_map(|a| a.entities.pivots())
+            .filter(|(f, _)| *f == kind.field())
+            .map(|(_, v)| v)
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// Terminal width from which the facet panel sits beside the rows instead of over them.
+pub const FACET_SIDE_MIN_WIDTH: u16 = 140;
+/// Width of the facet side panel.
+pub const FACET_SIDE_WIDTH: u16 = 50;
+/// Terminal width from which the event under the cursor is previewed beside the rows.
+pub const PREVIEW_MIN_WIDTH: u16 = 190;
+/// Width of that preview.
+pub const PREVIEW_WIDTH: u16 = 48;
+
+/// The selectable lines of an entity page: related alerts, then the top values of each field.
+pub fn entity_items(view: &EntityView, alerts: &[Alert]) -> Vec<Item> {
+    let mut items: Vec<Item> =
+        alerts.iter().filter(|a| view.entity.in_alert(a)).map(|a| Item::Alert(a.id.clone())).collect();
+    if let Some(stats) = &view.data.stats {
+        for d in entity_dims(view.entity.kind) {
+            if let Some(t) = stats.dim(*d) {
+                items.extend(t.values.iter().take(ENTITY_TOP).map(|(v, n)| Item::Value(*d, v.clone(), *n)));
+            }
+        }
+    }
+    items
+}
+
+/// The selectable values of a facet panel.
+pub fn facet_items(panel: &FacetPanel) -> Vec<Item> {
+    let Some(stats) = &panel.data.stats else { return Vec::new() };
+    stats
+        .dims
+        .iter()
+        .flat_map(|t| t.values.iter().take(FACET_TOP).map(|(v, n)| Item::Value(t.dim, v.clone(), *n)))
+        .collect()
+}
+
+/// The fields a facet panel counts for `query`: the usual ones, less those the query pins to one value.
+pub fn facet_dims(query: &ParsedQuery) -> Vec<Dim> {
+    FACET_DIMS
+        .into_iter()
+        .filter(|d| {
+            !query.clauses.iter().any(|c| !c.negated && !c.prefix && c.field.as_deref() == d.field() && d.field().is_some())
+        })
+        .collect()
 }
 
 /// The selectable lines of an alert detail: its entities (pivots), then its evidence ids.

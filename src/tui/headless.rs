@@ -1,7 +1,7 @@
 //! Driving the workbench without a terminal: actions in, jobs run at once on the calling thread,
 //! frames rendered to any backend. Tests and scripted runs use this.
 
-use super::action::Action;
+use super::action::{Action, PromptKey};
 use super::app::App;
 use super::jobs::{execute, JobContext};
 use super::keymap::{Command, Keymap};
@@ -51,10 +51,20 @@ impl Headless {
     /// Types text into the search line and submits it.
     pub fn search(&mut self, text: &str) {
         self.cmd(Command::Search);
+        self.type_and_submit(text);
+    }
+
+    /// Types a `:` command line and submits it.
+    pub fn command_line(&mut self, text: &str) {
+        self.cmd(Command::CommandLine);
+        self.type_and_submit(text);
+    }
+
+    fn type_and_submit(&mut self, text: &str) {
         for c in text.chars() {
-            self.send(Action::SearchChar(c));
+            self.send(Action::Prompt(PromptKey::Char(c)));
         }
-        self.send(Action::SearchSubmit);
+        self.send(Action::Prompt(PromptKey::Submit));
     }
 
     /// Draws the current state on `terminal`, telling the App its size first.

@@ -4,13 +4,19 @@
 use super::action::Action;
 use super::alerts;
 use super::app::{Histogram, OverviewData, HISTOGRAM_BUCKETS};
+use super::bookmarks::{self, Bookmark};
+use super::settings::settings;
+use super::stats::{tally, Dim, Stats};
 use crate::case::{Case, Ledger};
 use crate::index::query::ParsedQuery;
 use crate::index::{CaseIndex, IndexError};
-use crate::model::Source;
+use crate::model::{Event, Source};
 use chrono::{DateTime, Utc};
 use crossbeam_channel::{Receiver, Sender};
-use tantivy::{DocAddress, Order};
+use std::sync::Arc;
+use tantivy::collector::DocSetCollector;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Order, TantivyDocument};
 
 /// Work the UI asks for.
 #[derive(Debug, Clone)]
@@ -23,6 +29,10 @@ pub enum Job {
     LoadHistogram { gen: u64, query: ParsedQuery },
     /// The original record of one event.
     LoadRaw { gen: u64, address: DocAddress },
+    /// Span and top values of `dims` over the events of `query` (entity pages, facets, frequency tables).
+    LoadStats { gen: u64, query: ParsedQuery, dims: Vec<Dim> },
+    /// Replace the saved bookmarks with `list`.
+    SaveBookmarks { list: Vec<Bookmark> },
 }
 
 impl Job {
@@ -33,7 +43,14 @@ impl Job {
             Job::LoadPage { .. } => 1,
             Job::LoadHistogram { .. } => 2,
             Job::LoadRaw { .. } => 3,
+            Job::LoadStats { .. } => 4,
+            Job::SaveBookmarks { .. } => 5,
         }
+    }
+
+    /// Counting jobs read many events and run on their own worker so scrolling never waits for them.
+    pub fn is_scan(&self) -> bool {
+        matches!(self, Job::LoadStats { .. })
     }
 }
 
@@ -79,12 +96,44 @@ pub fn execute(ctx: &JobContext, job: Job) -> Action {
             let result = ctx.index().and_then(|ix| ix.raw(address).map_err(|e| e.to_string())).map(|b| pretty(&b));
             Action::RawLoaded { gen, result }
         }
+        Job::LoadStats { gen, query, dims } => Action::StatsLoaded {
+            gen,
+            result: ctx.index().and_then(|ix| stats(ix, &query, &dims).map(Box::new).map_err(|e| e.to_string())),
+        },
+        Job::SaveBookmarks { list } => {
+            Action::BookmarksSaved { result: bookmarks::save(&bookmarks::path(&ctx.case), &list) }
+        }
     }
+}
+
+/// Counts `dims` over the events of `q`: all of them up to the scan limit, else the latest ones.
+/// Reads documents in storage order when it reads all, so the compressed store is decoded once per block.
+pub fn stats(ix: &CaseIndex, q: &ParsedQuery, dims: &[Dim]) -> Result<Stats, IndexError> {
+    let limit = settings().stats.scan_limit;
+    let total = ix.count(q)?;
+    let (first, last) = span(ix, q)?.unzip();
+    let events: Vec<Event> = if total <= limit {
+        let searcher = ix.searcher();
+        let mut docs: Vec<DocAddress> = searcher.search(&ix.to_query(q), &DocSetCollector)?.into_iter().collect();
+        docs.sort();
+        let mut out = Vec::with_capacity(docs.len());
+        for addr in docs {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let bytes = doc.get_first(ix.fields.event).and_then(|v| v.as_bytes()).unwrap_or_default();
+            out.push(serde_json::from_slice::<Event>(bytes).map_err(|e| IndexError::Corrupt(e.to_string()))?);
+        }
+        out
+    } else {
+        ix.search_ordered(q, 0, limit, Order::Desc)?.into_iter().map(|h| h.event).collect()
+    };
+    let dims = tally(&events, dims, settings().stats.keep_top);
+    Ok(Stats { total, scanned: events.len(), first, last, dims })
 }
 
 fn overview(ctx: &JobContext) -> Result<OverviewData, String> {
     let ledger = Ledger::load(&ctx.case.ledger_path());
     let alerts = alerts::load(&ctx.case.alerts_path());
+    let bookmarks = bookmarks::load(&bookmarks::path(&ctx.case));
     let ix = ctx.index()?;
     let mut per_source = Vec::new();
     for s in Source::ALL {
@@ -96,7 +145,7 @@ fn overview(ctx: &JobContext) -> Result<OverviewData, String> {
     let all = ParsedQuery::default();
     let total = ix.count(&all).map_err(|e| e.to_string())?;
     let (first, last) = span(ix, &all).map_err(|e| e.to_string())?.unzip();
-    Ok(OverviewData { ledger, per_source, total, first, last, alerts })
+    Ok(OverviewData { ledger, per_source, total, first, last, alerts, bookmarks })
 }
 
 /// First and last time of a set of events.
@@ -138,7 +187,11 @@ pub fn pretty(bytes: &[u8]) -> String {
 }
 
 /// A worker thread: takes jobs, keeps only the latest of each kind when several are queued, sends results back.
-pub fn spawn_worker(ctx: JobContext, jobs: Receiver<Job>, results: Sender<Action>) -> std::thread::JoinHandle<()> {
+pub fn spawn_worker(
+    ctx: Arc<JobContext>,
+    jobs: Receiver<Job>,
+    results: Sender<Action>,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         while let Ok(first) = jobs.recv() {
             let mut batch = vec![first];

@@ -1,28 +1,58 @@
 //! The workbench TUI: one [`App`](app::App) state changed only by [`Action`](action::Action)s in
-//! [`update`](update::update), pure [`views`], index queries on a worker thread ([`jobs`]).
+//! [`update`](update::update), pure [`views`], index queries on worker threads ([`jobs`]).
 
 pub mod action;
 pub mod alerts;
 pub mod app;
+pub mod bookmarks;
+pub mod clipboard;
+pub mod columns;
+pub mod entity;
+pub mod fields;
 pub mod headless;
 pub mod jobs;
 pub mod keymap;
+pub mod prompt;
+pub mod settings;
+pub mod stats;
 pub mod theme;
 pub mod update;
 pub mod views;
 
 use crate::case::Case;
-use action::Action;
+use action::{Action, MouseInput, PromptKey};
 use app::App;
-use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
+    MouseButton, MouseEventKind,
+};
 use crossterm::execute;
 use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
 use keymap::Keymap;
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
+use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 use theme::Theme;
 use views::Ui;
+
+/// Sends each job to its worker: counting jobs to their own, so paging never waits behind them.
+struct Workers {
+    quick: crossbeam_channel::Sender<jobs::Job>,
+    scan: crossbeam_channel::Sender<jobs::Job>,
+}
+
+impl Workers {
+    fn send(&self, job: jobs::Job) -> anyhow::Result<()> {
+        if job.is_scan() {
+            self.scan.send(job)?;
+        } else {
+            self.quick.send(job)?;
+        }
+        Ok(())
+    }
+}
 
 /// Opens the workbench on `case` in the current terminal and runs until the user quits.
 /// The terminal is restored on return, on error and on panic.
@@ -32,9 +62,13 @@ pub fn run(case: Case) -> anyhow::Result<()> {
     let tz = case.config.timezone();
     let mut app = App::new(case.name(), tz);
 
-    let (job_tx, job_rx) = crossbeam_channel::unbounded();
+    let ctx = Arc::new(jobs::JobContext::new(case));
+    let (quick_tx, quick_rx) = crossbeam_channel::unbounded();
+    let (scan_tx, scan_rx) = crossbeam_channel::unbounded();
     let (res_tx, res_rx) = crossbeam_channel::unbounded();
-    let worker = jobs::spawn_worker(jobs::JobContext::new(case), job_rx, res_tx);
+    let quick = jobs::spawn_worker(ctx.clone(), quick_rx, res_tx.clone());
+    let scan = jobs::spawn_worker(ctx, scan_rx, res_tx);
+    let workers = Workers { quick: quick_tx, scan: scan_tx };
 
     install_panic_hook();
     enable_raw_mode()?;
@@ -49,13 +83,14 @@ pub fn run(case: Case) -> anyhow::Result<()> {
         let size = terminal.size()?;
         update::update(&mut app, Action::Resize { width: size.width, height: size.height });
         for j in update::start(&mut app) {
-            job_tx.send(j)?;
+            workers.send(j)?;
         }
-        event_loop(&mut terminal, &mut app, &ui, &job_tx, &res_rx)
+        event_loop(&mut terminal, &mut app, &ui, &workers, &res_rx)
     })();
     restore();
-    drop(job_tx);
-    let _ = worker.join();
+    drop(workers);
+    let _ = quick.join();
+    let _ = scan.join();
     result
 }
 
@@ -63,11 +98,25 @@ fn event_loop(
     terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
     app: &mut App,
     ui: &Ui,
-    jobs: &crossbeam_channel::Sender<jobs::Job>,
+    workers: &Workers,
     results: &crossbeam_channel::Receiver<Action>,
 ) -> anyhow::Result<()> {
     let mut dirty = true;
+    let mut mouse_on = false;
     while !app.quit {
+        if app.mouse != mouse_on {
+            if app.mouse {
+                execute!(std::io::stdout(), EnableMouseCapture)?;
+            } else {
+                execute!(std::io::stdout(), DisableMouseCapture)?;
+            }
+            mouse_on = app.mouse;
+        }
+        if let Some(text) = app.clipboard.take() {
+            let mut out = std::io::stdout();
+            out.write_all(clipboard::osc52(&text).as_bytes())?;
+            out.flush()?;
+        }
         if dirty {
             terminal.draw(|f| views::draw(f, app, ui))?;
             dirty = false;
@@ -82,6 +131,15 @@ fn event_loop(
                         actions.push(a);
                     }
                 }
+                TermEvent::Mouse(m) => {
+                    let input = match m.kind {
+                        MouseEventKind::ScrollDown => Some(MouseInput::ScrollDown),
+                        MouseEventKind::ScrollUp => Some(MouseInput::ScrollUp),
+                        MouseEventKind::Down(MouseButton::Left) => Some(MouseInput::Click { x: m.column, y: m.row }),
+                        _ => None,
+                    };
+                    actions.extend(input.map(Action::Mouse));
+                }
                 TermEvent::Resize(width, height) => actions.push(Action::Resize { width, height }),
                 _ => {}
             }
@@ -89,30 +147,34 @@ fn event_loop(
         for a in actions {
             dirty = true;
             for j in update::update(app, a) {
-                jobs.send(j)?;
+                workers.send(j)?;
             }
         }
     }
     Ok(())
 }
 
-/// What a key press means now: text for the search line while it is open, else a bound command.
+/// What a key press means now: an edit of the prompt line while it is open, else a bound command.
 fn key_action(app: &App, ui: &Ui, k: &KeyEvent) -> Option<Action> {
-    if app.search.is_some() {
-        return match k.code {
-            KeyCode::Enter => Some(Action::SearchSubmit),
-            KeyCode::Esc => Some(Action::SearchCancel),
-            KeyCode::Backspace => Some(Action::SearchBackspace),
-            KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => Some(Action::SearchChar(c)),
-            _ => None,
+    if app.prompt.is_some() {
+        let key = match k.code {
+            KeyCode::Enter => PromptKey::Submit,
+            KeyCode::Esc => PromptKey::Cancel,
+            KeyCode::Backspace => PromptKey::Backspace,
+            KeyCode::Up => PromptKey::Up,
+            KeyCode::Down => PromptKey::Down,
+            KeyCode::Tab => PromptKey::Complete,
+            KeyCode::Char(c) if !k.modifiers.contains(KeyModifiers::CONTROL) => PromptKey::Char(c),
+            _ => return None,
         };
+        return Some(Action::Prompt(key));
     }
     ui.keymap.command(k).map(Action::Command)
 }
 
 fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(std::io::stdout(), LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = execute!(std::io::stdout(), DisableMouseCapture, LeaveAlternateScreen, crossterm::cursor::Show);
 }
 
 /// Restores the terminal before the previous panic hook prints, so the message is readable.

@@ -1,55 +1,34 @@
-//! The event detail overlay: normalized fields, then the original record pretty-printed, wrapped and
-//! sanitized line by line.
+//! The event detail overlay: normalized fields (one selected: `e` `p` `t` `y` act on it), then the
+//! original record pretty-printed, wrapped and sanitized line by line.
 
 use super::Ui;
-use crate::cli::sanitize::clean;
-use crate::cli::timefmt::show;
+use crate::cli::sanitize::{cell, clean};
 use crate::model::Event;
 use crate::tui::app::{App, EventDetail};
+use crate::tui::fields::fields;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-/// The normalized fields of `e`, one per line, values whole (the caller wraps).
-pub fn field_lines<'a>(e: &Event, app: &App, ui: &Ui) -> Vec<Line<'a>> {
-    let mut out: Vec<(String, String)> = vec![
-        ("time".into(), show(e.ts, app.tz)),
-        ("source".into(), e.source.map(|s| s.as_str().to_string()).unwrap_or_default()),
-        ("operation".into(), e.operation.clone()),
-        ("result".into(), e.result.as_str().to_string()),
-    ];
-    let mut opt = |k: &str, v: Option<String>| {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            out.push((k.to_string(), v));
-        }
-    };
-    opt("detail", e.result_detail.clone());
-    opt("actor", Some(e.actor_label().to_string()));
-    opt("actor id", e.actor.id.clone());
-    opt("actor kind", Some(e.actor.kind.as_str().to_string()));
-    opt("app", Some(e.app_label().to_string()));
-    opt("app id", e.app_id.clone());
-    opt("ip", e.net.ip.map(|i| i.to_string()));
-    opt("country", e.net.country.clone());
-    opt("city", e.net.city.clone());
-    opt("asn", e.net.asn.map(|a| a.to_string()));
-    opt("user agent", e.user_agent.clone());
-    opt("ua class", Some(e.ua_class.as_str().to_string()));
-    opt("session", e.session_id.clone());
-    opt("token", e.token_id.clone());
-    opt("correlation", e.correlation_id.clone());
-    opt("mailbox", e.mailbox.as_ref().and_then(|m| m.mailbox.clone()));
-    opt("target", Some(e.target_label()));
-    opt("uri", e.http.as_ref().map(|h| format!("{} {}", h.method, h.uri)));
-    for (k, v) in e.params.iter().take(40) {
-        opt(&format!("param {k}"), Some(v.clone()));
-    }
-    opt("file", Some(format!("{} #{}", e.origin.file, e.origin.record)));
-    opt("event id", Some(e.id.clone()));
-    out.into_iter()
-        .map(|(k, v)| {
-            Line::from(vec![Span::styled(format!("{:<12}", clean(&k)), ui.theme.style("muted")), Span::raw(clean(&v))])
+/// The normalized fields of `e`, one per line; with `selected`, values are cut to `width` so each field is
+/// one row and the selected one is highlighted.
+pub fn field_lines<'a>(e: &Event, app: &App, ui: &Ui, selected: Option<(usize, usize)>) -> Vec<Line<'a>> {
+    let t = &ui.theme;
+    fields(e, app.tz)
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let label = format!("{:<12}", clean(&f.label));
+            let (value, style) = match selected {
+                Some((cursor, width)) => {
+                    let v = cell(&f.value, width.saturating_sub(13).max(8));
+                    (v, if i == cursor { t.style("selected") } else { ratatui::style::Style::default() })
+                }
+                None => (clean(&f.value), ratatui::style::Style::default()),
+            };
+            let label_style = if f.entity.is_some() { t.style("key") } else { t.style("muted") };
+            Line::from(vec![Span::styled(label, label_style), Span::styled(value, style)])
         })
         .collect()
 }
@@ -57,7 +36,10 @@ pub fn field_lines<'a>(e: &Event, app: &App, ui: &Ui) -> Vec<Line<'a>> {
 /// Draws the overlay over `area`.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, d: &EventDetail) {
     let t = &ui.theme;
-    let mut lines = field_lines(&d.hit.event, app, ui);
+    let rect = super::centered(area, area.width.saturating_sub(4).max(20), area.height);
+    let inner_w = rect.width.saturating_sub(2) as usize;
+    let inner_h = rect.height.saturating_sub(2) as usize;
+    let mut lines = field_lines(&d.hit.event, app, ui, Some((d.cursor, inner_w)));
     lines.push(Line::raw(""));
     lines.push(Line::styled("Original record", t.style("header")));
     match &d.raw {
@@ -65,14 +47,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, d: &EventDetail) 
         Some(Err(e)) => lines.push(Line::styled(clean(e), t.style("error"))),
         Some(Ok(text)) => lines.extend(text.lines().map(|l| Line::raw(clean(l)))),
     }
-    let scroll = d.scroll.min(lines.len().saturating_sub(1)) as u16;
-    let rect = super::centered(area, area.width.saturating_sub(4).max(20), area.height);
+    // Field lines are one row each, so keeping the cursor in view is plain arithmetic.
+    let follow = (d.cursor + 1).saturating_sub(inner_h.max(1));
+    let scroll = (follow + d.scroll).min(u16::MAX as usize) as u16;
+    let title = format!(" Event · {} ", clean(&d.hit.event.operation));
     frame.render_widget(Clear, rect);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .scroll((scroll, 0))
-            .block(Block::default().borders(Borders::ALL).title(" Event ")),
+            .block(Block::default().borders(Borders::ALL).title(cell(&title, inner_w.saturating_sub(2)))),
         rect,
     );
 }

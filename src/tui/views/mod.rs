@@ -3,13 +3,18 @@
 
 mod alert_detail;
 mod alerts;
+mod bookmarks;
+mod entity;
 mod event_detail;
+mod facets;
+mod frequency;
 mod help;
 mod overview;
 mod timeline;
 
 use super::app::{App, View};
 use super::keymap::{Command, Keymap};
+use super::prompt::PromptKind;
 use super::theme::Theme;
 use crate::cli::sanitize::{cell, clean};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -33,12 +38,15 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &Ui) {
         View::Alerts { cursor } => alerts::draw(frame, body, app, ui, *cursor),
         View::AlertDetail { alert_id, cursor } => alert_detail::draw(frame, body, app, ui, alert_id, *cursor),
         View::Timeline(t) => timeline::draw(frame, body, app, ui, t),
+        View::Entity(e) => entity::draw(frame, body, app, ui, e),
+        View::Frequency(f) => frequency::draw(frame, body, app, ui, f),
+        View::Bookmarks { cursor } => bookmarks::draw(frame, body, app, ui, *cursor),
     }
     if let Some(d) = &app.detail {
         event_detail::draw(frame, body, app, ui, d);
     }
     if app.help {
-        help::draw(frame, body, ui);
+        help::draw(frame, body, ui, app.help_scroll);
     }
     draw_bottom(frame, bottom, app, ui);
 }
@@ -65,55 +73,111 @@ fn draw_breadcrumbs(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
 }
 
 fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    if let Some(s) = &app.search {
-        let mut spans = vec![Span::styled("/", ui.theme.style("key")), Span::raw(clean(&s.text)), Span::raw("▏")];
-        if let Some(e) = &s.error {
+    if let Some(p) = &app.prompt {
+        let lead = match p.kind {
+            PromptKind::Search => "/",
+            PromptKind::Command => ":",
+        };
+        let mut spans = vec![Span::styled(lead, ui.theme.style("key")), Span::raw(clean(&p.text)), Span::raw("▏")];
+        if let Some(e) = &p.error {
             spans.push(Span::styled(format!("  {}", clean(e)), ui.theme.style("error")));
+        } else if let Some(h) = &p.hint {
+            spans.push(Span::styled(format!("  {}", clean(h)), ui.theme.style("muted")));
+        } else if p.text.is_empty() {
+            let tip = match p.kind {
+                PromptKind::Search => "  user:… ip:… op:… -field:… word*  · Tab completes fields · ↑↓ history",
+                PromptKind::Command => "  user ip session mailbox app search around alerts bookmarks q · Tab completes",
+            };
+            spans.push(Span::styled(tip, ui.theme.style("muted")));
         }
         frame.render_widget(Clear, area);
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
         return;
     }
     if let Some(msg) = &app.status {
-        frame.render_widget(Paragraph::new(Span::styled(clean(msg), ui.theme.style("error"))), area);
+        let style = if msg.error { ui.theme.style("error") } else { ui.theme.style("notice") };
+        frame.render_widget(Paragraph::new(Span::styled(clean(&msg.text), style)), area);
         return;
     }
+    let facets_focused = matches!(app.top(), View::Timeline(t) if t.facets.as_ref().is_some_and(|f| f.focused));
     let cmds: &[(Command, &str)] = if app.detail.is_some() {
         &[
             (Command::Back, "close"),
-            (Command::Down, "scroll"),
-            (Command::PivotUser, "user"),
-            (Command::PivotIp, "ip"),
+            (Command::Entity, "entity"),
+            (Command::Pivot, "timeline"),
             (Command::Around, "around"),
+            (Command::Copy, "copy"),
+            (Command::Bookmark, "mark"),
+        ]
+    } else if facets_focused {
+        &[
+            (Command::Open, "narrow"),
+            (Command::Entity, "entity"),
+            (Command::Frequency, "all values"),
+            (Command::Facets, "rows"),
+            (Command::Back, "close"),
         ]
     } else {
         match app.top() {
-            View::Overview { .. } => {
-                &[(Command::ScreenAlerts, "alerts"), (Command::ScreenTimeline, "timeline"), (Command::Search, "search")]
+            View::Overview { .. } => &[
+                (Command::ScreenAlerts, "alerts"),
+                (Command::ScreenTimeline, "timeline"),
+                (Command::ScreenBookmarks, "bookmarks"),
+                (Command::CommandLine, "command"),
+            ],
+            View::Alerts { .. } => &[
+                (Command::Open, "open"),
+                (Command::Entity, "entity"),
+                (Command::FilterSeverity, "severity"),
+                (Command::FilterAnalytic, "analytic"),
+            ],
+            View::AlertDetail { .. } => {
+                &[(Command::Open, "timeline"), (Command::Entity, "entity"), (Command::Copy, "copy"), (Command::Back, "back")]
             }
-            View::Alerts { .. } => {
-                &[(Command::Open, "open"), (Command::FilterSeverity, "severity"), (Command::FilterAnalytic, "analytic")]
-            }
-            View::AlertDetail { .. } => &[(Command::Open, "timeline"), (Command::Back, "back")],
             View::Timeline(_) => &[
                 (Command::Open, "detail"),
-                (Command::PivotUser, "user"),
-                (Command::PivotIp, "ip"),
-                (Command::PivotSession, "session"),
-                (Command::PivotApp, "app"),
-                (Command::Around, "±15m"),
+                (Command::Entity, "entity"),
+                (Command::Pivot, "timeline"),
+                (Command::ColumnRight, "column"),
+                (Command::Facets, "facets"),
+                (Command::Frequency, "freq"),
+                (Command::Around, "±"),
+                (Command::Bookmark, "mark"),
             ],
+            View::Entity(_) => &[
+                (Command::Open, "narrow/open"),
+                (Command::Pivot, "its timeline"),
+                (Command::Entity, "entity"),
+                (Command::Frequency, "all values"),
+                (Command::Copy, "copy"),
+            ],
+            View::Frequency(_) => &[(Command::Open, "narrow"), (Command::Entity, "entity"), (Command::Copy, "copy")],
+            View::Bookmarks { .. } => &[(Command::Open, "open event"), (Command::Bookmark, "remove"), (Command::Copy, "copy id")],
         }
     };
-    let mut spans = Vec::new();
-    for (cmd, label) in
-        cmds.iter().chain([(Command::Search, "search"), (Command::Help, "help"), (Command::Quit, "quit")].iter())
-    {
-        if spans.len() > 1 && matches!(cmd, Command::Search) && cmds.iter().any(|(c, _)| *c == Command::Search) {
+    let quit = if app.stack.len() > 1 || app.detail.is_some() { "back" } else { "quit" };
+    let tail = [(Command::Search, "search"), (Command::Help, "help"), (Command::Quit, quit)];
+    let piece = |cmd: Command, label: &str| (format!(" {} ", ui.keymap.key_of(cmd)), format!("{label} "));
+    let width = |(k, l): &(String, String)| k.chars().count() + l.chars().count();
+    // The view's own keys first, as many as fit beside "? help", which always shows.
+    let help = piece(Command::Help, "help");
+    let mut budget = (area.width as usize).saturating_sub(width(&help));
+    let mut pieces = Vec::new();
+    for (cmd, label) in cmds.iter().chain(tail.iter()) {
+        let p = piece(*cmd, label);
+        if *cmd == Command::Help {
+            pieces.push(p);
             continue;
         }
-        spans.push(Span::styled(format!(" {} ", ui.keymap.key_of(*cmd)), ui.theme.style("key")));
-        spans.push(Span::styled(format!("{label} "), ui.theme.style("hint")));
+        if width(&p) <= budget {
+            budget -= width(&p);
+            pieces.push(p);
+        }
+    }
+    let mut spans = Vec::new();
+    for (k, l) in pieces {
+        spans.push(Span::styled(k, ui.theme.style("key")));
+        spans.push(Span::styled(l, ui.theme.style("hint")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(ui.theme.style("hint")), area);
 }

@@ -5,7 +5,10 @@ use super::Ui;
 use crate::cli::sanitize::cell;
 use crate::cli::timefmt::show;
 use crate::model::{Event, EventResult};
-use crate::tui::app::{App, Histogram, TimelineView};
+use crate::tui::app::{
+    App, Histogram, TimelineView, FACET_SIDE_MIN_WIDTH, FACET_SIDE_WIDTH, PREVIEW_MIN_WIDTH, PREVIEW_WIDTH,
+};
+use crate::tui::columns::{visible, widths, Column};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -39,22 +42,29 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, tl: &TimelineView
         title,
     );
     draw_histogram(frame, hist, app, ui, tl.histogram.as_ref());
-    let (rows_area, side) = if area.width >= 190 {
-        let [a, b] = Layout::horizontal([Constraint::Min(100), Constraint::Length(48)]).areas(table_area);
-        (a, Some(b))
-    } else {
-        (table_area, None)
-    };
-    draw_rows(frame, rows_area, app, ui, tl);
-    if let Some(side) = side {
-        let lines = match tl.current() {
-            Some(e) => super::event_detail::field_lines(e, app, ui),
-            None => vec![Line::styled("no event under the cursor", t.style("muted"))],
-        };
-        frame.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::default().borders(Borders::LEFT)),
-            side,
-        );
+    let rows_w = app.rows_width(tl);
+    match &tl.facets {
+        Some(f) if area.width >= FACET_SIDE_MIN_WIDTH => {
+            let [a, b] =
+                Layout::horizontal([Constraint::Length(rows_w), Constraint::Length(FACET_SIDE_WIDTH)]).areas(table_area);
+            draw_rows(frame, a, app, ui, tl);
+            super::facets::draw(frame, b, app, ui, tl, f);
+        }
+        Some(f) if f.focused => super::facets::draw(frame, table_area, app, ui, tl, f),
+        _ if area.width >= PREVIEW_MIN_WIDTH => {
+            let [a, side] =
+                Layout::horizontal([Constraint::Length(rows_w), Constraint::Length(PREVIEW_WIDTH)]).areas(table_area);
+            draw_rows(frame, a, app, ui, tl);
+            let lines = match tl.current() {
+                Some(e) => super::event_detail::field_lines(e, app, ui, None),
+                None => vec![Line::styled("no event under the cursor", t.style("muted"))],
+            };
+            frame.render_widget(
+                Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::default().borders(Borders::LEFT)),
+                side,
+            );
+        }
+        _ => draw_rows(frame, table_area, app, ui, tl),
     }
 }
 
@@ -96,68 +106,57 @@ fn draw_histogram(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, h: Option<&
     );
 }
 
-/// Column widths for a table `w` cells wide: time, source, operation, actor, ip, cc, app, target, result.
-fn widths(w: u16) -> [u16; 9] {
-    if w >= 150 {
-        [23, 9, 24, 28, 16, 2, 18, (w - 135).max(10), 7]
-    } else if w >= 100 {
-        [23, 9, 20, 24, 15, 2, 0, (w - 23 - 9 - 20 - 24 - 15 - 2 - 8 - 8).max(6), 7]
-    } else {
-        let rest = w.saturating_sub(18 + 15 + 4);
-        let op = rest * 2 / 5;
-        [18, 0, op, rest - op, 15, 0, 0, 0, 0]
-    }
-}
-
 fn draw_rows(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, tl: &TimelineView) {
     let t = &ui.theme;
     let w = widths(area.width);
-    let names = ["TIME", "SOURCE", "OPERATION", "ACTOR", "IP", "CC", "APP", "TARGET", "RESULT"];
-    let keep: Vec<usize> = (0..9).filter(|i| w[*i] > 0).collect();
+    let keep = visible(area.width);
     let rows_h = area.height.saturating_sub(1) as usize;
     let total = tl.total.unwrap_or(0);
+    let rows_focused = !tl.facets.as_ref().is_some_and(|f| f.focused);
     let rows = (tl.top..(tl.top + rows_h).min(total)).map(|r| {
-        let style = if r == tl.cursor { t.style("selected") } else { Style::default() };
+        let style = if r == tl.cursor && rows_focused {
+            t.style("selected")
+        } else if r == tl.cursor {
+            t.style("muted").add_modifier(ratatui::style::Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
         match tl.hit(r) {
             Some(h) => {
-                let vals = values(&h.event, app, w[0]);
-                let cells: Vec<Span> = keep
-                    .iter()
-                    .map(|&i| {
-                        let s = Span::raw(cell(&vals[i], w[i] as usize));
-                        if i == 8 && h.event.result == EventResult::Failure {
-                            s.style(t.style("failure"))
-                        } else {
-                            s
-                        }
-                    })
-                    .collect();
+                let e = &h.event;
+                let mark = if app.is_bookmarked(e) { Span::styled("*", t.style("bookmark")) } else { Span::raw(" ") };
+                let mut cells = vec![mark];
+                cells.extend(keep.iter().map(|&i| {
+                    let col = Column::ALL[i];
+                    let text = if col == Column::Time { time_cell(e, app, w[0]) } else { col.value(e, app.tz) };
+                    let s = Span::raw(cell(&text, w[i] as usize));
+                    if col == Column::Result && e.result == EventResult::Failure {
+                        s.style(t.style("failure"))
+                    } else {
+                        s
+                    }
+                }));
                 Row::new(cells).style(style)
             }
-            None => Row::new(vec![Span::styled("loading…", t.style("loading"))]).style(style),
+            None => Row::new(vec![Span::raw(" "), Span::styled("loading…", t.style("loading"))]).style(style),
         }
     });
-    let table = Table::new(rows, keep.iter().map(|&i| Constraint::Length(w[i])).collect::<Vec<_>>())
-        .header(Row::new(keep.iter().map(|&i| names[i]).collect::<Vec<_>>()).style(t.style("header")));
+    let mut header = vec![Span::raw(" ")];
+    header.extend(keep.iter().map(|&i| {
+        let style = if i == tl.column && rows_focused { t.style("column") } else { t.style("header") };
+        Span::styled(Column::ALL[i].name(), style)
+    }));
+    let mut constraints = vec![Constraint::Length(1)];
+    constraints.extend(keep.iter().map(|&i| Constraint::Length(w[i])));
+    let table = Table::new(rows, constraints).header(Row::new(header).style(t.style("header")));
     frame.render_widget(table, area);
 }
 
-fn values(e: &Event, app: &App, time_w: u16) -> [String; 9] {
-    let time = if time_w >= 23 {
+fn time_cell(e: &Event, app: &App, time_w: u16) -> String {
+    if time_w >= 23 {
         show(e.ts, app.tz)
     } else {
         e.ts.map(|ts| ts.with_timezone(&app.tz).format("%m-%d %H:%M:%S %Z").to_string())
             .unwrap_or_else(|| "(no time)".into())
-    };
-    [
-        time,
-        e.source.map(|s| s.short()).unwrap_or("").to_string(),
-        e.operation.clone(),
-        e.actor_label().to_string(),
-        e.net.ip.map(|i| i.to_string()).unwrap_or_default(),
-        e.net.country.clone().unwrap_or_default(),
-        e.app_label().to_string(),
-        e.target_label(),
-        e.result.as_str().to_string(),
-    ]
+    }
 }

@@ -1,0 +1,167 @@
+//! Copying (`y`, `Y`), bookmarks (`m`) and the mouse.
+
+use super::pivot::selected;
+use super::{ensure_page, focused_event, keep_visible, move_cursor};
+use crate::tui::action::MouseInput;
+use crate::tui::app::{App, FACET_SIDE_MIN_WIDTH, FACET_SIDE_WIDTH};
+use crate::tui::app::View;
+use crate::tui::bookmarks::{Bookmark, MAX_BOOKMARKS};
+use crate::tui::clipboard::sanitize;
+use crate::tui::columns::{self, Column};
+use crate::tui::jobs::Job;
+
+/// `y`: the selected value; `Y` (`row`): the whole row, or the original record in the detail view.
+pub(super) fn copy(app: &mut App, row: bool) -> Vec<Job> {
+    let text = if row { row_text(app) } else { None }.or_else(|| selected(app).value);
+    let Some(text) = text.filter(|t| !t.is_empty()) else {
+        app.warn("nothing to copy here");
+        return Vec::new();
+    };
+    let (clean, cut) = sanitize(&text);
+    let n = clean.chars().count();
+    app.clipboard = Some(clean);
+    app.notice(if cut {
+        format!("copied the first {n} characters (OSC 52 limit)")
+    } else {
+        format!("copied {n} characters")
+    });
+    Vec::new()
+}
+
+/// The detail's original record (or the event as JSON until it loads), or a timeline row as tab-separated
+/// columns.
+fn row_text(app: &App) -> Option<String> {
+    if let Some(d) = &app.detail {
+        return match &d.raw {
+            Some(Ok(raw)) => Some(raw.clone()),
+            _ => serde_json::to_string_pretty(&d.hit.event).ok(),
+        };
+    }
+    match app.top() {
+        View::Timeline(t) if !t.facets.as_ref().is_some_and(|f| f.focused) => {
+            let e = t.current()?;
+            Some(Column::ALL.iter().map(|c| c.value(e, app.tz)).collect::<Vec<_>>().join("\t"))
+        }
+        _ => None,
+    }
+}
+
+/// `m`: bookmark the focused event, or remove the bookmark (also from the bookmarks screen).
+pub(super) fn toggle_bookmark(app: &mut App) -> Vec<Job> {
+    if app.detail.is_none() {
+        if let View::Bookmarks { cursor } = app.top() {
+            let cursor = *cursor;
+            if cursor < app.bookmarks.len() {
+                app.bookmarks.remove(cursor);
+                if let Some(View::Bookmarks { cursor }) = app.stack.last_mut() {
+                    *cursor = (*cursor).min(app.bookmarks.len().saturating_sub(1));
+                }
+                app.notice("bookmark removed");
+                return vec![Job::SaveBookmarks { list: app.bookmarks.clone() }];
+            }
+            return Vec::new();
+        }
+    }
+    let Some(e) = focused_event(app) else {
+        app.warn("select an event to bookmark (a timeline row or an open event)");
+        return Vec::new();
+    };
+    if let Some(i) = app.bookmarks.iter().position(|b| b.is_of(&e)) {
+        app.bookmarks.remove(i);
+        app.notice("bookmark removed");
+    } else if app.bookmarks.len() >= MAX_BOOKMARKS {
+        app.warn(format!("{MAX_BOOKMARKS} bookmarks already; remove some first"));
+        return Vec::new();
+    } else {
+        app.bookmarks.push(Bookmark::of(&e, chrono::Utc::now()));
+        app.notice(format!("bookmarked ({} in this case; 5 lists them)", app.bookmarks.len()));
+    }
+    vec![Job::SaveBookmarks { list: app.bookmarks.clone() }]
+}
+
+/// Wheel moves the selection; a click selects the row (and on a timeline the column) under the pointer.
+pub(super) fn mouse(app: &mut App, m: MouseInput) -> Vec<Job> {
+    if !app.mouse || app.prompt.is_some() {
+        return Vec::new();
+    }
+    match m {
+        MouseInput::ScrollDown => move_cursor(app, 1),
+        MouseInput::ScrollUp => move_cursor(app, -1),
+        MouseInput::Click { x, y } => {
+            if app.detail.is_some() || app.help {
+                return Vec::new();
+            }
+            click(app, x, y as usize)
+        }
+    }
+}
+
+fn click(app: &mut App, x: u16, y: usize) -> Vec<Job> {
+    // Breadcrumbs take the first line, the hint bar the last.
+    let body_h = (app.height as usize).saturating_sub(2);
+    let rows = app.timeline_rows();
+    let gen = app.next_gen();
+    let rows_width = match app.top() {
+        View::Timeline(t) => app.rows_width(t),
+        _ => app.width,
+    };
+    let height = app.height;
+    let len = super::list_len(app);
+    match app.stack.last_mut() {
+        Some(View::Timeline(t)) => {
+            let panel_over = t.facets.as_ref().is_some_and(|f| f.focused) && app.width < FACET_SIDE_MIN_WIDTH;
+            let panel_beside = t.facets.is_some() && app.width >= FACET_SIDE_MIN_WIDTH;
+            if panel_over || (panel_beside && x >= app.width.saturating_sub(FACET_SIDE_WIDTH)) {
+                return Vec::new();
+            }
+            // Title, histogram and header come before the rows.
+            let Some(offset) = y.checked_sub(4) else { return Vec::new() };
+            let row = t.top + offset;
+            if y + 1 >= height as usize || t.total.is_none_or(|n| row >= n) {
+                return Vec::new();
+            }
+            if let Some(f) = t.facets.as_mut() {
+                f.focused = false;
+            }
+            t.cursor = row;
+            if let Some(c) = column_at(rows_width, x) {
+                t.column = c;
+            }
+            keep_visible(t, rows);
+            ensure_page(t, gen).into_iter().collect()
+        }
+        Some(View::Alerts { cursor }) | Some(View::Bookmarks { cursor }) => {
+            *cursor = list_click(*cursor, len, y, 3, body_h.saturating_sub(2));
+            Vec::new()
+        }
+        Some(View::Frequency(f)) => {
+            f.cursor = list_click(f.cursor, len, y, 3, body_h.saturating_sub(2));
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The row a click at screen line `y` selects in a table whose first row is on line `first` and which shows
+/// `height` rows, scrolled as ratatui scrolls it (just enough to show the selection `cursor`).
+fn list_click(cursor: usize, len: usize, y: usize, first: usize, height: usize) -> usize {
+    let offset = (cursor + 1).saturating_sub(height.max(1));
+    match y.checked_sub(first) {
+        Some(i) if i < height && offset + i < len => offset + i,
+        _ => cursor,
+    }
+}
+
+/// The timeline column under screen column `x` for rows `width` wide (after the bookmark mark).
+fn column_at(width: u16, x: u16) -> Option<usize> {
+    let ws = columns::widths(width);
+    let mut left = 2u16;
+    for i in columns::visible(width) {
+        let right = left + ws[i];
+        if x >= left && x < right + 1 {
+            return Some(i);
+        }
+        left = right + 1;
+    }
+    None
+}

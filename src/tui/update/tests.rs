@@ -1,0 +1,389 @@
+//! State changes: an action in, the state and the jobs out.
+
+use super::*;
+use crate::index::query::ParsedQuery;
+use crate::index::Hit;
+use crate::tui::action::{MouseInput, PromptKey};
+use crate::tui::app::{FrequencyView, Status};
+use crate::tui::columns::Column;
+use crate::tui::entity::{EntityKind, EntityRef};
+use crate::tui::stats::{tally, Dim, Stats};
+use chrono::{TimeZone, Utc};
+use tantivy::DocAddress;
+
+fn app_with_timeline() -> (App, u64) {
+    let mut app = App::new("case".into(), chrono_tz::UTC);
+    let jobs = open_timeline(&mut app, "all".into(), ParsedQuery::default());
+    assert_eq!(jobs.len(), 2, "a page and a histogram are requested");
+    let gen = match &jobs[0] {
+        Job::LoadPage { gen, start: 0, count: true, .. } => *gen,
+        other => panic!("unexpected first job {other:?}"),
+    };
+    (app, gen)
+}
+
+fn timeline(app: &App) -> &TimelineView {
+    match app.top() {
+        View::Timeline(t) => t,
+        _ => panic!("top is not a timeline"),
+    }
+}
+
+fn event(i: u32) -> Event {
+    let mut e = Event {
+        id: format!("ev{i}"),
+        ts: Some(Utc.with_ymd_and_hms(2025, 5, 2, 9, i, 0).unwrap()),
+        operation: "UserLoggedIn".into(),
+        session_id: Some("sess-1".into()),
+        app_name: Some("Outlook".into()),
+        ..Event::default()
+    };
+    e.actor.upn = Some("adele@contoso.com".into());
+    e.net.ip = format!("203.0.113.{i}").parse().ok();
+    e.net.country = Some("NL".into());
+    e
+}
+
+/// A timeline of `n` loaded events on a 160×48 terminal.
+fn loaded_timeline(n: u32) -> App {
+    let (mut app, gen) = app_with_timeline();
+    update(&mut app, Action::Resize { width: 160, height: 48 });
+    let hits: Vec<Hit> = (0..n).map(|i| Hit { event: event(i), address: DocAddress::new(0, i) }).collect();
+    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((hits, Some(n as usize))) });
+    app
+}
+
+fn stats_of(events: &[Event], dims: &[Dim]) -> Box<Stats> {
+    Box::new(Stats { total: events.len(), scanned: events.len(), first: None, last: None, dims: tally(events, dims, 50) })
+}
+
+fn cmd(app: &mut App, c: Command) -> Vec<Job> {
+    update(app, Action::Command(c))
+}
+
+fn type_line(app: &mut App, open: Command, text: &str) -> Vec<Job> {
+    cmd(app, open);
+    for c in text.chars() {
+        update(app, Action::Prompt(PromptKey::Char(c)));
+    }
+    update(app, Action::Prompt(PromptKey::Submit))
+}
+
+fn stats_job(jobs: &[Job]) -> (u64, ParsedQuery, Vec<Dim>) {
+    jobs.iter()
+        .find_map(|j| match j {
+            Job::LoadStats { gen, query, dims } => Some((*gen, query.clone(), dims.clone())),
+            _ => None,
+        })
+        .expect("a counting job")
+}
+
+fn page_query(jobs: &[Job]) -> ParsedQuery {
+    jobs.iter()
+        .find_map(|j| match j {
+            Job::LoadPage { query, .. } => Some(query.clone()),
+            _ => None,
+        })
+        .expect("a page job")
+}
+
+#[test]
+fn stale_page_results_are_dropped() {
+    let (mut app, gen) = app_with_timeline();
+    update(&mut app, Action::PageLoaded { gen: gen - 1, start: 0, result: Ok((Vec::new(), Some(7))) });
+    assert_eq!(timeline(&app).total, None);
+    assert!(timeline(&app).pending.is_some());
+    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((Vec::new(), Some(7))) });
+    assert_eq!(timeline(&app).total, Some(7));
+    assert!(timeline(&app).pending.is_none());
+    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((Vec::new(), Some(99))) });
+    assert_eq!(timeline(&app).total, Some(7));
+}
+
+#[test]
+fn moving_past_the_loaded_page_requests_the_page_around_the_cursor() {
+    let (mut app, gen) = app_with_timeline();
+    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((Vec::new(), Some(10_000))) });
+    let jobs = cmd(&mut app, Command::Bottom);
+    assert_eq!(timeline(&app).cursor, 9_999);
+    match jobs.as_slice() {
+        [Job::LoadPage { start, limit, count: false, .. }] => {
+            assert_eq!(*start, 9_999 - PAGE_SIZE / 2);
+            assert_eq!(*limit, PAGE_SIZE);
+        }
+        other => panic!("expected one page job, got {other:?}"),
+    }
+    assert!(cmd(&mut app, Command::Up).is_empty());
+}
+
+#[test]
+fn esc_restores_the_cursor_q_quits_only_from_the_root_and_brackets_walk_history() {
+    let mut app = App::new("case".into(), chrono_tz::UTC);
+    cmd(&mut app, Command::ScreenAlerts);
+    if let Some(View::Alerts { cursor }) = app.stack.last_mut() {
+        *cursor = 2;
+    }
+    open_timeline(&mut app, "user:x".into(), ParsedQuery::pivot("user", "x"));
+    assert_eq!(app.stack.len(), 3);
+    cmd(&mut app, Command::HistoryBack);
+    assert!(matches!(app.top(), View::Alerts { cursor: 2 }));
+    let jobs = cmd(&mut app, Command::HistoryForward);
+    assert_eq!(timeline(&app).title, "user:x");
+    assert!(!jobs.is_empty(), "the timeline asks again for what it lacks");
+    cmd(&mut app, Command::Back);
+    cmd(&mut app, Command::Quit);
+    assert!(!app.quit && app.stack.len() == 1);
+    cmd(&mut app, Command::Back);
+    assert!(!app.quit, "Esc never quits");
+    cmd(&mut app, Command::ScreenAlerts);
+    cmd(&mut app, Command::Back);
+    open_entity(&mut app, EntityRef::new(EntityKind::Ip, "203.0.113.1").unwrap());
+    assert!(app.forward.is_empty(), "a new pivot ends the forward history");
+    cmd(&mut app, Command::Back);
+    cmd(&mut app, Command::Quit);
+    assert!(app.quit);
+}
+
+#[test]
+fn bad_query_stays_open_with_the_error_and_history_recalls_searches() {
+    let mut app = App::new("case".into(), chrono_tz::UTC);
+    assert!(type_line(&mut app, Command::Search, "colour:red").is_empty());
+    assert!(app.prompt.as_ref().and_then(|p| p.error.as_deref()).is_some_and(|e| e.contains("colour")));
+    assert_eq!(app.stack.len(), 1);
+    update(&mut app, Action::Prompt(PromptKey::Cancel));
+    type_line(&mut app, Command::Search, "op:New-InboxRule");
+    type_line(&mut app, Command::Search, "user:adele@contoso.com");
+    assert_eq!(timeline(&app).title, "search: user:adele@contoso.com");
+    cmd(&mut app, Command::Search);
+    update(&mut app, Action::Prompt(PromptKey::Up));
+    update(&mut app, Action::Prompt(PromptKey::Up));
+    assert_eq!(app.prompt.as_ref().unwrap().text, "op:New-InboxRule");
+    update(&mut app, Action::Prompt(PromptKey::Down));
+    assert_eq!(app.prompt.as_ref().unwrap().text, "user:adele@contoso.com");
+    for _ in 0..app.prompt.as_ref().unwrap().text.len() {
+        update(&mut app, Action::Prompt(PromptKey::Backspace));
+    }
+    "se".chars().for_each(|c| {
+        update(&mut app, Action::Prompt(PromptKey::Char(c)));
+    });
+    update(&mut app, Action::Prompt(PromptKey::Complete));
+    assert_eq!(app.prompt.as_ref().unwrap().text, "session:");
+}
+
+#[test]
+fn entity_page_counts_then_narrows_opens_its_timeline_and_restores_its_cursor() {
+    let mut app = App::new("case".into(), chrono_tz::UTC);
+    let jobs = type_line(&mut app, Command::CommandLine, "user adele@contoso.com");
+    let (gen, query, dims) = stats_job(&jobs);
+    assert_eq!(query, ParsedQuery::pivot("user", "adele@contoso.com"));
+    assert!(dims.contains(&Dim::Ip) && dims.contains(&Dim::Asn) && !dims.contains(&Dim::User));
+    let events: Vec<Event> = (0..3).map(event).chain([event(1)]).collect();
+    update(&mut app, Action::StatsLoaded { gen, result: Ok(stats_of(&events, &dims)) });
+    let View::Entity(v) = app.top() else { panic!("entity page on top") };
+    assert_eq!(v.data.stats.as_ref().unwrap().dim(Dim::Ip).unwrap().values[0], ("203.0.113.1".to_string(), 2));
+    // The first item is the most frequent IP; Enter narrows the user's events to it.
+    let jobs = cmd(&mut app, Command::Open);
+    let q = page_query(&jobs);
+    assert_eq!(q.clauses.len(), 2);
+    assert_eq!((q.clauses[1].field.as_deref(), q.clauses[1].value.as_str()), (Some("ip"), "203.0.113.1"));
+    assert_eq!(timeline(&app).title, "user:adele@contoso.com + ip:203.0.113.1");
+    cmd(&mut app, Command::Back);
+    cmd(&mut app, Command::Down);
+    // `e` opens the selected IP's own page; Esc comes back to the same line.
+    cmd(&mut app, Command::Entity);
+    assert!(matches!(app.top(), View::Entity(v) if v.entity.kind == EntityKind::Ip));
+    cmd(&mut app, Command::Back);
+    assert!(matches!(app.top(), View::Entity(v) if v.cursor == 1));
+    let jobs = cmd(&mut app, Command::Pivot);
+    assert_eq!(page_query(&jobs), ParsedQuery::pivot("user", "adele@contoso.com"));
+}
+
+#[test]
+fn e_on_a_timeline_cell_opens_that_entity_and_columns_move_over_visible_ones() {
+    let mut app = loaded_timeline(5);
+    cmd(&mut app, Command::Down);
+    assert_eq!(Column::ALL[timeline(&app).column], Column::Time);
+    for _ in 0..4 {
+        cmd(&mut app, Command::ColumnRight);
+    }
+    assert_eq!(Column::ALL[timeline(&app).column], Column::Ip);
+    let jobs = cmd(&mut app, Command::Entity);
+    let (_, q, _) = stats_job(&jobs);
+    assert_eq!(q, ParsedQuery::pivot("ip", "203.0.113.1"));
+    cmd(&mut app, Command::Back);
+    // At 80 columns the source column is hidden: the cursor skips it.
+    update(&mut app, Action::Resize { width: 80, height: 24 });
+    cmd(&mut app, Command::Top);
+    for _ in 0..9 {
+        cmd(&mut app, Command::ColumnLeft);
+    }
+    cmd(&mut app, Command::ColumnRight);
+    assert_eq!(Column::ALL[timeline(&app).column], Column::Operation);
+    // A cell without an entity falls back to the row's user.
+    let jobs = cmd(&mut app, Command::Entity);
+    assert_eq!(stats_job(&jobs).1, ParsedQuery::pivot("user", "adele@contoso.com"));
+}
+
+#[test]
+fn facet_panel_counts_the_pivot_and_enter_narrows_by_a_value() {
+    let mut app = App::new("case".into(), chrono_tz::UTC);
+    let jobs = open_timeline(&mut app, "user:adele".into(), ParsedQuery::pivot("user", "adele@contoso.com"));
+    let gen = match &jobs[0] {
+        Job::LoadPage { gen, .. } => *gen,
+        _ => panic!(),
+    };
+    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((vec![], Some(4))) });
+    let jobs = cmd(&mut app, Command::Facets);
+    let (gen, _, dims) = stats_job(&jobs);
+    assert!(!dims.contains(&Dim::User), "the pinned user is not a facet");
+    assert!(dims.contains(&Dim::Ip) && dims.contains(&Dim::Operation) && dims.contains(&Dim::UserAgent));
+    let events: Vec<Event> = (0..4).map(event).collect();
+    update(&mut app, Action::StatsLoaded { gen, result: Ok(stats_of(&events, &dims)) });
+    cmd(&mut app, Command::Down);
+    let jobs = cmd(&mut app, Command::Open);
+    let q = page_query(&jobs);
+    assert_eq!(q.clauses[1].field.as_deref(), Some("ip"));
+    assert_eq!(q.clauses[1].value, "203.0.113.1");
+    cmd(&mut app, Command::Back);
+    assert!(timeline(&app).facets.as_ref().is_some_and(|f| f.focused && f.cursor == 1));
+    cmd(&mut app, Command::Facets);
+    assert!(timeline(&app).facets.as_ref().is_some_and(|f| !f.focused), "Tab hands the keys back to the rows");
+    cmd(&mut app, Command::Facets);
+    cmd(&mut app, Command::Back);
+    assert!(timeline(&app).facets.is_none(), "Esc closes the focused panel");
+}
+
+#[test]
+fn shift_f_counts_the_column_under_the_cursor_and_enter_narrows() {
+    let mut app = loaded_timeline(3);
+    for _ in 0..2 {
+        cmd(&mut app, Command::ColumnRight);
+    }
+    let jobs = cmd(&mut app, Command::Frequency);
+    let (gen, q, dims) = stats_job(&jobs);
+    assert_eq!((q, dims.clone()), (ParsedQuery::default(), vec![Dim::Operation]));
+    let events: Vec<Event> = (0..3).map(event).collect();
+    update(&mut app, Action::StatsLoaded { gen, result: Ok(stats_of(&events, &dims)) });
+    let View::Frequency(f) = app.top() else { panic!("frequency table on top") };
+    let f: &FrequencyView = f;
+    assert_eq!(f.data.stats.as_ref().unwrap().dims[0].values, vec![("UserLoggedIn".to_string(), 3)]);
+    let jobs = cmd(&mut app, Command::Open);
+    assert_eq!(page_query(&jobs).clauses[0].field.as_deref(), Some("op"));
+}
+
+#[test]
+fn around_uses_the_selected_detail_field_and_the_window_is_settable() {
+    let mut app = loaded_timeline(3);
+    cmd(&mut app, Command::Open);
+    assert!(app.detail.is_some());
+    let jobs = cmd(&mut app, Command::Around);
+    let q = page_query(&jobs);
+    assert_eq!(q.clauses[0].field.as_deref(), Some("user"));
+    assert_eq!(q.to_us.unwrap() - q.from_us.unwrap(), 2 * 15 * 60 * 1_000_000);
+    cmd(&mut app, Command::Back);
+    cmd(&mut app, Command::Open);
+    // Walk the field cursor to the IP line.
+    let ip_line = crate::tui::fields::fields(&event(0), chrono_tz::UTC).iter().position(|f| f.label == "ip").unwrap();
+    for _ in 0..ip_line {
+        cmd(&mut app, Command::Down);
+    }
+    let jobs = type_line(&mut app, Command::CommandLine, "around 5");
+    let q = page_query(&jobs);
+    assert_eq!(q.clauses[0].field.as_deref(), Some("ip"));
+    assert_eq!(q.to_us.unwrap() - q.from_us.unwrap(), 2 * 5 * 60 * 1_000_000);
+    assert!(timeline(&app).title.starts_with("±5m"));
+}
+
+#[test]
+fn command_line_runs_commands_and_keeps_errors_inline() {
+    let mut app = App::new("case".into(), chrono_tz::UTC);
+    type_line(&mut app, Command::CommandLine, "frobnicate");
+    assert!(app.prompt.as_ref().unwrap().error.as_deref().unwrap().contains("unknown command"));
+    update(&mut app, Action::Prompt(PromptKey::Cancel));
+    type_line(&mut app, Command::CommandLine, "al");
+    assert!(matches!(app.top(), View::Alerts { .. }));
+    type_line(&mut app, Command::CommandLine, "bookmarks");
+    assert!(matches!(app.top(), View::Bookmarks { .. }));
+    let jobs = type_line(&mut app, Command::CommandLine, "search op:New-InboxRule");
+    assert_eq!(page_query(&jobs), ParsedQuery::parse("op:New-InboxRule").unwrap());
+    type_line(&mut app, Command::CommandLine, "overview");
+    assert_eq!(app.stack.len(), 1);
+    type_line(&mut app, Command::CommandLine, "mouse");
+    assert!(!app.mouse);
+    type_line(&mut app, Command::CommandLine, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn y_copies_the_cell_sanitised_and_capital_y_the_row() {
+    let mut app = loaded_timeline(2);
+    if let Some(View::Timeline(t)) = app.stack.last_mut() {
+        if let Some(p) = t.page.as_mut() {
+            p.hits[0].event.operation = "Evil\x1b]52;c;AAAA\x07Op".into();
+        }
+        t.column = 2;
+    }
+    cmd(&mut app, Command::Copy);
+    assert_eq!(app.clipboard.as_deref(), Some("Evil]52;c;AAAAOp"));
+    assert!(matches!(&app.status, Some(Status { error: false, text }) if text.contains("copied")));
+    cmd(&mut app, Command::CopyRow);
+    let row = app.clipboard.clone().unwrap();
+    assert!(row.contains("adele@contoso.com\t203.0.113.0"), "{row}");
+    cmd(&mut app, Command::ScreenOverview);
+    app.clipboard = None;
+    cmd(&mut app, Command::Copy);
+    assert!(app.clipboard.is_none() && app.status.as_ref().is_some_and(|s| s.error));
+}
+
+#[test]
+fn m_toggles_a_saved_bookmark_and_the_bookmarks_screen_opens_the_event() {
+    let mut app = loaded_timeline(3);
+    cmd(&mut app, Command::Down);
+    let jobs = cmd(&mut app, Command::Bookmark);
+    assert_eq!(app.bookmarks.len(), 1);
+    assert!(matches!(jobs.as_slice(), [Job::SaveBookmarks { list }] if list[0].event_id == "ev1"));
+    cmd(&mut app, Command::Down);
+    cmd(&mut app, Command::Bookmark);
+    cmd(&mut app, Command::Up);
+    let jobs = cmd(&mut app, Command::Bookmark);
+    assert!(matches!(jobs.as_slice(), [Job::SaveBookmarks { list }] if list.len() == 1 && list[0].event_id == "ev2"));
+    cmd(&mut app, Command::ScreenBookmarks);
+    let jobs = cmd(&mut app, Command::Open);
+    let q = page_query(&jobs);
+    assert_eq!(q, ParsedQuery::pivot("id", "ev2"));
+    let gen = match &jobs[0] {
+        Job::LoadPage { gen, .. } => *gen,
+        _ => panic!(),
+    };
+    let hit = Hit { event: event(2), address: DocAddress::new(0, 2) };
+    let jobs = update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((vec![hit], Some(1))) });
+    assert!(app.detail.is_some(), "the bookmarked event opens at once");
+    assert!(matches!(jobs.as_slice(), [Job::LoadRaw { .. }]));
+    cmd(&mut app, Command::Back);
+    cmd(&mut app, Command::Back);
+    let jobs = cmd(&mut app, Command::Bookmark);
+    assert!(app.bookmarks.is_empty());
+    assert!(matches!(jobs.as_slice(), [Job::SaveBookmarks { list }] if list.is_empty()));
+}
+
+#[test]
+fn wheel_moves_and_a_click_selects_row_and_column() {
+    let mut app = loaded_timeline(30);
+    update(&mut app, Action::Mouse(MouseInput::ScrollDown));
+    update(&mut app, Action::Mouse(MouseInput::ScrollDown));
+    assert_eq!(timeline(&app).cursor, 2);
+    update(&mut app, Action::Mouse(MouseInput::ScrollUp));
+    assert_eq!(timeline(&app).cursor, 1);
+    // Rows start on line 4: breadcrumbs, title, histogram, header.
+    update(&mut app, Action::Mouse(MouseInput::Click { x: 3, y: 10 }));
+    assert_eq!(timeline(&app).cursor, 6);
+    assert_eq!(Column::ALL[timeline(&app).column], Column::Time);
+    let ip_x = 2 + 23 + 1 + 9 + 1 + 24 + 1 + 28 + 1 + 2;
+    update(&mut app, Action::Mouse(MouseInput::Click { x: ip_x, y: 5 }));
+    assert_eq!((timeline(&app).cursor, Column::ALL[timeline(&app).column]), (1, Column::Ip));
+    update(&mut app, Action::Mouse(MouseInput::Click { x: 3, y: 2 }));
+    assert_eq!(timeline(&app).cursor, 1, "clicks above the rows select nothing");
+    app.mouse = false;
+    update(&mut app, Action::Mouse(MouseInput::ScrollDown));
+    assert_eq!(timeline(&app).cursor, 1, "mouse off ignores the wheel");
+}

@@ -1,0 +1,157 @@
+//! End-to-end: the real binary in a detached tmux pane, driven with send-keys and read with capture-pane.
+//! Each test runs its own tmux server (`-L`) on a copy of the demo case.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+fn tmux_missing() -> bool {
+    let ok = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+    if !ok {
+        println!("skipped: tmux is not installed");
+    }
+    !ok
+}
+
+/// A tmux server of its own with one 120×40 session, killed on drop.
+struct Pane {
+    socket: String,
+    _case: tempfile::TempDir,
+}
+
+impl Pane {
+    /// Copies the demo case, ingests it, adds `alerts` (a detect-shaped file) when given, and starts
+    /// `harrier open` on it. The shell prints the exit code when harrier ends.
+    fn open_demo(name: &str, alerts: Option<&Path>) -> Pane {
+        let dir = tempfile::tempdir().unwrap();
+        let case = dir.path().join("demo");
+        common::copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases/demo"), &case);
+        let _ = std::fs::remove_dir_all(case.join(".harrier"));
+        let bin = env!("CARGO_BIN_EXE_harrier");
+        let out = Command::new(bin).args(["ingest", "-q"]).arg(&case).output().unwrap();
+        assert!(out.status.success(), "ingest: {}", String::from_utf8_lossy(&out.stderr));
+        if let Some(a) = alerts {
+            std::fs::copy(a, case.join(".harrier/alerts.json")).unwrap();
+        }
+        let config = dir.path().join("config");
+        std::fs::create_dir_all(&config).unwrap();
+        let socket = format!("harrier-test-{}-{name}", std::process::id());
+        let script = format!(
+            "XDG_CONFIG_HOME='{}' '{}' open '{}'; echo \"harrier exited with $?\"; sleep 120",
+            config.display(),
+            bin,
+            case.display()
+        );
+        let status = Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-s", "t"])
+            .arg(script)
+            .status()
+            .unwrap();
+        assert!(status.success(), "tmux new-session failed");
+        Pane { socket, _case: dir }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux").args(["-L", &self.socket]).args(args).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "t", k]);
+        }
+    }
+
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "t", "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Polls the pane until `pred` holds, failing with the last screen after [`WAIT`].
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            if start.elapsed() > WAIT {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn wait_text(&self, text: &str) -> String {
+        self.wait_for(text, |s| s.contains(text))
+    }
+}
+
+impl Drop for Pane {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).output();
+    }
+}
+
+fn demo_alerts() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui_demo_alerts.json")
+}
+
+#[test]
+fn tmux_open_demo_and_quit_with_q() {
+    if tmux_missing() {
+        return;
+    }
+    let pane = Pane::open_demo("quit", None);
+    pane.wait_text("Events per source");
+    pane.keys(&["q"]);
+    let s = pane.wait_text("harrier exited with 0");
+    assert!(!s.contains("Events per source"), "the alternate screen is left on exit:\n{s}");
+}
+
+#[test]
+fn tmux_alert_to_user_timeline_and_back() {
+    if tmux_missing() {
+        return;
+    }
+    let pane = Pane::open_demo("pivot", Some(&demo_alerts()));
+    pane.wait_text("Events per source");
+    pane.keys(&["2"]);
+    pane.wait_text("Alerts 2/2");
+    pane.keys(&["Enter"]);
+    pane.wait_text("Entities and evidence");
+    // The first entity of the first alert is its user; Enter opens the user's timeline.
+    pane.keys(&["Enter"]);
+    let s = pane.wait_text("user:keiko.gupta@northwind.example  row 1 of");
+    assert!(s.contains("keiko.gupta@northwind.e"), "{s}");
+    pane.keys(&["Escape"]);
+    let s = pane.wait_for("the alert again", |s| s.contains("Entities and evidence") && !s.contains("row 1 of"));
+    assert!(s.contains("Untrusted partner technician"), "{s}");
+    pane.keys(&["q", "q", "q"]);
+    pane.wait_text("harrier exited with 0");
+}
+
+#[test]
+fn tmux_search_shows_matching_rows() {
+    if tmux_missing() {
+        return;
+    }
+    let pane = Pane::open_demo("search", None);
+    pane.wait_text("Events per source");
+    pane.keys(&["/"]);
+    pane.type_text("op:MailItemsAccessed");
+    pane.wait_text("/op:MailItemsAccessed");
+    pane.keys(&["Enter"]);
+    let s = pane.wait_text("search: op:MailItemsAccessed  row 1 of");
+    // Timeline rows start with the bookmark mark and the time.
+    let rows: Vec<&str> = s.lines().filter(|l| l.get(1..).is_some_and(|r| r.starts_with(" 2026-"))).collect();
+    assert!(rows.len() >= 5, "matching rows are listed:\n{s}");
+    assert!(rows.iter().all(|l| l.contains("MailItemsAccessed")), "only matching rows:\n{s}");
+}
