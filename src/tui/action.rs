@@ -53,5 +53,8 @@ pub enum MouseInput {
     ScrollUp,
     ScrollDown,
     /// Left click at column `x`, row `y`.
-    Click { x: u16, y: u16 },
+    Click {
+        x: u16,
+        y: u16,
+    },
 }

@@ -399,7 +399,10 @@ pub fn facet_dims(query: &ParsedQuery) -> Vec<Dim> {
     FACET_DIMS
         .into_iter()
         .filter(|d| {
-            !query.clauses.iter().any(|c| !c.negated && !c.prefix && c.field.as_deref() == d.field() && d.field().is_some())
+            !query
+                .clauses
+                .iter()
+                .any(|c| !c.negated && !c.prefix && c.field.as_deref() == d.field() && d.field().is_some())
         })
         .collect()
 }

@@ -187,11 +187,7 @@ pub fn pretty(bytes: &[u8]) -> String {
 }
 
 /// A worker thread: takes jobs, keeps only the latest of each kind when several are queued, sends results back.
-pub fn spawn_worker(
-    ctx: Arc<JobContext>,
-    jobs: Receiver<Job>,
-    results: Sender<Action>,
-) -> std::thread::JoinHandle<()> {
+pub fn spawn_worker(ctx: Arc<JobContext>, jobs: Receiver<Job>, results: Sender<Action>) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         while let Ok(first) = jobs.recv() {
             let mut batch = vec![first];

@@ -3,8 +3,8 @@
 use super::pivot::selected;
 use super::{ensure_page, focused_event, keep_visible, move_cursor};
 use crate::tui::action::MouseInput;
-use crate::tui::app::{App, FACET_SIDE_MIN_WIDTH, FACET_SIDE_WIDTH};
 use crate::tui::app::View;
+use crate::tui::app::{App, FACET_SIDE_MIN_WIDTH, FACET_SIDE_WIDTH};
 use crate::tui::bookmarks::{Bookmark, MAX_BOOKMARKS};
 use crate::tui::clipboard::sanitize;
 use crate::tui::columns::{self, Column};

@@ -8,8 +8,8 @@ mod prompt;
 mod tests;
 
 use super::action::Action;
+use super::app::PAGE_SIZE;
 use super::app::{alert_items, entity_items, facet_items, App, EventDetail, Loaded, Page, TimelineView, View};
-use super::app::{PAGE_SIZE};
 use super::columns;
 use super::jobs::Job;
 use super::keymap::Command;
@@ -81,8 +81,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
                     Err(e) => t.error = Some(e),
                 }
             }
-            if open_now && matches!(app.top(), View::Timeline(t) if t.hit(t.cursor).is_some()) && app.detail.is_none()
-            {
+            if open_now && matches!(app.top(), View::Timeline(t) if t.hit(t.cursor).is_some()) && app.detail.is_none() {
                 return open_detail(app);
             }
             Vec::new()
@@ -347,12 +346,7 @@ pub(super) fn refresh_top(app: &mut App) -> Vec<Job> {
 }
 
 /// A counting job for `slot` unless it already has its numbers (or an error).
-fn request_stats(
-    slot: &mut Loaded,
-    gen: u64,
-    query: &ParsedQuery,
-    dims: Vec<super::stats::Dim>,
-) -> Option<Job> {
+fn request_stats(slot: &mut Loaded, gen: u64, query: &ParsedQuery, dims: Vec<super::stats::Dim>) -> Option<Job> {
     if slot.stats.is_some() || slot.error.is_some() {
         return None;
     }
@@ -390,7 +384,7 @@ fn keep_visible(t: &mut TimelineView, rows: usize) {
 fn snap_column(t: &mut TimelineView, width: u16) {
     let shown = columns::visible(width);
     if !shown.contains(&t.column) {
-        t.column = shown.iter().copied().filter(|c| *c <= t.column).next_back().unwrap_or(shown[0]);
+        t.column = shown.iter().copied().rfind(|c| *c <= t.column).unwrap_or(shown[0]);
     }
 }
 
@@ -438,7 +432,12 @@ fn list_len(app: &App) -> usize {
 pub(super) fn move_cursor(app: &mut App, delta: i64) -> Vec<Job> {
     if let Some(d) = app.detail.as_mut() {
         let n = super::fields::fields(&d.hit.event, app.tz).len();
+        let raw_lines = match &d.raw {
+            Some(Ok(text)) => text.lines().count(),
+            _ => 1,
+        };
         move_detail(d, n, delta);
+        d.scroll = d.scroll.min(raw_lines + 2);
         return Vec::new();
     }
     let rows = app.timeline_rows();
@@ -446,9 +445,9 @@ pub(super) fn move_cursor(app: &mut App, delta: i64) -> Vec<Job> {
     let gen = app.next_gen();
     match app.stack.last_mut() {
         Some(View::Overview { scroll }) => *scroll = clamp_add(*scroll, delta, max),
-        Some(View::Alerts { cursor })
-        | Some(View::AlertDetail { cursor, .. })
-        | Some(View::Bookmarks { cursor }) => *cursor = clamp_add(*cursor, delta, max),
+        Some(View::Alerts { cursor }) | Some(View::AlertDetail { cursor, .. }) | Some(View::Bookmarks { cursor }) => {
+            *cursor = clamp_add(*cursor, delta, max)
+        }
         Some(View::Entity(e)) => e.cursor = clamp_add(e.cursor, delta, max),
         Some(View::Frequency(f)) => f.cursor = clamp_add(f.cursor, delta, max),
         Some(View::Timeline(t)) => {

@@ -6,8 +6,8 @@ use crate::cli::sanitize::cell;
 use crate::cli::timefmt::show;
 use crate::index::query::ParsedQuery;
 use crate::tui::app::{
-    alert_items, entity_items, facet_items, App, EntityView, FacetPanel, FrequencyView, Item, Loaded,
-    TimelineView, View,
+    alert_items, entity_items, facet_items, App, EntityView, FacetPanel, FrequencyView, Item, Loaded, TimelineView,
+    View,
 };
 use crate::tui::columns::Column;
 use crate::tui::entity::{EntityKind, EntityRef};
@@ -86,9 +86,11 @@ pub(super) fn selected(app: &App) -> Selected {
         View::Alerts { cursor } => match app.filtered_alerts().get(*cursor) {
             Some(a) => Selected {
                 value: Some(a.id.clone()),
-                entity: a.entities.pivots().into_iter().find_map(|(f, v)| {
-                    EntityKind::from_field(f).and_then(|k| EntityRef::new(k, &v))
-                }),
+                entity: a
+                    .entities
+                    .pivots()
+                    .into_iter()
+                    .find_map(|(f, v)| EntityKind::from_field(f).and_then(|k| EntityRef::new(k, &v))),
                 alert: Some(a.id.clone()),
                 ..Selected::default()
             },
@@ -243,7 +245,10 @@ pub(super) fn frequency(app: &mut App) -> Vec<Job> {
         },
         _ => return Vec::new(),
     };
-    push_view(app, View::Frequency(Box::new(FrequencyView { of_title, query, dim, data: Loaded::default(), cursor: 0 })));
+    push_view(
+        app,
+        View::Frequency(Box::new(FrequencyView { of_title, query, dim, data: Loaded::default(), cursor: 0 })),
+    );
     refresh_top(app)
 }
 
@@ -279,4 +284,3 @@ pub(super) fn around(app: &mut App) -> Vec<Job> {
     let when = show(Some(ts), app.tz);
     open_timeline(app, format!("±{minutes}m {when} {}", entity.label()), q)
 }
-

@@ -54,7 +54,13 @@ fn loaded_timeline(n: u32) -> App {
 }
 
 fn stats_of(events: &[Event], dims: &[Dim]) -> Box<Stats> {
-    Box::new(Stats { total: events.len(), scanned: events.len(), first: None, last: None, dims: tally(events, dims, 50) })
+    Box::new(Stats {
+        total: events.len(),
+        scanned: events.len(),
+        first: None,
+        last: None,
+        dims: tally(events, dims, 50),
+    })
 }
 
 fn cmd(app: &mut App, c: Command) -> Vec<Job> {

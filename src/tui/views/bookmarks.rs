@@ -22,7 +22,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
     );
     if app.bookmarks.is_empty() {
         frame.render_widget(
-            Paragraph::new(Span::styled("No bookmarks yet: press m on a timeline row or an open event.", t.style("muted"))),
+            Paragraph::new(Span::styled(
+                "No bookmarks yet: press m on a timeline row or an open event.",
+                t.style("muted"),
+            )),
             body,
         );
         return;
@@ -63,8 +66,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
         widths.push(Constraint::Length(30));
         header.push("FILE");
     }
-    let table =
-        Table::new(rows, widths).header(Row::new(header).style(t.style("header"))).row_highlight_style(t.style("selected"));
+    let table = Table::new(rows, widths)
+        .header(Row::new(header).style(t.style("header")))
+        .row_highlight_style(t.style("selected"));
     let mut state = TableState::default().with_selected(Some(cursor.min(app.bookmarks.len() - 1)));
     frame.render_stateful_widget(table, body, &mut state);
 }

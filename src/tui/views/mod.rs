@@ -131,9 +131,12 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                 (Command::FilterSeverity, "severity"),
                 (Command::FilterAnalytic, "analytic"),
             ],
-            View::AlertDetail { .. } => {
-                &[(Command::Open, "timeline"), (Command::Entity, "entity"), (Command::Copy, "copy"), (Command::Back, "back")]
-            }
+            View::AlertDetail { .. } => &[
+                (Command::Open, "timeline"),
+                (Command::Entity, "entity"),
+                (Command::Copy, "copy"),
+                (Command::Back, "back"),
+            ],
             View::Timeline(_) => &[
                 (Command::Open, "detail"),
                 (Command::Entity, "entity"),
@@ -152,7 +155,9 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                 (Command::Copy, "copy"),
             ],
             View::Frequency(_) => &[(Command::Open, "narrow"), (Command::Entity, "entity"), (Command::Copy, "copy")],
-            View::Bookmarks { .. } => &[(Command::Open, "open event"), (Command::Bookmark, "remove"), (Command::Copy, "copy id")],
+            View::Bookmarks { .. } => {
+                &[(Command::Open, "open event"), (Command::Bookmark, "remove"), (Command::Copy, "copy id")]
+            }
         }
     };
     let quit = if app.stack.len() > 1 || app.detail.is_some() { "back" } else { "quit" };

@@ -45,8 +45,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, tl: &TimelineView
     let rows_w = app.rows_width(tl);
     match &tl.facets {
         Some(f) if area.width >= FACET_SIDE_MIN_WIDTH => {
-            let [a, b] =
-                Layout::horizontal([Constraint::Length(rows_w), Constraint::Length(FACET_SIDE_WIDTH)]).areas(table_area);
+            let [a, b] = Layout::horizontal([Constraint::Length(rows_w), Constraint::Length(FACET_SIDE_WIDTH)])
+                .areas(table_area);
             draw_rows(frame, a, app, ui, tl);
             super::facets::draw(frame, b, app, ui, tl, f);
         }
