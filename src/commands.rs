@@ -2,12 +2,14 @@
 
 use crate::{Cli, Command, Format};
 use anyhow::{anyhow, Context, Result};
+use harrier::analytics::{detect, output, DetectContext, Detection};
 use harrier::case::Case;
 use harrier::cli::sanitize::cell;
 use harrier::cli::timefmt::{parse_bound, show};
 use harrier::index::query::ParsedQuery;
 use harrier::index::{CaseIndex, Hit};
 use harrier::ingest::{ingest, IngestOptions, IngestProgress};
+use harrier::model::Severity;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::str::FromStr;
@@ -32,6 +34,30 @@ pub fn run(cli: Cli) -> Result<u8> {
             harrier::gen::cli::run(&args)?;
             Ok(0)
         }
+        Some(Command::Bench { dir, events, seed, json }) => {
+            if dir.exists() && std::fs::read_dir(&dir)?.next().is_some() {
+                return Err(anyhow!("{} is not empty; bench writes a fresh case there", dir.display()));
+            }
+            let r = harrier::cli::bench::run(&dir, events, seed)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!("generated   {} records, {:.0} MB in {:.1} s", r.records_generated, r.input_mb, r.generate_s);
+                println!(
+                    "ingest      {:.1} s = {:.0} events/s; index {:.0} MB = {:.2}x input",
+                    r.ingest_s, r.ingest_events_per_s, r.index_mb, r.index_to_input
+                );
+                println!(
+                    "timeline    {} ({} rows): {:.2} ms per 100-row page (median)",
+                    r.timeline_pivot, r.timeline_rows, r.timeline_page_ms
+                );
+                println!("detect      {:.1} s, {} alert(s)", r.detect_s, r.alerts);
+                if let Some(m) = r.peak_rss_mb {
+                    println!("peak memory {m:.0} MB");
+                }
+            }
+            Ok(0)
+        }
         Some(Command::Open { case }) => open_tui(&case, state.as_deref(), cli.quiet),
         Some(Command::Ingest { case, json, rebuild, geoip }) => {
             let case = open_case(&case, state.as_deref())?;
@@ -42,6 +68,28 @@ pub fn run(cli: Cli) -> Result<u8> {
                 print_ledger_summary(&ledger);
             }
             Ok(0)
+        }
+        Some(Command::Detect { case, format, min_severity, fail_on, analytic }) => {
+            let case = open_case(&case, state.as_deref())?;
+            let tz = zone(&cli.tz, &case)?;
+            let min = Severity::from_str(&min_severity).map_err(|e| anyhow!("--min-severity: {e}"))?;
+            let fail =
+                fail_on.as_deref().map(|f| Severity::from_str(f).map_err(|e| anyhow!("--fail-on: {e}"))).transpose()?;
+            ensure_ingested(&case, cli.quiet)?;
+            let d = run_detect(&case, analytic)?;
+            let mut out = std::io::stdout().lock();
+            match format {
+                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&output::to_json(&d, min))?)?,
+                Format::Jsonl => write!(out, "{}", output::to_jsonl(&d, min))?,
+                Format::Table => {
+                    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                    write!(out, "{}", output::table(&d, min, colour, tz))?
+                }
+            }
+            Ok(match fail {
+                Some(f) if d.at_least(f).next().is_some() => 3,
+                _ => 0,
+            })
         }
         Some(Command::Search { case, query, from, to, limit, format }) => {
             let case = open_case(&case, state.as_deref())?;
@@ -90,9 +138,36 @@ fn demo_case() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases/demo")
 }
 
+/// Runs the analytics over an ingested case and saves the full result in the case state.
+fn run_detect(case: &Case, only: Vec<String>) -> Result<Detection> {
+    let index = CaseIndex::open(&case.index_dir())?;
+    let ctx = DetectContext { config: case.config.clone(), only };
+    let d = detect(&index, &ctx)?;
+    if ctx.only.is_empty() {
+        output::save(&d, &case.alerts_path()).with_context(|| format!("saving {}", case.alerts_path().display()))?;
+    }
+    Ok(d)
+}
+
+/// Detection results are stale when missing or older than the last ingest.
+fn alerts_stale(case: &Case) -> bool {
+    let modified = |p: std::path::PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (modified(case.alerts_path()), modified(case.ledger_path())) {
+        (Some(a), Some(l)) => a < l,
+        (None, _) => true,
+        _ => false,
+    }
+}
+
 fn open_tui(path: &Path, state: Option<&Path>, quiet: bool) -> Result<u8> {
     let case = open_case(path, state)?;
     ensure_ingested(&case, quiet)?;
+    if alerts_stale(&case) {
+        if !quiet {
+            eprintln!("harrier: running the analytics");
+        }
+        run_detect(&case, Vec::new())?;
+    }
     harrier::tui::run(case)?;
     Ok(0)
 }

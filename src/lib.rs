@@ -3,6 +3,7 @@
 //! The core (case, ingest, index, analytics, report) is synchronous and knows nothing of the terminal;
 //! `tui` builds on it.
 
+pub mod analytics;
 pub mod case;
 pub mod cli;
 pub mod enrich;

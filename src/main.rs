@@ -41,6 +41,18 @@ pub enum Command {
     Open { case: PathBuf },
     /// Write a generated tenant's logs (with planted attacks and look-alikes) to a new case folder.
     Gen(harrier::gen::cli::GenArgs),
+    /// Measure ingest, timeline paging and detection on a generated case of N events (build with --release).
+    Bench {
+        /// Folder for the generated case (created; must not exist or be empty).
+        dir: PathBuf,
+        #[arg(long, default_value_t = 1_000_000)]
+        events: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Index every log file under CASE (idempotent: unchanged files are skipped).
     Ingest {
         case: PathBuf,
@@ -53,6 +65,21 @@ pub enum Command {
         /// MaxMind .mmdb database(s) for IPs the logs do not locate (City/Country and ASN editions).
         #[arg(long, value_name = "FILE")]
         geoip: Vec<PathBuf>,
+    },
+    /// Run the five analytics; results are also saved in the case state for the workbench.
+    Detect {
+        case: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Show only alerts at or above this severity (low, medium, high, critical).
+        #[arg(long, value_name = "S", default_value = "low")]
+        min_severity: String,
+        /// Exit with code 3 when an alert at or above this severity is found.
+        #[arg(long, value_name = "S")]
+        fail_on: Option<String>,
+        /// Run only these analytics (repeatable): AN0534 AN0959 AN1089 AN1350 AN1107.
+        #[arg(long, value_name = "ID")]
+        analytic: Vec<String>,
     },
     /// Search events: `user: ip: session: token: mailbox: app: op: source: country: ua:` plus free words.
     Search {

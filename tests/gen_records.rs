@@ -172,6 +172,9 @@ fn load(name: &str) -> Case {
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir).unwrap() {
             let p = e.unwrap().path();
+            if p.file_name().is_some_and(|n| n == ".harrier") {
+                continue; // harrier's own state once the case has been opened
+            }
             if p.is_dir() {
                 stack.push(p);
                 continue;

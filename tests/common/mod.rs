@@ -12,11 +12,14 @@ pub fn real_fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/real")
 }
 
-/// Copies a folder tree (fixtures are read-only on disk).
+/// Copies a folder tree (fixtures are read-only on disk), leaving out harrier's own state folder.
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
+        if entry.file_name() == ".harrier" {
+            continue;
+        }
         let target = to.join(entry.file_name());
         if entry.file_type().unwrap().is_dir() {
             copy_tree(&entry.path(), &target);

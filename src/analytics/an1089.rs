@@ -1,0 +1,218 @@
+//! AN1089: bulk listing of users, groups and mail identities through Microsoft Graph.
+//!
+//! Exchange `Get-Recipient`/`Get-Mailbox` never reach the audit log, so Graph activity logs are the cloud-side
+//! record; without them the analytic says so in coverage. Enumeration requests are added up per principal over a
+//! sliding window (pages, bytes, distinct groups expanded, `/users` together with member listings, blind probing with
+//! many errors). A principal that enumerated on enough earlier days is routine; directory sync and allowlisted
+//! principals are suppressed and counted. A scripted client, an unexpected network, a first-ever enumeration or mail
+//! and file collection afterwards raise the severity.
+
+use super::catalog::{self, IdSet};
+use super::common::{ip_in, raise, utc, Cx, Findings};
+use super::store::{flags, Feat, Sym, Touch, TouchKind};
+use crate::model::{Severity, Source};
+use std::collections::{BTreeMap, BTreeSet};
+
+const USERS_AND_MEMBERS_WINDOW: i64 = 15 * 60;
+
+struct Burst<'a> {
+    touches: Vec<&'a Touch>,
+    groups: BTreeSet<Sym>,
+    bytes: u64,
+    errors: usize,
+    paths: BTreeSet<Sym>,
+    why: Vec<String>,
+}
+
+fn is_users_listing(cx: &Cx, t: &Touch) -> bool {
+    let tpl = cx.s(t.template);
+    tpl.ends_with("/users") || tpl.ends_with("/users/delta")
+}
+
+/// Runs the analytic.
+pub fn run(cx: &Cx) -> Findings {
+    let mut out = Findings::default();
+    let store = cx.store;
+    let p = cx.params;
+    if !store.has_source(Source::Graph) {
+        out.notes.push(
+            "no Microsoft Graph activity logs in the case: directory and mailbox enumeration cannot be seen \
+             (Exchange Get-Recipient/Get-Mailbox are not audited)"
+                .to_string(),
+        );
+        return out;
+    }
+    let window = p.int("window_min").max(1) * 60;
+    let page_threshold = p.int("page_threshold").max(1) as usize;
+    let bytes_threshold = (p.float("bytes_threshold_mb") * 1_048_576.0) as u64;
+    let group_threshold = p.int("group_expansion_threshold").max(1) as usize;
+    let um_min = p.int("users_and_members_min_requests").max(1) as usize;
+    let sync_apps: Vec<String> = catalog::set_members(IdSet::DirectorySyncApps)
+        .into_iter()
+        .chain(p.list("sync_apps").iter().map(|s| s.to_ascii_lowercase()))
+        .collect();
+    let admin_allow: Vec<String> = p.list("admin_allowlist").iter().map(|s| s.to_ascii_lowercase()).collect();
+    let excluded_uas: Vec<String> = p.list("excluded_user_agents").iter().map(|s| s.to_ascii_lowercase()).collect();
+    let nets = cx.expected_nets("expected_ips");
+
+    // Enumeration requests per principal, in time order.
+    let mut per_actor: BTreeMap<Sym, Vec<&Touch>> = BTreeMap::new();
+    for t in &store.touches {
+        if t.kind == TouchKind::GraphEnum {
+            per_actor.entry(t.actor).or_default().push(t);
+        }
+    }
+
+    for (actor, list) in per_actor {
+        let principal = cx.s(actor).to_string();
+        // Greedy sliding windows: a burst starts at the first request not yet used.
+        let mut i = 0;
+        while i < list.len() {
+            let start = list[i].ts;
+            let mut j = i;
+            while j < list.len() && list[j].ts < start + window {
+                j += 1;
+            }
+            let slice = &list[i..j];
+            let mut burst = Burst {
+                touches: slice.to_vec(),
+                groups: slice.iter().map(|t| t.detail).filter(|d| *d != 0).collect(),
+                bytes: slice.iter().map(|t| t.bytes).sum(),
+                errors: slice.iter().filter(|t| (400..500).contains(&t.status)).count(),
+                paths: slice.iter().map(|t| t.template).collect(),
+                why: Vec::new(),
+            };
+            if slice.len() >= page_threshold {
+                burst.why.push(format!("{} enumeration request(s) within {} min", slice.len(), window / 60));
+            }
+            if bytes_threshold > 0 && burst.bytes >= bytes_threshold {
+                burst.why.push(format!("{:.1} MB of directory data returned", burst.bytes as f64 / 1_048_576.0));
+            }
+            if burst.groups.len() >= group_threshold {
+                burst.why.push(format!("members of {} groups or roles listed", burst.groups.len()));
+            }
+            let users_at: Vec<i64> = slice.iter().filter(|t| is_users_listing(cx, t)).map(|t| t.ts).collect();
+            let members_at: Vec<i64> = slice.iter().filter(|t| t.detail != 0).map(|t| t.ts).collect();
+            let paired = users_at.iter().any(|u| members_at.iter().any(|m| (u - m).abs() <= USERS_AND_MEMBERS_WINDOW));
+            if paired && slice.len() >= um_min {
+                burst.why.push("listed /users and group members within 15 min".to_string());
+            }
+            if slice.len() >= 20
+                && burst.paths.len() >= 15
+                && burst.errors as f64 >= p.float("error_ratio") * slice.len() as f64
+            {
+                burst.why.push(format!("{} of {} requests refused (blind probing)", burst.errors, slice.len()));
+            }
+            if burst.why.is_empty() {
+                i += 1;
+                continue;
+            }
+            i = j;
+            judge(cx, &mut out, actor, &principal, burst, &sync_apps, &admin_allow, &excluded_uas, &nets);
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn judge(
+    cx: &Cx,
+    out: &mut Findings,
+    actor: Sym,
+    principal: &str,
+    burst: Burst,
+    sync_apps: &[String],
+    admin_allow: &[String],
+    excluded_uas: &[String],
+    nets: &[ipnet::IpNet],
+) {
+    let store = cx.store;
+    let p = cx.params;
+    let first = burst.touches[0];
+    let last = burst.touches[burst.touches.len() - 1];
+    let app = cx.s(first.app).to_string();
+    if sync_apps.contains(&app) {
+        out.suppressions.add(&cx.meta.id, "directory sync app", principal, &first.id);
+        return;
+    }
+    if admin_allow.iter().any(|a| a == principal || *a == app) {
+        out.suppressions.add(&cx.meta.id, "admin_allowlist", principal, &first.id);
+        return;
+    }
+    let ua = cx.s(first.ua).to_ascii_lowercase();
+    if !ua.is_empty() && excluded_uas.iter().any(|x| ua.contains(x.as_str())) {
+        out.suppressions.add(&cx.meta.id, "excluded_user_agents", &ua, &first.id);
+        return;
+    }
+    let day = cx.day_of(first);
+    let (from, to) = cx.lookback(day);
+    let earlier = store.profile(actor).map(|pr| pr.days_with(Feat::Enumeration, 1, from, to)).unwrap_or(0);
+    let scripted = burst.touches.iter().any(|t| t.ua_class.is_scripted());
+    let ips: BTreeSet<Sym> = burst.touches.iter().map(|t| t.ip).filter(|i| *i != 0).collect();
+    let unexpected_ip = ips.iter().any(|i| !ip_in(nets, cx.s(*i)));
+    let routine = earlier >= p.int("min_baseline_days").max(1) as usize;
+    if routine && !scripted {
+        out.suppressions.add(&cx.meta.id, "baseline: enumeration routine for the principal", principal, &first.id);
+        return;
+    }
+    let mut b = cx.alert(format!("{principal} enumerated the directory in bulk through Graph"), Severity::Medium);
+    b.key.push(principal.to_string());
+    b.key.push(first.ts.to_string());
+    let enough = cx.check_history(&mut b, actor, day);
+    for w in &burst.why {
+        b.reason(w.clone());
+    }
+    b.baseline(format!("{principal} enumerated on {earlier} day(s) in the {} days before", to - from));
+    let mut sev = Severity::Medium;
+    if earlier == 0 && enough {
+        b.reason(format!("first directory enumeration by {principal} in the lookback"));
+        sev = Severity::High;
+    }
+    if scripted {
+        let s = burst.touches.iter().find(|t| t.ua_class.is_scripted()).map(|t| cx.s(t.ua)).unwrap_or("");
+        b.reason(format!("scripted client: {s}"));
+        sev = raise(sev);
+    }
+    if unexpected_ip && !nets.is_empty() && first.has(flags::SUCCESS) {
+        b.reason("from outside the expected networks");
+    }
+    let email = burst.touches.iter().filter(|t| t.has(flags::EMAIL_SELECT)).count();
+    if email > 0 {
+        b.reason(format!("{email} request(s) selected mail addresses"));
+    }
+    // Collection afterwards by the same principal.
+    let horizon = last.ts + p.int("collection_window_hours").max(1) * 3600;
+    let mut collected = 0u64;
+    let mut coll: Vec<&Touch> = Vec::new();
+    for t in store.by_between(actor, last.ts, horizon) {
+        if t.kind.is_data_access() {
+            collected += if t.kind == TouchKind::MailRead { t.items as u64 } else { 1 };
+            if coll.len() < 50 {
+                coll.push(t);
+            }
+        }
+    }
+    if collected >= p.int("collection_threshold").max(1) as u64 {
+        b.reason(format!(
+            "followed by {collected} mail item(s)/file read(s)/Graph data request(s) within {} h",
+            p.int("collection_window_hours")
+        ));
+        sev = Severity::Critical;
+    }
+    b.alert.severity = sev;
+    let e = b.entities();
+    if principal.starts_with("app:") {
+        e.app(principal.trim_start_matches("app:"), None);
+    } else {
+        e.user(principal);
+    }
+    for t in &burst.touches {
+        e.ip(cx.s(t.ip));
+        e.session(cx.s(t.session));
+        e.app(cx.s(t.app), None);
+    }
+    for t in burst.touches.iter().chain(coll.iter()) {
+        b.evidence(&t.id, utc(t.ts));
+    }
+    out.alerts.push(b);
+}

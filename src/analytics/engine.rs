@@ -1,0 +1,204 @@
+//! Runs the analytics: one pass over the events into the store, then each analytic over what was kept.
+
+use super::alert::{Alert, Suppression, Suppressions};
+use super::catalog::{self, OpList};
+use super::clock::Clock;
+use super::common::{op_name, Cx, Findings};
+use super::coverage::Coverage;
+use super::params::{self, Params};
+use super::store::Store;
+use super::{an0534, an0959, an1089, an1107, an1350, AnalyticsError};
+use crate::case::CaseConfig;
+use crate::index::{CaseIndex, IndexError};
+use crate::model::{Event, Severity, Source};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The analytics in the order they run.
+pub const ANALYTIC_IDS: [&str; 5] = ["AN0534", "AN0959", "AN1089", "AN1350", "AN1107"];
+
+/// Bound on audit records kept whole; beyond it the rest are counted in coverage (grants are rare in real tenants).
+const MAX_AUDITS: usize = 200_000;
+
+/// What a detection run needs besides the events.
+#[derive(Debug, Clone, Default)]
+pub struct DetectContext {
+    pub config: CaseConfig,
+    /// Analytics to run (ids, any case); empty runs all.
+    pub only: Vec<String>,
+}
+
+/// Numbers about the run, for the record and the benchmark.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct RunStats {
+    pub events: u64,
+    pub touches: u64,
+    pub audits_kept: u64,
+    pub audits_dropped: u64,
+    pub principals: u64,
+}
+
+/// The result of a run: the `detect --format json` document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Detection {
+    pub alerts: Vec<Alert>,
+    pub suppressions: Vec<Suppression>,
+    pub coverage: Coverage,
+    pub generated: DateTime<Utc>,
+    pub analytics: Vec<String>,
+    pub params: BTreeMap<String, BTreeMap<String, super::params::ParamValue>>,
+    pub stats: RunStats,
+}
+
+impl Detection {
+    /// Alerts at or above `min`.
+    pub fn at_least(&self, min: Severity) -> impl Iterator<Item = &Alert> {
+        self.alerts.iter().filter(move |a| a.severity >= min)
+    }
+}
+
+/// True for audit records a grant or trust analytic may need in full.
+fn keep_whole(ev: &Event) -> bool {
+    let Some(src) = ev.source else { return false };
+    if !matches!(src, Source::EntraAudit | Source::UalAzureAd | Source::UalExchange | Source::UalOther) {
+        return false;
+    }
+    if src == Source::UalExchange && ev.mailbox.as_ref().is_some_and(|m| m.item_count.is_some()) {
+        return false;
+    }
+    let op = op_name(ev);
+    OpList::ALL.iter().any(|l| catalog::is_operation(*l, &op))
+}
+
+/// The UAL carries a copy of each Entra audit record (`Add partner to company.`); when the case holds both, the
+/// Entra record is kept and the copy dropped so one change is one finding.
+fn drop_ual_copies(audits: &mut Vec<Event>) {
+    let entra: Vec<(i64, String, String)> = audits
+        .iter()
+        .filter(|e| e.source == Some(Source::EntraAudit))
+        .map(|e| (e.ts.map(|t| t.timestamp()).unwrap_or(0), op_name(e), super::common::actor_of(e)))
+        .collect();
+    if entra.is_empty() {
+        return;
+    }
+    audits.retain(|e| {
+        if e.source != Some(Source::UalAzureAd) {
+            return true;
+        }
+        let (ts, op, actor) = (e.ts.map(|t| t.timestamp()).unwrap_or(0), op_name(e), super::common::actor_of(e));
+        !entra.iter().any(|(t, o, a)| (t - ts).abs() <= 300 && *o == op && *a == actor)
+    });
+}
+
+fn selected(ctx: &DetectContext) -> Result<Vec<&'static str>, AnalyticsError> {
+    if ctx.only.is_empty() {
+        return Ok(ANALYTIC_IDS.to_vec());
+    }
+    let mut out = Vec::new();
+    for id in &ctx.only {
+        match ANALYTIC_IDS.iter().find(|a| a.eq_ignore_ascii_case(id.trim())) {
+            Some(a) if !out.contains(a) => out.push(*a),
+            Some(_) => {}
+            None => return Err(AnalyticsError::UnknownAnalytic(id.clone())),
+        }
+    }
+    Ok(out)
+}
+
+/// Runs the analytics over any stream of events (the index, or a test's vector).
+pub fn detect_events<I, E>(events: I, ctx: &DetectContext) -> Result<Detection, AnalyticsError>
+where
+    I: IntoIterator<Item = Result<Event, E>>,
+    E: std::fmt::Display,
+{
+    catalog::check()?;
+    let run = selected(ctx)?;
+    let all_params = params::resolve(&ctx.config)?;
+    let clock = Clock::new(ctx.config.timezone(), &ctx.config.hours);
+    let mut store = Store::new(clock);
+    let mut audits = Vec::new();
+    let mut stats = RunStats::default();
+    for ev in events {
+        let ev = match ev {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::warn!("skipping an unreadable stored event: {e}");
+                continue;
+            }
+        };
+        store.observe(&ev);
+        if keep_whole(&ev) {
+            if audits.len() < MAX_AUDITS {
+                audits.push(ev);
+            } else {
+                stats.audits_dropped += 1;
+            }
+        }
+    }
+    store.finish();
+    audits.sort_by(|a, b| a.ts.cmp(&b.ts).then_with(|| a.id.cmp(&b.id)));
+    drop_ual_copies(&mut audits);
+    stats.events = store.events;
+    stats.touches = store.touches.len() as u64;
+    stats.audits_kept = audits.len() as u64;
+    stats.principals = store.profiles.len() as u64;
+
+    let mut coverage = Coverage::from_store(&store);
+    let mut alerts = Vec::new();
+    let mut suppressions = Suppressions::default();
+    for id in &run {
+        let params: &Params = &all_params[*id];
+        let meta = params::meta(id).ok_or_else(|| AnalyticsError::Metadata(format!("no metadata for {id}")))?;
+        let cx = Cx { store: &store, audits: &audits, params, meta, config: &ctx.config };
+        let found: Findings = match *id {
+            "AN0534" => an0534::run(&cx),
+            "AN0959" => an0959::run(&cx),
+            "AN1089" => an1089::run(&cx),
+            "AN1350" => an1350::run(&cx),
+            _ => an1107::run(&cx),
+        };
+        let mut notes = found.notes;
+        if stats.audits_dropped > 0 && matches!(*id, "AN1350" | "AN1107") {
+            notes.push(format!(
+                "{} audit records beyond the first {MAX_AUDITS} were not examined",
+                stats.audits_dropped
+            ));
+        }
+        coverage.judge(meta, notes, params.overridden.clone());
+        let present: Vec<String> = meta
+            .sources_needed
+            .iter()
+            .chain(&meta.sources_optional)
+            .map(|s| {
+                let held = s.parse::<Source>().is_ok_and(|src| store.has_source(src));
+                format!("{s}: {}", if held { "present" } else { "missing" })
+            })
+            .collect();
+        for mut b in found.alerts {
+            b.alert.sources = present.clone();
+            alerts.push(b.finish());
+        }
+        suppressions.merge(found.suppressions);
+    }
+    alerts.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.first_seen.cmp(&b.first_seen)).then(a.id.cmp(&b.id)));
+    alerts.dedup_by(|a, b| a.id == b.id);
+    Ok(Detection {
+        alerts,
+        suppressions: suppressions.into_vec(),
+        coverage,
+        generated: Utc::now(),
+        analytics: run.iter().map(|s| s.to_string()).collect(),
+        params: all_params
+            .iter()
+            .filter(|(k, _)| run.contains(&k.as_str()))
+            .map(|(k, p)| (k.clone(), p.values().clone()))
+            .collect(),
+        stats,
+    })
+}
+
+/// Runs the analytics over a case's index.
+pub fn detect(index: &CaseIndex, ctx: &DetectContext) -> Result<Detection, AnalyticsError> {
+    detect_events(index.scan().map(|r: Result<Event, IndexError>| r), ctx)
+}
