@@ -68,17 +68,17 @@ impl Theme {
     }
 
     fn build(base: &str, base_name: &str, user: Option<(&str, &str)>, color: bool) -> Result<Theme, ThemeError> {
-        let mut specs = parse(base, base_name)?;
+        // Each style remembers the file it came from, so an error names the right one.
+        let mut specs: BTreeMap<String, (StyleSpec, &str)> =
+            parse(base, base_name)?.into_iter().map(|(k, v)| (k, (v, base_name))).collect();
         if let Some((text, name)) = user {
-            specs.extend(parse(text, name)?);
+            specs.extend(parse(text, name)?.into_iter().map(|(k, v)| (k, (v, name))));
         }
         let mut styles = BTreeMap::new();
-        for (k, spec) in specs {
-            styles.insert(
-                k.clone(),
-                to_style(&spec, color)
-                    .map_err(|m| ThemeError { file: base_name.into(), message: format!("{k}: {m}") })?,
-            );
+        for (k, (spec, file)) in specs {
+            let style =
+                to_style(&spec, color).map_err(|m| ThemeError { file: file.into(), message: format!("{k}: {m}") })?;
+            styles.insert(k, style);
         }
         Ok(Theme { styles })
     }
@@ -137,5 +137,16 @@ mod tests {
         assert!(mono.style("selected").add_modifier.contains(Modifier::REVERSED));
         let colour = Theme::defaults(true);
         assert_eq!(colour.style("high").fg, Some(Color::LightRed));
+    }
+
+    #[test]
+    fn user_theme_overrides_only_the_styles_it_names() {
+        let user = "[styles]\nhigh = { fg = \"#ff8800\", bold = true }\n";
+        let t = Theme::build(DEFAULT_THEME, "assets/theme.toml", Some((user, "theme.toml")), true).unwrap();
+        assert_eq!(t.style("high").fg, Some(Color::Rgb(0xff, 0x88, 0x00)));
+        assert_eq!(t.style("low").fg, Some(Color::Blue));
+        let bad = "[styles]\nhigh = { fg = \"no-such-colour\" }\n";
+        let err = Theme::build(DEFAULT_THEME, "assets/theme.toml", Some((bad, "theme.toml")), true).unwrap_err();
+        assert!(err.to_string().contains("no-such-colour") && err.to_string().starts_with("theme theme.toml"), "{err}");
     }
 }

@@ -432,7 +432,12 @@ fn list_len(app: &App) -> usize {
 pub(super) fn move_cursor(app: &mut App, delta: i64) -> Vec<Job> {
     if let Some(d) = app.detail.as_mut() {
         let n = super::fields::fields(&d.hit.event, app.tz).len();
+        let raw_lines = match &d.raw {
+            Some(Ok(text)) => text.lines().count(),
+            _ => 1,
+        };
         move_detail(d, n, delta);
+        d.scroll = d.scroll.min(raw_lines + 2);
         return Vec::new();
     }
     let rows = app.timeline_rows();

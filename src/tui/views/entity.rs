@@ -89,8 +89,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, v: &EntityView) {
             if selected_section == Some(i) {
                 selected_line = lines.len() + s.iter().position(|l| l.style == t.style("selected")).unwrap_or(0);
             }
+            let one_line = s.len() == 1;
             lines.extend(s);
-            lines.push(Line::raw(""));
+            if !one_line {
+                lines.push(Line::raw(""));
+            }
         }
         let h = body.height as usize;
         let scroll = (selected_line + 2).saturating_sub(h);
@@ -139,6 +142,9 @@ fn section<'a>(
     width: usize,
 ) -> (Vec<Line<'a>>, bool) {
     let t = &ui.theme;
+    if top.values.is_empty() {
+        return (vec![Line::styled(format!("{}: none recorded", top.dim.title()), t.style("muted"))], false);
+    }
     let mut lines = vec![Line::styled(format!("{} ({})", top.dim.title(), top.distinct), t.style("header"))];
     let mut hit = false;
     for (i, (value, n)) in top.values.iter().take(ENTITY_TOP).enumerate() {
@@ -153,9 +159,6 @@ fn section<'a>(
             Span::styled(format!("{pct:>5.0}%"), t.style("muted")),
         ]);
         lines.push(if selected { line.style(t.style("selected")) } else { line });
-    }
-    if top.values.is_empty() {
-        lines.push(Line::styled("  (none recorded)", t.style("muted")));
     }
     (lines, hit)
 }

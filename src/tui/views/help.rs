@@ -36,7 +36,7 @@ pub fn draw(frame: &mut Frame, area: Rect, ui: &Ui, scroll: usize) {
     };
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Table::new(rows, [Constraint::Length(20), Constraint::Min(10)])
+        Table::new(rows, [Constraint::Length(17), Constraint::Min(10)])
             .block(Block::default().borders(Borders::ALL).title(title)),
         rect,
     );
