@@ -37,35 +37,26 @@ pub fn run(cx: &Cx) -> Findings {
     let allowed_countries: Vec<String> = cx.config.allow.countries.iter().map(|c| c.to_ascii_uppercase()).collect();
     let window = p.int("session_window_hours").max(1) * 3600;
 
-    // Whether a touch's network is one this analytic may call foreign at all.
-    let eligible = |t: &Touch| -> Option<&'static str> {
-        if !matches!(t.actor_kind, ActorKind::User | ActorKind::Guest) || t.ip == 0 {
-            return None;
+    // True when a touch's network may count as foreign: a person's activity from a located address outside
+    // Microsoft's networks, the expected egress and the allowed countries. Those exclusions are counted.
+    let foreign = |out: &mut Findings, t: &Touch| -> bool {
+        if !matches!(t.actor_kind, ActorKind::User | ActorKind::Guest) || t.ip == 0 || t.country == 0 || t.asn == 0 {
+            return false;
         }
-        if t.country == 0 || t.asn == 0 {
-            return None;
-        }
-        if provider.iter().any(|a| a == &t.asn.to_string()) {
-            return Some("provider");
-        }
-        if ip_in(&nets, cx.s(t.ip)) {
-            return Some("expected");
-        }
-        if allowed_countries.iter().any(|c| c == cx.s(t.country)) {
-            return Some("country");
-        }
-        Some("")
+        let (rule, matched) = if provider.iter().any(|a| a == &t.asn.to_string()) {
+            ("provider network (Microsoft ASN)", t.country)
+        } else if ip_in(&nets, cx.s(t.ip)) {
+            ("allow.expected_ips", t.ip)
+        } else if allowed_countries.iter().any(|c| c == cx.s(t.country)) {
+            ("allow.countries", t.country)
+        } else {
+            return true;
+        };
+        out.suppressions.add(&cx.meta.id, rule, cx.s(matched), &t.id);
+        false
     };
 
     let mut found: BTreeMap<(Sym, Sym), Finding> = BTreeMap::new();
-    let note = |out: &mut Findings, why: &str, t: &Touch| {
-        let rule = match why {
-            "provider" => "provider network (Microsoft ASN)",
-            "expected" => "allow.expected_ips",
-            _ => "allow.countries",
-        };
-        out.suppressions.add(&cx.meta.id, rule, cx.s(if why == "expected" { t.ip } else { t.country }), &t.id);
-    };
 
     // Check A: token used away from its issuing sign-in.
     if p.flag("token_join") {
@@ -83,13 +74,8 @@ pub fn run(cx: &Cx) -> Findings {
             if issuer.country == 0 || issuer.asn == 0 || net_of(issuer) == net_of(t) || t.country == issuer.country {
                 continue;
             }
-            match eligible(t) {
-                None => continue,
-                Some("") => {}
-                Some(why) => {
-                    note(&mut out, why, t);
-                    continue;
-                }
+            if !foreign(&mut out, t) {
+                continue;
             }
             let f = found.entry((t.actor, if t.session != 0 { t.session } else { issuer.session })).or_default();
             f.checks.insert("A");
@@ -122,13 +108,8 @@ pub fn run(cx: &Cx) -> Findings {
                 {
                     continue;
                 }
-                match eligible(t) {
-                    None => continue,
-                    Some("") => {}
-                    Some(why) => {
-                        note(&mut out, why, t);
-                        continue;
-                    }
+                if !foreign(&mut out, t) {
+                    continue;
                 }
                 let f = found.entry((t.actor, *session)).or_default();
                 f.checks.insert("B");
@@ -163,13 +144,8 @@ pub fn run(cx: &Cx) -> Findings {
             if profile.values_of(Feat::InteractiveCountry, from, day + 1, 1).is_empty() {
                 continue;
             }
-            match eligible(t) {
-                None => continue,
-                Some("") => {}
-                Some(why) => {
-                    note(&mut out, why, t);
-                    continue;
-                }
+            if !foreign(&mut out, t) {
+                continue;
             }
             let f = found.entry((t.actor, t.session)).or_default();
             f.checks.insert("C");

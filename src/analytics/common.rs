@@ -44,7 +44,9 @@ impl Cx<'_> {
 
     /// Networks from a parameter plus `[allow] expected_ips`.
     pub fn expected_nets(&self, param: &str) -> Vec<IpNet> {
-        self.params.list(param).iter().chain(&self.config.allow.expected_ips).filter_map(|s| parse_net(s)).collect()
+        let mut nets = self.config.expected_networks();
+        nets.extend(self.params.list(param).iter().filter_map(|s| parse_net(s)));
+        nets
     }
 
     /// The string of a symbol.

@@ -373,6 +373,9 @@ impl Store {
         let audited = matches!(source, Source::EntraAudit | Source::UalAzureAd)
             || source == Source::UalExchange && ev.mailbox.is_none();
 
+        // One classification of the Graph request serves the baseline and the touch.
+        let shape = ev.http.as_ref().map(|h| graph::shape(&h.method, &h.uri));
+
         // Baseline.
         if success {
             let unix = ts.timestamp();
@@ -380,8 +383,7 @@ impl Store {
             let country_v = country;
             let asn_sym = if asn != 0 { self.strings.intern(&asn.to_string()) } else { 0 };
             let class_sym = self.strings.intern(ua_class.as_str());
-            let enum_shape = ev.http.as_ref().map(|h| graph::shape(&h.method, &h.uri));
-            let template = match &enum_shape {
+            let template = match &shape {
                 Some(s) => self.strings.intern(&s.template),
                 None => 0,
             };
@@ -416,7 +418,7 @@ impl Store {
                 add(p, Feat::InteractiveCountry, country_v);
                 add(p, Feat::InteractiveAsn, asn_sym);
             }
-            if let Some(s) = &enum_shape {
+            if let Some(s) = &shape {
                 add(p, Feat::GraphTemplate, template);
                 if s.class == GraphClass::Enumeration {
                     add(p, Feat::Enumeration, 1);
@@ -438,7 +440,7 @@ impl Store {
         }
 
         // Touch.
-        let Some(kind) = touch_kind(ev, source) else { return };
+        let Some(kind) = touch_kind(ev, source, shape.as_ref()) else { return };
         let mut fl = 0u16;
         if success {
             fl |= flags::SUCCESS;
@@ -464,8 +466,7 @@ impl Store {
             fl |= flags::SERVICE_PROVIDER;
         }
         let (mut template, mut detail, mut status, mut bytes) = (0, 0, 0u16, 0u64);
-        if let Some(h) = &ev.http {
-            let s = graph::shape(&h.method, &h.uri);
+        if let (Some(h), Some(s)) = (&ev.http, &shape) {
             template = self.strings.intern(&s.template);
             if let Some(g) = &s.expanded {
                 detail = self.strings.intern(g);
@@ -603,12 +604,12 @@ pub fn canonical_ip(ip: &IpAddr) -> String {
     }
 }
 
-fn touch_kind(ev: &Event, source: Source) -> Option<TouchKind> {
+fn touch_kind(ev: &Event, source: Source, shape: Option<&graph::GraphShape>) -> Option<TouchKind> {
     if source.is_signin() {
         return Some(TouchKind::SignIn);
     }
-    if let Some(h) = &ev.http {
-        return Some(match graph::shape(&h.method, &h.uri).class {
+    if let Some(s) = shape {
+        return Some(match s.class {
             GraphClass::Mail => TouchKind::GraphMail,
             GraphClass::File => TouchKind::GraphFile,
             GraphClass::Enumeration => TouchKind::GraphEnum,
