@@ -17,6 +17,9 @@ pub struct AlertEntities {
     pub mailboxes: Vec<String>,
     #[serde(default)]
     pub apps: Vec<String>,
+    /// App id → display name, where detection knew one.
+    #[serde(default)]
+    pub app_names: std::collections::BTreeMap<String, String>,
 }
 
 impl AlertEntities {
@@ -54,6 +57,9 @@ pub struct Alert {
     pub evidence: Vec<String>,
     #[serde(default)]
     pub reasons: Vec<String>,
+    /// What the case's baseline held that made this unusual.
+    #[serde(default)]
+    pub baseline: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -29,6 +29,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, c
         head.push(Line::styled("  (none given)", t.style("muted")));
     }
     head.extend(a.reasons.iter().map(|r| Line::raw(format!("  • {}", clean(r)))));
+    if !a.baseline.is_empty() {
+        head.push(Line::styled("Baseline", t.style("header")));
+        head.extend(a.baseline.iter().map(|b| Line::styled(format!("  {}", clean(b)), t.style("muted"))));
+    }
     let head_h = (head.len() as u16 + 1).min(area.height / 2).max(3);
     let [top, bottom] = Layout::vertical([Constraint::Length(head_h), Constraint::Min(1)]).areas(area);
     frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), top);
@@ -38,9 +42,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, c
         .iter()
         .map(|(field, value)| {
             let label = if *field == "id" { "evidence" } else { field };
+            let shown = match a.entities.app_names.get(value) {
+                Some(name) if *field == "app" => format!("{value}  {name}"),
+                _ => value.clone(),
+            };
             ListItem::new(Line::from(vec![
                 Span::styled(format!("{label:<9} "), t.style("muted")),
-                Span::raw(cell(value, width.max(8))),
+                Span::raw(cell(&shown, width.max(8))),
             ]))
         })
         .collect();
