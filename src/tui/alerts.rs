@@ -57,9 +57,15 @@ pub struct Alert {
     pub evidence: Vec<String>,
     #[serde(default)]
     pub reasons: Vec<String>,
-    /// What the case's baseline held that made this unusual.
-    #[serde(default)]
+    /// What the case's baseline held that made this unusual (a list of sentences; other shapes are ignored
+    /// rather than making the whole file unreadable).
+    #[serde(default, deserialize_with = "sentences")]
     pub baseline: Vec<String>,
+}
+
+fn sentences<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default())
 }
 
 #[derive(Debug, Deserialize)]
@@ -134,5 +140,23 @@ mod tests {
         assert_eq!(s.list()[0].id, "b");
         std::fs::write(&p, "not json").unwrap();
         assert!(matches!(load(&p), AlertsState::Unreadable(m) if m.contains("alerts.json")));
+    }
+
+    #[test]
+    fn baseline_sentences_and_app_names_are_read_and_other_shapes_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("alerts.json");
+        std::fs::write(
+            &p,
+            r#"{"alerts":[{"id":"a","analytic":"AN1","severity":"high","baseline":["used curl on 0 days"],
+               "entities":{"apps":["x1"],"app_names":{"x1":"Graph"}}},
+               {"id":"b","analytic":"AN2","severity":"low","baseline":{"rules_30d":0}}]}"#,
+        )
+        .unwrap();
+        let s = load(&p);
+        let a = s.list().iter().find(|a| a.id == "a").unwrap();
+        assert_eq!(a.baseline, vec!["used curl on 0 days"]);
+        assert_eq!(a.entities.app_names.get("x1").map(String::as_str), Some("Graph"));
+        assert!(s.list().iter().find(|a| a.id == "b").unwrap().baseline.is_empty());
     }
 }

@@ -123,6 +123,7 @@ mod tests {
             },
             evidence: vec![],
             reasons: vec![],
+            baseline: vec![],
         };
         let user = EntityRef::new(EntityKind::User, "cfo@northwind.example").unwrap();
         assert!(user.in_alert(&alert));
