@@ -2,6 +2,11 @@
 
 mod commands;
 
+/// Ingest and detection allocate many short-lived values across threads; mimalloc handles that far better than
+/// the platform allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -8,7 +8,8 @@ use super::clock::{Clock, Day};
 use super::graph::{self, GraphClass};
 use crate::model::{ActorKind, Event, EventResult, Source, UaClass};
 use chrono::{DateTime, TimeZone, Utc};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 /// An interned string; 0 is "none".
@@ -303,16 +304,16 @@ impl Store {
         Store {
             clock,
             strings: Interner::new(),
-            profiles: HashMap::new(),
-            prevalence: HashMap::new(),
+            profiles: HashMap::default(),
+            prevalence: HashMap::default(),
             touches: Vec::new(),
             sources: SourceDays::default(),
             events: 0,
             tenant_hours: [[0; 24]; 7],
-            ua_cache: HashMap::new(),
-            by_session: HashMap::new(),
-            by_token: HashMap::new(),
-            by_actor: HashMap::new(),
+            ua_cache: HashMap::default(),
+            by_session: HashMap::default(),
+            by_token: HashMap::default(),
+            by_actor: HashMap::default(),
             span: None,
         }
     }
@@ -527,7 +528,7 @@ impl Store {
     /// Sorts touches by time and builds the session, token and actor indexes.
     pub fn finish(&mut self) {
         self.touches.sort_by(|a, b| a.ts.cmp(&b.ts).then_with(|| a.id.cmp(&b.id)));
-        self.ua_cache = HashMap::new();
+        self.ua_cache = HashMap::default();
         for (i, t) in self.touches.iter().enumerate() {
             let i = i as u32;
             if t.session != 0 {

@@ -57,8 +57,12 @@ pub fn to_document(f: &Fields, e: &Event, raw: &[u8], dkey: u64, file_id: u64) -
         d.add_text(f.ua, ua);
     }
     d.add_text(f.text, full_text(e));
-    d.add_bytes(f.event, &serde_json::to_vec(e).unwrap_or_default());
-    d.add_bytes(f.raw, raw);
+    // The event goes before the original record: readers that need only the event stop before the record.
+    d.add_text(f.event, serde_json::to_string(e).unwrap_or_default());
+    match std::str::from_utf8(raw) {
+        Ok(text) => d.add_text(f.raw, text),
+        Err(_) => d.add_bytes(f.raw_bytes, raw),
+    }
     d
 }
 

@@ -2,10 +2,12 @@
 
 pub mod document;
 pub mod query;
+pub mod scan;
 pub mod schema;
 
 use crate::model::Event;
 use query::ParsedQuery;
+pub use scan::EventScan;
 use schema::Fields;
 use std::collections::HashMap;
 use std::path::Path;
@@ -150,20 +152,26 @@ impl CaseIndex {
     pub fn raw(&self, address: DocAddress) -> Result<Vec<u8>, IndexError> {
         let searcher = self.reader.searcher();
         let doc: TantivyDocument = searcher.doc(address)?;
-        Ok(doc.get_first(self.fields.raw).and_then(|v| v.as_bytes().map(|b| b.to_vec())).unwrap_or_default())
+        if let Some(text) = doc.get_first(self.fields.raw).and_then(|v| v.as_str()) {
+            return Ok(text.as_bytes().to_vec());
+        }
+        Ok(doc.get_first(self.fields.raw_bytes).and_then(|v| v.as_bytes().map(|b| b.to_vec())).unwrap_or_default())
+    }
+
+    /// The stored event at `address`, without reading its original record.
+    pub fn event_at(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<Event, IndexError> {
+        searcher.doc::<scan::StoredEvent>(address)?.parse()
     }
 
     fn load(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<Hit, IndexError> {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let bytes = doc.get_first(self.fields.event).and_then(|v| v.as_bytes()).unwrap_or_default();
-        let event: Event = serde_json::from_slice(bytes).map_err(|e| IndexError::Corrupt(e.to_string()))?;
+        let event = searcher.doc::<scan::StoredEvent>(address)?.parse()?;
         Ok(Hit { event, address })
     }
 
     /// Every event, segment by segment, in no particular order; for analytics and exports that read all.
     /// Streams: memory stays flat however large the case.
     pub fn scan(&self) -> EventScan {
-        EventScan { searcher: self.reader.searcher(), field: self.fields.event, segment: 0, doc: 0, store: None }
+        EventScan::start(self.reader.searcher())
     }
 
     /// Runs any tantivy query (used by facet and histogram helpers).
@@ -181,51 +189,4 @@ impl CaseIndex {
 /// order whatever segment layout parallel ingest produced.
 fn time_order(order: Order) -> ((SortByStaticFastValue<i64>, Order), (SortByStaticFastValue<u64>, Order)) {
     ((SortByStaticFastValue::for_field("ts"), order), (SortByStaticFastValue::for_field("dkey"), order))
-}
-
-/// Streaming iterator over every stored event (see [`CaseIndex::scan`]).
-pub struct EventScan {
-    searcher: tantivy::Searcher,
-    field: tantivy::schema::Field,
-    segment: usize,
-    doc: u32,
-    store: Option<tantivy::store::StoreReader>,
-}
-
-impl Iterator for EventScan {
-    type Item = Result<Event, IndexError>;
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let segs = self.searcher.segment_readers();
-            let seg = segs.get(self.segment)?;
-            if self.doc >= seg.max_doc() {
-                self.segment += 1;
-                self.doc = 0;
-                self.store = None;
-                continue;
-            }
-            let doc = self.doc;
-            self.doc += 1;
-            if seg.alive_bitset().is_some_and(|a| !a.is_alive(doc)) {
-                continue;
-            }
-            if self.store.is_none() {
-                match seg.get_store_reader(16) {
-                    Ok(s) => self.store = Some(s),
-                    Err(e) => {
-                        self.segment += 1;
-                        self.doc = 0;
-                        return Some(Err(IndexError::Io { path: "doc store".into(), source: e }));
-                    }
-                }
-            }
-            let store = self.store.as_ref()?;
-            let d: TantivyDocument = match store.get(doc) {
-                Ok(d) => d,
-                Err(e) => return Some(Err(IndexError::Tantivy(e))),
-            };
-            let bytes = d.get_first(self.field).and_then(|v| v.as_bytes()).unwrap_or_default();
-            return Some(serde_json::from_slice::<Event>(bytes).map_err(|e| IndexError::Corrupt(e.to_string())));
-        }
-    }
 }

@@ -28,6 +28,8 @@ pub struct Fields {
     pub text: Field,
     pub event: Field,
     pub raw: Field,
+    /// The original record when it is not valid UTF-8 (kept byte for byte).
+    pub raw_bytes: Field,
 }
 
 /// Keyword fields a query may name, with the index field behind each (`user:` → `user`).
@@ -62,8 +64,10 @@ pub fn build() -> (Schema, Fields) {
         result: b.add_text_field("result", kw),
         ua: b.add_text_field("ua", text_opts.clone()),
         text: b.add_text_field("text", text_opts),
-        event: b.add_bytes_field("event", STORED),
-        raw: b.add_bytes_field("raw", STORED),
+        // Stored as text: tantivy reads a stored string in one copy, a stored byte field one byte at a time.
+        event: b.add_text_field("event", STORED),
+        raw: b.add_text_field("raw", STORED),
+        raw_bytes: b.add_bytes_field("raw_bytes", STORED),
     };
     (b.build(), fields)
 }
@@ -92,5 +96,13 @@ pub fn fields_of(schema: &Schema) -> tantivy::Result<Fields> {
         text: f("text")?,
         event: f("event")?,
         raw: f("raw")?,
+        raw_bytes: f("raw_bytes")?,
     })
+}
+
+/// The id of the stored `event` field in every index this schema builds, for readers that pick it out of a stored
+/// document without the schema at hand.
+pub fn event_field() -> Field {
+    static EVENT: std::sync::OnceLock<Field> = std::sync::OnceLock::new();
+    *EVENT.get_or_init(|| build().1.event)
 }

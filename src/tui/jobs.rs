@@ -15,8 +15,7 @@ use chrono::{DateTime, Utc};
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::Arc;
 use tantivy::collector::DocSetCollector;
-use tantivy::schema::Value;
-use tantivy::{DocAddress, Order, TantivyDocument};
+use tantivy::{DocAddress, Order};
 
 /// Work the UI asks for.
 #[derive(Debug, Clone)]
@@ -118,9 +117,7 @@ pub fn stats(ix: &CaseIndex, q: &ParsedQuery, dims: &[Dim]) -> Result<Stats, Ind
         docs.sort();
         let mut out = Vec::with_capacity(docs.len());
         for addr in docs {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let bytes = doc.get_first(ix.fields.event).and_then(|v| v.as_bytes()).unwrap_or_default();
-            out.push(serde_json::from_slice::<Event>(bytes).map_err(|e| IndexError::Corrupt(e.to_string()))?);
+            out.push(ix.event_at(&searcher, addr)?);
         }
         out
     } else {
