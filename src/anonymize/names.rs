@@ -12,6 +12,10 @@ const SYLLABLES: [&str; 24] = [
     "ro", "sil", "ta", "ul", "vin", "zo",
 ];
 
+/// Device name prefixes Windows and common builds use; any other prefix may name the organisation and goes.
+const GENERIC_DEVICE_PREFIXES: [&str; 12] =
+    ["DESKTOP", "LAPTOP", "PC", "WIN", "WS", "NB", "VM", "CPC", "SRV", "SERVER", "IPHONE", "IPAD"];
+
 /// The word lists, with the case's own words taken out.
 #[derive(Debug, Clone, Default)]
 pub struct Pools {
@@ -112,10 +116,10 @@ impl Pools {
         format!("{w} {kind}")
     }
 
-    /// A device name in the style of the original (`DESKTOP-7F3K2QX` keeps `DESKTOP-`).
+    /// A device name in the style of the original (`DESKTOP-7F3K2QX` keeps `DESKTOP-`, other prefixes go).
     pub fn device(&mut self, original: &str, rng: &mut ChaCha8Rng) -> String {
         let (prefix, rest) = match original.split_once('-') {
-            Some((p, r)) if p.len() <= 10 && p.chars().all(|c| c.is_ascii_uppercase()) => (p, r.len().clamp(4, 15)),
+            Some((p, r)) if GENERIC_DEVICE_PREFIXES.contains(&p.to_ascii_uppercase().as_str()) => (p, r.len().clamp(4, 15)),
             _ => ("DEVICE", 7),
         };
         const ALNUM: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -148,10 +152,11 @@ impl Pools {
 
     /// A SharePoint site name.
     pub fn site(&mut self, rng: &mut ChaCha8Rng) -> String {
-        match self.sites.choose(rng) {
-            Some(s) => s.clone(),
-            None => capitalise(&self.word(rng)),
+        if self.sites.is_empty() {
+            return capitalise(&self.word(rng));
         }
+        let i = rng.random_range(0..self.sites.len());
+        self.sites.remove(i)
     }
 }
 

@@ -258,7 +258,7 @@ fn after_escape(buf: &[u8], i: usize) -> bool {
 fn starts_clear(buf: &[u8], i: usize, prev: Option<u8>, boundary: Boundary) -> bool {
     let Some(p) = (if i == 0 { prev } else { Some(buf[i - 1]) }) else { return true };
     let blocked = match boundary {
-        Boundary::Email => word(p) || b"._%+#'-".contains(&p),
+        Boundary::Email => word(p) || b"._%+#-".contains(&p),
         Boundary::Domain => word(p) || p == b'-',
         Boundary::Ipv4 => p.is_ascii_alphanumeric() || p == b'.',
         Boundary::Ipv6 => p.is_ascii_hexdigit() || p == b':' || p == b'.',
