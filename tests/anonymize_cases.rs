@@ -1,9 +1,9 @@
 //! `harrier anonymize` on the sample cases and the real fixtures: nothing identifying survives, ingest counts the
 //! same records the same way, and the analytics raise the same alerts at the same severities.
 
-mod common;
 #[path = "common/anon.rs"]
 mod anon;
+mod common;
 
 use anon::{anonymized, decoded_texts, leaks, originals, secrets};
 use common::{copy_tree, ingest_dir, real_fixtures};

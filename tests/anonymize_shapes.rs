@@ -2,9 +2,9 @@
 //! anonymised member names), finds values inside CSV `AuditData`, never writes into the case, refuses a used
 //! output folder, and writes the secret mapping only when asked.
 
-mod common;
 #[path = "common/anon.rs"]
 mod anon;
+mod common;
 
 use anon::{decoded_texts, leaks, originals, secrets};
 use common::ingest_dir;
@@ -83,7 +83,9 @@ fn every_wrapping_is_kept_and_values_inside_audit_data_are_replaced() {
     build_case(case.path());
     let before = tree_hash(case.path());
     let secrets = secrets(&originals(case.path()));
-    for must in ["cfo@northwind.example", "debrab@contoso.onmicrosoft.com", "debra berger", "203.0.113.5", "2001:db8:5::17"] {
+    for must in
+        ["cfo@northwind.example", "debrab@contoso.onmicrosoft.com", "debra berger", "203.0.113.5", "2001:db8:5::17"]
+    {
         assert!(secrets.iter().any(|(_, s)| s == must), "{must} not learned: {secrets:?}");
     }
     let out = tempfile::tempdir().unwrap();
@@ -97,7 +99,10 @@ fn every_wrapping_is_kept_and_values_inside_audit_data_are_replaced() {
     let found = leaks(&decoded_texts(out.path()), &secrets);
     assert!(found.is_empty(), "{}", found.join("\n"));
     let texts = decoded_texts(out.path());
-    assert!(!texts.iter().any(|(_, t)| t.contains("q3 payroll") || t.contains("desktop-debra01")), "subject or device left");
+    assert!(
+        !texts.iter().any(|(_, t)| t.contains("q3 payroll") || t.contains("desktop-debra01")),
+        "subject or device left"
+    );
 
     let ps = std::fs::read(out.path().join("ps/signins.json")).unwrap();
     assert_eq!(&ps[..2], &[0xFF, 0xFE], "UTF-16 BOM kept");
@@ -107,7 +112,10 @@ fn every_wrapping_is_kept_and_values_inside_audit_data_are_replaced() {
     assert!(csv.starts_with(&[0xEF, 0xBB, 0xBF]));
     let csv = String::from_utf8(csv).unwrap();
     assert_eq!(csv.matches("\r\n").count(), 2);
-    assert!(csv.contains("3/11/2025 10:00:00 AM") && csv.contains(r#"""CreationTime"":""2025-03-11T10:00:00"""#), "{csv}");
+    assert!(
+        csv.contains("3/11/2025 10:00:00 AM") && csv.contains(r#"""CreationTime"":""2025-03-11T10:00:00"""#),
+        "{csv}"
+    );
     let gz = std::fs::read(out.path().join("ual/mgmt.jsonl.gz")).unwrap();
     assert_eq!(&gz[..2], &[0x1f, 0x8b]);
     let mut z = zip::ZipArchive::new(std::fs::File::open(out.path().join("collection.zip")).unwrap()).unwrap();
@@ -123,7 +131,10 @@ fn every_wrapping_is_kept_and_values_inside_audit_data_are_replaced() {
 
     let (_, a) = ingest_dir(case.path());
     let (case_b, b) = ingest_dir(out.path());
-    assert_eq!((a.totals.records, a.totals.indexed, a.totals.rejected), (b.totals.records, b.totals.indexed, b.totals.rejected));
+    assert_eq!(
+        (a.totals.records, a.totals.indexed, a.totals.rejected),
+        (b.totals.records, b.totals.indexed, b.totals.rejected)
+    );
     assert_eq!(b.totals.indexed, 4);
     let formats = |l: &harrier::case::Ledger| {
         let mut v: Vec<String> = l.files.iter().map(|f| f.format.clone()).collect();
@@ -132,9 +143,7 @@ fn every_wrapping_is_kept_and_values_inside_audit_data_are_replaced() {
     };
     assert_eq!(formats(&a), formats(&b));
     // The sign-in kept its place; the mapped IP sits in the mapped expected network.
-    assert!(case_b.config.is_expected_ip(
-        &common::query(&case_b, "source:signin_interactive")[0].net.ip.unwrap()
-    ));
+    assert!(case_b.config.is_expected_ip(&common::query(&case_b, "source:signin_interactive")[0].net.ip.unwrap()));
 
     // The mapping file is the only place originals appear, and ANONYMIZED.md holds counts, not values.
     let map = std::fs::read_to_string(&map_file).unwrap().to_lowercase();
@@ -159,7 +168,10 @@ fn output_must_be_new_and_outside_the_case() {
     assert!(matches!(anonymize(&missing, out.path(), &opts), Err(AnonymizeError::NoCase(_))));
     let secret = out.path().join("fresh").join("map.json");
     let opts = Options { mapping: Some(secret), ..Options::default() };
-    assert!(matches!(anonymize(case.path(), &out.path().join("fresh"), &opts), Err(AnonymizeError::MappingPlacement(_))));
+    assert!(matches!(
+        anonymize(case.path(), &out.path().join("fresh"), &opts),
+        Err(AnonymizeError::MappingPlacement(_))
+    ));
 }
 
 #[test]

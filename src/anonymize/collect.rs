@@ -23,8 +23,9 @@ static SP_HOST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b([a-z0-9-]+)\.sharepoint\.com\b").expect("host pattern compiles"));
 static SITE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)(?:^|/)(?:sites|teams)/([^/?#"\\]+)"#).expect("site pattern compiles"));
-static TENANT_PATH: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)tenants/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})").unwrap());
+static TENANT_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)tenants/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})").unwrap()
+});
 static GUID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").expect("guid pattern compiles")
 });
@@ -67,7 +68,9 @@ pub fn collect(root: &Path, rules: &KeepRules) -> Originals {
         c.file(&f);
     }
     for name in ["case.toml", "exercise.toml"] {
-        if let Some(v) = std::fs::read_to_string(root.join(name)).ok().and_then(|t| toml::from_str::<toml::Value>(&t).ok()) {
+        if let Some(v) =
+            std::fs::read_to_string(root.join(name)).ok().and_then(|t| toml::from_str::<toml::Value>(&t).ok())
+        {
             if let Ok(json) = serde_json::to_value(v) {
                 c.metadata(&json);
             }
@@ -176,7 +179,8 @@ impl Collector<'_> {
         if let Some(id) = v.pointer("/tenant/id").and_then(Value::as_str) {
             self.tenant(id);
         }
-        for d in v.pointer("/tenant/domains").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+        for d in v.pointer("/tenant/domains").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str)
+        {
             self.domain(&d.to_ascii_lowercase());
         }
         for p in v.pointer("/allow/trusted_partner_tenants").and_then(Value::as_array).into_iter().flatten() {
@@ -184,9 +188,12 @@ impl Collector<'_> {
                 self.tenant(s);
             }
         }
-        let cidrs = v.pointer("/allow/expected_ips").and_then(Value::as_array).into_iter().flatten().chain(
-            v.get("networks").and_then(Value::as_array).into_iter().flatten().filter_map(|n| n.get("cidr")),
-        );
+        let cidrs = v
+            .pointer("/allow/expected_ips")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .chain(v.get("networks").and_then(Value::as_array).into_iter().flatten().filter_map(|n| n.get("cidr")));
         for c in cidrs.filter_map(Value::as_str) {
             match c.split_once('/') {
                 Some((addr, _)) if c.parse::<ipnet::IpNet>().is_ok() => {

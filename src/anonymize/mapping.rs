@@ -241,7 +241,8 @@ impl Builder<'_> {
             let new = self.label(core);
             return format!("{new}{tail}.{suffix}");
         }
-        let parent = self.domains.iter().find(|(p, _)| d.ends_with(&format!(".{p}"))).map(|(p, n)| (p.clone(), n.clone()));
+        let parent =
+            self.domains.iter().find(|(p, _)| d.ends_with(&format!(".{p}"))).map(|(p, n)| (p.clone(), n.clone()));
         if let Some((p, n)) = parent {
             return format!("{}{n}", &d[..d.len() - p.len()]);
         }
@@ -252,11 +253,7 @@ impl Builder<'_> {
         let names: Vec<String> = self.o.people.keys().cloned().collect();
         for dn in names {
             let (first, last) = self.pools.person(&mut self.rng);
-            let new = if dn.contains(", ") {
-                format!("{last}, {first}")
-            } else {
-                format!("{first} {last}")
-            };
+            let new = if dn.contains(", ") { format!("{last}, {first}") } else { format!("{first} {last}") };
             let tokens: Vec<&str> = dn.split_whitespace().collect();
             if tokens.len() == 2 && !dn.contains(',') {
                 self.token(ValueKind::GivenName, tokens[0], &first);

@@ -107,7 +107,13 @@ pub fn anonymize(case: &Path, out: &Path, opts: &Options) -> Result<Report, Anon
             Ok(o) => FileReport { path: shown, records, tally: o.tally, problems: o.problems, written: true },
             Err(e) => {
                 let _ = std::fs::remove_file(&dst);
-                FileReport { path: shown, records, tally: Tally::default(), problems: vec![e.to_string()], written: false }
+                FileReport {
+                    path: shown,
+                    records,
+                    tally: Tally::default(),
+                    problems: vec![e.to_string()],
+                    written: false,
+                }
             }
         };
         report.files.push(entry);

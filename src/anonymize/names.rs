@@ -119,7 +119,9 @@ impl Pools {
     /// A device name in the style of the original (`DESKTOP-7F3K2QX` keeps `DESKTOP-`, other prefixes go).
     pub fn device(&mut self, original: &str, rng: &mut ChaCha8Rng) -> String {
         let (prefix, rest) = match original.split_once('-') {
-            Some((p, r)) if GENERIC_DEVICE_PREFIXES.contains(&p.to_ascii_uppercase().as_str()) => (p, r.len().clamp(4, 15)),
+            Some((p, r)) if GENERIC_DEVICE_PREFIXES.contains(&p.to_ascii_uppercase().as_str()) => {
+                (p, r.len().clamp(4, 15))
+            }
             _ => ("DEVICE", 7),
         };
         const ALNUM: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -129,7 +131,8 @@ impl Pools {
 
     /// A mail subject; a reply or forward marker stays.
     pub fn subject(&mut self, original: &str, rng: &mut ChaCha8Rng) -> String {
-        let marker = ["RE: ", "Re: ", "FW: ", "Fw: ", "Fwd: "].into_iter().find(|m| original.starts_with(m)).unwrap_or("");
+        let marker =
+            ["RE: ", "Re: ", "FW: ", "Fw: ", "Fwd: "].into_iter().find(|m| original.starts_with(m)).unwrap_or("");
         let body = match self.subjects.choose(rng) {
             Some(s) => s.trim_start_matches("Re: ").to_string(),
             None => format!("Message {}", self.next()),

@@ -20,8 +20,11 @@ pub struct FileRead {
     pub problem: Option<String>,
 }
 
+/// Called with each record's fields and, when harrier recognises the log, its event.
+pub type RecordVisitor<'a> = dyn FnMut(&Map<String, Value>, Option<&Event>) + 'a;
+
 /// Calls `visit` for every record of `file`: the parsed fields and, when harrier recognises the log, its event.
-pub fn read_records(file: &SourceFile, visit: &mut dyn FnMut(&Map<String, Value>, Option<&Event>)) -> FileRead {
+pub fn read_records(file: &SourceFile, visit: &mut RecordVisitor<'_>) -> FileRead {
     let mut out = FileRead::default();
     let reader = match open_text(file).and_then(|(r, _, _)| peek_head(r, 64 * 1024)) {
         Ok((head, reader)) => (head, reader),
@@ -45,7 +48,9 @@ pub fn read_records(file: &SourceFile, visit: &mut dyn FnMut(&Map<String, Value>
                 let Ok(rec) = rec else { break };
                 let Some(value) = json_value(&rec) else { continue };
                 let items: Vec<&Value> = match &value {
-                    Value::Object(m) if m.len() <= 4 && wrapper(m).is_some() => wrapper(m).into_iter().flatten().collect(),
+                    Value::Object(m) if m.len() <= 4 && wrapper(m).is_some() => {
+                        wrapper(m).into_iter().flatten().collect()
+                    }
                     v => vec![v],
                 };
                 for item in items {

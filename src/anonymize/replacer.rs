@@ -6,7 +6,7 @@
 use super::mapping::{Boundary, Mapping, ValueKind};
 use super::timeshift::{TimeShift, MAX_DATE_LEN};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Read, Write};
 
 /// Bytes read per step (at least; more when patterns are long).
@@ -36,6 +36,14 @@ struct Entry {
     check_end: bool,
 }
 
+/// Patterns gathered for one automaton, without duplicates.
+#[derive(Default)]
+struct PatternGroup {
+    patterns: Vec<Vec<u8>>,
+    entries: Vec<Entry>,
+    seen: HashSet<Vec<u8>>,
+}
+
 /// One automaton and what each of its patterns stands for.
 struct Matcher {
     ac: AhoCorasick,
@@ -61,13 +69,13 @@ struct Edit {
 impl Replacer {
     /// Builds the automatons for `mapping`, shifting dates by `shift_days`.
     pub fn new(mapping: &Mapping, shift_days: i64) -> Self {
-        let mut groups: [(Vec<Vec<u8>>, Vec<Entry>, HashMap<Vec<u8>, ()>); 2] = Default::default();
+        let mut groups: [PatternGroup; 2] = Default::default();
         let mut longest = 0;
         for p in &mapping.pairs {
             let g = &mut groups[usize::from(p.case_insensitive)];
             for (o, r) in variants(&p.original, &p.replacement) {
                 let key = if p.case_insensitive { o.to_ascii_lowercase() } else { o.clone() };
-                if o.is_empty() || g.2.insert(key, ()).is_some() {
+                if o.is_empty() || !g.seen.insert(key) {
                     continue;
                 }
                 longest = longest.max(o.len());
@@ -78,12 +86,12 @@ impl Replacer {
                     kind: p.kind,
                     boundary: p.boundary,
                 };
-                g.0.push(o);
-                g.1.push(entry);
+                g.patterns.push(o);
+                g.entries.push(entry);
             }
         }
         let mut matchers = Vec::new();
-        for (i, (patterns, entries, _)) in groups.into_iter().enumerate() {
+        for (i, PatternGroup { patterns, entries, .. }) in groups.into_iter().enumerate() {
             if patterns.is_empty() {
                 continue;
             }
@@ -283,7 +291,8 @@ fn ends_clear(buf: &[u8], i: usize, boundary: Boundary) -> bool {
 /// The spellings of an original and of its replacement: as is, JSON-escaped (plain, `\u`-escaped as PowerShell
 /// and Python write, and escaped twice), and each with CSV's doubled quotes.
 fn variants(original: &str, replacement: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
-    let forms: [fn(&str) -> String; 4] = [|s| s.to_string(), json_escape, json_escape_ascii, |s| json_escape(&json_escape(s))];
+    let forms: [fn(&str) -> String; 4] =
+        [|s| s.to_string(), json_escape, json_escape_ascii, |s| json_escape(&json_escape(s))];
     let mut out: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
     for f in forms {
         let (o, r) = (f(original), f(replacement));
@@ -361,9 +370,15 @@ mod tests {
     #[test]
     fn boundaries_are_respected() {
         let r = replacer(0);
-        assert_eq!(run(&r, "10.0.0.1 10.0.0.12 110.0.0.1 10.0.0.1:443 10.0.0.1.5"), "10.9.9.9 10.0.0.12 110.0.0.1 10.9.9.9:443 10.0.0.1.5");
+        assert_eq!(
+            run(&r, "10.0.0.1 10.0.0.12 110.0.0.1 10.0.0.1:443 10.0.0.1.5"),
+            "10.9.9.9 10.0.0.12 110.0.0.1 10.9.9.9:443 10.0.0.1.5"
+        );
         assert_eq!(run(&r, "bob@x bob@xy abob@x BOB@X"), "ann@y bob@xy abob@x ANN@Y");
-        assert_eq!(run(&r, "mail.contoso.com bob@Contoso.com xcontoso.com contoso.community"), "mail.tailspin.example ann@tailspin.example xcontoso.com contoso.community");
+        assert_eq!(
+            run(&r, "mail.contoso.com bob@Contoso.com xcontoso.com contoso.community"),
+            "mail.tailspin.example ann@tailspin.example xcontoso.com contoso.community"
+        );
         assert_eq!(run(&r, "[2001:db8::1]:443 2001:db8::12"), "[2a01:1::5]:443 2001:db8::12");
     }
 
@@ -380,7 +395,8 @@ mod tests {
     #[test]
     fn streaming_matches_whole_text_at_any_chunking() {
         let r = replacer(7);
-        let line = "{\"ip\":\"10.0.0.1\",\"u\":\"bob@contoso.com\",\"t\":\"2026-03-02T10:00:00Z\",\"n\":\"José Ruiz\"}\r\n";
+        let line =
+            "{\"ip\":\"10.0.0.1\",\"u\":\"bob@contoso.com\",\"t\":\"2026-03-02T10:00:00Z\",\"n\":\"José Ruiz\"}\r\n";
         let text: String = line.repeat(40_000);
         let whole = run(&r, &text);
         let mut out = Vec::new();

@@ -40,13 +40,8 @@ impl Report {
     /// The terminal summary.
     pub fn summary(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "anonymized {} file(s), {} record(s) in {:.1} s",
-            self.written(),
-            self.records,
-            self.elapsed_s
-        );
+        let _ =
+            writeln!(s, "anonymized {} file(s), {} record(s) in {:.1} s", self.written(), self.records, self.elapsed_s);
         for line in self.kind_lines() {
             let _ = writeln!(s, "  {line}");
         }
@@ -85,7 +80,11 @@ impl Report {
             s.push_str("Dates were not moved.\n\n");
         } else {
             let weekdays = if self.shift_days % 7 == 0 { "weekdays are unchanged" } else { "weekdays changed" };
-            let _ = writeln!(s, "Every date was moved by {} day(s); times of day are unchanged and {weekdays}.\n", self.shift_days);
+            let _ = writeln!(
+                s,
+                "Every date was moved by {} day(s); times of day are unchanged and {weekdays}.\n",
+                self.shift_days
+            );
         }
         s.push_str("| What | Distinct values | Replacements |\n|---|---:|---:|\n");
         for (kind, n) in &self.distinct {

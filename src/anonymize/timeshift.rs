@@ -108,7 +108,8 @@ impl TimeShift {
         for c in DOTTED.captures_iter(buf) {
             let m = c.get(0).map(|m| (m.start(), m.end())).unwrap_or((0, 0));
             if before(m.0).is_some_and(|b| word(b) || b == b'.')
-                || after(m.1).is_some_and(|b| word(b) || b == b'.' && after(m.1 + 1).is_some_and(|x| x.is_ascii_digit()))
+                || after(m.1)
+                    .is_some_and(|b| word(b) || b == b'.' && after(m.1 + 1).is_some_and(|x| x.is_ascii_digit()))
             {
                 continue;
             }
@@ -188,7 +189,10 @@ mod tests {
         assert_eq!(apply("25/12/2024 10:00", 10), "4/1/2025 10:00");
         assert_eq!(apply("02.05.2025 13:18:26", 1), "03.05.2025 13:18:26");
         assert_eq!(apply("\"\\/Date(1714608000000)\\/\"", 1), "\"\\/Date(1714694400000)\\/\"");
-        assert_eq!(apply("InteractiveSignIns_2026-03-09_2026-03-15.csv", 7), "InteractiveSignIns_2026-03-16_2026-03-22.csv");
+        assert_eq!(
+            apply("InteractiveSignIns_2026-03-09_2026-03-15.csv", 7),
+            "InteractiveSignIns_2026-03-16_2026-03-22.csv"
+        );
     }
 
     #[test]

@@ -91,10 +91,15 @@ pub fn leaks(texts: &[(String, String)], secrets: &[(&'static str, String)]) -> 
                 if word(before) || word(after) {
                     continue;
                 }
-                if *kind == "ip" && (before == b'.' || after == b'.' && next.is_ascii_digit() || after == b':' && s.contains(':')) {
+                if *kind == "ip"
+                    && (before == b'.' || after == b'.' && next.is_ascii_digit() || after == b':' && s.contains(':'))
+                {
                     continue;
                 }
-                found.push(format!("{kind} {s} in {file}: …{}…", &text[at.saturating_sub(40)..(end + 20).min(text.len())]));
+                found.push(format!(
+                    "{kind} {s} in {file}: …{}…",
+                    &text[at.saturating_sub(40)..(end + 20).min(text.len())]
+                ));
                 break;
             }
         }
