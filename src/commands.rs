@@ -34,6 +34,10 @@ pub fn run(cli: Cli) -> Result<u8> {
             harrier::gen::cli::run(&args)?;
             Ok(0)
         }
+        Some(Command::Anonymize(args)) => {
+            harrier::anonymize::cli::run(&args, cli.quiet)?;
+            Ok(0)
+        }
         Some(Command::Bench { dir, events, seed, json }) => {
             if dir.exists() && std::fs::read_dir(&dir)?.next().is_some() {
                 return Err(anyhow!("{} is not empty; bench writes a fresh case there", dir.display()));

@@ -4,6 +4,7 @@
 //! `tui` builds on it.
 
 pub mod analytics;
+pub mod anonymize;
 pub mod case;
 pub mod cli;
 pub mod enrich;

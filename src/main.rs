@@ -46,6 +46,9 @@ pub enum Command {
     Open { case: PathBuf },
     /// Write a generated tenant's logs (with planted attacks and look-alikes) to a new case folder.
     Gen(harrier::gen::cli::GenArgs),
+    /// Rewrite a real case into a shareable training case: people, addresses, domains, tenants, IPs, devices,
+    /// subjects and files replaced consistently; shapes, encodings and compression kept.
+    Anonymize(harrier::anonymize::cli::AnonymizeArgs),
     /// Measure ingest, timeline paging and detection on a generated case of N events (build with --release).
     Bench {
         /// Folder for the generated case (created; must not exist or be empty).

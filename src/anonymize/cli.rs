@@ -1,0 +1,34 @@
+//! `harrier anonymize`: the command-line face of the anonymiser.
+
+use super::{anonymize, Options};
+use std::path::PathBuf;
+
+/// Arguments of `harrier anonymize`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AnonymizeArgs {
+    /// The real case folder (read only; never written to).
+    pub case: PathBuf,
+    /// Folder for the anonymised case (created; must not exist or be empty).
+    pub out: PathBuf,
+    /// Move every date by N whole days (negative: back). Times of day stay; a multiple of 7 keeps weekdays, so
+    /// working-hours and weekend findings stay the same.
+    #[arg(long, value_name = "N", default_value_t = 0, allow_hyphen_values = true)]
+    pub shift_days: i64,
+    /// Seed for the stand-in names and addresses: the same case and seed give the same output.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Also write the original → replacement table here (secret: keep it away from the shared case).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+}
+
+/// Runs the command and prints the summary unless `quiet`.
+pub fn run(args: &AnonymizeArgs, quiet: bool) -> anyhow::Result<()> {
+    let opts = Options { shift_days: args.shift_days, seed: args.seed, mapping: args.mapping.clone() };
+    let report = anonymize(&args.case, &args.out, &opts)?;
+    if !quiet {
+        print!("{}", report.summary());
+        println!("wrote {}", args.out.join("ANONYMIZED.md").display());
+    }
+    Ok(())
+}
