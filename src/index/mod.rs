@@ -1,10 +1,12 @@
 //! The case index: tantivy over normalized events, with pivots, time ordering and the stored originals.
 
 pub mod document;
+pub mod paging;
 pub mod query;
 pub mod schema;
 
 use crate::model::Event;
+use paging::SortKey;
 use query::ParsedQuery;
 use schema::Fields;
 use std::collections::HashMap;
@@ -38,6 +40,8 @@ pub enum IndexError {
 pub struct Hit {
     pub event: Event,
     pub address: DocAddress,
+    /// Its place in the time order, for keyset paging.
+    pub key: SortKey,
 }
 
 /// An open case index.
@@ -129,7 +133,15 @@ impl CaseIndex {
         let query = q.to_query(&self.fields);
         let collector = TopDocs::with_limit(limit.max(1)).and_offset(offset).order_by(time_order(order));
         let docs = searcher.search(&query, &collector)?;
-        docs.into_iter().map(|(_, addr)| self.load(&searcher, addr)).collect()
+        docs.into_iter().map(|(k, addr)| self.load(&searcher, addr, k)).collect()
+    }
+
+    /// The first `limit` events of `query` in time `order`.
+    fn top(&self, query: &dyn Query, limit: usize, order: Order) -> Result<Vec<Hit>, IndexError> {
+        let searcher = self.reader.searcher();
+        let collector = TopDocs::with_limit(limit.max(1)).order_by(time_order(order));
+        let docs = searcher.search(query, &collector)?;
+        docs.into_iter().map(|(k, addr)| self.load(&searcher, addr, k)).collect()
     }
 
     /// Number of events matching `q`.
@@ -143,7 +155,7 @@ impl CaseIndex {
         let searcher = self.reader.searcher();
         let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
         let docs = searcher.search(&q, &TopDocs::with_limit(16).order_by(time_order(Order::Asc)))?;
-        docs.into_iter().map(|(_, a)| self.load(&searcher, a)).collect()
+        docs.into_iter().map(|(k, a)| self.load(&searcher, a, k)).collect()
     }
 
     /// The original record of an event, verbatim.
@@ -153,11 +165,11 @@ impl CaseIndex {
         Ok(doc.get_first(self.fields.raw).and_then(|v| v.as_bytes().map(|b| b.to_vec())).unwrap_or_default())
     }
 
-    fn load(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<Hit, IndexError> {
+    fn load(&self, searcher: &tantivy::Searcher, address: DocAddress, key: TimeKey) -> Result<Hit, IndexError> {
         let doc: TantivyDocument = searcher.doc(address)?;
         let bytes = doc.get_first(self.fields.event).and_then(|v| v.as_bytes()).unwrap_or_default();
         let event: Event = serde_json::from_slice(bytes).map_err(|e| IndexError::Corrupt(e.to_string()))?;
-        Ok(Hit { event, address })
+        Ok(Hit { event, address, key: SortKey { ts: key.0, dkey: key.1.unwrap_or(0) } })
     }
 
     /// Every event, segment by segment, in no particular order; for analytics and exports that read all.
@@ -176,6 +188,9 @@ impl CaseIndex {
         q.to_query(&self.fields)
     }
 }
+
+/// The sort values tantivy returns for [`time_order`].
+type TimeKey = (Option<i64>, Option<u64>);
 
 /// Time order with the dedupe key as tie-break, so events in the same instant always come back in the same
 /// order whatever segment layout parallel ingest produced.

@@ -10,6 +10,7 @@ pub mod columns;
 pub mod entity;
 pub mod fields;
 pub mod headless;
+pub mod history;
 pub mod jobs;
 pub mod keymap;
 pub mod prompt;
@@ -36,6 +37,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use theme::Theme;
 use views::Ui;
+
+/// Two clicks on one cell within this time are a double click.
+const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 
 /// Sends each job to its worker: counting jobs to their own, so paging never waits behind them.
 struct Workers {
@@ -103,6 +107,7 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     let mut dirty = true;
     let mut mouse_on = false;
+    let mut last_click: Option<(u16, u16, std::time::Instant)> = None;
     while !app.quit {
         if app.mouse != mouse_on {
             if app.mouse {
@@ -135,7 +140,14 @@ fn event_loop(
                     let input = match m.kind {
                         MouseEventKind::ScrollDown => Some(MouseInput::ScrollDown),
                         MouseEventKind::ScrollUp => Some(MouseInput::ScrollUp),
-                        MouseEventKind::Down(MouseButton::Left) => Some(MouseInput::Click { x: m.column, y: m.row }),
+                        MouseEventKind::Down(MouseButton::Left) => {
+                            let (x, y) = (m.column, m.row);
+                            let now = std::time::Instant::now();
+                            let double = last_click
+                                .is_some_and(|(px, py, at)| (px, py) == (x, y) && now - at < DOUBLE_CLICK);
+                            last_click = if double { None } else { Some((x, y, now)) };
+                            Some(if double { MouseInput::DoubleClick { x, y } } else { MouseInput::Click { x, y } })
+                        }
                         _ => None,
                     };
                     actions.extend(input.map(Action::Mouse));

@@ -1,6 +1,7 @@
 //! State changes: an action in, the state and the jobs out.
 
 use super::*;
+use crate::index::paging::{KeyedPage, PageAt, SortKey};
 use crate::index::query::ParsedQuery;
 use crate::index::Hit;
 use crate::tui::action::{MouseInput, PromptKey};
@@ -16,7 +17,7 @@ fn app_with_timeline() -> (App, u64) {
     let jobs = open_timeline(&mut app, "all".into(), ParsedQuery::default());
     assert_eq!(jobs.len(), 2, "a page and a histogram are requested");
     let gen = match &jobs[0] {
-        Job::LoadPage { gen, start: 0, count: true, .. } => *gen,
+        Job::LoadPage { gen, at: PageAt::First, total: None, .. } => *gen,
         other => panic!("unexpected first job {other:?}"),
     };
     (app, gen)
@@ -32,7 +33,7 @@ fn timeline(app: &App) -> &TimelineView {
 fn event(i: u32) -> Event {
     let mut e = Event {
         id: format!("ev{i}"),
-        ts: Some(Utc.with_ymd_and_hms(2025, 5, 2, 9, i, 0).unwrap()),
+        ts: Some(Utc.with_ymd_and_hms(2025, 5, 2, 9, 0, 0).unwrap() + chrono::Duration::minutes(i as i64)),
         operation: "UserLoggedIn".into(),
         session_id: Some("sess-1".into()),
         app_name: Some("Outlook".into()),
@@ -48,9 +49,20 @@ fn event(i: u32) -> Event {
 fn loaded_timeline(n: u32) -> App {
     let (mut app, gen) = app_with_timeline();
     update(&mut app, Action::Resize { width: 160, height: 48 });
-    let hits: Vec<Hit> = (0..n).map(|i| Hit { event: event(i), address: DocAddress::new(0, i) }).collect();
-    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((hits, Some(n as usize))) });
+    let hits: Vec<Hit> = (0..n).map(|i| hit(i)).collect();
+    update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, hits), Some(n as usize))) });
     app
+}
+
+/// Event `i` as the index returns it: keyed by its minute.
+fn hit(i: u32) -> Hit {
+    let e = event(i);
+    let key = SortKey { ts: e.ts.map(|t| t.timestamp_micros()), dkey: i as u64 };
+    Hit { event: e, address: DocAddress::new(0, i), key }
+}
+
+fn kp(start: usize, hits: Vec<Hit>) -> KeyedPage {
+    KeyedPage { start, hits }
 }
 
 fn stats_of(events: &[Event], dims: &[Dim]) -> Box<Stats> {
@@ -96,30 +108,51 @@ fn page_query(jobs: &[Job]) -> ParsedQuery {
 #[test]
 fn stale_page_results_are_dropped() {
     let (mut app, gen) = app_with_timeline();
-    update(&mut app, Action::PageLoaded { gen: gen - 1, start: 0, result: Ok((Vec::new(), Some(7))) });
+    update(&mut app, Action::PageLoaded { gen: gen - 1, result: Ok((kp(0, Vec::new()), Some(7))) });
     assert_eq!(timeline(&app).total, None);
     assert!(timeline(&app).pending.is_some());
-    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((Vec::new(), Some(7))) });
+    update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, Vec::new()), Some(7))) });
     assert_eq!(timeline(&app).total, Some(7));
     assert!(timeline(&app).pending.is_none());
-    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((Vec::new(), Some(99))) });
+    update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, Vec::new()), Some(99))) });
     assert_eq!(timeline(&app).total, Some(7));
 }
 
 #[test]
-fn moving_past_the_loaded_page_requests_the_page_around_the_cursor() {
+fn paging_asks_relative_to_loaded_rows_and_g_asks_for_the_last_page() {
     let (mut app, gen) = app_with_timeline();
-    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((Vec::new(), Some(10_000))) });
-    let jobs = cmd(&mut app, Command::Bottom);
-    assert_eq!(timeline(&app).cursor, 9_999);
-    match jobs.as_slice() {
-        [Job::LoadPage { start, limit, count: false, .. }] => {
-            assert_eq!(*start, 9_999 - PAGE_SIZE / 2);
-            assert_eq!(*limit, PAGE_SIZE);
+    let first: Vec<Hit> = (0..PAGE_SIZE as u32).map(hit).collect();
+    update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, first), Some(10_000))) });
+    // Down past the loaded rows: the rows after a loaded event, never an offset from the top.
+    let mut asked = None;
+    for _ in 0..PAGE_SIZE {
+        let jobs = cmd(&mut app, Command::Down);
+        if let [Job::LoadPage { at, limit, total: Some(10_000), .. }] = jobs.as_slice() {
+            asked = Some((*at, *limit));
+            break;
         }
-        other => panic!("expected one page job, got {other:?}"),
     }
-    assert!(cmd(&mut app, Command::Up).is_empty());
+    let cursor = timeline(&app).cursor;
+    assert_eq!(cursor, PAGE_SIZE, "the first row not loaded asks for a page");
+    let row = cursor - PAGE_SIZE / 2;
+    assert_eq!(asked, Some((PageAt::After { row, key: hit(row as u32).key }, PAGE_SIZE)));
+    assert!(cmd(&mut app, Command::Down).is_empty(), "rows on their way are not asked for again");
+    // G: the last rows, counted back from the end.
+    match cmd(&mut app, Command::Bottom).as_slice() {
+        [Job::LoadPage { at: PageAt::Last, .. }] => {}
+        other => panic!("expected the last page, got {other:?}"),
+    }
+    assert_eq!(timeline(&app).cursor, 9_999);
+    let (gen, _) = timeline(&app).pending.expect("last page pending");
+    let tail: Vec<Hit> = (0..PAGE_SIZE as u32).map(|i| hit(i + 9_500)).collect();
+    update(&mut app, Action::PageLoaded { gen, result: Ok((kp(9_500, tail), None)) });
+    assert_eq!(timeline(&app).current().map(|e| e.id.as_str()), Some("ev9999"));
+    assert_eq!(timeline(&app).total, Some(10_000), "a page without a count keeps the total");
+    // Back up past the start of the loaded rows: the rows before a loaded event.
+    cmd(&mut app, Command::Top);
+    let t = timeline(&app);
+    assert_eq!(t.cursor, 0);
+    assert!(matches!(t.pending, Some((_, 0))));
 }
 
 #[test]
@@ -238,7 +271,7 @@ fn facet_panel_counts_the_pivot_and_enter_narrows_by_a_value() {
         Job::LoadPage { gen, .. } => *gen,
         _ => panic!(),
     };
-    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((vec![], Some(4))) });
+    update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, vec![]), Some(4))) });
     let jobs = cmd(&mut app, Command::Facets);
     let (gen, _, dims) = stats_job(&jobs);
     assert!(!dims.contains(&Dim::User), "the pinned user is not a facet");
@@ -361,8 +394,8 @@ fn m_toggles_a_saved_bookmark_and_the_bookmarks_screen_opens_the_event() {
         Job::LoadPage { gen, .. } => *gen,
         _ => panic!(),
     };
-    let hit = Hit { event: event(2), address: DocAddress::new(0, 2) };
-    let jobs = update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((vec![hit], Some(1))) });
+    let hit = hit(2);
+    let jobs = update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, vec![hit]), Some(1))) });
     assert!(app.detail.is_some(), "the bookmarked event opens at once");
     assert!(matches!(jobs.as_slice(), [Job::LoadRaw { .. }]));
     cmd(&mut app, Command::Back);
