@@ -11,7 +11,7 @@ use query::ParsedQuery;
 use schema::Fields;
 use std::collections::HashMap;
 use std::path::Path;
-use tantivy::collector::sort_key::SortByStaticFastValue;
+use tantivy::collector::sort_key::{ComparatorEnum, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -136,10 +136,18 @@ impl CaseIndex {
         docs.into_iter().map(|(k, addr)| self.load(&searcher, addr, k)).collect()
     }
 
-    /// The first `limit` events of `query` in time `order`.
+    /// The first `limit` events of `query` along the timeline order (`Asc`), or the last ones from the end
+    /// backwards (`Desc`: the exact reverse, events without a time first).
     fn top(&self, query: &dyn Query, limit: usize, order: Order) -> Result<Vec<Hit>, IndexError> {
         let searcher = self.reader.searcher();
-        let collector = TopDocs::with_limit(limit.max(1)).order_by(time_order(order));
+        let sort = match order {
+            Order::Asc => time_order(Order::Asc),
+            Order::Desc => {
+                let (ts, dkey) = time_order(Order::Desc);
+                ((ts.0, ComparatorEnum::NaturalNoneHigher), dkey)
+            }
+        };
+        let collector = TopDocs::with_limit(limit.max(1)).order_by(sort);
         let docs = searcher.search(query, &collector)?;
         docs.into_iter().map(|(k, addr)| self.load(&searcher, addr, k)).collect()
     }
@@ -192,10 +200,13 @@ impl CaseIndex {
 /// The sort values tantivy returns for [`time_order`].
 type TimeKey = (Option<i64>, Option<u64>);
 
+/// How [`time_order`] sorts.
+type TimeOrder = ((SortByStaticFastValue<i64>, ComparatorEnum), (SortByStaticFastValue<u64>, ComparatorEnum));
+
 /// Time order with the dedupe key as tie-break, so events in the same instant always come back in the same
-/// order whatever segment layout parallel ingest produced.
-fn time_order(order: Order) -> ((SortByStaticFastValue<i64>, Order), (SortByStaticFastValue<u64>, Order)) {
-    ((SortByStaticFastValue::for_field("ts"), order), (SortByStaticFastValue::for_field("dkey"), order))
+/// order whatever segment layout parallel ingest produced. Events without a time come last either way.
+fn time_order(order: Order) -> TimeOrder {
+    ((SortByStaticFastValue::for_field("ts"), order.into()), (SortByStaticFastValue::for_field("dkey"), order.into()))
 }
 
 /// Streaming iterator over every stored event (see [`CaseIndex::scan`]).

@@ -9,11 +9,24 @@ use tantivy::query::{AllQuery, BooleanQuery, ExistsQuery, Occur, Query, RangeQue
 use tantivy::{Order, Term};
 
 /// Where an event sits in the time order: its time (micros since the epoch; events without a time come
-/// first) and its dedupe key as the tie-break. Ordering of this type is the timeline's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+/// last) and its dedupe key as the tie-break. Ordering of this type is the timeline's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct SortKey {
     pub ts: Option<i64>,
     pub dkey: u64,
+}
+
+impl Ord for SortKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let rank = |k: &SortKey| (k.ts.is_none(), k.ts.unwrap_or(0), k.dkey);
+        rank(self).cmp(&rank(other))
+    }
+}
+
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// Which rows of a timeline to fetch.
@@ -101,7 +114,7 @@ impl CaseIndex {
     fn at_or_after(&self, q: &ParsedQuery, key: SortKey, limit: usize) -> Result<Vec<Hit>, IndexError> {
         let before = SortKey { dkey: key.dkey.wrapping_sub(1), ..key };
         if key.dkey == 0 {
-            // Nothing sorts before a zero key within its instant: "after the previous instant" is exact.
+            // Nothing sorts before a zero key within its instant: "from this instant on" is exact.
             let query = and(self.to_query(q), at_or_after_instant(&self.fields, key.ts));
             return self.top(&*query, limit, Order::Asc);
         }
@@ -149,7 +162,8 @@ fn all_of(parts: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     Box::new(BooleanQuery::new(parts.into_iter().map(|p| (Occur::Must, p)).collect()))
 }
 
-/// Events strictly after `key` (`Asc`) or strictly before it (`Desc`) in the time order.
+/// Events strictly after `key` (`Asc`) or strictly before it (`Desc`) in the time order, where events
+/// without a time come after all others.
 fn beyond_query(f: &Fields, key: SortKey, order: Order) -> Box<dyn Query> {
     use Bound::{Excluded, Included, Unbounded};
     let k = key.dkey;
@@ -157,21 +171,21 @@ fn beyond_query(f: &Fields, key: SortKey, order: Order) -> Box<dyn Query> {
         (Order::Asc, Some(t)) => any_of(vec![
             ts_range(f, Excluded(t), Unbounded),
             all_of(vec![ts_range(f, Included(t), Included(t)), dkey_range(f, Excluded(k), Unbounded)]),
+            no_time(),
         ]),
-        (Order::Asc, None) => any_of(vec![has_time(), all_of(vec![no_time(), dkey_range(f, Excluded(k), Unbounded)])]),
+        (Order::Asc, None) => all_of(vec![no_time(), dkey_range(f, Excluded(k), Unbounded)]),
         (Order::Desc, Some(t)) => any_of(vec![
             ts_range(f, Unbounded, Excluded(t)),
             all_of(vec![ts_range(f, Included(t), Included(t)), dkey_range(f, Unbounded, Excluded(k))]),
-            no_time(),
         ]),
-        (Order::Desc, None) => all_of(vec![no_time(), dkey_range(f, Unbounded, Excluded(k))]),
+        (Order::Desc, None) => any_of(vec![has_time(), all_of(vec![no_time(), dkey_range(f, Unbounded, Excluded(k))])]),
     }
 }
 
-/// Events at instant `ts` or later (every event when `ts` is `None`).
+/// Events at instant `ts` or later, events without a time included (only those when `ts` is `None`).
 fn at_or_after_instant(f: &Fields, ts: Option<i64>) -> Box<dyn Query> {
     match ts {
-        Some(t) => ts_range(f, Bound::Included(t), Bound::Unbounded),
-        None => Box::new(AllQuery),
+        Some(t) => any_of(vec![ts_range(f, Bound::Included(t), Bound::Unbounded), no_time()]),
+        None => no_time(),
     }
 }

@@ -4,6 +4,7 @@
 pub mod action;
 pub mod alerts;
 pub mod app;
+pub mod bench;
 pub mod bookmarks;
 pub mod clipboard;
 pub mod columns;
@@ -42,13 +43,34 @@ use views::Ui;
 const DOUBLE_CLICK: Duration = Duration::from_millis(400);
 
 /// Sends each job to its worker: counting jobs to their own, so paging never waits behind them.
-struct Workers {
+pub(crate) struct Workers {
     quick: crossbeam_channel::Sender<jobs::Job>,
     scan: crossbeam_channel::Sender<jobs::Job>,
+    threads: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl Workers {
-    fn send(&self, job: jobs::Job) -> anyhow::Result<()> {
+    /// Starts the two worker threads on `ctx`; finished jobs come back on the receiver as actions.
+    pub(crate) fn spawn(ctx: Arc<jobs::JobContext>) -> (Workers, crossbeam_channel::Receiver<Action>) {
+        let (quick_tx, quick_rx) = crossbeam_channel::unbounded();
+        let (scan_tx, scan_rx) = crossbeam_channel::unbounded();
+        let (res_tx, res_rx) = crossbeam_channel::unbounded();
+        let quick = jobs::spawn_worker(ctx.clone(), quick_rx, res_tx.clone());
+        let scan = jobs::spawn_worker(ctx, scan_rx, res_tx);
+        (Workers { quick: quick_tx, scan: scan_tx, threads: vec![quick, scan] }, res_rx)
+    }
+
+    /// Closes the queues and waits for the workers to finish what they run.
+    pub(crate) fn join(self) {
+        let Workers { quick, scan, threads } = self;
+        drop(quick);
+        drop(scan);
+        for t in threads {
+            let _ = t.join();
+        }
+    }
+
+    pub(crate) fn send(&self, job: jobs::Job) -> anyhow::Result<()> {
         if job.is_scan() {
             self.scan.send(job)?;
         } else {
@@ -67,12 +89,7 @@ pub fn run(case: Case) -> anyhow::Result<()> {
     let mut app = App::new(case.name(), tz);
 
     let ctx = Arc::new(jobs::JobContext::new(case));
-    let (quick_tx, quick_rx) = crossbeam_channel::unbounded();
-    let (scan_tx, scan_rx) = crossbeam_channel::unbounded();
-    let (res_tx, res_rx) = crossbeam_channel::unbounded();
-    let quick = jobs::spawn_worker(ctx.clone(), quick_rx, res_tx.clone());
-    let scan = jobs::spawn_worker(ctx, scan_rx, res_tx);
-    let workers = Workers { quick: quick_tx, scan: scan_tx };
+    let (workers, res_rx) = Workers::spawn(ctx);
 
     install_panic_hook();
     enable_raw_mode()?;
@@ -92,9 +109,7 @@ pub fn run(case: Case) -> anyhow::Result<()> {
         event_loop(&mut terminal, &mut app, &ui, &workers, &res_rx)
     })();
     restore();
-    drop(workers);
-    let _ = quick.join();
-    let _ = scan.join();
+    workers.join();
     result
 }
 

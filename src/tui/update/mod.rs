@@ -355,6 +355,12 @@ fn forward(app: &mut App) -> Vec<Job> {
     }
 }
 
+/// Pushes the detail of alert `id` and asks for its evidence events.
+pub(super) fn open_alert(app: &mut App, id: String) -> Vec<Job> {
+    push_view(app, View::AlertDetail { alert_id: id, cursor: 0 });
+    refresh_top(app)
+}
+
 /// Pushes a new view; the forward history no longer applies.
 pub(super) fn push_view(app: &mut App, v: View) {
     app.detail = None;
@@ -598,8 +604,7 @@ pub(super) fn open(app: &mut App) -> Vec<Job> {
         View::Overview { .. } => command(app, Command::ScreenAlerts),
         View::Alerts { cursor } => {
             let Some(id) = app.filtered_alerts().get(cursor).map(|a| a.id.clone()) else { return Vec::new() };
-            push_view(app, View::AlertDetail { alert_id: id, cursor: 0 });
-            Vec::new()
+            open_alert(app, id)
         }
         View::AlertDetail { alert_id, cursor } => {
             let Some((field, value)) = app.alert(&alert_id).and_then(|a| alert_items(a).get(cursor).cloned()) else {
