@@ -122,7 +122,13 @@ impl CaseIndex {
     }
 
     /// Up to `limit` events of `q` strictly beyond `key` in `order`, in that order.
-    fn beyond(&self, q: &ParsedQuery, key: Option<SortKey>, limit: usize, order: Order) -> Result<Vec<Hit>, IndexError> {
+    fn beyond(
+        &self,
+        q: &ParsedQuery,
+        key: Option<SortKey>,
+        limit: usize,
+        order: Order,
+    ) -> Result<Vec<Hit>, IndexError> {
         let base = self.to_query(q);
         let query = match key {
             Some(k) => and(base, beyond_query(&self.fields, k, order)),

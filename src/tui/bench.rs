@@ -100,13 +100,6 @@ pub fn run(case: Case, width: u16, height: u16, search: &str) -> anyhow::Result<
         let frame_ms = ms(t);
         let loading_shown = busy(&app) && shows_loading(term.backend());
         settle(&mut app, &ui, &mut term, &workers, &results)?;
-        if std::env::var_os("BENCH_DUMP").is_some() {
-            let b = term.backend().buffer();
-            for y in 0..b.area.height {
-                let line: String = (0..b.area.width).map(|x| b[(x, y)].symbol().to_string()).collect();
-                eprintln!("{line}");
-            }
-        }
         steps.push(StepTiming {
             key: label,
             screen: app.top().crumb(),
@@ -137,7 +130,7 @@ pub fn run(case: Case, width: u16, height: u16, search: &str) -> anyhow::Result<
 }
 
 /// The scripted tour: overview → alerts → first alert → its first entity's timeline → PgDn ×20 → G → g →
-/// `/` search → `n` → facets → frequency table → back ×3 → entity page → back. Without alerts it starts from
+/// all events (`/` Enter) → PgDn ×20 → G → PgUp → g → `/` search → `n` → facets → frequency table → back ×3 → entity page → back. Without alerts it starts from
 /// the all-events timeline.
 fn tour(app: &App, search: &str) -> Vec<(String, Step)> {
     let mut t: Vec<(String, Step)> = Vec::new();
@@ -154,6 +147,16 @@ fn tour(app: &App, search: &str) -> Vec<(String, Step)> {
     }
     t.push(key(Command::Bottom, "G"));
     t.push(key(Command::Top, "g"));
+    // The whole case as one timeline: paging through every event.
+    t.push(key(Command::Search, "/"));
+    t.push(("Enter (all events)".into(), Step::Submit));
+    for i in 1..=20 {
+        t.push(key(Command::PageDown, &format!("PgDn {i} (all events)")));
+    }
+    t.push(key(Command::Bottom, "G (all events)"));
+    t.push(key(Command::PageUp, "PgUp (all events)"));
+    t.push(key(Command::Top, "g (all events)"));
+    t.push(key(Command::Back, "Esc"));
     t.push(key(Command::Search, "/"));
     for c in search.chars() {
         t.push((format!("type '{c}'"), Step::Char(c)));

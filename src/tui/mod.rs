@@ -158,8 +158,8 @@ fn event_loop(
                         MouseEventKind::Down(MouseButton::Left) => {
                             let (x, y) = (m.column, m.row);
                             let now = std::time::Instant::now();
-                            let double = last_click
-                                .is_some_and(|(px, py, at)| (px, py) == (x, y) && now - at < DOUBLE_CLICK);
+                            let double =
+                                last_click.is_some_and(|(px, py, at)| (px, py) == (x, y) && now - at < DOUBLE_CLICK);
                             last_click = if double { None } else { Some((x, y, now)) };
                             Some(if double { MouseInput::DoubleClick { x, y } } else { MouseInput::Click { x, y } })
                         }

@@ -11,7 +11,7 @@ mod tests;
 use super::action::Action;
 use super::app::PAGE_SIZE;
 use super::app::{
-    alert_items, entity_items, facet_items, App, Evidence, EventDetail, Loaded, Page, TimelineView, View,
+    alert_items, entity_items, facet_items, App, EventDetail, Evidence, Loaded, Page, TimelineView, View,
 };
 use super::columns;
 use super::jobs::Job;

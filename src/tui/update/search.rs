@@ -62,8 +62,12 @@ pub(super) fn found(app: &mut App, gen: u64, forward: bool, result: Result<Optio
             let of = t.total.map(|n| format!(" of {n}")).unwrap_or_default();
             let row = m.row + 1;
             match (m.wrapped, forward) {
-                (true, true) => app.notice(format!("'{label}': hit the bottom, continued from the top (row {row}{of})")),
-                (true, false) => app.notice(format!("'{label}': hit the top, continued from the bottom (row {row}{of})")),
+                (true, true) => {
+                    app.notice(format!("'{label}': hit the bottom, continued from the top (row {row}{of})"))
+                }
+                (true, false) => {
+                    app.notice(format!("'{label}': hit the top, continued from the bottom (row {row}{of})"))
+                }
                 (false, _) => app.notice(format!("'{label}': row {row}{of}")),
             }
         }

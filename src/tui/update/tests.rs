@@ -49,7 +49,7 @@ fn event(i: u32) -> Event {
 fn loaded_timeline(n: u32) -> App {
     let (mut app, gen) = app_with_timeline();
     update(&mut app, Action::Resize { width: 160, height: 48 });
-    let hits: Vec<Hit> = (0..n).map(|i| hit(i)).collect();
+    let hits: Vec<Hit> = (0..n).map(hit).collect();
     update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, hits), Some(n as usize))) });
     app
 }
@@ -457,10 +457,7 @@ fn alert() -> crate::tui::alerts::Alert {
         severity: Severity::High,
         first_seen: None,
         last_seen: None,
-        entities: crate::tui::alerts::AlertEntities {
-            users: vec!["adele@contoso.com".into()],
-            ..Default::default()
-        },
+        entities: crate::tui::alerts::AlertEntities { users: vec!["adele@contoso.com".into()], ..Default::default() },
         evidence: vec!["ev1".into(), "ev2".into()],
         reasons: vec!["new rule".into()],
         baseline: Vec::new(),

@@ -51,10 +51,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, c
     } else {
         String::new()
     };
-    let title = format!(
-        " {} entities, {evidence} evidence events{state} · Enter opens ",
-        items.len().saturating_sub(evidence)
-    );
+    let title =
+        format!(" Entities ({}) and evidence ({evidence}){state} · Enter opens ", items.len().saturating_sub(evidence));
     let list = List::new(list_items)
         .block(Block::default().borders(Borders::TOP).title(title))
         .highlight_style(t.style("selected"));
