@@ -131,12 +131,9 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                 (Command::FilterSeverity, "severity"),
                 (Command::FilterAnalytic, "analytic"),
             ],
-            View::AlertDetail { .. } => &[
-                (Command::Open, "timeline"),
-                (Command::Entity, "entity"),
-                (Command::Copy, "copy"),
-                (Command::Back, "back"),
-            ],
+            View::AlertDetail { .. } => {
+                &[(Command::Open, "open"), (Command::Entity, "entity"), (Command::Copy, "copy")]
+            }
             View::Timeline(_) => &[
                 (Command::Open, "detail"),
                 (Command::Entity, "entity"),
