@@ -63,6 +63,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             Ok(0)
         }
         Some(Command::Open { case }) => open_tui(&case, state.as_deref(), cli.quiet),
+        Some(Command::BenchTui { case, width, height, search, json }) => {
+            bench_tui(&case, state.as_deref(), width, height, &search, json)
+        }
         Some(Command::Ingest { case, json, rebuild, geoip }) => {
             let case = open_case(&case, state.as_deref())?;
             let ledger = run_ingest(&case, IngestOptions { rebuild, geoip }, cli.quiet || json)?;
@@ -173,6 +176,50 @@ fn open_tui(path: &Path, state: Option<&Path>, quiet: bool) -> Result<u8> {
         run_detect(&case, Vec::new())?;
     }
     harrier::tui::run(case)?;
+    Ok(0)
+}
+
+/// Runs the workbench benchmark. The case is opened without writing to it (not even the probe that
+/// `Case::open` makes); with `--state-dir` the state is read from there.
+fn bench_tui(path: &Path, state: Option<&Path>, width: u16, height: u16, search: &str, json: bool) -> Result<u8> {
+    if width < 20 || height < 8 {
+        return Err(anyhow!("--width and --height must be at least 20×8"));
+    }
+    let case = match state {
+        Some(dir) => open_case(path, Some(dir))?,
+        None => {
+            let root = path.canonicalize().with_context(|| format!("opening case {}", path.display()))?;
+            let config = harrier::case::CaseConfig::load(&root.join("case.toml"))
+                .with_context(|| format!("reading {}", root.join("case.toml").display()))?;
+            Case { state_dir: root.join(".harrier"), root, config }
+        }
+    };
+    if !case.is_ingested() {
+        return Err(anyhow!("{} is not ingested; run `harrier ingest` first", path.display()));
+    }
+    let r = harrier::tui::bench::run(case, width, height, search)?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&r)?);
+        return Ok(0);
+    }
+    println!("workbench on {} ({} events), {} terminal, {} build", r.case, r.events, r.terminal, r.profile);
+    println!("first frame   {:.1} ms; overview loaded {:.1} ms", r.first_frame_ms, r.overview_ms);
+    for s in &r.steps {
+        let loading = if s.loading_shown { "  (loading shown)" } else { "" };
+        println!(
+            "  {:<34} frame {:>7.1} ms  result {:>8.1} ms  {}{loading}",
+            s.key,
+            s.frame_ms,
+            s.settled_ms,
+            cell(&s.screen, 50)
+        );
+    }
+    println!("key → frame   median {:.1} ms, max {:.1} ms", r.frame_median_ms, r.frame_max_ms);
+    println!("key → result  median {:.1} ms, max {:.1} ms", r.settled_median_ms, r.settled_max_ms);
+    println!("frames over 50 ms without a loading state: {}", r.slow_without_loading);
+    if let Some(m) = r.peak_rss_mb {
+        println!("peak memory   {m:.0} MB");
+    }
     Ok(0)
 }
 

@@ -61,6 +61,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Measure the workbench on an ingested case: time to first frame, key to frame, key to query result,
+    /// peak memory, over a scripted tour. Reads the case only.
+    BenchTui {
+        case: PathBuf,
+        /// Terminal columns of the off-screen terminal.
+        #[arg(long, default_value_t = 160)]
+        width: u16,
+        /// Terminal rows of the off-screen terminal.
+        #[arg(long, default_value_t = 48)]
+        height: u16,
+        /// What the tour searches for with `/` (then steps through with `n` / `N`).
+        #[arg(long, default_value = "result:failure")]
+        search: String,
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Index every log file under CASE (idempotent: unchanged files are skipped).
     Ingest {
         case: PathBuf,

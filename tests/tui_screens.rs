@@ -266,3 +266,99 @@ fn tui_bookmarks_persist_in_the_case_state() {
     again.cmd(Command::ScreenBookmarks);
     assert!(screen(&mut again, 120, 30).contains("Bookmarks 1"));
 }
+
+#[test]
+fn tui_alert_detail_evidence_rows_show_the_events_and_open_them() {
+    let (_d, mut h) = headless(true);
+    h.cmd(Command::ScreenAlerts);
+    h.cmd(Command::Open);
+    // Entities first (user, IP, app), then the three evidence events.
+    for _ in 0..3 {
+        h.cmd(Command::Down);
+    }
+    let text = screen(&mut h, 160, 48);
+    assert!(text.contains("2021-04-28 14:08:45 UTC"), "{text}");
+    assert!(text.contains("Sign-in") && text.contains("175.45.176.99"), "{text}");
+    assert!(!text.contains("loading…"), "{text}");
+    snap("alert_detail_evidence", &mut h);
+    h.cmd(Command::Open);
+    let text = screen(&mut h, 80, 24);
+    assert!(text.contains("Original record"), "{text}");
+    assert!(text.contains("cfb68155-70f5-4e28-b046-0a3a7086c401"), "{text}");
+}
+
+#[test]
+fn tui_n_steps_through_search_matches_and_wraps_with_a_message() {
+    let (_d, mut h) = headless(true);
+    h.search("user:johns@m365x816222.onmicrosoft.com");
+    let total = match h.app.top() {
+        View::Timeline(t) => t.total.unwrap(),
+        _ => panic!("search opens a timeline"),
+    };
+    h.search("op:SharingPolicyChanged");
+    h.cmd(Command::Back);
+    let rows_of = |h: &Headless| match h.app.top() {
+        View::Timeline(t) => (t.cursor, t.current().map(|e| e.operation.clone())),
+        _ => panic!("back on the timeline"),
+    };
+    // The cursor starts on row 1, a match itself: n goes to the next one.
+    assert_eq!(rows_of(&h).1.as_deref(), Some("SharingPolicyChanged"));
+    h.cmd(Command::NextMatch);
+    let (first, op) = rows_of(&h);
+    assert_eq!(op.as_deref(), Some("SharingPolicyChanged"));
+    assert!(first > 0 && first < total);
+    let text = screen(&mut h, 80, 24);
+    assert!(text.contains(&format!("'op:SharingPolicyChanged': row {} of {total}", first + 1)), "{text}");
+    // Forward until it wraps round to the top.
+    let mut seen = vec![first];
+    for _ in 0..total {
+        h.cmd(Command::NextMatch);
+        let (row, op) = rows_of(&h);
+        assert_eq!(op.as_deref(), Some("SharingPolicyChanged"));
+        if row <= *seen.last().unwrap() {
+            assert_eq!(row, 0, "wraps to the first match");
+            break;
+        }
+        seen.push(row);
+    }
+    let text = screen(&mut h, 80, 24);
+    assert!(text.contains("hit the bottom, continued from the top"), "{text}");
+    snap("timeline_next_match", &mut h);
+    h.cmd(Command::PrevMatch);
+    assert_eq!(rows_of(&h).0, *seen.last().unwrap());
+    let text = screen(&mut h, 80, 24);
+    assert!(text.contains("hit the top, continued from the bottom"), "{text}");
+    // On the alerts queue, n looks through the alerts.
+    h.cmd(Command::ScreenAlerts);
+    h.search("175.45.176.99");
+    h.cmd(Command::ScreenAlerts);
+    h.cmd(Command::Down);
+    h.cmd(Command::Down);
+    h.cmd(Command::NextMatch);
+    let View::Alerts { cursor } = h.app.top() else { panic!("alerts queue") };
+    assert_eq!(h.app.filtered_alerts()[*cursor].id, "AN0534-0001");
+    let text = screen(&mut h, 80, 24);
+    assert!(text.contains("'175.45.176.99': hit the bottom, continued from the top"), "{text}");
+}
+
+#[test]
+fn tui_search_history_is_saved_per_case_and_loaded_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("realcase");
+    copy_dir(&fixtures_dir(), &root);
+    let case = Case::open(&root, None).unwrap();
+    ingest(&case, &IngestOptions::default(), &IngestProgress::default()).unwrap();
+    let mut h = Headless::new(case.clone(), chrono_tz::UTC, Theme::defaults(false));
+    h.search("op:PageViewed");
+    h.search("ip:175.45.176.99");
+    h.search("op:PageViewed");
+    let saved = std::fs::read_to_string(case.state_dir.join("search-history.json")).unwrap();
+    assert!(saved.contains("ip:175.45.176.99"), "{saved}");
+    let mut again = Headless::new(case, chrono_tz::UTC, Theme::defaults(false));
+    assert_eq!(again.app.history, vec!["ip:175.45.176.99".to_string(), "op:PageViewed".to_string()]);
+    again.cmd(Command::Search);
+    again.send(Action::Prompt(PromptKey::Up));
+    assert_eq!(again.app.prompt.as_ref().map(|p| p.text.as_str()), Some("op:PageViewed"));
+    again.send(Action::Prompt(PromptKey::Up));
+    assert_eq!(again.app.prompt.as_ref().map(|p| p.text.as_str()), Some("ip:175.45.176.99"));
+}

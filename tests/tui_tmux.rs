@@ -124,12 +124,12 @@ fn tmux_alert_to_user_timeline_and_back() {
     pane.keys(&["2"]);
     pane.wait_text(&format!("Alerts {n}/{n}", n = alerts.list().len()));
     pane.keys(&["Enter"]);
-    pane.wait_text("Entities and evidence");
+    pane.wait_text("and evidence (");
     // The first entity of the alert is its user; Enter opens the user's timeline.
     pane.keys(&["Enter"]);
     pane.wait_text(&format!("user:{user}  row 1 of"));
     pane.keys(&["Escape"]);
-    let s = pane.wait_for("the alert again", |s| s.contains("Entities and evidence") && !s.contains("row 1 of"));
+    let s = pane.wait_for("the alert again", |s| s.contains("and evidence (") && !s.contains("row 1 of"));
     assert!(s.contains(&format!("Alert {}", first.id)), "{s}");
     pane.keys(&["q", "q", "q"]);
     pane.wait_text("harrier exited with 0");

@@ -1,17 +1,19 @@
 //! The case index: tantivy over normalized events, with pivots, time ordering and the stored originals.
 
 pub mod document;
+pub mod paging;
 pub mod query;
 pub mod scan;
 pub mod schema;
 
 use crate::model::Event;
+use paging::SortKey;
 use query::ParsedQuery;
 pub use scan::EventScan;
 use schema::Fields;
 use std::collections::HashMap;
 use std::path::Path;
-use tantivy::collector::sort_key::SortByStaticFastValue;
+use tantivy::collector::sort_key::{ComparatorEnum, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -40,6 +42,8 @@ pub enum IndexError {
 pub struct Hit {
     pub event: Event,
     pub address: DocAddress,
+    /// Its place in the time order, for keyset paging.
+    pub key: SortKey,
 }
 
 /// An open case index.
@@ -131,7 +135,23 @@ impl CaseIndex {
         let query = q.to_query(&self.fields);
         let collector = TopDocs::with_limit(limit.max(1)).and_offset(offset).order_by(time_order(order));
         let docs = searcher.search(&query, &collector)?;
-        docs.into_iter().map(|(_, addr)| self.load(&searcher, addr)).collect()
+        docs.into_iter().map(|(k, addr)| self.load(&searcher, addr, k)).collect()
+    }
+
+    /// The first `limit` events of `query` along the timeline order (`Asc`), or the last ones from the end
+    /// backwards (`Desc`: the exact reverse, events without a time first).
+    fn top(&self, query: &dyn Query, limit: usize, order: Order) -> Result<Vec<Hit>, IndexError> {
+        let searcher = self.reader.searcher();
+        let sort = match order {
+            Order::Asc => time_order(Order::Asc),
+            Order::Desc => {
+                let (ts, dkey) = time_order(Order::Desc);
+                ((ts.0, ComparatorEnum::NaturalNoneHigher), dkey)
+            }
+        };
+        let collector = TopDocs::with_limit(limit.max(1)).order_by(sort);
+        let docs = searcher.search(query, &collector)?;
+        docs.into_iter().map(|(k, addr)| self.load(&searcher, addr, k)).collect()
     }
 
     /// Number of events matching `q`.
@@ -145,7 +165,7 @@ impl CaseIndex {
         let searcher = self.reader.searcher();
         let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
         let docs = searcher.search(&q, &TopDocs::with_limit(16).order_by(time_order(Order::Asc)))?;
-        docs.into_iter().map(|(_, a)| self.load(&searcher, a)).collect()
+        docs.into_iter().map(|(k, a)| self.load(&searcher, a, k)).collect()
     }
 
     /// The original record of an event, verbatim.
@@ -163,9 +183,9 @@ impl CaseIndex {
         searcher.doc::<scan::StoredEvent>(address)?.parse()
     }
 
-    fn load(&self, searcher: &tantivy::Searcher, address: DocAddress) -> Result<Hit, IndexError> {
+    fn load(&self, searcher: &tantivy::Searcher, address: DocAddress, key: TimeKey) -> Result<Hit, IndexError> {
         let event = searcher.doc::<scan::StoredEvent>(address)?.parse()?;
-        Ok(Hit { event, address })
+        Ok(Hit { event, address, key: SortKey { ts: key.0, dkey: key.1.unwrap_or(0) } })
     }
 
     /// Every event, segment by segment, in no particular order; for analytics and exports that read all.
@@ -185,8 +205,14 @@ impl CaseIndex {
     }
 }
 
+/// The sort values tantivy returns for [`time_order`].
+type TimeKey = (Option<i64>, Option<u64>);
+
+/// How [`time_order`] sorts.
+type TimeOrder = ((SortByStaticFastValue<i64>, ComparatorEnum), (SortByStaticFastValue<u64>, ComparatorEnum));
+
 /// Time order with the dedupe key as tie-break, so events in the same instant always come back in the same
-/// order whatever segment layout parallel ingest produced.
-fn time_order(order: Order) -> ((SortByStaticFastValue<i64>, Order), (SortByStaticFastValue<u64>, Order)) {
-    ((SortByStaticFastValue::for_field("ts"), order), (SortByStaticFastValue::for_field("dkey"), order))
+/// order whatever segment layout parallel ingest produced. Events without a time come last either way.
+fn time_order(order: Order) -> TimeOrder {
+    ((SortByStaticFastValue::for_field("ts"), order.into()), (SortByStaticFastValue::for_field("dkey"), order.into()))
 }

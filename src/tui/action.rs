@@ -1,8 +1,10 @@
 //! Everything that can change the App: commands from keys, search-line edits, terminal size, finished jobs.
 
 use super::app::{Histogram, OverviewData};
+use super::jobs::MatchFound;
 use super::keymap::Command;
 use super::stats::Stats;
+use crate::index::paging::KeyedPage;
 use crate::index::Hit;
 
 /// One change request. Finished jobs carry the generation they were started with; stale ones are dropped.
@@ -18,8 +20,14 @@ pub enum Action {
     Resize { width: u16, height: u16 },
     /// Counts, ledger and alerts for the overview.
     OverviewLoaded { gen: u64, result: Result<Box<OverviewData>, String> },
-    /// A page of timeline rows starting at `start`, and the total when it was asked for.
-    PageLoaded { gen: u64, start: usize, result: Result<(Vec<Hit>, Option<usize>), String> },
+    /// A page of timeline rows, and the total when it was asked for.
+    PageLoaded { gen: u64, result: Result<(KeyedPage, Option<usize>), String> },
+    /// Where `n` (`forward`) or `N` found the next match of the search in a timeline; `None`: nothing matches.
+    MatchFound { gen: u64, forward: bool, result: Result<Option<MatchFound>, String> },
+    /// The evidence events of the alert detail, by id (`None`: no such event in the index).
+    EventsLooked { gen: u64, result: Result<Vec<(String, Option<Hit>)>, String> },
+    /// The search history file was written (or why not).
+    HistorySaved { result: Result<(), String> },
     /// The histogram strip of a timeline.
     HistogramLoaded { gen: u64, result: Result<Histogram, String> },
     /// The original record of the event in the detail view, pretty-printed.
@@ -54,6 +62,11 @@ pub enum MouseInput {
     ScrollDown,
     /// Left click at column `x`, row `y`.
     Click {
+        x: u16,
+        y: u16,
+    },
+    /// A second left click at the same cell soon after the first.
+    DoubleClick {
         x: u16,
         y: u16,
     },

@@ -28,6 +28,8 @@ pub struct OverviewData {
     pub alerts: AlertsState,
     /// Saved bookmarks, or why they could not be read.
     pub bookmarks: Result<Vec<Bookmark>, String>,
+    /// Saved searches of earlier sessions, oldest first, or why they could not be read.
+    pub history: Result<Vec<String>, String>,
 }
 
 /// Loaded rows of a timeline: `hits[0]` is row `start`.
@@ -167,6 +169,24 @@ pub struct FrequencyView {
     pub cursor: usize,
 }
 
+/// The search `n` and `N` repeat.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LastSearch {
+    pub text: String,
+    pub query: ParsedQuery,
+}
+
+/// What the alert detail knows of one evidence event.
+#[derive(Debug, Clone)]
+pub enum Evidence {
+    /// Being looked up.
+    Loading,
+    /// Found in the index.
+    Found(Box<Hit>),
+    /// No event with this id in the index.
+    Missing,
+}
+
 /// One screen on the pivot stack; each keeps its own cursor so going back restores it.
 #[derive(Debug, Clone)]
 pub enum View {
@@ -237,6 +257,14 @@ pub struct App {
     pub prompt: Option<Prompt>,
     /// Submitted searches, oldest first.
     pub history: Vec<String>,
+    /// The last submitted search, which `n` and `N` look for in the table on screen.
+    pub last_search: Option<LastSearch>,
+    /// Generation of the `n`/`N` step in flight.
+    pub match_pending: Option<u64>,
+    /// Evidence events looked up for alert details, by event id (kept for the session).
+    pub evidence: std::collections::HashMap<String, Evidence>,
+    /// Generation of the evidence lookup in flight, and the ids it asked for.
+    pub evidence_pending: Option<(u64, Vec<String>)>,
     /// Views left with Esc or `[`, most recent last; `]` returns to them.
     pub forward: Vec<View>,
     pub bookmarks: Vec<Bookmark>,
@@ -244,6 +272,8 @@ pub struct App {
     pub clipboard: Option<String>,
     /// Mouse reporting wanted.
     pub mouse: bool,
+    /// The view (stack depth and breadcrumb) the last click landed on.
+    pub click_target: Option<(usize, String)>,
     /// Reach of "around this event", minutes each side.
     pub around_minutes: i64,
     pub help: bool,
@@ -270,10 +300,15 @@ impl App {
             detail: None,
             prompt: None,
             history: Vec::new(),
+            last_search: None,
+            match_pending: None,
+            evidence: Default::default(),
+            evidence_pending: None,
             forward: Vec::new(),
             bookmarks: Vec::new(),
             clipboard: None,
             mouse: true,
+            click_target: None,
             around_minutes: super::settings::settings().around.minutes,
             help: false,
             help_scroll: 0,
@@ -318,6 +353,11 @@ impl App {
             .filter(|a| self.filter.min_severity.is_none_or(|s| a.severity >= s))
             .filter(|a| self.filter.analytic.as_ref().is_none_or(|an| &a.analytic == an))
             .collect()
+    }
+
+    /// What is known of evidence event `id`.
+    pub fn evidence_of(&self, id: &str) -> &Evidence {
+        self.evidence.get(id).unwrap_or(&Evidence::Loading)
     }
 
     /// The alert with this id.

@@ -5,16 +5,19 @@ use super::action::Action;
 use super::alerts;
 use super::app::{Histogram, OverviewData, HISTOGRAM_BUCKETS};
 use super::bookmarks::{self, Bookmark};
+use super::history;
 use super::settings::settings;
 use super::stats::{tally, Dim, Stats};
 use crate::case::{Case, Ledger};
+use crate::index::paging::{PageAt, SortKey};
 use crate::index::query::ParsedQuery;
-use crate::index::{CaseIndex, IndexError};
+use crate::index::{CaseIndex, Hit, IndexError};
 use crate::model::{Event, Source};
 use chrono::{DateTime, Utc};
 use crossbeam_channel::{Receiver, Sender};
 use std::sync::Arc;
 use tantivy::collector::DocSetCollector;
+use tantivy::query::EnableScoring;
 use tantivy::{DocAddress, Order};
 
 /// Work the UI asks for.
@@ -22,8 +25,20 @@ use tantivy::{DocAddress, Order};
 pub enum Job {
     /// Ledger, alerts file, counts per source and the time span.
     LoadOverview { gen: u64 },
-    /// `limit` rows of `query` from row `start`; with the total when `count` is set.
-    LoadPage { gen: u64, query: ParsedQuery, start: usize, limit: usize, count: bool },
+    /// `limit` rows of `query` at `at` (keyset paging); with the total when `total` is not known yet.
+    LoadPage { gen: u64, query: ParsedQuery, at: PageAt, limit: usize, total: Option<usize> },
+    /// The next (`forward`) or previous event of `query` that also matches `search`, from the event `from`
+    /// (the cursor's), wrapping at the ends; with the rows around it unless its row is in `loaded`.
+    FindMatch {
+        gen: u64,
+        query: ParsedQuery,
+        search: ParsedQuery,
+        from: Option<SortKey>,
+        forward: bool,
+        loaded: std::ops::Range<usize>,
+    },
+    /// Time, source, operation, actor and IP of each event id (alert evidence), in one batch.
+    LookupEvents { gen: u64, ids: Vec<String> },
     /// Counts over the span of `query`.
     LoadHistogram { gen: u64, query: ParsedQuery },
     /// The original record of one event.
@@ -32,6 +47,8 @@ pub enum Job {
     LoadStats { gen: u64, query: ParsedQuery, dims: Vec<Dim> },
     /// Replace the saved bookmarks with `list`.
     SaveBookmarks { list: Vec<Bookmark> },
+    /// Replace the saved search history with `list`.
+    SaveHistory { list: Vec<String> },
 }
 
 impl Job {
@@ -44,6 +61,9 @@ impl Job {
             Job::LoadRaw { .. } => 3,
             Job::LoadStats { .. } => 4,
             Job::SaveBookmarks { .. } => 5,
+            Job::FindMatch { .. } => 6,
+            Job::LookupEvents { .. } => 7,
+            Job::SaveHistory { .. } => 8,
         }
     }
 
@@ -79,14 +99,28 @@ impl JobContext {
 pub fn execute(ctx: &JobContext, job: Job) -> Action {
     match job {
         Job::LoadOverview { gen } => Action::OverviewLoaded { gen, result: overview(ctx).map(Box::new) },
-        Job::LoadPage { gen, query, start, limit, count } => {
+        Job::LoadPage { gen, query, at, limit, total } => {
             let result = ctx.index().and_then(|ix| {
-                let hits = ix.search(&query, start, limit).map_err(|e| e.to_string())?;
-                let total = if count { Some(ix.count(&query).map_err(|e| e.to_string())?) } else { None };
-                Ok((hits, total))
+                let counted = match total {
+                    Some(_) => None,
+                    None => Some(ix.count(&query).map_err(|e| e.to_string())?),
+                };
+                let page = ix.page(&query, at, limit, total.or(counted)).map_err(|e| e.to_string())?;
+                Ok((page, counted))
             });
-            Action::PageLoaded { gen, start, result }
+            Action::PageLoaded { gen, result }
         }
+        Job::FindMatch { gen, query, search, from, forward, loaded } => Action::MatchFound {
+            gen,
+            forward,
+            result: ctx
+                .index()
+                .and_then(|ix| find_match(ix, &query, &search, from, forward, loaded).map_err(|e| e.to_string())),
+        },
+        Job::LookupEvents { gen, ids } => {
+            Action::EventsLooked { gen, result: ctx.index().and_then(|ix| lookup(ix, &ids).map_err(|e| e.to_string())) }
+        }
+        Job::SaveHistory { list } => Action::HistorySaved { result: history::save(&history::path(&ctx.case), &list) },
         Job::LoadHistogram { gen, query } => Action::HistogramLoaded {
             gen,
             result: ctx.index().and_then(|ix| histogram(ix, &query).map_err(|e| e.to_string())),
@@ -103,6 +137,59 @@ pub fn execute(ctx: &JobContext, job: Job) -> Action {
             Action::BookmarksSaved { result: bookmarks::save(&bookmarks::path(&ctx.case), &list) }
         }
     }
+}
+
+/// Where the next match of a timeline search is, and the rows around it.
+#[derive(Debug, Clone)]
+pub struct MatchFound {
+    pub row: usize,
+    pub key: SortKey,
+    /// The search went past the end (or the start) and began again at the other end.
+    pub wrapped: bool,
+    /// Rows around the match when it was not among the loaded rows.
+    pub page: Option<crate::index::paging::KeyedPage>,
+}
+
+/// Runs a timeline search step: the events of `query` that match `search` too, the next one after `from`
+/// (or before it), wrapping round; `None` when none match at all.
+pub fn find_match(
+    ix: &CaseIndex,
+    query: &ParsedQuery,
+    search: &ParsedQuery,
+    from: Option<SortKey>,
+    forward: bool,
+    loaded: std::ops::Range<usize>,
+) -> Result<Option<MatchFound>, IndexError> {
+    let both = ParsedQuery {
+        clauses: query.clauses.iter().chain(search.clauses.iter()).cloned().collect(),
+        from_us: query.from_us,
+        to_us: query.to_us,
+    };
+    let order = if forward { Order::Asc } else { Order::Desc };
+    let mut wrapped = false;
+    let mut hit = ix.next_of(&both, from, order)?;
+    if hit.is_none() && from.is_some() {
+        wrapped = true;
+        hit = ix.next_of(&both, None, order)?;
+    }
+    let Some(hit) = hit else { return Ok(None) };
+    let row = ix.row_of(query, hit.key)?;
+    let page = if loaded.contains(&row) {
+        None
+    } else {
+        Some(ix.page(query, PageAt::Around { row, key: hit.key }, super::app::PAGE_SIZE, None)?)
+    };
+    Ok(Some(MatchFound { row, key: hit.key, wrapped, page }))
+}
+
+/// What the alert detail shows of each evidence event id: the first event with that id, or `None` when
+/// the index has none (the alert came from another ingest of the case).
+pub fn lookup(ix: &CaseIndex, ids: &[String]) -> Result<Vec<(String, Option<Hit>)>, IndexError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids.iter().take(settings().evidence.lookup_limit) {
+        out.push((id.clone(), ix.by_id(id)?.into_iter().next()));
+    }
+    Ok(out)
 }
 
 /// Counts `dims` over the events of `q`: all of them up to the scan limit, else the latest ones.
@@ -131,6 +218,7 @@ fn overview(ctx: &JobContext) -> Result<OverviewData, String> {
     let ledger = Ledger::load(&ctx.case.ledger_path());
     let alerts = alerts::load(&ctx.case.alerts_path());
     let bookmarks = bookmarks::load(&bookmarks::path(&ctx.case));
+    let history = history::load(&history::path(&ctx.case), settings().history.searches);
     let ix = ctx.index()?;
     let mut per_source = Vec::new();
     for s in Source::ALL {
@@ -142,7 +230,7 @@ fn overview(ctx: &JobContext) -> Result<OverviewData, String> {
     let all = ParsedQuery::default();
     let total = ix.count(&all).map_err(|e| e.to_string())?;
     let (first, last) = span(ix, &all).map_err(|e| e.to_string())?.unzip();
-    Ok(OverviewData { ledger, per_source, total, first, last, alerts, bookmarks })
+    Ok(OverviewData { ledger, per_source, total, first, last, alerts, bookmarks, history })
 }
 
 /// First and last time of a set of events.
@@ -156,6 +244,8 @@ fn span(ix: &CaseIndex, q: &ParsedQuery) -> Result<Option<TimeSpan>, IndexError>
     Ok(edge(Order::Asc)?.zip(edge(Order::Desc)?))
 }
 
+/// Counts the events of `q` over equal slices of its span in one pass over the matching documents' times
+/// (one query, not one per slice: the cost stays that of a count however many slices there are).
 fn histogram(ix: &CaseIndex, q: &ParsedQuery) -> Result<Histogram, IndexError> {
     let Some((from, to)) = span(ix, q)? else {
         return Ok(Histogram { from: DateTime::UNIX_EPOCH, to: DateTime::UNIX_EPOCH, buckets: Vec::new() });
@@ -163,14 +253,26 @@ fn histogram(ix: &CaseIndex, q: &ParsedQuery) -> Result<Histogram, IndexError> {
     let lo = from.timestamp_micros();
     let hi = to.timestamp_micros();
     let width = ((hi - lo) / HISTOGRAM_BUCKETS as i64).max(1) + 1;
-    let mut buckets = Vec::with_capacity(HISTOGRAM_BUCKETS);
-    let mut start = lo;
-    while start <= hi && buckets.len() < HISTOGRAM_BUCKETS {
-        let mut bq = q.clone();
-        bq.from_us = Some(q.from_us.map_or(start, |f| f.max(start)));
-        bq.to_us = Some(q.to_us.map_or(start + width - 1, |t| t.min(start + width - 1)));
-        buckets.push(ix.count(&bq)? as u64);
-        start += width;
+    let n = (((hi - lo) / width) + 1).clamp(1, HISTOGRAM_BUCKETS as i64) as usize;
+    let mut buckets = vec![0u64; n];
+    let searcher = ix.searcher();
+    let weight = ix.to_query(q).weight(EnableScoring::disabled_from_searcher(&searcher))?;
+    for seg in searcher.segment_readers() {
+        let Some(ts) = seg.fast_fields().i64("ts").ok() else { continue };
+        let alive = seg.alive_bitset();
+        weight.for_each_no_score(seg, &mut |docs| {
+            for d in docs {
+                if alive.is_some_and(|a| !a.is_alive(*d)) {
+                    continue;
+                }
+                if let Some(v) = ts.first(*d) {
+                    if (lo..=hi).contains(&v) {
+                        let i = (((v - lo) / width) as usize).min(n - 1);
+                        buckets[i] += 1;
+                    }
+                }
+            }
+        })?;
     }
     Ok(Histogram { from, to, buckets })
 }

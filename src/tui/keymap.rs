@@ -21,6 +21,8 @@ pub enum Command {
     Top,
     Bottom,
     Search,
+    NextMatch,
+    PrevMatch,
     PivotUser,
     PivotIp,
     PivotSession,

@@ -4,12 +4,14 @@
 pub mod action;
 pub mod alerts;
 pub mod app;
+pub mod bench;
 pub mod bookmarks;
 pub mod clipboard;
 pub mod columns;
 pub mod entity;
 pub mod fields;
 pub mod headless;
+pub mod history;
 pub mod jobs;
 pub mod keymap;
 pub mod prompt;
@@ -37,14 +39,38 @@ use std::time::Duration;
 use theme::Theme;
 use views::Ui;
 
+/// Two clicks on one cell within this time are a double click.
+const DOUBLE_CLICK: Duration = Duration::from_millis(400);
+
 /// Sends each job to its worker: counting jobs to their own, so paging never waits behind them.
-struct Workers {
+pub(crate) struct Workers {
     quick: crossbeam_channel::Sender<jobs::Job>,
     scan: crossbeam_channel::Sender<jobs::Job>,
+    threads: Vec<std::thread::JoinHandle<()>>,
 }
 
 impl Workers {
-    fn send(&self, job: jobs::Job) -> anyhow::Result<()> {
+    /// Starts the two worker threads on `ctx`; finished jobs come back on the receiver as actions.
+    pub(crate) fn spawn(ctx: Arc<jobs::JobContext>) -> (Workers, crossbeam_channel::Receiver<Action>) {
+        let (quick_tx, quick_rx) = crossbeam_channel::unbounded();
+        let (scan_tx, scan_rx) = crossbeam_channel::unbounded();
+        let (res_tx, res_rx) = crossbeam_channel::unbounded();
+        let quick = jobs::spawn_worker(ctx.clone(), quick_rx, res_tx.clone());
+        let scan = jobs::spawn_worker(ctx, scan_rx, res_tx);
+        (Workers { quick: quick_tx, scan: scan_tx, threads: vec![quick, scan] }, res_rx)
+    }
+
+    /// Closes the queues and waits for the workers to finish what they run.
+    pub(crate) fn join(self) {
+        let Workers { quick, scan, threads } = self;
+        drop(quick);
+        drop(scan);
+        for t in threads {
+            let _ = t.join();
+        }
+    }
+
+    pub(crate) fn send(&self, job: jobs::Job) -> anyhow::Result<()> {
         if job.is_scan() {
             self.scan.send(job)?;
         } else {
@@ -63,12 +89,7 @@ pub fn run(case: Case) -> anyhow::Result<()> {
     let mut app = App::new(case.name(), tz);
 
     let ctx = Arc::new(jobs::JobContext::new(case));
-    let (quick_tx, quick_rx) = crossbeam_channel::unbounded();
-    let (scan_tx, scan_rx) = crossbeam_channel::unbounded();
-    let (res_tx, res_rx) = crossbeam_channel::unbounded();
-    let quick = jobs::spawn_worker(ctx.clone(), quick_rx, res_tx.clone());
-    let scan = jobs::spawn_worker(ctx, scan_rx, res_tx);
-    let workers = Workers { quick: quick_tx, scan: scan_tx };
+    let (workers, res_rx) = Workers::spawn(ctx);
 
     install_panic_hook();
     enable_raw_mode()?;
@@ -88,9 +109,7 @@ pub fn run(case: Case) -> anyhow::Result<()> {
         event_loop(&mut terminal, &mut app, &ui, &workers, &res_rx)
     })();
     restore();
-    drop(workers);
-    let _ = quick.join();
-    let _ = scan.join();
+    workers.join();
     result
 }
 
@@ -103,6 +122,7 @@ fn event_loop(
 ) -> anyhow::Result<()> {
     let mut dirty = true;
     let mut mouse_on = false;
+    let mut last_click: Option<(u16, u16, std::time::Instant)> = None;
     while !app.quit {
         if app.mouse != mouse_on {
             if app.mouse {
@@ -135,7 +155,14 @@ fn event_loop(
                     let input = match m.kind {
                         MouseEventKind::ScrollDown => Some(MouseInput::ScrollDown),
                         MouseEventKind::ScrollUp => Some(MouseInput::ScrollUp),
-                        MouseEventKind::Down(MouseButton::Left) => Some(MouseInput::Click { x: m.column, y: m.row }),
+                        MouseEventKind::Down(MouseButton::Left) => {
+                            let (x, y) = (m.column, m.row);
+                            let now = std::time::Instant::now();
+                            let double =
+                                last_click.is_some_and(|(px, py, at)| (px, py) == (x, y) && now - at < DOUBLE_CLICK);
+                            last_click = if double { None } else { Some((x, y, now)) };
+                            Some(if double { MouseInput::DoubleClick { x, y } } else { MouseInput::Click { x, y } })
+                        }
                         _ => None,
                     };
                     actions.extend(input.map(Action::Mouse));

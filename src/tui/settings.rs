@@ -12,6 +12,7 @@ pub struct Settings {
     pub around: AroundSettings,
     pub stats: StatsSettings,
     pub history: HistorySettings,
+    pub evidence: EvidenceSettings,
 }
 
 /// "Around this event" defaults.
@@ -31,6 +32,12 @@ pub struct StatsSettings {
 #[derive(Debug, Clone, Deserialize)]
 pub struct HistorySettings {
     pub searches: usize,
+}
+
+/// Bounds of the evidence lookup behind the alert detail.
+#[derive(Debug, Clone, Deserialize)]
+pub struct EvidenceSettings {
+    pub lookup_limit: usize,
 }
 
 /// One `:` command as the catalogue describes it.

@@ -87,16 +87,81 @@ pub(super) fn mouse(app: &mut App, m: MouseInput) -> Vec<Job> {
     match m {
         MouseInput::ScrollDown => move_cursor(app, 1),
         MouseInput::ScrollUp => move_cursor(app, -1),
-        MouseInput::Click { x, y } => {
+        MouseInput::Click { x, y } | MouseInput::DoubleClick { x, y } => {
             if app.detail.is_some() || app.help {
                 return Vec::new();
             }
-            click(app, x, y as usize)
+            let double = matches!(m, MouseInput::DoubleClick { .. });
+            // The second click of a double click counts only where the first one landed: when the first
+            // opened something, the second must not act on what opened.
+            let target = (app.stack.len(), app.top().crumb());
+            if double && app.click_target.as_ref() != Some(&target) {
+                return Vec::new();
+            }
+            app.click_target = Some(target);
+            let before = super::search::current_line(app);
+            let was_timeline = matches!(app.top(), View::Timeline(t) if !t.facets.as_ref().is_some_and(|f| f.focused));
+            let (jobs, hit) = click(app, x, y as usize);
+            // A click on the selected line (the second of a double click too) opens it, as Enter does; on
+            // timeline rows, where a click picks the column, only a double click does.
+            let again = hit.is_some_and(|line| line == before && !was_timeline);
+            if (double && hit.is_some()) || again {
+                let mut jobs = jobs;
+                jobs.extend(super::open(app));
+                return jobs;
+            }
+            jobs
         }
     }
 }
 
-fn click(app: &mut App, x: u16, y: usize) -> Vec<Job> {
+/// Selects what is under a click; returns the jobs and the line clicked, if it was a line.
+fn click(app: &mut App, x: u16, y: usize) -> (Vec<Job>, Option<usize>) {
+    let line = crate::tui::views::line_at(app, x, y as u16);
+    match app.stack.last_mut() {
+        Some(View::Entity(e)) => {
+            if let Some(i) = line {
+                e.cursor = i;
+            }
+            return (Vec::new(), line);
+        }
+        Some(View::AlertDetail { cursor, .. }) => {
+            if let Some(i) = line {
+                *cursor = i;
+            }
+            return (Vec::new(), line);
+        }
+        _ => {}
+    }
+    let jobs = click_table(app, x, y);
+    let cursor = match app.top() {
+        View::Timeline(t) if !t.facets.as_ref().is_some_and(|f| f.focused) => t.cursor,
+        View::Timeline(_) => return (jobs, None),
+        _ => super::search::current_line(app),
+    };
+    (jobs, clicked_row(app, x, y).filter(|r| *r == cursor))
+}
+
+/// The row of a table (alerts, bookmarks, frequency table, timeline) drawn at screen line `y`.
+fn clicked_row(app: &App, x: u16, y: usize) -> Option<usize> {
+    let body_h = (app.height as usize).saturating_sub(2);
+    match app.top() {
+        View::Timeline(t) => (y >= 4 && y + 1 < app.height as usize && x < app.rows_width(t)).then(|| t.top + y - 4),
+        View::Alerts { cursor } | View::Bookmarks { cursor } => {
+            let h = body_h.saturating_sub(2).max(1);
+            let offset = (cursor + 1).saturating_sub(h);
+            y.checked_sub(3).filter(|i| *i < h).map(|i| offset + i)
+        }
+        View::Frequency(f) => {
+            let h = body_h.saturating_sub(2).max(1);
+            let offset = (f.cursor + 1).saturating_sub(h);
+            y.checked_sub(3).filter(|i| *i < h).map(|i| offset + i)
+        }
+        _ => None,
+    }
+}
+
+fn click_table(app: &mut App, x: u16, y: usize) -> Vec<Job> {
     // Breadcrumbs take the first line, the hint bar the last.
     let body_h = (app.height as usize).saturating_sub(2);
     let rows = app.timeline_rows();

@@ -4,20 +4,27 @@
 mod marks;
 mod pivot;
 mod prompt;
+mod search;
 #[cfg(test)]
 mod tests;
 
 use super::action::Action;
 use super::app::PAGE_SIZE;
-use super::app::{alert_items, entity_items, facet_items, App, EventDetail, Loaded, Page, TimelineView, View};
+use super::app::{
+    alert_items, entity_items, facet_items, App, EventDetail, Evidence, Loaded, Page, TimelineView, View,
+};
 use super::columns;
 use super::jobs::Job;
 use super::keymap::Command;
 use super::prompt::{Prompt, PromptKind};
+use crate::index::paging::PageAt;
 use crate::index::query::ParsedQuery;
 use crate::model::{Event, Severity};
 
 pub use pivot::{open_entity, open_timeline};
+
+/// Evidence events kept looked up before the cache starts again.
+const EVIDENCE_CACHE: usize = 20_000;
 
 /// Applies `action` to `app` and returns the jobs it needs.
 pub fn update(app: &mut App, action: Action) -> Vec<Job> {
@@ -56,6 +63,17 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
                             }
                             Err(e) => app.warn(format!("bookmarks not loaded: {e}")),
                         }
+                        match &o.history {
+                            Ok(saved) => {
+                                let keep = super::settings::settings().history.searches;
+                                let mut list = Vec::new();
+                                for h in saved.iter().chain(app.history.iter()) {
+                                    super::history::remember(&mut list, h, keep);
+                                }
+                                app.history = list;
+                            }
+                            Err(e) => app.warn(format!("search history not loaded: {e}")),
+                        }
                         app.overview = Some(*o);
                     }
                     Err(e) => app.overview_error = Some(e),
@@ -63,17 +81,17 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
             }
             Vec::new()
         }
-        Action::PageLoaded { gen, start, result } => {
+        Action::PageLoaded { gen, result } => {
             let rows = app.timeline_rows();
             let mut open_now = false;
             if let Some(t) = timeline_awaiting(app, |t| t.pending.is_some_and(|(g, _)| g == gen)) {
                 t.pending = None;
                 match result {
-                    Ok((hits, total)) => {
+                    Ok((page, total)) => {
                         if total.is_some() {
                             t.total = total;
                         }
-                        t.page = Some(Page { start, hits });
+                        t.page = Some(Page { start: page.start, hits: page.hits });
                         t.error = None;
                         keep_visible(t, rows);
                         open_now = std::mem::take(&mut t.auto_open) && t.hit(t.cursor).is_some();
@@ -112,6 +130,34 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
                     }
                     Err(e) => slot.error = Some(e),
                 }
+            }
+            Vec::new()
+        }
+        Action::MatchFound { gen, forward, result } => search::found(app, gen, forward, result),
+        Action::EventsLooked { gen, result } => {
+            if app.evidence_pending.as_ref().is_some_and(|(g, _)| *g == gen) {
+                let (_, asked) = app.evidence_pending.take().unwrap_or_default();
+                match result {
+                    Ok(found) => {
+                        if app.evidence.len() > EVIDENCE_CACHE {
+                            app.evidence.clear();
+                        }
+                        for (id, hit) in found {
+                            let e = hit.map_or(Evidence::Missing, |h| Evidence::Found(Box::new(h)));
+                            app.evidence.insert(id, e);
+                        }
+                        for id in asked {
+                            app.evidence.entry(id).or_insert(Evidence::Missing);
+                        }
+                    }
+                    Err(e) => app.warn(format!("evidence not looked up: {e}")),
+                }
+            }
+            Vec::new()
+        }
+        Action::HistorySaved { result } => {
+            if let Err(e) = result {
+                app.warn(format!("search history not saved: {e}"));
             }
             Vec::new()
         }
@@ -253,6 +299,8 @@ fn command(app: &mut App, cmd: Command) -> Vec<Job> {
         Command::Copy => marks::copy(app, false),
         Command::CopyRow => marks::copy(app, true),
         Command::Bookmark => marks::toggle_bookmark(app),
+        Command::NextMatch => search::step(app, true),
+        Command::PrevMatch => search::step(app, false),
         Command::Down => move_cursor(app, 1),
         Command::Up => move_cursor(app, -1),
         Command::PageDown => {
@@ -307,6 +355,12 @@ fn forward(app: &mut App) -> Vec<Job> {
     }
 }
 
+/// Pushes the detail of alert `id` and asks for its evidence events.
+pub(super) fn open_alert(app: &mut App, id: String) -> Vec<Job> {
+    push_view(app, View::AlertDetail { alert_id: id, cursor: 0 });
+    refresh_top(app)
+}
+
 /// Pushes a new view; the forward history no longer applies.
 pub(super) fn push_view(app: &mut App, v: View) {
     app.detail = None;
@@ -321,6 +375,19 @@ pub(super) fn refresh_top(app: &mut App) -> Vec<Job> {
     let gen_page = app.next_gen();
     let gen_hist = app.next_gen();
     let gen_stats = app.next_gen();
+    if let View::AlertDetail { alert_id, .. } = app.top() {
+        let wanted: Vec<String> = app
+            .alert(alert_id)
+            .map(|a| a.evidence.iter().take(super::settings::settings().evidence.lookup_limit).cloned().collect())
+            .unwrap_or_default();
+        let missing: Vec<String> = wanted.into_iter().filter(|id| !app.evidence.contains_key(id)).collect();
+        let asked = app.evidence_pending.as_ref().is_some_and(|(_, ids)| *ids == missing);
+        if !missing.is_empty() && !asked {
+            let gen = app.next_gen();
+            app.evidence_pending = Some((gen, missing.clone()));
+            jobs.push(Job::LookupEvents { gen, ids: missing });
+        }
+    }
     match app.stack.last_mut() {
         Some(View::Timeline(t)) => {
             if t.hit(t.cursor).is_none() {
@@ -367,9 +434,36 @@ fn ensure_page(t: &mut TimelineView, gen: u64) -> Option<Job> {
     if t.pending.is_some_and(|(_, s)| (s..s + PAGE_SIZE).contains(&t.cursor)) {
         return None;
     }
-    let start = t.cursor.saturating_sub(PAGE_SIZE / 2);
+    let (at, start) = page_for(t);
     t.pending = Some((gen, start));
-    Some(Job::LoadPage { gen, query: t.query.clone(), start, limit: PAGE_SIZE, count: t.total.is_none() })
+    Some(Job::LoadPage { gen, query: t.query.clone(), at, limit: PAGE_SIZE, total: t.total })
+}
+
+/// Which page holds the cursor, and the row it will start at: the first or last rows near the ends, else
+/// the rows after (or before) a loaded event near the cursor, so no request pays for skipping rows.
+/// Only a jump far from every loaded row falls back to counting rows from the top.
+fn page_for(t: &TimelineView) -> (PageAt, usize) {
+    let c = t.cursor;
+    let half = PAGE_SIZE / 2;
+    let Some(total) = t.total else { return (PageAt::First, 0) };
+    if c < half {
+        return (PageAt::First, 0);
+    }
+    if c + half >= total {
+        return (PageAt::Last, total.saturating_sub(PAGE_SIZE));
+    }
+    if let Some(p) = t.page.as_ref().filter(|p| !p.hits.is_empty()) {
+        let end = p.start + p.hits.len();
+        if c >= end && c < end + PAGE_SIZE {
+            let row = (c - half).clamp(p.start, end - 1);
+            return (PageAt::After { row, key: p.hits[row - p.start].key }, row + 1);
+        }
+        if c < p.start && c + PAGE_SIZE > p.start {
+            let row = (c + half).clamp(p.start, end - 1);
+            return (PageAt::Before { row, key: p.hits[row - p.start].key }, row.saturating_sub(PAGE_SIZE));
+        }
+    }
+    (PageAt::Offset(c - half), c - half)
 }
 
 fn keep_visible(t: &mut TimelineView, rows: usize) {
@@ -413,6 +507,25 @@ fn set_cursor(app: &mut App, value: usize) {
         Some(View::Alerts { cursor }) | Some(View::AlertDetail { cursor, .. }) => *cursor = value,
         Some(View::Overview { scroll }) => *scroll = value,
         _ => {}
+    }
+}
+
+/// Puts the cursor of the list on top (any list, the facet panel included) on line `line`.
+pub(super) fn set_line(app: &mut App, line: usize) {
+    match app.stack.last_mut() {
+        Some(View::Alerts { cursor }) | Some(View::AlertDetail { cursor, .. }) | Some(View::Bookmarks { cursor }) => {
+            *cursor = line
+        }
+        Some(View::Entity(e)) => e.cursor = line,
+        Some(View::Frequency(f)) => f.cursor = line,
+        Some(View::Timeline(t)) => {
+            if let Some(f) = t.facets.as_mut() {
+                f.cursor = line;
+                f.focused = true;
+            }
+        }
+        Some(View::Overview { scroll }) => *scroll = line,
+        None => {}
     }
 }
 
@@ -486,13 +599,12 @@ fn clamp_add(v: usize, delta: i64, max: usize) -> usize {
     n.min(max)
 }
 
-fn open(app: &mut App) -> Vec<Job> {
+pub(super) fn open(app: &mut App) -> Vec<Job> {
     match app.top().clone() {
         View::Overview { .. } => command(app, Command::ScreenAlerts),
         View::Alerts { cursor } => {
             let Some(id) = app.filtered_alerts().get(cursor).map(|a| a.id.clone()) else { return Vec::new() };
-            push_view(app, View::AlertDetail { alert_id: id, cursor: 0 });
-            Vec::new()
+            open_alert(app, id)
         }
         View::AlertDetail { alert_id, cursor } => {
             let Some((field, value)) = app.alert(&alert_id).and_then(|a| alert_items(a).get(cursor).cloned()) else {

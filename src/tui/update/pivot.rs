@@ -179,8 +179,7 @@ pub(super) fn timeline_of_selection(app: &mut App) -> Vec<Job> {
 pub(super) fn narrow_by_selection(app: &mut App) -> Vec<Job> {
     let sel = selected(app);
     if let Some(id) = sel.alert {
-        push_view(app, View::AlertDetail { alert_id: id, cursor: 0 });
-        return Vec::new();
+        return super::open_alert(app, id);
     }
     let Some((dim, value)) = sel.narrow else { return Vec::new() };
     let (title, query) = match app.top() {

@@ -5,7 +5,8 @@ use super::{command, focused_event};
 use crate::cli::sanitize::cell;
 use crate::index::query::ParsedQuery;
 use crate::tui::action::PromptKey;
-use crate::tui::app::App;
+use crate::tui::app::{App, LastSearch};
+use crate::tui::history;
 use crate::tui::jobs::Job;
 use crate::tui::keymap::Command;
 use crate::tui::prompt::{parse_command, LineCommand, PromptKind};
@@ -46,16 +47,18 @@ pub(super) fn key(app: &mut App, key: PromptKey) -> Vec<Job> {
 /// Runs a search as a timeline and remembers it.
 fn search(app: &mut App, text: &str) -> Result<Vec<Job>, String> {
     let q = ParsedQuery::parse(text).map_err(|e| e.to_string())?;
+    let mut jobs = Vec::new();
     if !text.is_empty() {
-        app.history.retain(|h| h != text);
-        app.history.push(text.to_string());
-        let keep = settings().history.searches;
-        if app.history.len() > keep {
-            app.history.drain(..app.history.len() - keep);
+        let before = app.history.clone();
+        history::remember(&mut app.history, text, settings().history.searches);
+        if app.history != before {
+            jobs.push(Job::SaveHistory { list: app.history.clone() });
         }
+        app.last_search = Some(LastSearch { text: text.to_string(), query: q.clone() });
     }
     let title = if text.is_empty() { "All events".to_string() } else { format!("search: {}", cell(text, 60)) };
-    Ok(open_timeline(app, title, q))
+    jobs.extend(open_timeline(app, title, q));
+    Ok(jobs)
 }
 
 fn run_command(app: &mut App, text: &str) -> Result<Vec<Job>, String> {

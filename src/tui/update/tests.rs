@@ -1,6 +1,7 @@
 //! State changes: an action in, the state and the jobs out.
 
 use super::*;
+use crate::index::paging::{KeyedPage, PageAt, SortKey};
 use crate::index::query::ParsedQuery;
 use crate::index::Hit;
 use crate::tui::action::{MouseInput, PromptKey};
@@ -16,7 +17,7 @@ fn app_with_timeline() -> (App, u64) {
     let jobs = open_timeline(&mut app, "all".into(), ParsedQuery::default());
     assert_eq!(jobs.len(), 2, "a page and a histogram are requested");
     let gen = match &jobs[0] {
-        Job::LoadPage { gen, start: 0, count: true, .. } => *gen,
+        Job::LoadPage { gen, at: PageAt::First, total: None, .. } => *gen,
         other => panic!("unexpected first job {other:?}"),
     };
     (app, gen)
@@ -32,7 +33,7 @@ fn timeline(app: &App) -> &TimelineView {
 fn event(i: u32) -> Event {
     let mut e = Event {
         id: format!("ev{i}"),
-        ts: Some(Utc.with_ymd_and_hms(2025, 5, 2, 9, i, 0).unwrap()),
+        ts: Some(Utc.with_ymd_and_hms(2025, 5, 2, 9, 0, 0).unwrap() + chrono::Duration::minutes(i as i64)),
         operation: "UserLoggedIn".into(),
         session_id: Some("sess-1".into()),
         app_name: Some("Outlook".into()),
@@ -48,9 +49,20 @@ fn event(i: u32) -> Event {
 fn loaded_timeline(n: u32) -> App {
     let (mut app, gen) = app_with_timeline();
     update(&mut app, Action::Resize { width: 160, height: 48 });
-    let hits: Vec<Hit> = (0..n).map(|i| Hit { event: event(i), address: DocAddress::new(0, i) }).collect();
-    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((hits, Some(n as usize))) });
+    let hits: Vec<Hit> = (0..n).map(hit).collect();
+    update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, hits), Some(n as usize))) });
     app
+}
+
+/// Event `i` as the index returns it: keyed by its minute.
+fn hit(i: u32) -> Hit {
+    let e = event(i);
+    let key = SortKey { ts: e.ts.map(|t| t.timestamp_micros()), dkey: i as u64 };
+    Hit { event: e, address: DocAddress::new(0, i), key }
+}
+
+fn kp(start: usize, hits: Vec<Hit>) -> KeyedPage {
+    KeyedPage { start, hits }
 }
 
 fn stats_of(events: &[Event], dims: &[Dim]) -> Box<Stats> {
@@ -96,30 +108,51 @@ fn page_query(jobs: &[Job]) -> ParsedQuery {
 #[test]
 fn stale_page_results_are_dropped() {
     let (mut app, gen) = app_with_timeline();
-    update(&mut app, Action::PageLoaded { gen: gen - 1, start: 0, result: Ok((Vec::new(), Some(7))) });
+    update(&mut app, Action::PageLoaded { gen: gen - 1, result: Ok((kp(0, Vec::new()), Some(7))) });
     assert_eq!(timeline(&app).total, None);
     assert!(timeline(&app).pending.is_some());
-    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((Vec::new(), Some(7))) });
+    update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, Vec::new()), Some(7))) });
     assert_eq!(timeline(&app).total, Some(7));
     assert!(timeline(&app).pending.is_none());
-    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((Vec::new(), Some(99))) });
+    update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, Vec::new()), Some(99))) });
     assert_eq!(timeline(&app).total, Some(7));
 }
 
 #[test]
-fn moving_past_the_loaded_page_requests_the_page_around_the_cursor() {
+fn paging_asks_relative_to_loaded_rows_and_g_asks_for_the_last_page() {
     let (mut app, gen) = app_with_timeline();
-    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((Vec::new(), Some(10_000))) });
-    let jobs = cmd(&mut app, Command::Bottom);
-    assert_eq!(timeline(&app).cursor, 9_999);
-    match jobs.as_slice() {
-        [Job::LoadPage { start, limit, count: false, .. }] => {
-            assert_eq!(*start, 9_999 - PAGE_SIZE / 2);
-            assert_eq!(*limit, PAGE_SIZE);
+    let first: Vec<Hit> = (0..PAGE_SIZE as u32).map(hit).collect();
+    update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, first), Some(10_000))) });
+    // Down past the loaded rows: the rows after a loaded event, never an offset from the top.
+    let mut asked = None;
+    for _ in 0..PAGE_SIZE {
+        let jobs = cmd(&mut app, Command::Down);
+        if let [Job::LoadPage { at, limit, total: Some(10_000), .. }] = jobs.as_slice() {
+            asked = Some((*at, *limit));
+            break;
         }
-        other => panic!("expected one page job, got {other:?}"),
     }
-    assert!(cmd(&mut app, Command::Up).is_empty());
+    let cursor = timeline(&app).cursor;
+    assert_eq!(cursor, PAGE_SIZE, "the first row not loaded asks for a page");
+    let row = cursor - PAGE_SIZE / 2;
+    assert_eq!(asked, Some((PageAt::After { row, key: hit(row as u32).key }, PAGE_SIZE)));
+    assert!(cmd(&mut app, Command::Down).is_empty(), "rows on their way are not asked for again");
+    // G: the last rows, counted back from the end.
+    match cmd(&mut app, Command::Bottom).as_slice() {
+        [Job::LoadPage { at: PageAt::Last, .. }] => {}
+        other => panic!("expected the last page, got {other:?}"),
+    }
+    assert_eq!(timeline(&app).cursor, 9_999);
+    let (gen, _) = timeline(&app).pending.expect("last page pending");
+    let tail: Vec<Hit> = (0..PAGE_SIZE as u32).map(|i| hit(i + 9_500)).collect();
+    update(&mut app, Action::PageLoaded { gen, result: Ok((kp(9_500, tail), None)) });
+    assert_eq!(timeline(&app).current().map(|e| e.id.as_str()), Some("ev9999"));
+    assert_eq!(timeline(&app).total, Some(10_000), "a page without a count keeps the total");
+    // Back up past the start of the loaded rows: the rows before a loaded event.
+    cmd(&mut app, Command::Top);
+    let t = timeline(&app);
+    assert_eq!(t.cursor, 0);
+    assert!(matches!(t.pending, Some((_, 0))));
 }
 
 #[test]
@@ -238,7 +271,7 @@ fn facet_panel_counts_the_pivot_and_enter_narrows_by_a_value() {
         Job::LoadPage { gen, .. } => *gen,
         _ => panic!(),
     };
-    update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((vec![], Some(4))) });
+    update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, vec![]), Some(4))) });
     let jobs = cmd(&mut app, Command::Facets);
     let (gen, _, dims) = stats_job(&jobs);
     assert!(!dims.contains(&Dim::User), "the pinned user is not a facet");
@@ -361,8 +394,8 @@ fn m_toggles_a_saved_bookmark_and_the_bookmarks_screen_opens_the_event() {
         Job::LoadPage { gen, .. } => *gen,
         _ => panic!(),
     };
-    let hit = Hit { event: event(2), address: DocAddress::new(0, 2) };
-    let jobs = update(&mut app, Action::PageLoaded { gen, start: 0, result: Ok((vec![hit], Some(1))) });
+    let hit = hit(2);
+    let jobs = update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, vec![hit]), Some(1))) });
     assert!(app.detail.is_some(), "the bookmarked event opens at once");
     assert!(matches!(jobs.as_slice(), [Job::LoadRaw { .. }]));
     cmd(&mut app, Command::Back);
@@ -392,4 +425,151 @@ fn wheel_moves_and_a_click_selects_row_and_column() {
     app.mouse = false;
     update(&mut app, Action::Mouse(MouseInput::ScrollDown));
     assert_eq!(timeline(&app).cursor, 1, "mouse off ignores the wheel");
+}
+
+/// An App on the overview whose alerts are `alerts` and whose saved searches are `history`.
+fn app_with_overview(alerts: Vec<crate::tui::alerts::Alert>, history: Vec<String>) -> App {
+    let mut app = App::new("case".into(), chrono_tz::UTC);
+    update(&mut app, Action::Resize { width: 80, height: 24 });
+    let gen = start(&mut app).into_iter().find_map(|j| match j {
+        Job::LoadOverview { gen } => Some(gen),
+        _ => None,
+    });
+    let data = crate::tui::app::OverviewData {
+        ledger: Default::default(),
+        per_source: Vec::new(),
+        total: 0,
+        first: None,
+        last: None,
+        alerts: crate::tui::alerts::AlertsState::Loaded(alerts),
+        bookmarks: Ok(Vec::new()),
+        history: Ok(history),
+    };
+    update(&mut app, Action::OverviewLoaded { gen: gen.unwrap(), result: Ok(Box::new(data)) });
+    app
+}
+
+fn alert() -> crate::tui::alerts::Alert {
+    crate::tui::alerts::Alert {
+        id: "AN1350-0001".into(),
+        analytic: "AN1350".into(),
+        title: "Inbox rule".into(),
+        severity: Severity::High,
+        first_seen: None,
+        last_seen: None,
+        entities: crate::tui::alerts::AlertEntities { users: vec!["adele@contoso.com".into()], ..Default::default() },
+        evidence: vec!["ev1".into(), "ev2".into()],
+        reasons: vec!["new rule".into()],
+        baseline: Vec::new(),
+    }
+}
+
+/// The screen line whose text contains `text`, drawn at the App's size.
+fn line_with(app: &App, text: &str) -> u16 {
+    let ui = crate::tui::views::Ui {
+        theme: crate::tui::theme::Theme::defaults(false),
+        keymap: crate::tui::keymap::Keymap::defaults(),
+    };
+    let mut term =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(app.width, app.height)).expect("test terminal");
+    term.draw(|f| crate::tui::views::draw(f, app, &ui)).expect("draws");
+    let buf = term.backend().buffer();
+    (0..buf.area.height)
+        .find(|y| (0..buf.area.width).map(|x| buf[(x, *y)].symbol().to_string()).collect::<String>().contains(text))
+        .unwrap_or_else(|| panic!("no line shows {text}"))
+}
+
+#[test]
+fn alert_detail_looks_up_evidence_once_and_drops_stale_answers() {
+    let mut app = app_with_overview(vec![alert()], Vec::new());
+    cmd(&mut app, Command::ScreenAlerts);
+    let jobs = cmd(&mut app, Command::Open);
+    let (gen, ids) = match jobs.as_slice() {
+        [Job::LookupEvents { gen, ids }] => (*gen, ids.clone()),
+        other => panic!("expected one lookup, got {other:?}"),
+    };
+    assert_eq!(ids, vec!["ev1".to_string(), "ev2".to_string()]);
+    assert!(matches!(app.evidence_of("ev1"), Evidence::Loading));
+    assert!(line_with(&app, "loading…") > 0);
+    update(&mut app, Action::EventsLooked { gen: gen - 1, result: Ok(vec![("ev1".into(), Some(hit(1)))]) });
+    assert!(matches!(app.evidence_of("ev1"), Evidence::Loading), "a stale answer is dropped");
+    update(&mut app, Action::EventsLooked { gen, result: Ok(vec![("ev1".into(), Some(hit(1)))]) });
+    assert!(matches!(app.evidence_of("ev1"), Evidence::Found(_)));
+    assert!(matches!(app.evidence_of("ev2"), Evidence::Missing), "ids the index lacks are said to be missing");
+    let y = line_with(&app, "UserLoggedIn");
+    assert!(line_with(&app, "not in the index") > y);
+    // Back and in again: nothing to look up.
+    cmd(&mut app, Command::Back);
+    assert!(cmd(&mut app, Command::Open).is_empty());
+    // A click selects the evidence row, a second click opens its event.
+    let jobs = update(&mut app, Action::Mouse(MouseInput::Click { x: 20, y }));
+    assert!(jobs.is_empty());
+    assert!(matches!(app.top(), View::AlertDetail { cursor: 1, .. }));
+    let jobs = update(&mut app, Action::Mouse(MouseInput::Click { x: 20, y }));
+    assert_eq!(page_query(&jobs), ParsedQuery::pivot("id", "ev1"));
+}
+
+#[test]
+fn entity_page_click_selects_a_value_and_a_second_click_narrows_by_it() {
+    let mut app = App::new("case".into(), chrono_tz::UTC);
+    update(&mut app, Action::Resize { width: 80, height: 24 });
+    let jobs = type_line(&mut app, Command::CommandLine, "user adele@contoso.com");
+    let (gen, _, dims) = stats_job(&jobs);
+    let events: Vec<Event> = (0..3).map(event).chain([event(1)]).collect();
+    update(&mut app, Action::StatsLoaded { gen, result: Ok(stats_of(&events, &dims)) });
+    let y = line_with(&app, "203.0.113.2");
+    let jobs = update(&mut app, Action::Mouse(MouseInput::Click { x: 4, y }));
+    assert!(jobs.is_empty());
+    let View::Entity(v) = app.top() else { panic!("entity page") };
+    assert_eq!(entity_items(v, &[])[v.cursor], crate::tui::app::Item::Value(Dim::Ip, "203.0.113.2".into(), 1));
+    update(&mut app, Action::Mouse(MouseInput::ScrollDown));
+    update(&mut app, Action::Mouse(MouseInput::ScrollUp));
+    let jobs = update(&mut app, Action::Mouse(MouseInput::DoubleClick { x: 4, y }));
+    let q = page_query(&jobs);
+    assert_eq!(q.clauses[1].value, "203.0.113.2");
+}
+
+#[test]
+fn n_asks_the_index_from_the_cursor_and_applies_only_the_latest_answer() {
+    let mut app = loaded_timeline(20);
+    assert!(cmd(&mut app, Command::NextMatch).is_empty(), "no search yet");
+    assert!(app.status.as_ref().is_some_and(|s| s.error));
+    app.last_search = Some(crate::tui::app::LastSearch {
+        text: "ip:203.0.113.7".into(),
+        query: ParsedQuery::parse("ip:203.0.113.7").unwrap(),
+    });
+    cmd(&mut app, Command::Down);
+    let jobs = cmd(&mut app, Command::NextMatch);
+    let gen = match jobs.as_slice() {
+        [Job::FindMatch { gen, from, forward: true, loaded, .. }] => {
+            assert_eq!(*from, Some(hit(1).key));
+            assert_eq!(*loaded, 0..20);
+            *gen
+        }
+        other => panic!("expected a match job, got {other:?}"),
+    };
+    let found = |row: usize, wrapped| {
+        Ok(Some(crate::tui::jobs::MatchFound { row, key: hit(row as u32).key, wrapped, page: None }))
+    };
+    update(&mut app, Action::MatchFound { gen: gen - 1, forward: true, result: found(3, false) });
+    assert_eq!(timeline(&app).cursor, 1, "a stale answer is dropped");
+    update(&mut app, Action::MatchFound { gen, forward: true, result: found(7, false) });
+    assert_eq!(timeline(&app).cursor, 7);
+    assert_eq!(app.status.as_ref().map(|s| s.text.as_str()), Some("'ip:203.0.113.7': row 8 of 20"));
+    let jobs = cmd(&mut app, Command::PrevMatch);
+    let [Job::FindMatch { gen, forward: false, .. }] = jobs.as_slice() else { panic!("{jobs:?}") };
+    update(&mut app, Action::MatchFound { gen: *gen, forward: false, result: found(7, true) });
+    assert!(app.status.as_ref().is_some_and(|s| s.text.contains("hit the top, continued from the bottom")));
+}
+
+#[test]
+fn saved_searches_load_before_this_sessions_and_a_search_saves_them() {
+    let mut app = app_with_overview(Vec::new(), vec!["op:a".into(), "op:b".into()]);
+    assert_eq!(app.history, vec!["op:a", "op:b"]);
+    let jobs = type_line(&mut app, Command::Search, "op:a");
+    let saved = jobs.iter().find_map(|j| match j {
+        Job::SaveHistory { list } => Some(list.clone()),
+        _ => None,
+    });
+    assert_eq!(saved, Some(vec!["op:b".to_string(), "op:a".to_string()]));
 }

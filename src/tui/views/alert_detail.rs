@@ -1,13 +1,19 @@
-//! One alert: title, severity, span, reasons, then its entities and evidence ids, each a pivot.
+//! One alert: title, severity, span, reasons, then its entities and evidence events, each a pivot. Evidence
+//! rows show the event (time with zone, source, operation, actor, IP) once the lookup job has found it.
 
 use super::Ui;
 use crate::cli::sanitize::{cell, clean};
 use crate::cli::timefmt::show;
-use crate::tui::app::{alert_items, App};
+use crate::tui::alerts::Alert;
+use crate::tui::app::{alert_items, App, Evidence};
+use crate::tui::theme::Theme;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
+
+/// Width of the label before each entity or evidence line.
+const LABEL_W: usize = 10;
 
 /// Draws the alert `alert_id` with pivot line `cursor` selected.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, cursor: usize) {
@@ -16,6 +22,63 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, c
         frame.render_widget(Paragraph::new(Span::styled("alert no longer in alerts.json", t.style("error"))), area);
         return;
     };
+    let head = head_lines(a, app, t);
+    let [top, bottom] = split(area, head.len());
+    frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), top);
+    let items = alert_items(a);
+    let width = (bottom.width as usize).saturating_sub(LABEL_W + 2);
+    let list_items: Vec<ListItem> = items
+        .iter()
+        .map(|(field, value)| {
+            let label = if *field == "id" { "evidence" } else { field };
+            let mut spans = vec![Span::styled(format!("{label:<w$}", w = LABEL_W), t.style("muted"))];
+            if *field == "id" {
+                spans.extend(evidence_spans(app, t, value, width));
+            } else {
+                let shown = match a.entities.app_names.get(value) {
+                    Some(name) if *field == "app" => format!("{value}  {name}"),
+                    _ => value.clone(),
+                };
+                spans.push(Span::raw(cell(&shown, width.max(8))));
+            }
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let evidence = a.evidence.len();
+    let loading = a.evidence.iter().filter(|id| matches!(app.evidence_of(id), Evidence::Loading)).count();
+    let state = if loading > 0 && app.evidence_pending.is_some() {
+        format!(" · looking up {loading} events…")
+    } else {
+        String::new()
+    };
+    let title =
+        format!(" Entities ({}) and evidence ({evidence}){state} · Enter opens ", items.len().saturating_sub(evidence));
+    let list = List::new(list_items)
+        .block(Block::default().borders(Borders::TOP).title(title))
+        .highlight_style(t.style("selected"));
+    let mut state = ListState::default().with_selected(if items.is_empty() { None } else { Some(cursor) });
+    frame.render_stateful_widget(list, bottom, &mut state);
+}
+
+/// The entity or evidence line (an index into `alert_items`) drawn at screen row `y`, as ratatui scrolls
+/// the list to show the line under `cursor`.
+pub fn line_at(area: Rect, app: &App, alert: &Alert, cursor: usize, y: u16) -> Option<usize> {
+    let theme = Theme::defaults(false);
+    let [_, bottom] = split(area, head_lines(alert, app, &theme).len());
+    let first = bottom.y + 1;
+    let height = bottom.height.saturating_sub(1) as usize;
+    let offset = (cursor + 1).saturating_sub(height.max(1));
+    let i = offset + y.checked_sub(first)? as usize;
+    (y < bottom.bottom() && i < alert_items(alert).len()).then_some(i)
+}
+
+/// Head (reasons and baseline) above, the pivot list below.
+fn split(area: Rect, head_lines: usize) -> [Rect; 2] {
+    let head_h = (head_lines as u16 + 1).min(area.height / 2).max(3);
+    Layout::vertical([Constraint::Length(head_h), Constraint::Min(1)]).areas(area)
+}
+
+fn head_lines<'a>(a: &Alert, app: &App, t: &Theme) -> Vec<Line<'a>> {
     let mut head = vec![
         Line::from(vec![
             Span::styled(format!("{} ", a.severity.as_str().to_uppercase()), t.severity(a.severity)),
@@ -33,29 +96,40 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, c
         head.push(Line::styled("Baseline", t.style("header")));
         head.extend(a.baseline.iter().map(|b| Line::styled(format!("  {}", clean(b)), t.style("muted"))));
     }
-    let head_h = (head.len() as u16 + 1).min(area.height / 2).max(3);
-    let [top, bottom] = Layout::vertical([Constraint::Length(head_h), Constraint::Min(1)]).areas(area);
-    frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), top);
-    let items = alert_items(a);
-    let width = bottom.width.saturating_sub(14) as usize;
-    let list_items: Vec<ListItem> = items
-        .iter()
-        .map(|(field, value)| {
-            let label = if *field == "id" { "evidence" } else { field };
-            let shown = match a.entities.app_names.get(value) {
-                Some(name) if *field == "app" => format!("{value}  {name}"),
-                _ => value.clone(),
-            };
-            ListItem::new(Line::from(vec![
-                Span::styled(format!("{label:<9} "), t.style("muted")),
-                Span::raw(cell(&shown, width.max(8))),
-            ]))
-        })
-        .collect();
-    let title = format!(" Entities and evidence ({}) · Enter opens the timeline ", items.len());
-    let list = List::new(list_items)
-        .block(Block::default().borders(Borders::TOP).title(title))
-        .highlight_style(t.style("selected"));
-    let mut state = ListState::default().with_selected(if items.is_empty() { None } else { Some(cursor) });
-    frame.render_stateful_widget(list, bottom, &mut state);
+    head
+}
+
+/// One evidence event in `width` cells: time, source, operation, actor and IP when found, narrower
+/// terminals dropping source and IP first.
+fn evidence_spans<'a>(app: &App, t: &Theme, id: &str, width: usize) -> Vec<Span<'a>> {
+    match app.evidence_of(id) {
+        Evidence::Loading => vec![
+            Span::styled(cell(id, width.saturating_sub(14).max(8)), t.style("muted")),
+            Span::styled("  loading…", t.style("loading")),
+        ],
+        Evidence::Missing => vec![
+            Span::raw(cell(id, width.saturating_sub(20).max(8))),
+            Span::styled("  not in the index", t.style("error")),
+        ],
+        Evidence::Found(h) => {
+            let e = &h.event;
+            let time = show(e.ts, app.tz);
+            let source = e.source.map(|s| s.short()).unwrap_or("-");
+            let ip = e.net.ip.map(|i| i.to_string()).unwrap_or_default();
+            let wide = width >= 100;
+            let rest = width.saturating_sub(time.chars().count() + 1 + if wide { 11 + 17 } else { 0 });
+            let op_w = (rest * 2 / 5).clamp(8, 32);
+            let actor_w = rest.saturating_sub(op_w + 1).max(8);
+            let mut spans = vec![Span::styled(format!("{time} "), t.style("muted"))];
+            if wide {
+                spans.push(Span::raw(format!("{source:<10} ")));
+            }
+            spans.push(Span::styled(format!("{:<op_w$} ", cell(&e.operation, op_w)), t.style("header")));
+            spans.push(Span::raw(format!("{:<actor_w$}", cell(e.actor_label(), actor_w))));
+            if wide {
+                spans.push(Span::raw(format!(" {}", cell(&ip, 16))));
+            }
+            spans
+        }
+    }
 }

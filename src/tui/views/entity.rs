@@ -6,6 +6,7 @@ use crate::cli::sanitize::cell;
 use crate::cli::timefmt::show;
 use crate::tui::app::{entity_dims, App, EntityView, ENTITY_TOP};
 use crate::tui::stats::{Stats, TopValues};
+use crate::tui::theme::Theme;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -15,9 +16,34 @@ use ratatui::Frame;
 /// Terminal width from which sections sit side by side.
 const GRID_MIN_WIDTH: u16 = 120;
 
+/// Lines placed on screen: where they go, how far they are scrolled, and which item each line selects.
+struct Placed<'a> {
+    rect: Rect,
+    scroll: u16,
+    lines: Vec<Line<'a>>,
+    items: Vec<Option<usize>>,
+}
+
 /// Draws the page of `v` into `area`.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, v: &EntityView) {
-    let t = &ui.theme;
+    for p in plan(area, app, &ui.theme, v) {
+        frame.render_widget(Paragraph::new(p.lines).scroll((p.scroll, 0)), p.rect);
+    }
+}
+
+/// The selectable item (an index into `entity_items`) drawn at screen cell (`x`, `y`), if any.
+pub fn item_at(area: Rect, app: &App, v: &EntityView, x: u16, y: u16) -> Option<usize> {
+    let theme = Theme::defaults(false);
+    plan(area, app, &theme, v).into_iter().find_map(|p| {
+        let inside = x >= p.rect.x && x < p.rect.right() && y >= p.rect.y && y < p.rect.bottom();
+        if !inside {
+            return None;
+        }
+        p.items.get((y - p.rect.y + p.scroll) as usize).copied().flatten()
+    })
+}
+
+fn plan<'a>(area: Rect, app: &App, t: &Theme, v: &EntityView) -> Vec<Placed<'a>> {
     let mut head = vec![Line::from(vec![
         Span::styled(format!("{} ", v.entity.kind.title()), t.style("header")),
         Span::styled(cell(&v.entity.value, area.width.saturating_sub(20) as usize), t.style("title")),
@@ -43,14 +69,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, v: &EntityView) {
         }
     }
     let [top, body] = Layout::vertical([Constraint::Length(head.len() as u16 + 1), Constraint::Min(1)]).areas(area);
-    frame.render_widget(Paragraph::new(head), top);
+    let head_items = vec![None; head.len()];
+    let mut placed = vec![Placed { rect: top, scroll: 0, lines: head, items: head_items }];
 
     // Related alerts come first; their item indexes precede the values'.
     let related: Vec<_> = app.alerts().iter().filter(|a| v.entity.in_alert(a)).collect();
     let mut alert_lines = vec![Line::styled(format!("Related alerts ({})", related.len()), t.style("header"))];
+    let mut alert_items = vec![None];
     if related.is_empty() {
         let why = if app.alerts().is_empty() { "none loaded (harrier detect)" } else { "none name it" };
         alert_lines.push(Line::styled(format!("  {why}"), t.style("muted")));
+        alert_items.push(None);
     }
     for (i, a) in related.iter().enumerate() {
         let style = if i == v.cursor { t.style("selected") } else { Style::default() };
@@ -62,43 +91,46 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, v: &EntityView) {
             Span::styled(format!("{:<17}", cell(&a.id, 16)), style),
             Span::styled(cell(&a.title, text_w.max(8)), style),
         ]));
+        alert_items.push(Some(i));
     }
     alert_lines.push(Line::raw(""));
-    let mut sections: Vec<Vec<Line>> = Vec::new();
-    let mut selected_section = None;
+    alert_items.push(None);
+    let mut sections: Vec<(Vec<Line>, Vec<Option<usize>>)> = Vec::new();
     if let Some(stats) = &v.data.stats {
         let mut index = related.len();
         for d in entity_dims(v.entity.kind) {
             if let Some(top) = stats.dim(*d) {
-                let (lines, hit) = section(top, stats, index, v.cursor, ui, section_width(body.width));
-                if hit {
-                    selected_section = Some(sections.len());
-                }
-                index += top.values.len().min(ENTITY_TOP);
-                sections.push(lines);
+                let lines = section(top, stats, index, v.cursor, t, section_width(body.width));
+                let n = top.values.len().min(ENTITY_TOP);
+                let mut items = vec![None];
+                items.extend((index..index + n).map(Some));
+                items.truncate(lines.len());
+                index += n;
+                sections.push((lines, items));
             }
         }
     }
     if body.width >= GRID_MIN_WIDTH {
-        draw_grid(frame, body, alert_lines, sections);
+        placed.extend(grid(body, alert_lines, alert_items, sections));
     } else {
         // One column, scrolled so the selected line shows.
         let mut lines = alert_lines;
-        let mut selected_line = v.cursor.min(related.len().saturating_sub(1)) + 1;
-        for (i, s) in sections.into_iter().enumerate() {
-            if selected_section == Some(i) {
-                selected_line = lines.len() + s.iter().position(|l| l.style == t.style("selected")).unwrap_or(0);
-            }
+        let mut items = alert_items;
+        for (s, i) in sections {
             let one_line = s.len() == 1;
             lines.extend(s);
+            items.extend(i);
+            items.resize(lines.len(), None);
             if !one_line {
                 lines.push(Line::raw(""));
+                items.push(None);
             }
         }
-        let h = body.height as usize;
-        let scroll = (selected_line + 2).saturating_sub(h);
-        frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), body);
+        let selected_line = items.iter().position(|i| *i == Some(v.cursor)).unwrap_or(0);
+        let scroll = (selected_line + 2).saturating_sub(body.height as usize) as u16;
+        placed.push(Placed { rect: body, scroll, lines, items });
     }
+    placed
 }
 
 fn section_width(body: u16) -> usize {
@@ -111,25 +143,33 @@ fn section_width(body: u16) -> usize {
     }
 }
 
-fn draw_grid(frame: &mut Frame, area: Rect, alert_lines: Vec<Line>, sections: Vec<Vec<Line>>) {
+fn grid<'a>(
+    area: Rect,
+    alert_lines: Vec<Line<'a>>,
+    alert_items: Vec<Option<usize>>,
+    sections: Vec<(Vec<Line<'a>>, Vec<Option<usize>>)>,
+) -> Vec<Placed<'a>> {
     let cols = if area.width >= 150 { 3 } else { 2 };
     let alerts_h = (alert_lines.len() as u16).min(area.height / 3).max(2);
     let [alerts, grid] = Layout::vertical([Constraint::Length(alerts_h), Constraint::Min(1)]).areas(area);
-    frame.render_widget(Paragraph::new(alert_lines), alerts);
+    let mut out = vec![Placed { rect: alerts, scroll: 0, lines: alert_lines, items: alert_items }];
     // Sections side by side, each row of the grid as tall as its tallest section.
     let w = grid.width / cols as u16;
     let mut y = grid.y;
-    for row in sections.chunks(cols) {
-        let h = row.iter().map(|l| l.len()).max().unwrap_or(0) as u16 + 1;
-        for (col, lines) in row.iter().enumerate() {
-            let rect = Rect { x: grid.x + col as u16 * w, y, width: w.saturating_sub(2), height: h };
-            frame.render_widget(Paragraph::new(lines.clone()), rect.intersection(grid));
-        }
-        y = y.saturating_add(h);
-        if y >= grid.y + grid.height {
+    let mut rest = sections.into_iter();
+    loop {
+        let row: Vec<_> = rest.by_ref().take(cols).collect();
+        if row.is_empty() || y >= grid.y + grid.height {
             break;
         }
+        let h = row.iter().map(|(l, _)| l.len()).max().unwrap_or(0) as u16 + 1;
+        for (col, (lines, items)) in row.into_iter().enumerate() {
+            let rect = Rect { x: grid.x + col as u16 * w, y, width: w.saturating_sub(2), height: h };
+            out.push(Placed { rect: rect.intersection(grid), scroll: 0, lines, items });
+        }
+        y = y.saturating_add(h);
     }
+    out
 }
 
 /// The lines of one field's section; the second value is true when it holds the cursor.
@@ -138,18 +178,15 @@ fn section<'a>(
     stats: &Stats,
     first_index: usize,
     cursor: usize,
-    ui: &Ui,
+    t: &Theme,
     width: usize,
-) -> (Vec<Line<'a>>, bool) {
-    let t = &ui.theme;
+) -> Vec<Line<'a>> {
     if top.values.is_empty() {
-        return (vec![Line::styled(format!("{}: none recorded", top.dim.title()), t.style("muted"))], false);
+        return vec![Line::styled(format!("{}: none recorded", top.dim.title()), t.style("muted"))];
     }
     let mut lines = vec![Line::styled(format!("{} ({})", top.dim.title(), top.distinct), t.style("header"))];
-    let mut hit = false;
     for (i, (value, n)) in top.values.iter().take(ENTITY_TOP).enumerate() {
         let selected = first_index + i == cursor;
-        hit |= selected;
         let pct = *n as f64 * 100.0 / stats.scanned.max(1) as f64;
         let value_w = width.saturating_sub(2 + 8 + 6 + 1).max(8);
         let line = Line::from(vec![
@@ -160,5 +197,5 @@ fn section<'a>(
         ]);
         lines.push(if selected { line.style(t.style("selected")) } else { line });
     }
-    (lines, hit)
+    lines
 }

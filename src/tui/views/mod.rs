@@ -131,12 +131,9 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                 (Command::FilterSeverity, "severity"),
                 (Command::FilterAnalytic, "analytic"),
             ],
-            View::AlertDetail { .. } => &[
-                (Command::Open, "timeline"),
-                (Command::Entity, "entity"),
-                (Command::Copy, "copy"),
-                (Command::Back, "back"),
-            ],
+            View::AlertDetail { .. } => {
+                &[(Command::Open, "open"), (Command::Entity, "entity"), (Command::Copy, "copy")]
+            }
             View::Timeline(_) => &[
                 (Command::Open, "detail"),
                 (Command::Entity, "entity"),
@@ -161,7 +158,13 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         }
     };
     let quit = if app.stack.len() > 1 || app.detail.is_some() { "back" } else { "quit" };
-    let tail = [(Command::Search, "search"), (Command::Help, "help"), (Command::Quit, quit)];
+    let next = if app.last_search.is_some() && !matches!(app.top(), View::Overview { .. }) && app.detail.is_none() {
+        vec![(Command::NextMatch, "next match")]
+    } else {
+        Vec::new()
+    };
+    let tail: Vec<(Command, &str)> =
+        next.into_iter().chain([(Command::Search, "search"), (Command::Help, "help"), (Command::Quit, quit)]).collect();
     let piece = |cmd: Command, label: &str| (format!(" {} ", ui.keymap.key_of(cmd)), format!("{label} "));
     let width = |(k, l): &(String, String)| k.chars().count() + l.chars().count();
     // The view's own keys first, as many as fit beside "? help", which always shows.
@@ -185,6 +188,22 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         spans.push(Span::styled(l, ui.theme.style("hint")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(ui.theme.style("hint")), area);
+}
+
+/// The screen area between the breadcrumbs and the hint bar, where views draw.
+pub fn body_area(width: u16, height: u16) -> Rect {
+    Rect { x: 0, y: 1, width, height: height.saturating_sub(2).max(1) }
+}
+
+/// The line of the view on top drawn at screen cell (`x`, `y`), for views whose lines are laid out in
+/// ways a click must ask the view about (entity pages, the alert detail).
+pub fn line_at(app: &App, x: u16, y: u16) -> Option<usize> {
+    let area = body_area(app.width, app.height);
+    match app.top() {
+        View::Entity(v) => entity::item_at(area, app, v, x, y),
+        View::AlertDetail { alert_id, cursor } => alert_detail::line_at(area, app, app.alert(alert_id)?, *cursor, y),
+        _ => None,
+    }
 }
 
 /// A centred rectangle of at most `w`×`h` inside `area`.
