@@ -2,11 +2,13 @@
 
 pub mod config;
 pub mod ledger;
+pub mod state;
 pub mod lock;
 
 pub use config::{CaseConfig, ConfigError};
 pub use ledger::{FileEntry, Ledger};
 pub use lock::{CaseLock, LockError};
+pub use state::CaseState;
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
