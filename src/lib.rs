@@ -11,5 +11,6 @@ pub mod gen;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod report;
 pub mod runbook;
 pub mod tui;

@@ -3,6 +3,7 @@
 pub mod document;
 pub mod query;
 pub mod schema;
+pub mod stream;
 
 use crate::model::Event;
 use query::ParsedQuery;
