@@ -30,6 +30,7 @@ pub struct EventStream {
     searcher: Searcher,
     fields: super::schema::Fields,
     query: ParsedQuery,
+    page_rows: usize,
     /// Addresses to read, with the time (micros) of timed events.
     page: VecDeque<(DocAddress, Option<i64>)>,
     /// Time (micros) of the last event returned, and how many returned events share it.
@@ -46,7 +47,13 @@ pub struct EventStream {
 impl CaseIndex {
     /// Every event matching `q` (its time window included), oldest first, then those without a time.
     pub fn stream(&self, q: &ParsedQuery) -> EventStream {
+        self.stream_paged(q, PAGE_ROWS)
+    }
+
+    /// Like [`stream`](Self::stream) with a chosen page size (at least one row).
+    pub fn stream_paged(&self, q: &ParsedQuery, page_rows: usize) -> EventStream {
         EventStream {
+            page_rows: page_rows.max(1),
             searcher: self.reader.searcher(),
             fields: self.fields.clone(),
             query: q.clone(),
@@ -81,12 +88,14 @@ impl EventStream {
         use std::ops::Bound;
         let lo = q.from_us.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_i64(self.fields.ts, v)));
         let hi = q.to_us.map_or(Bound::Unbounded, |v| Bound::Included(Term::from_field_i64(self.fields.ts, v)));
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, base),
-            (Occur::Must, Box::new(RangeQuery::new(lo, hi)) as Box<dyn Query>),
-            (Occur::Must, Box::new(ExistsQuery::new("ts".to_string(), false))),
-        ]);
-        let collector = TopDocs::with_limit(PAGE_ROWS).and_offset(self.same_ts).order_by(time_order(Order::Asc));
+        let mut parts: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, base), (Occur::Must, Box::new(ExistsQuery::new("ts".to_string(), false)))];
+        // tantivy refuses a range with no bound at all.
+        if q.from_us.is_some() || q.to_us.is_some() {
+            parts.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
+        }
+        let query = BooleanQuery::new(parts);
+        let collector = TopDocs::with_limit(self.page_rows).and_offset(self.same_ts).order_by(time_order(Order::Asc));
         let docs = self.searcher.search(&query, &collector)?;
         if docs.is_empty() {
             self.timed_done = true;
@@ -105,14 +114,14 @@ impl EventStream {
             self.untimed = Some(query.weight(EnableScoring::disabled_from_searcher(&self.searcher))?);
         }
         let Some(weight) = self.untimed.as_ref() else { return Ok(()) };
-        while self.page.len() < PAGE_ROWS {
+        while self.page.len() < self.page_rows {
             let Some(seg) = self.searcher.segment_readers().get(self.segment) else {
                 self.untimed_done = true;
                 break;
             };
             let mut scorer = weight.scorer(seg, 1.0)?;
             let mut doc = if self.next_doc == 0 { scorer.doc() } else { scorer.seek(self.next_doc) };
-            while doc != TERMINATED && self.page.len() < PAGE_ROWS {
+            while doc != TERMINATED && self.page.len() < self.page_rows {
                 if !seg.alive_bitset().is_some_and(|a| !a.is_alive(doc)) {
                     self.page.push_back((DocAddress::new(self.segment as u32, doc), None));
                 }

@@ -63,9 +63,9 @@ pub struct ExportSummary {
 pub enum ExportError {
     #[error(transparent)]
     Index(#[from] IndexError),
-    #[error("writing the export: {0}")]
+    #[error("writing the export")]
     Io(#[from] std::io::Error),
-    #[error("writing the export: {0}")]
+    #[error("writing the export")]
     Csv(#[from] csv::Error),
     #[error("export cancelled after {0} rows")]
     Cancelled(u64),
