@@ -46,9 +46,16 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             let case = open_case(&case, state_dir)?;
             let tz = zone(tz, &case)?;
             ensure_ingested(&case, quiet)?;
-            let pivot = [("user", user), ("ip", ip), ("session", session), ("token", token), ("mailbox", mailbox), ("app", app)]
-                .into_iter()
-                .find_map(|(f, v)| v.map(|v| (f, v)));
+            let pivot = [
+                ("user", user),
+                ("ip", ip),
+                ("session", session),
+                ("token", token),
+                ("mailbox", mailbox),
+                ("app", app),
+            ]
+            .into_iter()
+            .find_map(|(f, v)| v.map(|v| (f, v)));
             let mut q = match (pivot, query) {
                 (Some((field, value)), _) => ParsedQuery::pivot(field, &value),
                 (None, Some(text)) => ParsedQuery::parse(&text).map_err(|e| anyhow!("--query: {e}"))?,
@@ -137,7 +144,13 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             let rb = runbook::for_analytic(&a.analytic).unwrap_or_else(runbook::general);
             let state = CaseState::of(&case);
             if let Some(step) = step {
-                let flag = if done { Some(true) } else if undone { Some(false) } else { None };
+                let flag = if done {
+                    Some(true)
+                } else if undone {
+                    Some(false)
+                } else {
+                    None
+                };
                 let p = state.set_step(&a.id, rb, &step, flag, note.as_deref())?;
                 if !quiet {
                     println!("{} {} [{}]", a.id, step.trim(), if p.done { "x" } else { " " });
@@ -184,7 +197,11 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
                     let notes = state.notes()?;
                     let mut out = std::io::stdout().lock();
                     for line in notes.lines() {
-                        writeln!(out, "{}", line.chars().filter(|c| !c.is_control() || *c == '\t').collect::<String>())?;
+                        writeln!(
+                            out,
+                            "{}",
+                            line.chars().filter(|c| !c.is_control() || *c == '\t').collect::<String>()
+                        )?;
                     }
                 }
             }
@@ -210,7 +227,10 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
                 }
                 return Ok(0);
             }
-            let known = state.bookmarks()?.iter().any(|b| b.event_id == event && source.as_deref().is_none_or(|s| b.source == s));
+            let known = state
+                .bookmarks()?
+                .iter()
+                .any(|b| b.event_id == event && source.as_deref().is_none_or(|s| b.source == s));
             if !known {
                 ensure_ingested(&case, quiet)?;
                 let index = CaseIndex::open(&case.index_dir())?;
@@ -370,7 +390,11 @@ fn print_triage(
 
 fn print_bookmarks(list: &[Bookmark], tz: chrono_tz::Tz) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{:<23} {:<22} {:<28} {:<30} {:<18} TAGS / COMMENT", "TIME", "SOURCE", "OPERATION", "ACTOR", "EVENT")?;
+    writeln!(
+        out,
+        "{:<23} {:<22} {:<28} {:<30} {:<18} TAGS / COMMENT",
+        "TIME", "SOURCE", "OPERATION", "ACTOR", "EVENT"
+    )?;
     for b in list {
         writeln!(
             out,

@@ -45,7 +45,8 @@ fn triage_progress_notes_and_bookmarks_survive_a_restart() {
         state.annotate_bookmark("ev1", None, &["persistence".into()], &[], Some("hides replies")).unwrap();
     }
     // Another process reads what this one wrote.
-    let out = harrier().args(["-q", "triage"]).arg(dir.path()).args(["an0534-000000000001", "--json"]).output().unwrap();
+    let out =
+        harrier().args(["-q", "triage"]).arg(dir.path()).args(["an0534-000000000001", "--json"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["alerts"][0]["status"], "true_positive");
@@ -82,7 +83,12 @@ fn closing_without_a_reason_is_refused() {
     assert!(state.set_triage("an0534-000000000000", TriageStatus::BenignPositive, Some("   ")).is_err());
     assert_eq!(state.triage().unwrap().status_of("an0534-000000000000"), TriageStatus::New);
     // Investigating needs none; unknown alerts are refused by the command line.
-    harrier().arg("triage").arg(dir.path()).args(["an0534-000000000000", "--status", "investigating"]).assert().success();
+    harrier()
+        .arg("triage")
+        .arg(dir.path())
+        .args(["an0534-000000000000", "--status", "investigating"])
+        .assert()
+        .success();
     harrier().arg("triage").arg(dir.path()).args(["an0534-999", "--status", "investigating"]).assert().code(1);
 }
 

@@ -53,7 +53,13 @@ fn report_snapshots_md_html_json() {
     assert!(html.contains("@media print") && !html.contains("<script>") && html.contains("&lt;script&gt;"));
     assert!(html.contains("partner &lt;admin&gt; added FullAccess &amp; read mail"));
     assert!(md.contains("approved \\| report script"));
-    assert_eq!(report::render(&report::build(&case, &d, &CaseState::of(&case), tz, at(12, 0)).unwrap(), ReportFormat::Markdown), md);
+    assert_eq!(
+        report::render(
+            &report::build(&case, &d, &CaseState::of(&case), tz, at(12, 0)).unwrap(),
+            ReportFormat::Markdown
+        ),
+        md
+    );
     insta::assert_snapshot!("report_demo_md", md);
     insta::assert_snapshot!("report_demo_html", html);
     insta::assert_snapshot!("report_demo_json", json);
@@ -65,12 +71,11 @@ fn every_timesketch_line_has_message_datetime_and_timestamp_desc() {
     let index = CaseIndex::open(&case.index_dir()).unwrap();
     let mut out = Vec::new();
     let mut calls = 0;
-    let summary =
-        export_events(&index, &ParsedQuery::default(), ExportFormat::Timesketch, &mut out, &mut |_| {
-            calls += 1;
-            true
-        })
-        .unwrap();
+    let summary = export_events(&index, &ParsedQuery::default(), ExportFormat::Timesketch, &mut out, &mut |_| {
+        calls += 1;
+        true
+    })
+    .unwrap();
     assert!(calls >= 2, "progress is reported as rows go and at the end");
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
@@ -108,7 +113,9 @@ fn suppression_preview_changes_nothing_and_applying_it_drops_the_alert() {
     let before = std::fs::read_to_string(case.root.join("case.toml")).unwrap();
     let plan = suppress::plan_suppression(&case, alert).unwrap();
     assert_eq!(plan.changes[0].describe(), "[allow] automation_accounts += farid.ivanova@northwind.example");
-    assert!(plan.diff().contains("+automation_accounts = [\"svc-reporting@northwind.example\", \"farid.ivanova@northwind.example\"]"));
+    assert!(plan
+        .diff()
+        .contains("+automation_accounts = [\"svc-reporting@northwind.example\", \"farid.ivanova@northwind.example\"]"));
     assert_eq!(std::fs::read_to_string(case.root.join("case.toml")).unwrap(), before);
     CaseState::of(&case).apply_suppression(&plan).unwrap();
     let after = std::fs::read_to_string(case.root.join("case.toml")).unwrap();

@@ -2,8 +2,8 @@
 
 pub mod config;
 pub mod ledger;
-pub mod state;
 pub mod lock;
+pub mod state;
 
 pub use config::{CaseConfig, ConfigError};
 pub use ledger::{FileEntry, Ledger};

@@ -122,7 +122,7 @@ impl EventStream {
             let mut scorer = weight.scorer(seg, 1.0)?;
             let mut doc = if self.next_doc == 0 { scorer.doc() } else { scorer.seek(self.next_doc) };
             while doc != TERMINATED && self.page.len() < self.page_rows {
-                if !seg.alive_bitset().is_some_and(|a| !a.is_alive(doc)) {
+                if seg.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
                     self.page.push_back((DocAddress::new(self.segment as u32, doc), None));
                 }
                 doc = scorer.advance();

@@ -143,8 +143,7 @@ pub fn render_html(r: &Report) -> String {
         let total: u64 = r.suppressions.iter().map(|x| x.count).sum();
         let _ = writeln!(s, "<p>{total} finding(s) suppressed:</p>\n<ul>");
         for x in &r.suppressions {
-            let _ =
-                writeln!(s, "<li>{} {} × {} ({})</li>", esc(&x.analytic), x.count, esc(&x.rule), esc(&x.matched));
+            let _ = writeln!(s, "<li>{} {} × {} ({})</li>", esc(&x.analytic), x.count, esc(&x.rule), esc(&x.matched));
         }
         s.push_str("</ul>\n");
     }

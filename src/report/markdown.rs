@@ -177,9 +177,11 @@ pub fn render_markdown(r: &Report) -> String {
     if r.notes.trim().is_empty() {
         let _ = writeln!(s, "No notes.\n");
     } else {
-        // The analyst's own Markdown, shown as written (control characters removed), headings kept below ours.
+        // The analyst's own Markdown, shown as written, headings kept below ours; control characters are removed and
+        // `<` is escaped so pasted log text cannot become live HTML where the Markdown is rendered.
         for line in r.notes.lines() {
-            let line: String = line.chars().filter(|c| !c.is_control() || *c == '\t').collect();
+            let line: String =
+                line.chars().filter(|c| !c.is_control() || *c == '\t').collect::<String>().replace('<', "&lt;");
             match line.strip_prefix('#') {
                 Some(rest) if line.starts_with("# ") || line.starts_with("## ") || line.starts_with("### ") => {
                     let _ = writeln!(s, "###{rest}");

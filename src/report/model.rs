@@ -259,9 +259,13 @@ fn summary(case: &Case, ledger: &Ledger, tz: chrono_tz::Tz) -> CaseSummary {
 fn entities_of(a: &SavedAlert) -> Vec<String> {
     let e = &a.entities;
     let mut out = Vec::new();
-    for (kind, list) in
-        [("user", &e.users), ("ip", &e.ips), ("session", &e.sessions), ("mailbox", &e.mailboxes), ("tenant", &e.tenants)]
-    {
+    for (kind, list) in [
+        ("user", &e.users),
+        ("ip", &e.ips),
+        ("session", &e.sessions),
+        ("mailbox", &e.mailboxes),
+        ("tenant", &e.tenants),
+    ] {
         out.extend(list.iter().map(|v| format!("{kind}: {v}")));
     }
     for app in &e.apps {

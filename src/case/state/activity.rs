@@ -36,11 +36,8 @@ impl CaseState {
         let entry = ActivityEntry { at: self.now(), by: self.actor.clone(), action: action.to_string(), details };
         let mut line = serde_json::to_vec(&entry).map_err(|e| StateError::io(&path, std::io::Error::other(e)))?;
         line.push(b'\n');
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .map_err(|e| StateError::io(&path, e))?;
+        let mut f =
+            std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(|e| StateError::io(&path, e))?;
         f.write_all(&line).map_err(|e| StateError::io(&path, e))?;
         f.sync_data().map_err(|e| StateError::io(&path, e))
     }
@@ -60,7 +57,10 @@ impl CaseState {
         let mut buf = Vec::new();
         loop {
             buf.clear();
-            let n = (&mut reader).take(MAX_LINE as u64 + 1).read_until(b'\n', &mut buf).map_err(|e| StateError::io(&path, e))?;
+            let n = (&mut reader)
+                .take(MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| StateError::io(&path, e))?;
             if n == 0 {
                 break;
             }
@@ -68,7 +68,7 @@ impl CaseState {
                 damaged += 1;
                 // Skip to the end of the overlong line.
                 let mut rest = Vec::new();
-                (&mut reader).read_until(b'\n', &mut rest).map_err(|e| StateError::io(&path, e))?;
+                reader.read_until(b'\n', &mut rest).map_err(|e| StateError::io(&path, e))?;
                 continue;
             }
             let line = buf.trim_ascii();

@@ -107,8 +107,13 @@ fn write(path: &Path, list: &[Bookmark]) -> Result<(), StateError> {
 
 /// Normalises a tag: trimmed, lower-case, spaces as dashes, no control characters.
 fn clean_tag(t: &str) -> Result<String, StateError> {
-    let t: String =
-        t.trim().to_lowercase().chars().map(|c| if c.is_whitespace() { '-' } else { c }).filter(|c| !c.is_control()).collect();
+    let t: String = t
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_whitespace() { '-' } else { c })
+        .filter(|c| !c.is_control())
+        .collect();
     if t.is_empty() || t.chars().count() > MAX_TAG_CHARS {
         return Err(StateError::Refused(format!("a tag is 1 to {MAX_TAG_CHARS} characters")));
     }

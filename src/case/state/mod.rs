@@ -13,8 +13,8 @@ mod files;
 pub mod notes;
 pub mod progress;
 pub mod suppress;
-pub mod triage;
 mod textdiff;
+pub mod triage;
 
 pub use activity::ActivityEntry;
 pub use bookmarks::Bookmark;

@@ -47,11 +47,7 @@ impl CaseState {
         if !notes.is_empty() {
             notes.push('\n');
         }
-        notes.push_str(&format!(
-            "### {} · {}\n\n{text}\n",
-            self.now().format("%Y-%m-%d %H:%M:%S UTC"),
-            self.actor
-        ));
+        notes.push_str(&format!("### {} · {}\n\n{text}\n", self.now().format("%Y-%m-%d %H:%M:%S UTC"), self.actor));
         self.write_notes(&notes)?;
         self.log_activity("notes.append", serde_json::json!({"text": text}))
     }

@@ -62,12 +62,10 @@ pub fn plan_for_file(path: &Path, alert: &SavedAlert) -> Result<SuppressionPlan,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(StateError::io(path, e)),
     };
-    let mut doc: DocumentMut = before
-        .parse()
-        .map_err(|e: toml_edit::TomlError| StateError::Corrupt {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
+    let mut doc: DocumentMut = before.parse().map_err(|e: toml_edit::TomlError| StateError::Corrupt {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
     let wanted = wanted_changes(alert)?;
     let mut changes = Vec::new();
     for (table, key, values) in wanted {
@@ -82,10 +80,8 @@ pub fn plan_for_file(path: &Path, alert: &SavedAlert) -> Result<SuppressionPlan,
                 .filter_map(|v| v.as_str().map(str::to_string))
                 .collect(),
         };
-        let add: Vec<String> = values
-            .into_iter()
-            .filter(|v| !already_listed(&key, &existing, v))
-            .fold(Vec::new(), |mut acc, v| {
+        let add: Vec<String> =
+            values.into_iter().filter(|v| !already_listed(&key, &existing, v)).fold(Vec::new(), |mut acc, v| {
                 if !acc.contains(&v) {
                     acc.push(v);
                 }
@@ -105,10 +101,7 @@ pub fn plan_for_file(path: &Path, alert: &SavedAlert) -> Result<SuppressionPlan,
         changes.push(AllowChange { table, key, add });
     }
     if changes.is_empty() {
-        return Err(refused(format!(
-            "case.toml already allows everything alert {} names; nothing to add",
-            alert.id
-        )));
+        return Err(refused(format!("case.toml already allows everything alert {} names; nothing to add", alert.id)));
     }
     let after = doc.to_string();
     CaseConfig::parse(&after, &path.display().to_string())
@@ -124,7 +117,10 @@ pub fn plan_for_file(path: &Path, alert: &SavedAlert) -> Result<SuppressionPlan,
 }
 
 /// The lists and values that silence this analytic for what the alert found.
-fn wanted_changes(alert: &SavedAlert) -> Result<Vec<(Vec<String>, String, Vec<String>)>, StateError> {
+/// A table path, a key in it, and the values wanted in that list.
+type Wanted = (Vec<String>, String, Vec<String>);
+
+fn wanted_changes(alert: &SavedAlert) -> Result<Vec<Wanted>, StateError> {
     let e = &alert.entities;
     let allow = || vec!["allow".to_string()];
     let params = |id: &str| vec!["analytics".to_string(), id.to_string()];
@@ -214,7 +210,10 @@ impl CaseState {
             Err(e) => return Err(StateError::io(&plan.path, e)),
         };
         if now != plan.before {
-            return Err(refused(format!("{} changed since the preview; preview the change again", plan.path.display())));
+            return Err(refused(format!(
+                "{} changed since the preview; preview the change again",
+                plan.path.display()
+            )));
         }
         write_atomic(&plan.path, plan.after.as_bytes()).map_err(|e| StateError::io(&plan.path, e))?;
         let changes: Vec<String> = plan.changes.iter().map(AllowChange::describe).collect();
@@ -256,7 +255,9 @@ mod tests {
         let a = alert("AN0534", "x", SavedEntities { users: vec!["farid@n.example".into()], ..Default::default() });
         let plan = plan_for_file(&p, &a).unwrap();
         assert_eq!(plan.changes[0].describe(), "[allow] automation_accounts += farid@n.example");
-        assert!(plan.after.contains("# approved scripts\nautomation_accounts = [\"svc@n.example\", \"farid@n.example\"]"));
+        assert!(plan
+            .after
+            .contains("# approved scripts\nautomation_accounts = [\"svc@n.example\", \"farid@n.example\"]"));
         assert!(plan.after.starts_with("# Northwind\n[case]\nname = \"N\" # the name\n"));
         let d = plan.diff();
         assert!(d.contains("-automation_accounts = [\"svc@n.example\"]\n"), "{d}");

@@ -73,7 +73,7 @@ pub enum ExportError {
 
 /// Where rows go: through the CSV writer or straight out as lines.
 enum Sink<'a> {
-    Csv(csv::Writer<&'a mut dyn Write>),
+    Csv(Box<csv::Writer<&'a mut dyn Write>>),
     Lines(&'a mut dyn Write),
 }
 
@@ -93,7 +93,7 @@ pub fn export_events(
         ExportFormat::Csv => {
             let mut w = csv::WriterBuilder::new().from_writer(out);
             w.write_record(CSV_HEADER)?;
-            Sink::Csv(w)
+            Sink::Csv(Box::new(w))
         }
         _ => Sink::Lines(out),
     };
@@ -117,7 +117,7 @@ pub fn export_events(
                 }
             }
         }
-        if done % PROGRESS_EVERY == 0 && !progress(ExportProgress { done, total }) {
+        if done.is_multiple_of(PROGRESS_EVERY) && !progress(ExportProgress { done, total }) {
             return Err(ExportError::Cancelled(summary.written));
         }
     }

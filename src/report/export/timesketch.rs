@@ -41,10 +41,7 @@ pub fn write(out: &mut dyn Write, e: &Event) -> std::io::Result<bool> {
     obj.insert("datetime".into(), ts.to_rfc3339_opts(chrono::SecondsFormat::Micros, true).into());
     obj.insert("timestamp_desc".into(), timestamp_desc(e.source).into());
     obj.insert("timestamp".into(), ts.timestamp_micros().into());
-    obj.insert(
-        "data_type".into(),
-        format!("m365:{}", e.source.map(|s| s.as_str()).unwrap_or("unknown")).into(),
-    );
+    obj.insert("data_type".into(), format!("m365:{}", e.source.map(|s| s.as_str()).unwrap_or("unknown")).into());
     let cols = Columns::of(e);
     for (name, value) in CSV_HEADER.iter().zip(cols.0) {
         if *name != "time_utc" && !value.is_empty() {
