@@ -133,6 +133,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             print_hits(&hits, format, tz, total)?;
             Ok(0)
         }
+        Some(other) => crate::casework::run(other, &cli.tz, state.as_deref(), cli.quiet),
     }
 }
 
@@ -223,18 +224,18 @@ fn bench_tui(path: &Path, state: Option<&Path>, width: u16, height: u16, search:
     Ok(0)
 }
 
-fn open_case(path: &Path, state: Option<&Path>) -> Result<Case> {
+pub fn open_case(path: &Path, state: Option<&Path>) -> Result<Case> {
     Case::open(path, state).with_context(|| format!("opening case {}", path.display()))
 }
 
-fn zone(tz: &Option<String>, case: &Case) -> Result<chrono_tz::Tz> {
+pub fn zone(tz: &Option<String>, case: &Case) -> Result<chrono_tz::Tz> {
     match tz {
         Some(z) => chrono_tz::Tz::from_str(z).map_err(|_| anyhow!("--tz: '{z}' is not an IANA time zone name")),
         None => Ok(case.config.timezone()),
     }
 }
 
-fn apply_bounds(q: &mut ParsedQuery, from: Option<&str>, to: Option<&str>, tz: chrono_tz::Tz) -> Result<()> {
+pub fn apply_bounds(q: &mut ParsedQuery, from: Option<&str>, to: Option<&str>, tz: chrono_tz::Tz) -> Result<()> {
     if let Some(f) = from {
         q.from_us = Some(parse_bound(f, tz).map_err(|e| anyhow!("--from: {e}"))?.timestamp_micros());
     }

@@ -12,5 +12,6 @@ pub mod gen;
 pub mod index;
 pub mod ingest;
 pub mod model;
+pub mod report;
 pub mod runbook;
 pub mod tui;

@@ -1,5 +1,6 @@
 //! The `harrier` command: maps subcommands to library calls and exit codes.
 
+mod casework;
 mod commands;
 
 /// Ingest and detection allocate many short-lived values across threads; mimalloc handles that far better than
@@ -37,6 +38,22 @@ pub enum Format {
     Table,
     Json,
     Jsonl,
+}
+
+/// Report shapes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportFormatArg {
+    Md,
+    Html,
+    Json,
+}
+
+/// Export shapes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormatArg {
+    Jsonl,
+    Csv,
+    Timesketch,
 }
 
 /// Subcommands.
@@ -142,6 +159,123 @@ pub enum Command {
         limit: usize,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+    /// Write the case report: summary, coverage, alerts by triage status, evidence, runbook progress, notes, ATT&CK.
+    Report {
+        case: PathBuf,
+        #[arg(long, value_enum, default_value_t = ReportFormatArg::Md)]
+        format: ReportFormatArg,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Export events (the whole case, one pivot or a query) for other tools, with no row limit.
+    Export {
+        case: PathBuf,
+        #[arg(long, value_enum)]
+        format: ExportFormatArg,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long, group = "pivot")]
+        user: Option<String>,
+        #[arg(long, group = "pivot")]
+        ip: Option<String>,
+        #[arg(long, group = "pivot")]
+        session: Option<String>,
+        #[arg(long, group = "pivot")]
+        token: Option<String>,
+        #[arg(long, group = "pivot")]
+        mailbox: Option<String>,
+        #[arg(long, group = "pivot")]
+        app: Option<String>,
+        /// A search query (the `search` language) instead of a pivot.
+        #[arg(long, group = "pivot", value_name = "Q")]
+        query: Option<String>,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+    },
+    /// Show alerts with their triage, or set the status of one alert or of every alert naming an entity.
+    Triage {
+        case: PathBuf,
+        /// The alert (id as `detect` prints it); without it, list every alert.
+        alert: Option<String>,
+        /// new, investigating, true_positive (tp), false_positive (fp), benign_positive (bp).
+        #[arg(long, value_name = "S")]
+        status: Option<String>,
+        /// Why: required when closing (tp, fp, bp).
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+        /// Every alert naming this entity: user:, ip:, app:, mailbox:, session: or tenant:VALUE.
+        #[arg(long, value_name = "KIND:VALUE", conflicts_with = "alert", requires = "status")]
+        entity: Option<String>,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show an alert's runbook checklist, or tick a step and note what it showed.
+    Runbook {
+        case: PathBuf,
+        alert: String,
+        /// Step id, as the checklist shows it.
+        step: Option<String>,
+        #[arg(long, conflicts_with = "undone")]
+        done: bool,
+        #[arg(long)]
+        undone: bool,
+        /// Note on the step (an empty text clears it).
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
+    },
+    /// Show the case notes (Markdown), add a paragraph, or replace them from a file.
+    Note {
+        case: PathBuf,
+        /// Paragraph to append, headed with who and when.
+        #[arg(long, value_name = "TEXT", conflicts_with = "replace")]
+        add: Option<String>,
+        /// Replace the notes with this file's text (`-` reads standard input).
+        #[arg(long, value_name = "FILE")]
+        replace: Option<PathBuf>,
+    },
+    /// List bookmarks, or bookmark an event and tag or comment it.
+    Bookmark {
+        case: PathBuf,
+        /// Event id to bookmark or change; without it, list the bookmarks.
+        event: Option<String>,
+        /// The event's source, when the id exists in several.
+        #[arg(long)]
+        source: Option<String>,
+        /// Tag to add (repeatable).
+        #[arg(long, value_name = "TAG")]
+        tag: Vec<String>,
+        /// Tag to remove (repeatable).
+        #[arg(long, value_name = "TAG")]
+        untag: Vec<String>,
+        /// Comment (an empty text clears it).
+        #[arg(long, value_name = "TEXT")]
+        comment: Option<String>,
+        /// Remove the bookmark.
+        #[arg(long, conflicts_with_all = ["tag", "untag", "comment"])]
+        remove: bool,
+        /// Print the list as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the case.toml allowlist change that silences a false-positive alert; --apply writes it.
+    Suppress {
+        case: PathBuf,
+        alert: String,
+        #[arg(long)]
+        apply: bool,
+    },
+    /// The log of every change to the analyst state: who, when, what.
+    Activity {
+        case: PathBuf,
+        /// Print as JSON lines.
+        #[arg(long)]
+        json: bool,
     },
 }
 

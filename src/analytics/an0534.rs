@@ -170,7 +170,9 @@ pub fn run(cx: &Cx) -> Findings {
         });
         if let Some(pr) = profile {
             let fams = pr.values_of(Feat::UaFamily, from, to, 1);
-            let names: Vec<&str> = fams.iter().take(4).map(|s| cx.s(*s)).collect();
+            let mut names: Vec<&str> = fams.iter().map(|s| cx.s(*s)).collect();
+            names.sort_unstable();
+            names.truncate(4);
             if !names.is_empty() {
                 b.baseline(format!("client families seen for {user} before: {}", names.join("; ")));
             }
@@ -195,7 +197,8 @@ pub fn run(cx: &Cx) -> Findings {
         if heavy {
             sev = sev.max(Severity::High);
         }
-        let others: Vec<&str> = mailboxes.iter().map(|m| cx.s(*m)).filter(|m| *m != user).collect();
+        let mut others: Vec<&str> = mailboxes.iter().map(|m| cx.s(*m)).filter(|m| *m != user).collect();
+        others.sort_unstable();
         if !others.is_empty() {
             sev = raise(sev).max(Severity::High);
             b.reason(format!("reached other people's mailboxes: {}", others.join(", ")));

@@ -161,8 +161,10 @@ pub fn run(cx: &Cx) -> Findings {
         f.issued.dedup_by(|a, b| a.id == b.id);
         let user = cx.s(actor).to_string();
         let Some(first_use) = f.used.first().copied() else { continue };
-        let foreign: Vec<String> = f.foreign_nets.iter().map(|(c, a)| format!("{} AS{a}", cx.s(*c))).collect();
-        let home: Vec<String> = f.home_nets.iter().map(|(c, a)| format!("{} AS{a}", cx.s(*c))).collect();
+        let mut foreign: Vec<String> = f.foreign_nets.iter().map(|(c, a)| format!("{} AS{a}", cx.s(*c))).collect();
+        let mut home: Vec<String> = f.home_nets.iter().map(|(c, a)| format!("{} AS{a}", cx.s(*c))).collect();
+        foreign.sort_unstable();
+        home.sort_unstable();
         let mut b = cx.alert(
             format!("{user}: token/session reused from {} without an interactive sign-in there", foreign.join(", ")),
             Severity::Medium,
@@ -195,8 +197,9 @@ pub fn run(cx: &Cx) -> Findings {
         }
         if let Some(pr) = store.profile(actor) {
             let (from, _) = cx.lookback(day);
-            let cs: Vec<&str> =
+            let mut cs: Vec<&str> =
                 pr.values_of(Feat::InteractiveCountry, from, day + 1, 1).iter().map(|s| cx.s(*s)).collect();
+            cs.sort_unstable();
             b.baseline(format!(
                 "{user} signed in interactively from: {} (lookback {} days)",
                 cs.join(", "),

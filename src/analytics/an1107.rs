@@ -280,7 +280,8 @@ pub fn run(cx: &Cx) -> Findings {
             b.baseline(format!("grantee active on {} day(s) in the lookback", pr.active.count_in(from, to)));
         }
         if let Some(pr) = aprof {
-            let cs: Vec<&str> = pr.values_of(Feat::Country, from, to, 1).iter().map(|s| cx.s(*s)).collect();
+            let mut cs: Vec<&str> = pr.values_of(Feat::Country, from, to, 1).iter().map(|s| cx.s(*s)).collect();
+            cs.sort_unstable();
             b.baseline(format!(
                 "{actor} usually acts from: {}",
                 if cs.is_empty() { "-".to_string() } else { cs.join(", ") }
@@ -288,7 +289,8 @@ pub fn run(cx: &Cx) -> Findings {
         }
         if !used.is_empty() {
             let items: u64 = used.iter().map(|t| t.items as u64).sum();
-            let mbs: Vec<&str> = used_mailboxes.iter().map(|m| cx.s(*m)).collect();
+            let mut mbs: Vec<&str> = used_mailboxes.iter().map(|m| cx.s(*m)).collect();
+            mbs.sort_unstable();
             b.reason(format!("then used: {} access record(s), {items} item(s) in {}", used.len(), mbs.join(", ")));
             sev = raise(sev);
             if used_mailboxes.len() >= p.int("multi_mailbox_threshold").max(1) as usize

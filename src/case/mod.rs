@@ -3,10 +3,12 @@
 pub mod config;
 pub mod ledger;
 pub mod lock;
+pub mod state;
 
 pub use config::{CaseConfig, ConfigError};
 pub use ledger::{FileEntry, Ledger};
 pub use lock::{CaseLock, LockError};
+pub use state::CaseState;
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

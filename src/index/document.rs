@@ -1,7 +1,9 @@
 //! Turns an [`Event`] into a tantivy document: what is indexed for each pivot and what is stored.
 
 use super::schema::Fields;
+use super::IndexError;
 use crate::model::Event;
+use tantivy::schema::Value;
 use tantivy::TantivyDocument;
 
 /// Lower-cases a keyword value so pivots match regardless of the case a source used.
@@ -107,4 +109,18 @@ fn full_text(e: &Event) -> String {
         }
     }
     s
+}
+
+/// The normalized event stored in a document read whole.
+pub fn stored_event(f: &Fields, doc: &TantivyDocument) -> Result<Event, IndexError> {
+    let text = doc.get_first(f.event).and_then(|v| v.as_str()).unwrap_or_default();
+    serde_json::from_str(text).map_err(|e| IndexError::Corrupt(e.to_string()))
+}
+
+/// The original record stored in a document read whole, byte for byte.
+pub fn stored_raw(f: &Fields, doc: &TantivyDocument) -> Vec<u8> {
+    if let Some(text) = doc.get_first(f.raw).and_then(|v| v.as_str()) {
+        return text.as_bytes().to_vec();
+    }
+    doc.get_first(f.raw_bytes).and_then(|v| v.as_bytes().map(|b| b.to_vec())).unwrap_or_default()
 }

@@ -5,6 +5,7 @@ pub mod paging;
 pub mod query;
 pub mod scan;
 pub mod schema;
+pub mod stream;
 
 use crate::model::Event;
 use paging::SortKey;
@@ -16,7 +17,7 @@ use std::path::Path;
 use tantivy::collector::sort_key::{ComparatorEnum, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::IndexRecordOption;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{DocAddress, Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 
@@ -172,10 +173,7 @@ impl CaseIndex {
     pub fn raw(&self, address: DocAddress) -> Result<Vec<u8>, IndexError> {
         let searcher = self.reader.searcher();
         let doc: TantivyDocument = searcher.doc(address)?;
-        if let Some(text) = doc.get_first(self.fields.raw).and_then(|v| v.as_str()) {
-            return Ok(text.as_bytes().to_vec());
-        }
-        Ok(doc.get_first(self.fields.raw_bytes).and_then(|v| v.as_bytes().map(|b| b.to_vec())).unwrap_or_default())
+        Ok(document::stored_raw(&self.fields, &doc))
     }
 
     /// The stored event at `address`, without reading its original record.
