@@ -1,9 +1,12 @@
 //! Everything that can change the App: commands from keys, search-line edits, terminal size, finished jobs.
 
 use super::app::{Histogram, OverviewData};
+use super::bookmarks::Bookmark;
+use super::casebook::CaseBook;
 use super::jobs::MatchFound;
 use super::keymap::Command;
 use super::stats::Stats;
+use crate::case::state::SuppressionPlan;
 use crate::index::paging::KeyedPage;
 use crate::index::Hit;
 
@@ -34,8 +37,18 @@ pub enum Action {
     RawLoaded { gen: u64, result: Result<String, String> },
     /// Counts for an entity page, facet panel or frequency table.
     StatsLoaded { gen: u64, result: Result<Box<Stats>, String> },
-    /// The bookmarks file was written (or why not).
-    BookmarksSaved { result: Result<(), String> },
+    /// Triage, runbook progress and notes as saved.
+    CaseLoaded { result: Result<Box<CaseBook>, String> },
+    /// A change of case work was saved (with what to tell the analyst and the case work read again), or why not.
+    CaseSaved { result: Result<(String, Box<CaseBook>), String> },
+    /// A bookmark was added, removed or annotated through the core: the message and the saved list.
+    BookmarksChanged { result: Result<(String, Vec<Bookmark>), String> },
+    /// The `case.toml` change a suppression would make.
+    SuppressionPlanned { gen: u64, result: Result<Box<SuppressionPlan>, String> },
+    /// An export finished: where it went and how many rows it wrote.
+    ExportDone { result: Result<(std::path::PathBuf, u64), String> },
+    /// `$EDITOR` closed on `notes.md` (or could not start).
+    EditorClosed { result: Result<(), String> },
 }
 
 /// Keys of a prompt line.

@@ -2,9 +2,12 @@
 
 use super::alerts::{Alert, AlertsState};
 use super::bookmarks::Bookmark;
+use super::casebook::CaseBook;
+use super::casejobs::ExportMeter;
 use super::entity::{EntityKind, EntityRef};
 use super::prompt::Prompt;
 use super::stats::{Dim, Stats};
+use crate::case::state::{SuppressionPlan, TriageStatus};
 use crate::case::Ledger;
 use crate::index::query::ParsedQuery;
 use crate::index::Hit;
@@ -190,13 +193,27 @@ pub enum Evidence {
 /// One screen on the pivot stack; each keeps its own cursor so going back restores it.
 #[derive(Debug, Clone)]
 pub enum View {
-    Overview { scroll: usize },
-    Alerts { cursor: usize },
-    AlertDetail { alert_id: String, cursor: usize },
+    Overview {
+        scroll: usize,
+    },
+    Alerts {
+        cursor: usize,
+    },
+    /// `step`: the runbook checklist has the keys, with this step selected.
+    AlertDetail {
+        alert_id: String,
+        cursor: usize,
+        step: Option<usize>,
+    },
     Timeline(Box<TimelineView>),
     Entity(Box<EntityView>),
     Frequency(Box<FrequencyView>),
-    Bookmarks { cursor: usize },
+    Bookmarks {
+        cursor: usize,
+    },
+    Notes {
+        scroll: usize,
+    },
 }
 
 impl View {
@@ -210,6 +227,7 @@ impl View {
             View::Entity(e) => format!("{} {}", e.entity.kind.title(), e.entity.value),
             View::Frequency(f) => format!("{} of {}", f.dim.title(), f.of_title),
             View::Bookmarks { .. } => "Bookmarks".into(),
+            View::Notes { .. } => "Notes".into(),
         }
     }
 }
@@ -231,6 +249,47 @@ pub struct EventDetail {
 pub struct AlertFilter {
     pub min_severity: Option<Severity>,
     pub analytic: Option<String>,
+    pub status: Option<StatusFilter>,
+}
+
+/// Which triage statuses the queue shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// New or investigating.
+    Open,
+    Only(TriageStatus),
+}
+
+impl StatusFilter {
+    /// The filter after this one, `None` when the cycle is back at "any".
+    pub fn next(cur: Option<StatusFilter>) -> Option<StatusFilter> {
+        use TriageStatus::*;
+        match cur {
+            None => Some(StatusFilter::Open),
+            Some(StatusFilter::Open) => Some(StatusFilter::Only(New)),
+            Some(StatusFilter::Only(New)) => Some(StatusFilter::Only(Investigating)),
+            Some(StatusFilter::Only(Investigating)) => Some(StatusFilter::Only(TruePositive)),
+            Some(StatusFilter::Only(TruePositive)) => Some(StatusFilter::Only(FalsePositive)),
+            Some(StatusFilter::Only(FalsePositive)) => Some(StatusFilter::Only(BenignPositive)),
+            Some(StatusFilter::Only(BenignPositive)) => None,
+        }
+    }
+
+    /// True when an alert of status `s` passes.
+    pub fn passes(self, s: TriageStatus) -> bool {
+        match self {
+            StatusFilter::Open => !s.is_closed(),
+            StatusFilter::Only(o) => o == s,
+        }
+    }
+
+    /// How the queue header names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            StatusFilter::Open => "open",
+            StatusFilter::Only(s) => s.as_str(),
+        }
+    }
 }
 
 /// A message on the bottom line until the next key.
@@ -283,6 +342,19 @@ pub struct App {
     pub status: Option<Status>,
     pub width: u16,
     pub height: u16,
+    /// Triage, runbook progress and notes of the case.
+    pub case: CaseBook,
+    /// Why the case work could not be read, if it could not.
+    pub case_error: Option<String>,
+    /// Generation of the suppression preview being computed.
+    pub suppress_pending: Option<u64>,
+    /// The suppression preview overlay: applied only on Enter.
+    pub suppress: Option<Box<SuppressionPlan>>,
+    pub suppress_scroll: usize,
+    /// The export in flight: what it writes, and its progress.
+    pub export: Option<(String, ExportMeter)>,
+    /// The terminal loop should open `$EDITOR` on the notes.
+    pub edit_notes: bool,
     next_gen: u64,
 }
 
@@ -316,6 +388,13 @@ impl App {
             status: None,
             width: 80,
             height: 24,
+            case: CaseBook::default(),
+            case_error: None,
+            suppress_pending: None,
+            suppress: None,
+            suppress_scroll: 0,
+            export: None,
+            edit_notes: false,
             next_gen: 0,
         }
     }
@@ -352,6 +431,7 @@ impl App {
             .iter()
             .filter(|a| self.filter.min_severity.is_none_or(|s| a.severity >= s))
             .filter(|a| self.filter.analytic.as_ref().is_none_or(|an| &a.analytic == an))
+            .filter(|a| self.filter.status.is_none_or(|f| f.passes(self.case.status_of(&a.id))))
             .collect()
     }
 

@@ -180,7 +180,7 @@ fn tour(app: &App, search: &str) -> Vec<(String, Step)> {
 /// Sends jobs to the workers, leaving out those that would write to the case.
 fn send(workers: &Workers, jobs: Vec<Job>) -> anyhow::Result<()> {
     for j in jobs {
-        if !matches!(j, Job::SaveBookmarks { .. } | Job::SaveHistory { .. }) {
+        if !matches!(j, Job::Case(_) | Job::SaveHistory { .. }) {
             workers.send(j)?;
         }
     }

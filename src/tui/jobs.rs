@@ -4,7 +4,7 @@
 use super::action::Action;
 use super::alerts;
 use super::app::{Histogram, OverviewData, HISTOGRAM_BUCKETS};
-use super::bookmarks::{self, Bookmark};
+use super::bookmarks;
 use super::history;
 use super::settings::settings;
 use super::stats::{tally, Dim, Stats};
@@ -45,31 +45,32 @@ pub enum Job {
     LoadRaw { gen: u64, address: DocAddress },
     /// Span and top values of `dims` over the events of `query` (entity pages, facets, frequency tables).
     LoadStats { gen: u64, query: ParsedQuery, dims: Vec<Dim> },
-    /// Replace the saved bookmarks with `list`.
-    SaveBookmarks { list: Vec<Bookmark> },
     /// Replace the saved search history with `list`.
     SaveHistory { list: Vec<String> },
+    /// A write of case work, or an export.
+    Case(super::casejobs::CaseJob),
 }
 
 impl Job {
-    /// Jobs of the same slot replace each other when queued: only the latest runs.
-    fn slot(&self) -> u8 {
-        match self {
+    /// Jobs of the same slot replace each other when queued: only the latest runs. Writes of case work have
+    /// none: every one of them runs, in order.
+    fn slot(&self) -> Option<u8> {
+        Some(match self {
             Job::LoadOverview { .. } => 0,
             Job::LoadPage { .. } => 1,
             Job::LoadHistogram { .. } => 2,
             Job::LoadRaw { .. } => 3,
             Job::LoadStats { .. } => 4,
-            Job::SaveBookmarks { .. } => 5,
             Job::FindMatch { .. } => 6,
             Job::LookupEvents { .. } => 7,
             Job::SaveHistory { .. } => 8,
-        }
+            Job::Case(_) => return None,
+        })
     }
 
-    /// Counting jobs read many events and run on their own worker so scrolling never waits for them.
+    /// Counting jobs and exports read many events and run on their own worker so scrolling never waits for them.
     pub fn is_scan(&self) -> bool {
-        matches!(self, Job::LoadStats { .. })
+        matches!(self, Job::LoadStats { .. } | Job::Case(super::casejobs::CaseJob::Export { .. }))
     }
 }
 
@@ -133,9 +134,7 @@ pub fn execute(ctx: &JobContext, job: Job) -> Action {
             gen,
             result: ctx.index().and_then(|ix| stats(ix, &query, &dims).map(Box::new).map_err(|e| e.to_string())),
         },
-        Job::SaveBookmarks { list } => {
-            Action::BookmarksSaved { result: bookmarks::save(&bookmarks::path(&ctx.case), &list) }
-        }
+        Job::Case(job) => super::casejobs::execute(ctx, job),
     }
 }
 
@@ -293,7 +292,9 @@ pub fn spawn_worker(ctx: Arc<JobContext>, jobs: Receiver<Job>, results: Sender<A
             batch.extend(jobs.try_iter());
             let mut latest: Vec<Job> = Vec::new();
             for job in batch {
-                latest.retain(|j| j.slot() != job.slot());
+                if job.slot().is_some() {
+                    latest.retain(|j| j.slot() != job.slot());
+                }
                 latest.push(job);
             }
             for job in latest {

@@ -47,6 +47,13 @@ pub enum Command {
     ScreenTimeline,
     ScreenSearch,
     ScreenBookmarks,
+    ScreenNotes,
+    Runbook,
+    TickStep,
+    Annotate,
+    Triage,
+    FilterStatus,
+    EditNotes,
     Help,
 }
 
@@ -193,6 +200,7 @@ pub fn parse_key(s: &str) -> Option<Key> {
         "pgdn" => KeyCode::PageDown,
         "home" => KeyCode::Home,
         "end" => KeyCode::End,
+        "space" => KeyCode::Char(' '),
         one if one.chars().count() == 1 => {
             let c = one.chars().next()?;
             KeyCode::Char(if shift {

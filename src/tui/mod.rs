@@ -6,8 +6,11 @@ pub mod alerts;
 pub mod app;
 pub mod bench;
 pub mod bookmarks;
+pub mod casebook;
+pub mod casejobs;
 pub mod clipboard;
 pub mod columns;
+pub mod editor;
 pub mod entity;
 pub mod fields;
 pub mod headless;
@@ -88,6 +91,7 @@ pub fn run(case: Case) -> anyhow::Result<()> {
     let tz = case.config.timezone();
     let mut app = App::new(case.name(), tz);
 
+    let state = crate::case::state::CaseState::of(&case);
     let ctx = Arc::new(jobs::JobContext::new(case));
     let (workers, res_rx) = Workers::spawn(ctx);
 
@@ -106,7 +110,7 @@ pub fn run(case: Case) -> anyhow::Result<()> {
         for j in update::start(&mut app) {
             workers.send(j)?;
         }
-        event_loop(&mut terminal, &mut app, &ui, &workers, &res_rx)
+        event_loop(&mut terminal, &mut app, &ui, &workers, &res_rx, &state)
     })();
     restore();
     workers.join();
@@ -119,8 +123,10 @@ fn event_loop(
     ui: &Ui,
     workers: &Workers,
     results: &crossbeam_channel::Receiver<Action>,
+    state: &crate::case::state::CaseState,
 ) -> anyhow::Result<()> {
     let mut dirty = true;
+    let mut last_draw = std::time::Instant::now();
     let mut mouse_on = false;
     let mut last_click: Option<(u16, u16, std::time::Instant)> = None;
     while !app.quit {
@@ -137,11 +143,24 @@ fn event_loop(
             out.write_all(clipboard::osc52(&text).as_bytes())?;
             out.flush()?;
         }
+        let mut actions: Vec<Action> = Vec::new();
+        if std::mem::take(&mut app.edit_notes) {
+            let result = editor::edit_notes(state);
+            mouse_on = false;
+            terminal.clear()?;
+            actions.push(Action::EditorClosed { result });
+            dirty = true;
+        }
+        // An export reports progress through shared counters: redraw a few times a second while it runs.
+        if app.export.is_some() && last_draw.elapsed() >= Duration::from_millis(250) {
+            dirty = true;
+        }
         if dirty {
             terminal.draw(|f| views::draw(f, app, ui))?;
             dirty = false;
+            last_draw = std::time::Instant::now();
         }
-        let mut actions: Vec<Action> = results.try_iter().collect();
+        actions.extend(results.try_iter());
         if event::poll(Duration::from_millis(if actions.is_empty() { 30 } else { 0 }))? {
             match event::read()? {
                 TermEvent::Key(k) if k.kind != KeyEventKind::Release => {

@@ -197,6 +197,20 @@ pub enum LineCommand {
     Mouse,
     Help,
     Quit,
+    /// `:triage STATUS [REASON]`, the arguments as typed.
+    Triage(String),
+    /// `:triage-entity KIND:VALUE STATUS [REASON]`.
+    TriageEntity(String),
+    Suppress,
+    /// `:step-note TEXT` (empty clears the note).
+    StepNote(String),
+    /// `:note TEXT`.
+    Note(String),
+    Notes,
+    /// `:annotate +TAG -TAG… [COMMENT]`.
+    Annotate(String),
+    /// `:export FORMAT [PATH]`.
+    Export(String),
 }
 
 /// Parses a `:` line. Command names may be cut to any unambiguous prefix (`:al` is `:alerts`).
@@ -238,6 +252,14 @@ pub fn parse_command(text: &str) -> Result<LineCommand, String> {
         "timeline" => LineCommand::Timeline,
         "mouse" => LineCommand::Mouse,
         "help" => LineCommand::Help,
+        "triage" => LineCommand::Triage(arg.to_string()),
+        "triage-entity" => LineCommand::TriageEntity(arg.to_string()),
+        "suppress" => LineCommand::Suppress,
+        "step-note" => LineCommand::StepNote(arg.to_string()),
+        "note" => LineCommand::Note(arg.to_string()),
+        "notes" => LineCommand::Notes,
+        "annotate" => LineCommand::Annotate(arg.to_string()),
+        "export" => LineCommand::Export(arg.to_string()),
         _ => LineCommand::Quit,
     })
 }

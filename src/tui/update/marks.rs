@@ -6,6 +6,7 @@ use crate::tui::action::MouseInput;
 use crate::tui::app::View;
 use crate::tui::app::{App, FACET_SIDE_MIN_WIDTH, FACET_SIDE_WIDTH};
 use crate::tui::bookmarks::{Bookmark, MAX_BOOKMARKS};
+use crate::tui::casejobs::CaseJob;
 use crate::tui::clipboard::sanitize;
 use crate::tui::columns::{self, Column};
 use crate::tui::jobs::Job;
@@ -46,18 +47,18 @@ fn row_text(app: &App) -> Option<String> {
     }
 }
 
-/// `m`: bookmark the focused event, or remove the bookmark (also from the bookmarks screen).
+/// `m`: bookmark the focused event, or remove the bookmark (also from the bookmarks screen). The list changes on
+/// screen at once; the core saves it under the state lock and logs the change.
 pub(super) fn toggle_bookmark(app: &mut App) -> Vec<Job> {
     if app.detail.is_none() {
         if let View::Bookmarks { cursor } = app.top() {
             let cursor = *cursor;
             if cursor < app.bookmarks.len() {
-                app.bookmarks.remove(cursor);
+                let b = app.bookmarks.remove(cursor);
                 if let Some(View::Bookmarks { cursor }) = app.stack.last_mut() {
                     *cursor = (*cursor).min(app.bookmarks.len().saturating_sub(1));
                 }
-                app.notice("bookmark removed");
-                return vec![Job::SaveBookmarks { list: app.bookmarks.clone() }];
+                return vec![Job::Case(CaseJob::RemoveBookmark { event_id: b.event_id, source: b.source })];
             }
             return Vec::new();
         }
@@ -67,16 +68,17 @@ pub(super) fn toggle_bookmark(app: &mut App) -> Vec<Job> {
         return Vec::new();
     };
     if let Some(i) = app.bookmarks.iter().position(|b| b.is_of(&e)) {
-        app.bookmarks.remove(i);
-        app.notice("bookmark removed");
+        let b = app.bookmarks.remove(i);
+        vec![Job::Case(CaseJob::RemoveBookmark { event_id: b.event_id, source: b.source })]
     } else if app.bookmarks.len() >= MAX_BOOKMARKS {
         app.warn(format!("{MAX_BOOKMARKS} bookmarks already; remove some first"));
-        return Vec::new();
+        Vec::new()
     } else {
-        app.bookmarks.push(Bookmark::of(&e, chrono::Utc::now()));
+        let b = Bookmark::of(&e, chrono::Utc::now());
+        app.bookmarks.push(b.clone());
         app.notice(format!("bookmarked ({} in this case; 5 lists them)", app.bookmarks.len()));
+        vec![Job::Case(CaseJob::AddBookmark { bookmark: Box::new(b) })]
     }
-    vec![Job::SaveBookmarks { list: app.bookmarks.clone() }]
 }
 
 /// Wheel moves the selection; a click selects the row (and on a timeline the column) under the pointer.

@@ -1,6 +1,7 @@
 //! The only place the App changes: an action in, the jobs to start out. No I/O here; the clipboard text
 //! waits in `App::clipboard` for the terminal loop.
 
+mod casework;
 mod marks;
 mod pivot;
 mod prompt;
@@ -161,11 +162,72 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
             }
             Vec::new()
         }
-        Action::BookmarksSaved { result } => {
-            if let Err(e) = result {
-                app.warn(format!("bookmarks not saved: {e}"));
+        Action::CaseLoaded { result } => {
+            match result {
+                Ok(book) => {
+                    app.case = *book;
+                    app.case_error = None;
+                }
+                Err(e) => app.case_error = Some(e),
             }
             Vec::new()
+        }
+        Action::CaseSaved { result } => {
+            match result {
+                Ok((msg, book)) => {
+                    app.case = *book;
+                    app.case_error = None;
+                    app.notice(msg);
+                }
+                Err(e) => {
+                    app.warn(format!("not saved: {e}"));
+                    return vec![Job::Case(super::casejobs::CaseJob::Load)];
+                }
+            }
+            Vec::new()
+        }
+        Action::BookmarksChanged { result } => {
+            match result {
+                Ok((msg, list)) => {
+                    app.bookmarks = list;
+                    if let Some(View::Bookmarks { cursor }) = app.stack.last_mut() {
+                        *cursor = (*cursor).min(app.bookmarks.len().saturating_sub(1));
+                    }
+                    app.notice(msg);
+                }
+                Err(e) => app.warn(format!("bookmarks not saved: {e}")),
+            }
+            Vec::new()
+        }
+        Action::SuppressionPlanned { gen, result } => {
+            if app.suppress_pending == Some(gen) {
+                app.suppress_pending = None;
+                match result {
+                    Ok(plan) => {
+                        app.suppress = Some(plan);
+                        app.suppress_scroll = 0;
+                        app.status = None;
+                    }
+                    Err(e) => app.warn(e),
+                }
+            }
+            Vec::new()
+        }
+        Action::ExportDone { result } => {
+            app.export = None;
+            match result {
+                Ok((path, rows)) => app.notice(format!("exported {rows} events to {}", path.display())),
+                Err(e) => app.warn(format!("export failed: {e}")),
+            }
+            Vec::new()
+        }
+        Action::EditorClosed { result } => {
+            if let Err(e) = result {
+                app.warn(e);
+            } else {
+                app.notice("notes reloaded");
+            }
+            vec![Job::Case(super::casejobs::CaseJob::Load)]
         }
     }
 }
@@ -174,7 +236,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
 pub fn start(app: &mut App) -> Vec<Job> {
     let gen = app.next_gen();
     app.overview_pending = Some(gen);
-    vec![Job::LoadOverview { gen }]
+    vec![Job::LoadOverview { gen }, Job::Case(super::casejobs::CaseJob::Load)]
 }
 
 fn timeline_awaiting(app: &mut App, pred: impl Fn(&TimelineView) -> bool) -> Option<&mut TimelineView> {
@@ -209,6 +271,9 @@ fn command(app: &mut App, cmd: Command) -> Vec<Job> {
             _ => {}
         }
         return Vec::new();
+    }
+    if app.suppress.is_some() {
+        return casework::suppress_key(app, cmd);
     }
     match cmd {
         Command::Help => {
@@ -271,6 +336,19 @@ fn command(app: &mut App, cmd: Command) -> Vec<Job> {
             }
             Vec::new()
         }
+        Command::FilterStatus => {
+            if matches!(app.top(), View::Alerts { .. }) {
+                app.filter.status = super::app::StatusFilter::next(app.filter.status);
+                set_cursor(app, 0);
+            }
+            Vec::new()
+        }
+        Command::ScreenNotes => casework::open_notes(app),
+        Command::Runbook => casework::toggle_runbook(app),
+        Command::TickStep => casework::tick(app),
+        Command::Annotate => casework::annotate(app),
+        Command::Triage => casework::triage_prompt(app),
+        Command::EditNotes => casework::edit_notes(app),
         Command::FilterAnalytic => {
             if matches!(app.top(), View::Alerts { .. }) {
                 let mut ids: Vec<String> = app.alerts().iter().map(|a| a.analytic.clone()).collect();
@@ -357,7 +435,7 @@ fn forward(app: &mut App) -> Vec<Job> {
 
 /// Pushes the detail of alert `id` and asks for its evidence events.
 pub(super) fn open_alert(app: &mut App, id: String) -> Vec<Job> {
-    push_view(app, View::AlertDetail { alert_id: id, cursor: 0 });
+    push_view(app, View::AlertDetail { alert_id: id, cursor: 0, step: None });
     refresh_top(app)
 }
 
@@ -524,7 +602,7 @@ pub(super) fn set_line(app: &mut App, line: usize) {
                 f.focused = true;
             }
         }
-        Some(View::Overview { scroll }) => *scroll = line,
+        Some(View::Overview { scroll }) | Some(View::Notes { scroll }) => *scroll = line,
         None => {}
     }
 }
@@ -533,7 +611,11 @@ pub(super) fn set_line(app: &mut App, line: usize) {
 fn list_len(app: &App) -> usize {
     match app.top() {
         View::Alerts { .. } => app.filtered_alerts().len(),
+        View::AlertDetail { alert_id, step: Some(_), .. } => {
+            app.alert(alert_id).map(|a| super::casebook::runbook_of(a).step_count()).unwrap_or(0)
+        }
         View::AlertDetail { alert_id, .. } => app.alert(alert_id).map(|a| alert_items(a).len()).unwrap_or(0),
+        View::Notes { .. } => app.case.notes.lines().count().max(1),
         View::Entity(e) => entity_items(e, app.alerts()).len(),
         View::Frequency(f) => f.data.stats.as_ref().and_then(|s| s.dims.first()).map_or(0, |t| t.values.len()),
         View::Bookmarks { .. } => app.bookmarks.len(),
@@ -558,9 +640,11 @@ pub(super) fn move_cursor(app: &mut App, delta: i64) -> Vec<Job> {
     let gen = app.next_gen();
     match app.stack.last_mut() {
         Some(View::Overview { scroll }) => *scroll = clamp_add(*scroll, delta, max),
+        Some(View::AlertDetail { step: Some(step), .. }) => *step = clamp_add(*step, delta, max),
         Some(View::Alerts { cursor }) | Some(View::AlertDetail { cursor, .. }) | Some(View::Bookmarks { cursor }) => {
             *cursor = clamp_add(*cursor, delta, max)
         }
+        Some(View::Notes { scroll }) => *scroll = clamp_add(*scroll, delta, max),
         Some(View::Entity(e)) => e.cursor = clamp_add(e.cursor, delta, max),
         Some(View::Frequency(f)) => f.cursor = clamp_add(f.cursor, delta, max),
         Some(View::Timeline(t)) => {
@@ -606,7 +690,8 @@ pub(super) fn open(app: &mut App) -> Vec<Job> {
             let Some(id) = app.filtered_alerts().get(cursor).map(|a| a.id.clone()) else { return Vec::new() };
             open_alert(app, id)
         }
-        View::AlertDetail { alert_id, cursor } => {
+        View::AlertDetail { alert_id, step: Some(i), .. } => casework::open_step(app, &alert_id, i),
+        View::AlertDetail { alert_id, cursor, .. } => {
             let Some((field, value)) = app.alert(&alert_id).and_then(|a| alert_items(a).get(cursor).cloned()) else {
                 return Vec::new();
             };
@@ -629,6 +714,7 @@ pub(super) fn open(app: &mut App) -> Vec<Job> {
             Some(id) => pivot::open_event_by_id(app, &id),
             None => Vec::new(),
         },
+        View::Notes { .. } => Vec::new(),
     }
 }
 

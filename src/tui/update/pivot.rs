@@ -73,7 +73,7 @@ pub(super) fn selected(app: &App) -> Selected {
             let row = f.data.stats.as_ref().and_then(|s| s.dims.first()).and_then(|t| t.values.get(f.cursor));
             row.map(|(v, _)| value_of(f.dim, v)).unwrap_or_default()
         }
-        View::AlertDetail { alert_id, cursor } => {
+        View::AlertDetail { alert_id, cursor, .. } => {
             let Some((field, value)) = app.alert(alert_id).and_then(|a| alert_items(a).get(*cursor).cloned()) else {
                 return Selected::default();
             };
@@ -104,7 +104,7 @@ pub(super) fn selected(app: &App) -> Selected {
             },
             None => Selected::default(),
         },
-        View::Overview { .. } => Selected::default(),
+        View::Overview { .. } | View::Notes { .. } => Selected::default(),
     }
 }
 

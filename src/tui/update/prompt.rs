@@ -1,7 +1,7 @@
 //! Keys of the `/` search line and the `:` command line, and what submitting them does.
 
 use super::pivot::{around, open_entity, open_timeline};
-use super::{command, focused_event};
+use super::{casework, command, focused_event};
 use crate::cli::sanitize::cell;
 use crate::index::query::ParsedQuery;
 use crate::tui::action::PromptKey;
@@ -88,5 +88,13 @@ fn run_command(app: &mut App, text: &str) -> Result<Vec<Job>, String> {
             app.quit = true;
             Vec::new()
         }
+        LineCommand::Triage(args) => casework::triage(app, &args)?,
+        LineCommand::TriageEntity(args) => casework::triage_entity(app, &args)?,
+        LineCommand::Suppress => casework::suppress(app)?,
+        LineCommand::StepNote(text) => casework::step_note(app, &text)?,
+        LineCommand::Note(text) => casework::note(&text)?,
+        LineCommand::Notes => casework::open_notes(app),
+        LineCommand::Annotate(args) => casework::annotate_bookmark(app, &args)?,
+        LineCommand::Export(args) => casework::export(app, &args)?,
     })
 }

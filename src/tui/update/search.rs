@@ -118,6 +118,7 @@ fn local_step(app: &mut App, forward: bool, query: &ParsedQuery, label: &str) ->
                 ]
             })
             .collect(),
+        View::Notes { .. } => app.case.notes.lines().map(|l| vec![(None, l.to_string())]).collect(),
         View::Overview { .. } => {
             app.notice("n and N find search matches in tables: alerts, timelines, entity pages");
             return Vec::new();
@@ -149,7 +150,7 @@ pub(super) fn current_line(app: &App) -> usize {
         View::Entity(e) => e.cursor,
         View::Frequency(f) => f.cursor,
         View::Timeline(t) => t.facets.as_ref().map_or(0, |f| f.cursor),
-        View::Overview { scroll } => *scroll,
+        View::Overview { scroll } | View::Notes { scroll } => *scroll,
     }
 }
 

@@ -6,6 +6,7 @@ use crate::index::query::ParsedQuery;
 use crate::index::Hit;
 use crate::tui::action::{MouseInput, PromptKey};
 use crate::tui::app::{FrequencyView, Status};
+use crate::tui::casejobs::CaseJob;
 use crate::tui::columns::Column;
 use crate::tui::entity::{EntityKind, EntityRef};
 use crate::tui::stats::{tally, Dim, Stats};
@@ -380,12 +381,13 @@ fn m_toggles_a_saved_bookmark_and_the_bookmarks_screen_opens_the_event() {
     cmd(&mut app, Command::Down);
     let jobs = cmd(&mut app, Command::Bookmark);
     assert_eq!(app.bookmarks.len(), 1);
-    assert!(matches!(jobs.as_slice(), [Job::SaveBookmarks { list }] if list[0].event_id == "ev1"));
+    assert!(matches!(jobs.as_slice(), [Job::Case(CaseJob::AddBookmark { bookmark })] if bookmark.event_id == "ev1"));
     cmd(&mut app, Command::Down);
     cmd(&mut app, Command::Bookmark);
     cmd(&mut app, Command::Up);
     let jobs = cmd(&mut app, Command::Bookmark);
-    assert!(matches!(jobs.as_slice(), [Job::SaveBookmarks { list }] if list.len() == 1 && list[0].event_id == "ev2"));
+    assert!(matches!(jobs.as_slice(), [Job::Case(CaseJob::RemoveBookmark { event_id, .. })] if event_id == "ev1"));
+    assert!(app.bookmarks.len() == 1 && app.bookmarks[0].event_id == "ev2");
     cmd(&mut app, Command::ScreenBookmarks);
     let jobs = cmd(&mut app, Command::Open);
     let q = page_query(&jobs);
@@ -402,7 +404,7 @@ fn m_toggles_a_saved_bookmark_and_the_bookmarks_screen_opens_the_event() {
     cmd(&mut app, Command::Back);
     let jobs = cmd(&mut app, Command::Bookmark);
     assert!(app.bookmarks.is_empty());
-    assert!(matches!(jobs.as_slice(), [Job::SaveBookmarks { list }] if list.is_empty()));
+    assert!(matches!(jobs.as_slice(), [Job::Case(CaseJob::RemoveBookmark { event_id, .. })] if event_id == "ev2"));
 }
 
 #[test]

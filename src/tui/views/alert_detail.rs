@@ -15,16 +15,39 @@ use ratatui::Frame;
 /// Width of the label before each entity or evidence line.
 const LABEL_W: usize = 10;
 
-/// Draws the alert `alert_id` with pivot line `cursor` selected.
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, cursor: usize) {
+/// Terminal width from which the runbook checklist sits beside the alert rather than in place of its pivots.
+pub const RUNBOOK_SIDE_MIN_WIDTH: u16 = 140;
+
+/// The alert's own part of the screen, and the runbook pane's when it sits beside it.
+fn columns(area: Rect) -> (Rect, Option<Rect>) {
+    if area.width >= RUNBOOK_SIDE_MIN_WIDTH {
+        let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+        (left, Some(right))
+    } else {
+        (area, None)
+    }
+}
+
+/// Draws the alert `alert_id` with pivot line `cursor` selected, or with runbook step `step` selected when the
+/// checklist has the keys.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, cursor: usize, step: Option<usize>) {
     let t = &ui.theme;
     let Some(a) = app.alert(alert_id) else {
         frame.render_widget(Paragraph::new(Span::styled("alert no longer in alerts.json", t.style("error"))), area);
         return;
     };
+    let (area, side) = columns(area);
     let head = head_lines(a, app, t);
     let [top, bottom] = split(area, head.len());
     frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), top);
+    match side {
+        Some(side) => super::runbook::draw(frame, side, app, ui, a, step),
+        None if step.is_some() => {
+            super::runbook::draw(frame, bottom, app, ui, a, step);
+            return;
+        }
+        None => {}
+    }
     let items = alert_items(a);
     let width = (bottom.width as usize).saturating_sub(LABEL_W + 2);
     let list_items: Vec<ListItem> = items
@@ -64,6 +87,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, c
 /// the list to show the line under `cursor`.
 pub fn line_at(area: Rect, app: &App, alert: &Alert, cursor: usize, y: u16) -> Option<usize> {
     let theme = Theme::defaults(false);
+    let (area, _) = columns(area);
     let [_, bottom] = split(area, head_lines(alert, app, &theme).len());
     let first = bottom.y + 1;
     let height = bottom.height.saturating_sub(1) as usize;
@@ -79,11 +103,18 @@ fn split(area: Rect, head_lines: usize) -> [Rect; 2] {
 }
 
 fn head_lines<'a>(a: &Alert, app: &App, t: &Theme) -> Vec<Line<'a>> {
+    let status = app.case.status_of(&a.id);
+    let reason = app.case.triage.get(&a.id).and_then(|e| e.reason.clone());
     let mut head = vec![
         Line::from(vec![
             Span::styled(format!("{} ", a.severity.as_str().to_uppercase()), t.severity(a.severity)),
             Span::styled(format!("{} ", clean(&a.analytic)), t.style("header")),
             Span::raw(clean(&a.title)),
+        ]),
+        Line::from(vec![
+            Span::styled(status.title().to_string(), t.style(if status.is_closed() { "notice" } else { "header" })),
+            Span::styled(format!(" · {} steps", app.case.progress_label(a)), t.style("muted")),
+            Span::styled(reason.map(|r| format!(" · {}", clean(&r))).unwrap_or_default(), t.style("muted")),
         ]),
         Line::styled(format!("{} → {}", show(a.first_seen, app.tz), show(a.last_seen, app.tz)), t.style("muted")),
         Line::styled("Reasons", t.style("header")),

@@ -5,6 +5,7 @@ use crate::cli::sanitize::{cell, clean};
 use crate::cli::timefmt::show;
 use crate::tui::alerts::AlertsState;
 use crate::tui::app::App;
+use crate::tui::casebook::status_label;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
@@ -16,8 +17,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let list = app.filtered_alerts();
     let filter = format!(
-        "severity ≥ {} · analytic {}",
+        "severity ≥ {} · status {} · analytic {}",
         app.filter.min_severity.map(|s| s.as_str()).unwrap_or("any"),
+        app.filter.status.map(|s| s.label()).unwrap_or("any"),
         app.filter.analytic.as_deref().map(clean).unwrap_or_else(|| "any".into())
     );
     frame.render_widget(
@@ -43,11 +45,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
         return;
     }
     let wide = area.width >= 120;
-    let title_w = (area.width as usize).saturating_sub(if wide { 8 + 8 + 24 + 16 + 30 } else { 8 + 8 + 20 + 5 });
+    let title_w =
+        (area.width as usize).saturating_sub(if wide { 8 + 8 + 24 + 16 + 30 + 16 } else { 8 + 8 + 20 + 5 + 16 });
     let rows = list.iter().map(|a| {
+        let status = app.case.status_of(&a.id);
         let mut cells = vec![
             Span::styled(a.severity.as_str().to_string(), t.severity(a.severity)),
             Span::raw(cell(&a.analytic, 8)),
+            Span::styled(
+                status_label(status).to_string(),
+                t.style(if status.is_closed() { "muted" } else { "notice" }),
+            ),
+            Span::raw(app.case.progress_label(a)),
             Span::raw(if wide { show(a.first_seen, app.tz) } else { short_time(a, app) }),
         ];
         if wide {
@@ -62,15 +71,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
         vec![
             Constraint::Length(8),
             Constraint::Length(8),
+            Constraint::Length(9),
+            Constraint::Length(5),
             Constraint::Length(23),
             Constraint::Length(16),
             Constraint::Length(30),
             Constraint::Min(10),
         ]
     } else {
-        vec![Constraint::Length(8), Constraint::Length(8), Constraint::Length(16), Constraint::Min(10)]
+        vec![
+            Constraint::Length(8),
+            Constraint::Length(8),
+            Constraint::Length(9),
+            Constraint::Length(5),
+            Constraint::Length(16),
+            Constraint::Min(10),
+        ]
     };
-    let mut header = vec!["SEVERITY", "ANALYTIC", "FIRST SEEN"];
+    let mut header = vec!["SEVERITY", "ANALYTIC", "STATUS", "STEPS", "FIRST SEEN"];
     if wide {
         header.extend(["ID", "ENTITY"]);
     }

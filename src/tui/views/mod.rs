@@ -9,7 +9,10 @@ mod event_detail;
 mod facets;
 mod frequency;
 mod help;
+mod notes;
 mod overview;
+mod runbook;
+mod suppress;
 mod timeline;
 
 use super::app::{App, View};
@@ -36,11 +39,17 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &Ui) {
     match app.top() {
         View::Overview { scroll } => overview::draw(frame, body, app, ui, *scroll),
         View::Alerts { cursor } => alerts::draw(frame, body, app, ui, *cursor),
-        View::AlertDetail { alert_id, cursor } => alert_detail::draw(frame, body, app, ui, alert_id, *cursor),
+        View::AlertDetail { alert_id, cursor, step } => {
+            alert_detail::draw(frame, body, app, ui, alert_id, *cursor, *step)
+        }
         View::Timeline(t) => timeline::draw(frame, body, app, ui, t),
         View::Entity(e) => entity::draw(frame, body, app, ui, e),
         View::Frequency(f) => frequency::draw(frame, body, app, ui, f),
         View::Bookmarks { cursor } => bookmarks::draw(frame, body, app, ui, *cursor),
+        View::Notes { scroll } => notes::draw(frame, body, app, ui, *scroll),
+    }
+    if app.suppress.is_some() {
+        suppress::draw(frame, body, app, ui);
     }
     if let Some(d) = &app.detail {
         event_detail::draw(frame, body, app, ui, d);
@@ -99,6 +108,21 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         frame.render_widget(Paragraph::new(Span::styled(clean(&msg.text), style)), area);
         return;
     }
+    if let Some((what, meter)) = &app.export {
+        let (done, total) = meter.read();
+        let text = format!("exporting {} · {done}/{total} events…", clean(what));
+        frame.render_widget(Paragraph::new(Span::styled(text, ui.theme.style("loading"))), area);
+        return;
+    }
+    if app.suppress.is_some() {
+        let text = format!(
+            " {} write case.toml  {} cancel ",
+            ui.keymap.key_of(Command::Open),
+            ui.keymap.key_of(Command::Back)
+        );
+        frame.render_widget(Paragraph::new(Span::styled(text, ui.theme.style("key"))), area);
+        return;
+    }
     let facets_focused = matches!(app.top(), View::Timeline(t) if t.facets.as_ref().is_some_and(|f| f.focused));
     let cmds: &[(Command, &str)] = if app.detail.is_some() {
         &[
@@ -127,13 +151,27 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
             ],
             View::Alerts { .. } => &[
                 (Command::Open, "open"),
-                (Command::Entity, "entity"),
+                (Command::Triage, "triage"),
                 (Command::FilterSeverity, "severity"),
+                (Command::FilterStatus, "status"),
                 (Command::FilterAnalytic, "analytic"),
+                (Command::Entity, "entity"),
             ],
-            View::AlertDetail { .. } => {
-                &[(Command::Open, "open"), (Command::Entity, "entity"), (Command::Copy, "copy")]
-            }
+            View::AlertDetail { step: Some(_), .. } => &[
+                (Command::TickStep, "tick"),
+                (Command::Open, "pivot"),
+                (Command::Annotate, "note"),
+                (Command::Triage, "triage"),
+                (Command::Runbook, "entities"),
+            ],
+            View::AlertDetail { .. } => &[
+                (Command::Open, "open"),
+                (Command::Runbook, "runbook"),
+                (Command::Triage, "triage"),
+                (Command::Entity, "entity"),
+                (Command::Copy, "copy"),
+            ],
+            View::Notes { .. } => &[(Command::CommandLine, "command (:note TEXT)"), (Command::EditNotes, "$EDITOR")],
             View::Timeline(_) => &[
                 (Command::Open, "detail"),
                 (Command::Entity, "entity"),
@@ -152,9 +190,12 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
                 (Command::Copy, "copy"),
             ],
             View::Frequency(_) => &[(Command::Open, "narrow"), (Command::Entity, "entity"), (Command::Copy, "copy")],
-            View::Bookmarks { .. } => {
-                &[(Command::Open, "open event"), (Command::Bookmark, "remove"), (Command::Copy, "copy id")]
-            }
+            View::Bookmarks { .. } => &[
+                (Command::Open, "open event"),
+                (Command::Bookmark, "remove"),
+                (Command::Annotate, "tags/comment"),
+                (Command::Copy, "copy id"),
+            ],
         }
     };
     let quit = if app.stack.len() > 1 || app.detail.is_some() { "back" } else { "quit" };
@@ -201,7 +242,9 @@ pub fn line_at(app: &App, x: u16, y: u16) -> Option<usize> {
     let area = body_area(app.width, app.height);
     match app.top() {
         View::Entity(v) => entity::item_at(area, app, v, x, y),
-        View::AlertDetail { alert_id, cursor } => alert_detail::line_at(area, app, app.alert(alert_id)?, *cursor, y),
+        View::AlertDetail { alert_id, cursor, step: None } => {
+            alert_detail::line_at(area, app, app.alert(alert_id)?, *cursor, y)
+        }
         _ => None,
     }
 }

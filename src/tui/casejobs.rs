@@ -1,0 +1,198 @@
+//! Writes of case work (runbook steps, triage, suppression, notes, bookmarks) and exports, run off the UI thread
+//! through the core ([`crate::case::state`], [`crate::report::export`]): each takes the state lock, writes
+//! atomically, logs the activity, and comes back with the case work read again so the screen shows what is saved.
+
+use super::action::Action;
+use super::bookmarks::Bookmark;
+use super::casebook::CaseBook;
+use super::jobs::JobContext;
+use crate::analytics::saved::{self, SavedAlert};
+use crate::case::state::{suppress, CaseState, EntityFilter, SuppressionPlan, TriageStatus};
+use crate::index::query::ParsedQuery;
+use crate::report::export::{export_events, ExportFormat};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Rows done and total of an export in flight, shared with the hint bar.
+#[derive(Debug, Clone, Default)]
+pub struct ExportMeter {
+    pub done: Arc<AtomicU64>,
+    pub total: Arc<AtomicU64>,
+}
+
+impl ExportMeter {
+    /// (rows done, rows in all).
+    pub fn read(&self) -> (u64, u64) {
+        (self.done.load(Ordering::Relaxed), self.total.load(Ordering::Relaxed))
+    }
+}
+
+/// Where an export goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExportPath {
+    /// This file name in the case state folder's `exports/`.
+    InState(String),
+    /// The path the analyst gave.
+    Given(PathBuf),
+}
+
+/// One write of case work, or an export.
+#[derive(Debug, Clone)]
+pub enum CaseJob {
+    /// Read triage, progress and notes.
+    Load,
+    /// Tick/untick a runbook step and/or set its note.
+    SetStep { alert_id: String, analytic: String, step_id: String, done: Option<bool>, note: Option<String> },
+    /// Set one alert's status.
+    SetTriage { alert_id: String, status: TriageStatus, reason: Option<String> },
+    /// Set the status of every alert naming an entity.
+    BulkTriage { entity: EntityFilter, status: TriageStatus, reason: Option<String> },
+    /// Compute the `case.toml` change that would silence what an alert found.
+    PlanSuppression { gen: u64, alert_id: String },
+    /// Write a previewed suppression.
+    ApplySuppression { plan: Box<SuppressionPlan> },
+    /// Append a paragraph to `notes.md`.
+    AppendNote { text: String },
+    /// Bookmark an event.
+    AddBookmark { bookmark: Box<Bookmark> },
+    /// Remove an event's bookmark.
+    RemoveBookmark { event_id: String, source: String },
+    /// Add/remove tags and set the comment of a bookmark.
+    AnnotateBookmark {
+        event_id: String,
+        source: String,
+        add: Vec<String>,
+        remove: Vec<String>,
+        comment: Option<String>,
+    },
+    /// Write the events of `query` to `path`.
+    Export { query: ParsedQuery, format: ExportFormat, path: ExportPath, meter: ExportMeter },
+}
+
+/// Runs one case job on the calling thread.
+pub fn execute(ctx: &JobContext, job: CaseJob) -> Action {
+    let state = CaseState::of(&ctx.case);
+    match job {
+        CaseJob::Load => Action::CaseLoaded { result: load(&state).map(Box::new) },
+        CaseJob::SetStep { alert_id, analytic, step_id, done, note } => saved_as(&state, || {
+            let rb = crate::runbook::for_analytic(&analytic).unwrap_or_else(crate::runbook::general);
+            let p = state.set_step(&alert_id, rb, &step_id, done, note.as_deref()).map_err(|e| e.to_string())?;
+            Ok(match (done, note) {
+                (Some(_), _) => format!("step {step_id} {}", if p.done { "done" } else { "not done" }),
+                (None, _) => format!("note on step {step_id} saved"),
+            })
+        }),
+        CaseJob::SetTriage { alert_id, status, reason } => saved_as(&state, || {
+            state.set_triage(&alert_id, status, reason.as_deref()).map_err(|e| e.to_string())?;
+            Ok(format!("alert {alert_id}: {}", status.title()))
+        }),
+        CaseJob::BulkTriage { entity, status, reason } => saved_as(&state, || {
+            let alerts = saved_alerts(ctx)?;
+            let ids = state.bulk_triage(&alerts, &entity, status, reason.as_deref()).map_err(|e| e.to_string())?;
+            Ok(format!("{} alerts naming {}:{} set to {}", ids.len(), entity.kind, entity.value, status.title()))
+        }),
+        CaseJob::PlanSuppression { gen, alert_id } => {
+            let result = saved_alerts(ctx).and_then(|alerts| {
+                let alert = alerts
+                    .iter()
+                    .find(|a| a.id == alert_id)
+                    .ok_or_else(|| format!("alert {alert_id} is not in {}", ctx.case.alerts_path().display()))?;
+                suppress::plan_suppression(&ctx.case, alert).map(Box::new).map_err(|e| e.to_string())
+            });
+            Action::SuppressionPlanned { gen, result }
+        }
+        CaseJob::ApplySuppression { plan } => saved_as(&state, || {
+            state.apply_suppression(&plan).map_err(|e| e.to_string())?;
+            Ok(format!("{} updated; run detection again to see the effect", plan.path.display()))
+        }),
+        CaseJob::AppendNote { text } => saved_as(&state, || {
+            state.append_note(&text).map_err(|e| e.to_string())?;
+            Ok(format!("note added to {}", state.notes_path().display()))
+        }),
+        CaseJob::AddBookmark { bookmark } => bookmarks_as(&state, || {
+            let added = state.add_bookmark(*bookmark).map_err(|e| e.to_string())?;
+            Ok(if added { "bookmarked (5 lists them)".into() } else { "already bookmarked".into() })
+        }),
+        CaseJob::RemoveBookmark { event_id, source } => bookmarks_as(&state, || {
+            state.remove_bookmark(&event_id, Some(&source)).map_err(|e| e.to_string())?;
+            Ok("bookmark removed".into())
+        }),
+        CaseJob::AnnotateBookmark { event_id, source, add, remove, comment } => bookmarks_as(&state, || {
+            state
+                .annotate_bookmark(&event_id, Some(&source), &add, &remove, comment.as_deref())
+                .map_err(|e| e.to_string())?;
+            Ok("bookmark annotated".into())
+        }),
+        CaseJob::Export { query, format, path, meter } => {
+            let path = match path {
+                ExportPath::InState(name) => ctx.case.state_dir.join("exports").join(name),
+                ExportPath::Given(p) => p,
+            };
+            Action::ExportDone { result: export(ctx, &query, format, &path, &meter) }
+        }
+    }
+}
+
+/// Triage, progress and notes as saved.
+pub fn load(state: &CaseState) -> Result<CaseBook, String> {
+    Ok(CaseBook {
+        triage: state.triage().map_err(|e| e.to_string())?,
+        progress: state.progress().map_err(|e| e.to_string())?,
+        notes: state.notes().map_err(|e| e.to_string())?,
+    })
+}
+
+fn saved_as(state: &CaseState, write: impl FnOnce() -> Result<String, String>) -> Action {
+    let result = write().and_then(|msg| load(state).map(|book| (msg, Box::new(book))));
+    Action::CaseSaved { result }
+}
+
+fn bookmarks_as(state: &CaseState, write: impl FnOnce() -> Result<String, String>) -> Action {
+    let result = write().and_then(|msg| state.bookmarks().map(|list| (msg, list)).map_err(|e| e.to_string()));
+    Action::BookmarksChanged { result }
+}
+
+fn saved_alerts(ctx: &JobContext) -> Result<Vec<SavedAlert>, String> {
+    let path = ctx.case.alerts_path();
+    match saved::load(&path) {
+        Ok(Some(d)) => Ok(d.alerts),
+        Ok(None) => Err(format!("{} does not exist: run detection first", path.display())),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Writes the export to a temporary file beside `path` and renames it into place when complete.
+fn export(
+    ctx: &JobContext,
+    query: &ParsedQuery,
+    format: ExportFormat,
+    path: &std::path::Path,
+    meter: &ExportMeter,
+) -> Result<(PathBuf, u64), String> {
+    let ix = ctx.index.as_ref().map_err(|e| e.clone())?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let tmp = path.with_extension("partial");
+    let file = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    let mut progress = |p: crate::report::export::ExportProgress| {
+        meter.done.store(p.done, Ordering::Relaxed);
+        meter.total.store(p.total, Ordering::Relaxed);
+        true
+    };
+    let written = export_events(ix, query, format, &mut out, &mut progress)
+        .and_then(|s| {
+            use std::io::Write;
+            out.flush()?;
+            Ok(s)
+        })
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            format!("{}: {e}", path.display())
+        })?;
+    drop(out);
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((path.to_path_buf(), written.written))
+}
