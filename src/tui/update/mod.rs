@@ -2,6 +2,8 @@
 //! waits in `App::clipboard` for the terminal loop.
 
 mod casework;
+#[cfg(test)]
+mod casework_tests;
 mod marks;
 mod pivot;
 mod prompt;
