@@ -13,10 +13,18 @@ use ratatui::Frame;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
     let t = &ui.theme;
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let about = match app.bookmarks.get(cursor) {
+        Some(b) if !b.tags.is_empty() || b.comment.is_some() => {
+            let tags: Vec<String> = b.tags.iter().map(|t| format!("#{t}")).collect();
+            let text = format!("{} {}", tags.join(" "), b.comment.as_deref().unwrap_or(""));
+            cell(text.trim(), (area.width as usize).saturating_sub(16).max(8))
+        }
+        _ => "saved in the case state (bookmarks.json) · c tags and comment".to_string(),
+    };
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(format!("Bookmarks {}  ", app.bookmarks.len()), t.style("header")),
-            Span::styled("saved in the case state (bookmarks.json)", t.style("muted")),
+            Span::styled(about, t.style("muted")),
         ])),
         head,
     );
