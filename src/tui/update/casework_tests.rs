@@ -207,3 +207,39 @@ fn notes_and_exports_are_asked_of_the_core_and_reported() {
     assert!(matches!(app.top(), View::Notes { .. }));
     assert!(matches!(jobs.as_slice(), [Job::Case(CaseJob::Load)]));
 }
+
+#[test]
+fn enter_on_a_step_with_a_pivot_opens_it_with_the_alert_entities_filled_in() {
+    let mut app = queue();
+    cmd(&mut app, Command::Open);
+    cmd(&mut app, Command::Runbook);
+    let a = app.alert("A-1").unwrap().clone();
+    let steps = checklist(runbook_of(&a));
+    let (i, pivot) = steps
+        .iter()
+        .enumerate()
+        .find_map(|(i, (_, s))| {
+            let p = s.pivot.as_ref().filter(|p| !p.placeholders().is_empty())?;
+            let r = p.resolve(&crate::tui::casebook::pivot_entities(&a));
+            r.first().cloned().map(|r| (i, r))
+        })
+        .expect("the runbook has a step whose pivot takes the alert's user");
+    cmd(&mut app, Command::Down);
+    if let Some(View::AlertDetail { step, .. }) = app.stack.last_mut() {
+        *step = Some(i);
+    }
+    let jobs = cmd(&mut app, Command::Open);
+    let View::Timeline(t) = app.top() else { panic!("a timeline opens") };
+    assert_eq!(t.query, ParsedQuery::parse(&pivot.as_query()).unwrap());
+    assert!(pivot.as_query().contains("adele@contoso.com"), "{pivot}");
+    assert!(jobs.iter().any(|j| matches!(j, Job::LoadPage { .. })));
+    let no_pivot = steps.iter().position(|(_, s)| s.pivot.is_none());
+    if let Some(j) = no_pivot {
+        cmd(&mut app, Command::Back);
+        if let Some(View::AlertDetail { step, .. }) = app.stack.last_mut() {
+            *step = Some(j);
+        }
+        assert!(cmd(&mut app, Command::Open).is_empty());
+        assert!(matches!(app.top(), View::AlertDetail { .. }), "a step without a pivot stays put");
+    }
+}
