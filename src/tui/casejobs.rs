@@ -78,9 +78,9 @@ pub fn execute(ctx: &JobContext, job: CaseJob) -> Action {
         CaseJob::SetStep { alert_id, analytic, step_id, done, note } => saved_as(&state, || {
             let rb = crate::runbook::for_analytic(&analytic).unwrap_or_else(crate::runbook::general);
             let p = state.set_step(&alert_id, rb, &step_id, done, note.as_deref()).map_err(|e| e.to_string())?;
-            Ok(match (done, note) {
-                (Some(_), _) => format!("step {step_id} {}", if p.done { "done" } else { "not done" }),
-                (None, _) => format!("note on step {step_id} saved"),
+            Ok(match done {
+                Some(_) => format!("step {step_id} {}", if p.done { "done" } else { "not done" }),
+                None => format!("note on step {step_id} saved"),
             })
         }),
         CaseJob::SetTriage { alert_id, status, reason } => saved_as(&state, || {
@@ -174,7 +174,9 @@ fn export(
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    let tmp = path.with_extension("partial");
+    let mut tmp_name = path.file_name().unwrap_or_default().to_os_string();
+    tmp_name.push(".partial");
+    let tmp = path.with_file_name(tmp_name);
     let file = std::fs::File::create(&tmp).map_err(|e| format!("{}: {e}", tmp.display()))?;
     let mut out = std::io::BufWriter::new(file);
     let mut progress = |p: crate::report::export::ExportProgress| {

@@ -174,12 +174,11 @@ pub(super) fn triage(app: &mut App, args: &str) -> Result<Vec<Job>, String> {
 }
 
 /// `:triage-entity KIND:VALUE STATUS [REASON]` on every alert naming the entity.
-pub(super) fn triage_entity(app: &mut App, args: &str) -> Result<Vec<Job>, String> {
+pub(super) fn triage_entity(args: &str) -> Result<Vec<Job>, String> {
     let (entity, rest) =
         args.trim().split_once(char::is_whitespace).ok_or(":triage-entity KIND:VALUE STATUS [REASON]")?;
     let entity: EntityFilter = entity.parse()?;
     let (status, reason) = status_and_reason(rest, ":triage-entity KIND:VALUE STATUS [REASON]")?;
-    let _ = app;
     Ok(vec![Job::Case(CaseJob::BulkTriage { entity, status, reason })])
 }
 

@@ -89,7 +89,7 @@ fn run_command(app: &mut App, text: &str) -> Result<Vec<Job>, String> {
             Vec::new()
         }
         LineCommand::Triage(args) => casework::triage(app, &args)?,
-        LineCommand::TriageEntity(args) => casework::triage_entity(app, &args)?,
+        LineCommand::TriageEntity(args) => casework::triage_entity(&args)?,
         LineCommand::Suppress => casework::suppress(app)?,
         LineCommand::StepNote(text) => casework::step_note(app, &text)?,
         LineCommand::Note(text) => casework::note(&text)?,
