@@ -158,3 +158,23 @@ fn tui_bookmark_comment_and_tags_are_saved_through_the_core() {
     assert_eq!(b.tags, ["initial-access"]);
     assert_eq!(b.comment.as_deref(), Some("first sign-in of the intruder"));
 }
+
+#[test]
+fn tui_suppress_shows_the_case_toml_diff_and_writes_only_on_enter() {
+    let (_d, root) = case_copy();
+    let before = std::fs::read_to_string(root.join("case.toml")).unwrap_or_default();
+    let mut h = open(&root);
+    h.cmd(Command::ScreenAlerts);
+    h.cmd(Command::Open);
+    line(&mut h, "triage fp the address is the office's new VPN exit");
+    line(&mut h, "suppress");
+    let plan = h.app.suppress.clone().unwrap_or_else(|| panic!("no preview: {:?} {:?}", h.app.status, h.app.prompt));
+    let text = screen(&mut h, 100, 30);
+    assert!(text.contains("Enter writes it") && text.contains('+'), "{text}");
+    h.cmd(Command::Back);
+    assert_eq!(std::fs::read_to_string(root.join("case.toml")).unwrap_or_default(), before, "Esc writes nothing");
+    line(&mut h, "suppress");
+    h.cmd(Command::Open);
+    assert!(h.app.status.as_ref().is_some_and(|s| !s.error), "{:?}", h.app.status);
+    assert_eq!(std::fs::read_to_string(root.join("case.toml")).unwrap(), plan.after);
+}

@@ -6,7 +6,7 @@ use super::action::Action;
 use super::bookmarks::Bookmark;
 use super::casebook::CaseBook;
 use super::jobs::JobContext;
-use crate::analytics::saved::{self, SavedAlert};
+use crate::analytics::saved::SavedAlert;
 use crate::case::state::{suppress, CaseState, EntityFilter, SuppressionPlan, TriageStatus};
 use crate::index::query::ParsedQuery;
 use crate::report::export::{export_events, ExportFormat};
@@ -153,13 +153,27 @@ fn bookmarks_as(state: &CaseState, write: impl FnOnce() -> Result<String, String
     Action::BookmarksChanged { result }
 }
 
+/// The alerts of the saved detection run. Only the alert list is read, so a file whose other sections come from
+/// an older run still serves triage and suppression.
 fn saved_alerts(ctx: &JobContext) -> Result<Vec<SavedAlert>, String> {
-    let path = ctx.case.alerts_path();
-    match saved::load(&path) {
-        Ok(Some(d)) => Ok(d.alerts),
-        Ok(None) => Err(format!("{} does not exist: run detection first", path.display())),
-        Err(e) => Err(e.to_string()),
+    #[derive(serde::Deserialize)]
+    struct AlertList {
+        #[serde(default)]
+        alerts: Vec<SavedAlert>,
     }
+    const MAX_ALERTS_BYTES: u64 = 512 * 1024 * 1024;
+    let path = ctx.case.alerts_path();
+    if std::fs::metadata(&path).is_ok_and(|m| m.len() > MAX_ALERTS_BYTES) {
+        return Err(format!("{} is larger than any detection result", path.display()));
+    }
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!("{} does not exist: run detection first", path.display()))
+        }
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    serde_json::from_slice::<AlertList>(&bytes).map(|l| l.alerts).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Writes the export to a temporary file beside `path` and renames it into place when complete.
