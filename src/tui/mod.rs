@@ -9,6 +9,7 @@ pub mod bookmarks;
 pub mod clipboard;
 pub mod columns;
 pub mod entity;
+pub mod exercise;
 pub mod fields;
 pub mod headless;
 pub mod history;
@@ -83,12 +84,17 @@ impl Workers {
 /// Opens the workbench on `case` in the current terminal and runs until the user quits.
 /// The terminal is restored on return, on error and on panic.
 pub fn run(case: Case) -> anyhow::Result<()> {
+    run_with(jobs::JobContext::new(case))
+}
+
+/// Like [`run`] over a prepared job context (an exercise limits what its index shows).
+pub fn run_with(ctx: jobs::JobContext) -> anyhow::Result<()> {
     let keymap = Keymap::load(keymap::user_path("keymap.toml").as_deref())?;
     let theme = Theme::load(keymap::user_path("theme.toml").as_deref())?;
-    let tz = case.config.timezone();
-    let mut app = App::new(case.name(), tz);
+    let tz = ctx.case.config.timezone();
+    let mut app = App::new(ctx.case.name(), tz);
 
-    let ctx = Arc::new(jobs::JobContext::new(case));
+    let ctx = Arc::new(ctx);
     let (workers, res_rx) = Workers::spawn(ctx);
 
     install_panic_hook();
