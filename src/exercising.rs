@@ -151,6 +151,17 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
                 println!("{}", serde_json::to_string_pretty(&status_json(&o, &s, &alerts, facilitator))?);
             } else {
                 print_injects(&o, &s, tz);
+                if facilitator {
+                    let pos = s.position(o.now);
+                    for i in o.exercise.injects.iter().filter(|i| i.at > pos) {
+                        println!(
+                            "upcoming {} at {}: {}",
+                            i.id,
+                            harrier::cli::timefmt::show(Some(i.at), tz),
+                            harrier::cli::sanitize::clean(&i.message)
+                        );
+                    }
+                }
                 println!("alerts visible: {}", alerts.len());
                 for q in &o.exercise.questions {
                     let a = s.answers.get(&q.id);
