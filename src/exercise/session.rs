@@ -22,6 +22,9 @@ const SESSION_LOCK: &str = "exercise.lock";
 pub struct ClockMark {
     pub wall: DateTime<Utc>,
     pub clock: DateTime<Utc>,
+    /// The run speed from this moment on, when the clock was running.
+    #[serde(default)]
+    pub speed: Option<f64>,
 }
 
 /// An inject that fired.
@@ -102,7 +105,7 @@ impl Session {
             title: ex.exercise.title.clone(),
             started: now,
             clock,
-            marks: vec![ClockMark { wall: now, clock: ex.exercise.start }],
+            marks: vec![ClockMark { wall: now, clock: ex.exercise.start, speed: None }],
             ..Session::default()
         };
         s.settle(ex, now);
@@ -117,8 +120,9 @@ impl Session {
     /// Records injects the clock has passed and the clock's progress (for the debrief's timings).
     pub fn settle(&mut self, ex: &Exercise, now: DateTime<Utc>) {
         let pos = self.position(now);
-        if self.marks.last().is_none_or(|m| m.clock != pos) {
-            self.marks.push(ClockMark { wall: now, clock: pos });
+        let speed = self.clock.running.map(|r| r.speed);
+        if self.marks.last().is_none_or(|m| m.clock != pos || m.speed != speed) {
+            self.marks.push(ClockMark { wall: now, clock: pos, speed });
         }
         for i in &ex.injects {
             if i.at <= pos && !self.fired.iter().any(|f| f.id == i.id) {
@@ -213,14 +217,20 @@ impl Session {
     }
 
     /// The wall-clock time the replay first showed simulated time `t`.
+    /// Between two recorded moments a running clock is followed at its speed, so the time is exact.
     pub fn wall_when_visible(&self, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        let mut best: Option<DateTime<Utc>> = None;
-        for m in &self.marks {
+        for (i, m) in self.marks.iter().enumerate() {
             if m.clock >= t {
-                best = Some(best.map_or(m.wall, |b| b.min(m.wall)));
+                return Some(m.wall);
+            }
+            let (Some(speed), Some(next)) = (m.speed, self.marks.get(i + 1)) else { continue };
+            let reached_ms = (next.wall - m.wall).num_milliseconds() as f64 * speed;
+            let needed_ms = (t - m.clock).num_milliseconds() as f64;
+            if needed_ms <= reached_ms && speed > 0.0 {
+                return Some(m.wall + chrono::Duration::milliseconds((needed_ms / speed) as i64));
             }
         }
-        best
+        None
     }
 }
 
@@ -271,4 +281,33 @@ pub fn load(state_dir: &Path, ex: &Exercise, now: DateTime<Utc>) -> Result<Sessi
     s.clock.start = ex.exercise.start;
     s.clock.end = ex.exercise.end;
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_becomes_visible_when_a_running_clock_passes_it() {
+        let ex = Exercise::parse(
+            "[exercise]\ntitle = \"t\"\nbriefing = \"b\"\nstart = \"2026-03-10T12:00:00Z\"\nend = \"2026-03-11T12:00:00Z\"\n",
+        )
+        .unwrap();
+        let wall: DateTime<Utc> = "2030-01-01T09:00:00Z".parse().unwrap();
+        let mut s = Session::start(&ex, wall);
+        s.clock.run(60.0, wall).unwrap();
+        s.settle(&ex, wall);
+        // Ten wall minutes at 60x: ten simulated hours. Answer recorded then.
+        let later = wall + chrono::Duration::minutes(10);
+        s.settle(&ex, later);
+        let evidence: DateTime<Utc> = "2026-03-10T14:00:00Z".parse().unwrap();
+        assert_eq!(s.wall_when_visible(evidence), Some(wall + chrono::Duration::minutes(2)));
+        // A jump reveals everything up to its target at the moment of the jump.
+        s.clock.pause(later);
+        s.clock.jump("2026-03-11T06:00:00Z".parse().unwrap(), later + chrono::Duration::minutes(5));
+        s.settle(&ex, later + chrono::Duration::minutes(5));
+        let t: DateTime<Utc> = "2026-03-11T05:00:00Z".parse().unwrap();
+        assert_eq!(s.wall_when_visible(t), Some(later + chrono::Duration::minutes(5)));
+        assert_eq!(s.wall_when_visible(ex.exercise.end), None);
+    }
 }
