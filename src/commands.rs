@@ -62,6 +62,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             }
             Ok(0)
         }
+        Some(Command::Exercise(cmd)) => crate::exercising::run(cmd, state.as_deref(), &cli.tz, cli.quiet),
         Some(Command::Open { case }) => open_tui(&case, state.as_deref(), cli.quiet),
         Some(Command::BenchTui { case, width, height, search, json }) => {
             bench_tui(&case, state.as_deref(), width, height, &search, json)

@@ -8,6 +8,7 @@ pub mod anonymize;
 pub mod case;
 pub mod cli;
 pub mod enrich;
+pub mod exercise;
 pub mod gen;
 pub mod index;
 pub mod ingest;

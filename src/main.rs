@@ -2,6 +2,7 @@
 
 mod casework;
 mod commands;
+mod exercising;
 
 /// Ingest and detection allocate many short-lived values across threads; mimalloc handles that far better than
 /// the platform allocator.
@@ -270,6 +271,9 @@ pub enum Command {
         #[arg(long)]
         apply: bool,
     },
+    /// Tabletop exercises: run one over a case, answer, move the replay clock, write the debrief.
+    #[command(subcommand)]
+    Exercise(exercising::ExerciseCommand),
     /// The log of every change to the analyst state: who, when, what.
     Activity {
         case: PathBuf,

@@ -180,7 +180,7 @@ fn load(name: &str) -> Case {
                 continue;
             }
             let rel = p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-            if !["answer-key.json", "case.toml", "SCENARIO.md"].contains(&rel.as_str()) {
+            if !["answer-key.json", "case.toml", "SCENARIO.md", "exercise.toml"].contains(&rel.as_str()) {
                 assert!(listed.contains(&rel), "{name}/{rel} is not in the answer key");
             }
         }

@@ -7,6 +7,7 @@ pub mod answer;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
+pub mod exercise;
 pub mod ids;
 pub mod key;
 pub mod layout;
@@ -259,6 +260,8 @@ pub fn generate(opts: &GenOptions, out: &Path) -> Result<GenSummary, GenError> {
     let md_path = out.join("SCENARIO.md");
     std::fs::write(&md_path, answer::scenario_md(opts, &t, &name, &entries, &files, unique))
         .map_err(io_err(&md_path))?;
+    let ex_path = out.join(crate::exercise::EXERCISE_FILE);
+    std::fs::write(&ex_path, exercise::exercise_toml(opts, &t, &name, &entries)).map_err(io_err(&ex_path))?;
     let records = files.iter().map(|f| f.records).sum();
     Ok(GenSummary {
         tenant_id: t.id.clone(),

@@ -6,6 +6,7 @@ pub mod query;
 pub mod scan;
 pub mod schema;
 pub mod stream;
+pub mod visibility;
 
 use crate::model::Event;
 use paging::SortKey;
@@ -20,6 +21,7 @@ use tantivy::query::{Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{DocAddress, Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+pub use visibility::Visibility;
 
 /// Index errors.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +55,8 @@ pub struct CaseIndex {
     reader: IndexReader,
     /// Field handles.
     pub fields: Fields,
+    /// In an exercise: the slice of the case every query and scan is limited to.
+    visibility: std::sync::RwLock<Option<Visibility>>,
 }
 
 impl CaseIndex {
@@ -72,7 +76,7 @@ impl CaseIndex {
         };
         let fields = schema::fields_of(&index.schema())?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(CaseIndex { index, reader, fields })
+        Ok(CaseIndex { index, reader, fields, visibility: Default::default() })
     }
 
     /// Opens an existing index read-only.
@@ -80,7 +84,18 @@ impl CaseIndex {
         let index = Index::open_in_dir(dir)?;
         let fields = schema::fields_of(&index.schema())?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(CaseIndex { index, reader, fields })
+        Ok(CaseIndex { index, reader, fields, visibility: Default::default() })
+    }
+
+    /// Limits every later query and scan to what `visibility` shows (`None`: the whole case).
+    /// Takes `&self` so a shared index follows a replay clock as it advances.
+    pub fn set_visibility(&self, visibility: Option<Visibility>) {
+        *self.visibility.write().unwrap_or_else(|e| e.into_inner()) = visibility;
+    }
+
+    /// The limit set by [`set_visibility`](Self::set_visibility).
+    pub fn visibility(&self) -> Option<Visibility> {
+        self.visibility.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// A writer with `threads` indexing threads and a memory budget in bytes.
@@ -133,7 +148,7 @@ impl CaseIndex {
         order: Order,
     ) -> Result<Vec<Hit>, IndexError> {
         let searcher = self.reader.searcher();
-        let query = q.to_query(&self.fields);
+        let query = self.to_query(q);
         let collector = TopDocs::with_limit(limit.max(1)).and_offset(offset).order_by(time_order(order));
         let docs = searcher.search(&query, &collector)?;
         docs.into_iter().map(|(k, addr)| self.load(&searcher, addr, k)).collect()
@@ -158,13 +173,14 @@ impl CaseIndex {
     /// Number of events matching `q`.
     pub fn count(&self, q: &ParsedQuery) -> Result<usize, IndexError> {
         let searcher = self.reader.searcher();
-        Ok(searcher.search(&q.to_query(&self.fields), &Count)?)
+        Ok(searcher.search(&self.to_query(q), &Count)?)
     }
 
     /// All events with this event id (ids can repeat across sources).
     pub fn by_id(&self, id: &str) -> Result<Vec<Hit>, IndexError> {
         let searcher = self.reader.searcher();
         let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let q = Visibility::restrict(self.visibility().as_ref(), &self.fields, Box::new(q));
         let docs = searcher.search(&q, &TopDocs::with_limit(16).order_by(time_order(Order::Asc)))?;
         docs.into_iter().map(|(k, a)| self.load(&searcher, a, k)).collect()
     }
@@ -189,7 +205,7 @@ impl CaseIndex {
     /// Every event, segment by segment, in no particular order; for analytics and exports that read all.
     /// Streams: memory stays flat however large the case.
     pub fn scan(&self) -> EventScan {
-        EventScan::start(self.reader.searcher())
+        EventScan::start(self.reader.searcher(), self.visibility())
     }
 
     /// Runs any tantivy query (used by facet and histogram helpers).
@@ -197,9 +213,9 @@ impl CaseIndex {
         self.reader.searcher()
     }
 
-    /// Builds the tantivy query for a parsed query.
+    /// Builds the tantivy query for a parsed query, limited to what the visibility shows.
     pub fn to_query(&self, q: &ParsedQuery) -> Box<dyn Query> {
-        q.to_query(&self.fields)
+        Visibility::restrict(self.visibility().as_ref(), &self.fields, q.to_query(&self.fields))
     }
 }
 

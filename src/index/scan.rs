@@ -92,11 +92,12 @@ pub struct EventScan {
     rx: Receiver<Vec<Vec<Result<Event, IndexError>>>>,
     window: std::vec::IntoIter<Vec<Result<Event, IndexError>>>,
     chunk: std::vec::IntoIter<Result<Event, IndexError>>,
+    visibility: Option<super::Visibility>,
 }
 
 impl EventScan {
-    /// Starts decoding every live document of `searcher`.
-    pub fn start(searcher: Searcher) -> EventScan {
+    /// Starts decoding every live document of `searcher`, keeping only what `visibility` shows.
+    pub fn start(searcher: Searcher, visibility: Option<super::Visibility>) -> EventScan {
         let (tx, rx) = bounded(QUEUE_WINDOWS);
         std::thread::spawn(move || {
             let chunks = chunks_of(&searcher);
@@ -107,7 +108,7 @@ impl EventScan {
                 }
             }
         });
-        EventScan { rx, window: Vec::new().into_iter(), chunk: Vec::new().into_iter() }
+        EventScan { rx, window: Vec::new().into_iter(), chunk: Vec::new().into_iter(), visibility }
     }
 }
 
@@ -116,6 +117,11 @@ impl Iterator for EventScan {
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some(e) = self.chunk.next() {
+                if let (Ok(ev), Some(v)) = (&e, &self.visibility) {
+                    if !v.admits(ev) {
+                        continue;
+                    }
+                }
                 return Some(e);
             }
             if let Some(c) = self.window.next() {

@@ -29,6 +29,7 @@ pub struct EventStream {
     searcher: Searcher,
     fields: super::schema::Fields,
     query: ParsedQuery,
+    visibility: Option<super::Visibility>,
     page_rows: usize,
     /// Addresses to read, with the time (micros) of timed events.
     page: VecDeque<(DocAddress, Option<i64>)>,
@@ -56,6 +57,7 @@ impl CaseIndex {
             searcher: self.reader.searcher(),
             fields: self.fields.clone(),
             query: q.clone(),
+            visibility: self.visibility(),
             page: VecDeque::new(),
             last_ts: None,
             same_ts: 0,
@@ -69,6 +71,11 @@ impl CaseIndex {
 }
 
 impl EventStream {
+    /// The query of the stream, limited to what the visibility shows.
+    fn base_query(&self) -> Box<dyn Query> {
+        super::Visibility::restrict(self.visibility.as_ref(), &self.fields, self.query.to_query(&self.fields))
+    }
+
     fn load(&self, address: DocAddress) -> Result<StreamedEvent, IndexError> {
         let doc: TantivyDocument = self.searcher.doc(address)?;
         let event = super::document::stored_event(&self.fields, &doc)?;
@@ -77,7 +84,7 @@ impl EventStream {
 
     /// Fetches the next page of timed events.
     fn next_timed_page(&mut self) -> Result<(), IndexError> {
-        let base = self.query.to_query(&self.fields);
+        let base = self.base_query();
         let mut q = self.query.clone();
         if let Some(t) = self.last_ts {
             q.from_us = Some(q.from_us.map_or(t, |f| f.max(t)));
@@ -105,7 +112,7 @@ impl EventStream {
     fn next_untimed_page(&mut self) -> Result<(), IndexError> {
         if self.untimed.is_none() {
             let query = BooleanQuery::new(vec![
-                (Occur::Must, self.query.to_query(&self.fields)),
+                (Occur::Must, self.base_query()),
                 (Occur::MustNot, Box::new(ExistsQuery::new("ts".to_string(), false)) as Box<dyn Query>),
             ]);
             self.untimed = Some(query.weight(EnableScoring::disabled_from_searcher(&self.searcher))?);

@@ -215,7 +215,10 @@ pub fn stats(ix: &CaseIndex, q: &ParsedQuery, dims: &[Dim]) -> Result<Stats, Ind
 
 fn overview(ctx: &JobContext) -> Result<OverviewData, String> {
     let ledger = Ledger::load(&ctx.case.ledger_path());
-    let alerts = alerts::load(&ctx.case.alerts_path());
+    let alerts = match ctx.index.as_ref().ok().filter(|ix| ix.visibility().is_some()) {
+        Some(ix) => super::exercise::visible_alerts(&ctx.case, ix),
+        None => alerts::load(&ctx.case.alerts_path()),
+    };
     let bookmarks = bookmarks::load(&bookmarks::path(&ctx.case));
     let history = history::load(&history::path(&ctx.case), settings().history.searches);
     let ix = ctx.index()?;

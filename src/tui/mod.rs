@@ -12,6 +12,7 @@ pub mod clipboard;
 pub mod columns;
 pub mod editor;
 pub mod entity;
+pub mod exercise;
 pub mod fields;
 pub mod headless;
 pub mod history;
@@ -86,13 +87,30 @@ impl Workers {
 /// Opens the workbench on `case` in the current terminal and runs until the user quits.
 /// The terminal is restored on return, on error and on panic.
 pub fn run(case: Case) -> anyhow::Result<()> {
+    run_with(jobs::JobContext::new(case))
+}
+
+/// Like [`run`] over a prepared job context (an exercise limits what its index shows).
+pub fn run_with(ctx: jobs::JobContext) -> anyhow::Result<()> {
+    run_inner(ctx, None)
+}
+
+/// The workbench with the exercise pane, over an index the pane limits to the replay clock.
+pub fn run_exercise(ctx: jobs::JobContext, pane: exercise::ExercisePane) -> anyhow::Result<()> {
+    run_inner(ctx, Some(pane))
+}
+
+fn run_inner(ctx: jobs::JobContext, mut pane: Option<exercise::ExercisePane>) -> anyhow::Result<()> {
     let keymap = Keymap::load(keymap::user_path("keymap.toml").as_deref())?;
     let theme = Theme::load(keymap::user_path("theme.toml").as_deref())?;
-    let tz = case.config.timezone();
-    let mut app = App::new(case.name(), tz);
+    let tz = ctx.case.config.timezone();
+    let mut app = App::new(ctx.case.name(), tz);
 
-    let state = crate::case::state::CaseState::of(&case);
-    let ctx = Arc::new(jobs::JobContext::new(case));
+    let state = crate::case::state::CaseState::of(&ctx.case);
+    let ctx = Arc::new(ctx);
+    if let Some(p) = pane.as_mut() {
+        p.attach(ctx.clone());
+    }
     let (workers, res_rx) = Workers::spawn(ctx);
 
     install_panic_hook();
@@ -110,7 +128,7 @@ pub fn run(case: Case) -> anyhow::Result<()> {
         for j in update::start(&mut app) {
             workers.send(j)?;
         }
-        event_loop(&mut terminal, &mut app, &ui, &workers, &res_rx, &state)
+        event_loop(&mut terminal, &mut app, &ui, &workers, &res_rx, &state, pane.as_mut())
     })();
     restore();
     workers.join();
@@ -124,9 +142,11 @@ fn event_loop(
     workers: &Workers,
     results: &crossbeam_channel::Receiver<Action>,
     state: &crate::case::state::CaseState,
+    mut pane: Option<&mut exercise::ExercisePane>,
 ) -> anyhow::Result<()> {
     let mut dirty = true;
     let mut last_draw = std::time::Instant::now();
+    let mut last_tick = std::time::Instant::now();
     let mut mouse_on = false;
     let mut last_click: Option<(u16, u16, std::time::Instant)> = None;
     while !app.quit {
@@ -156,7 +176,13 @@ fn event_loop(
             dirty = true;
         }
         if dirty {
-            terminal.draw(|f| views::draw(f, app, ui))?;
+            terminal.draw(|f| {
+                views::draw(f, app, ui);
+                if let Some(p) = pane.as_deref() {
+                    let body = ratatui::layout::Rect { y: 1, height: f.area().height.saturating_sub(2), ..f.area() };
+                    views::exercise::draw(f, body, p, ui, app.tz, chrono::Utc::now());
+                }
+            })?;
             dirty = false;
             last_draw = std::time::Instant::now();
         }
@@ -164,7 +190,16 @@ fn event_loop(
         if event::poll(Duration::from_millis(if actions.is_empty() { 30 } else { 0 }))? {
             match event::read()? {
                 TermEvent::Key(k) if k.kind != KeyEventKind::Release => {
-                    if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+                    let outcome = match pane.as_deref_mut() {
+                        Some(p) if app.prompt.is_none() => p.on_key(&k, chrono::Utc::now()),
+                        _ => exercise::PaneOutcome::Ignored,
+                    };
+                    if outcome != exercise::PaneOutcome::Ignored {
+                        dirty = true;
+                        for j in exercise_reload(app, outcome) {
+                            workers.send(j)?;
+                        }
+                    } else if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
                         app.quit = true;
                     } else if let Some(a) = key_action(app, ui, &k) {
                         actions.push(a);
@@ -190,6 +225,17 @@ fn event_loop(
                 _ => {}
             }
         }
+        if let Some(p) = pane.as_deref_mut() {
+            if last_tick.elapsed() >= Duration::from_secs(1) {
+                last_tick = std::time::Instant::now();
+                let outcome = p.tick(chrono::Utc::now());
+                for j in exercise_reload(app, outcome) {
+                    workers.send(j)?;
+                }
+                // The clock line moves every second while it runs.
+                dirty |= outcome != exercise::PaneOutcome::Ignored || p.session.clock.is_running();
+            }
+        }
         for a in actions {
             dirty = true;
             for j in update::update(app, a) {
@@ -198,6 +244,22 @@ fn event_loop(
         }
     }
     Ok(())
+}
+
+/// After the replay clock moved: reload the overview and alerts; going back also closes the views opened since,
+/// which could show events now beyond the clock.
+fn exercise_reload(app: &mut App, outcome: exercise::PaneOutcome) -> Vec<jobs::Job> {
+    match outcome {
+        exercise::PaneOutcome::ClockMoved { backwards } => {
+            if backwards {
+                app.stack.truncate(1);
+                app.forward.clear();
+                app.detail = None;
+            }
+            update::start(app)
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// What a key press means now: an edit of the prompt line while it is open, else a bound command.

@@ -9,7 +9,7 @@
 pub mod activity;
 pub mod bookmarks;
 mod error;
-mod files;
+pub(crate) mod files;
 pub mod notes;
 pub mod progress;
 pub mod suppress;

@@ -6,6 +6,7 @@ mod alerts;
 mod bookmarks;
 mod entity;
 mod event_detail;
+pub mod exercise;
 mod facets;
 mod frequency;
 mod help;

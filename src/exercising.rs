@@ -1,0 +1,262 @@
+//! `harrier exercise …`: run a tabletop exercise over a case, answer, move the clock, and write the debrief.
+
+use crate::commands::{ensure_ingested, open_case, zone};
+use anyhow::{anyhow, bail, Context, Result};
+use chrono::{DateTime, Utc};
+use harrier::analytics::{detect, DetectContext};
+use harrier::case::state::current_analyst;
+use harrier::case::{Case, CaseState};
+use harrier::exercise::debrief::{self, DebriefFormat};
+use harrier::exercise::{locate, session, Exercise, Session};
+use harrier::index::CaseIndex;
+use std::path::{Path, PathBuf};
+
+/// `harrier exercise` subcommands.
+#[derive(clap::Subcommand, Debug)]
+pub enum ExerciseCommand {
+    /// Open the workbench in exercise mode: only events up to the replay clock are shown.
+    Run {
+        /// The case folder, or its exercise.toml.
+        exercise: PathBuf,
+        /// Facilitator view: upcoming injects, the answer key, answer timings, clock controls.
+        #[arg(long)]
+        facilitator: bool,
+    },
+    /// Answer a question; prints whether it is right and the score.
+    Answer { exercise: PathBuf, question: String, value: String },
+    /// Take the next hint of a question (costs points).
+    Hint { exercise: PathBuf, question: String },
+    /// Move the replay clock: to the next inject, to a time, run at a speed, or pause.
+    Clock {
+        exercise: PathBuf,
+        #[arg(long, group = "move")]
+        next_inject: bool,
+        /// RFC 3339, or a date / date-time in the case time zone.
+        #[arg(long, group = "move", value_name = "T")]
+        at: Option<String>,
+        /// Simulated seconds per wall-clock second.
+        #[arg(long, group = "move", value_name = "SPEED")]
+        run: Option<f64>,
+        #[arg(long, group = "move")]
+        pause: bool,
+    },
+    /// Where the exercise stands: clock, injects fired, questions and score, alerts visible.
+    Status {
+        exercise: PathBuf,
+        #[arg(long)]
+        facilitator: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The debrief: questions, answers, points, time to each finding, hints, runbook steps ticked.
+    Report {
+        exercise: PathBuf,
+        #[arg(long, value_enum, default_value_t = DebriefFormatArg::Md)]
+        format: DebriefFormatArg,
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Debrief formats on the command line.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DebriefFormatArg {
+    Md,
+    Html,
+}
+
+/// An opened exercise: the case, the exercise, and the time the command runs at.
+struct Opened {
+    case: Case,
+    exercise: Exercise,
+    now: DateTime<Utc>,
+}
+
+fn open(path: &Path, state: Option<&Path>) -> Result<Opened> {
+    let (case_dir, file) = locate(path);
+    let exercise = Exercise::load(&file)?;
+    let case = open_case(&case_dir, state)?;
+    Ok(Opened { case, exercise, now: now() })
+}
+
+/// The wall-clock time, or `HARRIER_EXERCISE_NOW` (RFC 3339) for reproducible runs.
+fn now() -> DateTime<Utc> {
+    std::env::var("HARRIER_EXERCISE_NOW")
+        .ok()
+        .and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
+        .map_or_else(Utc::now, |d| d.with_timezone(&Utc))
+}
+
+/// Runs one `harrier exercise` subcommand.
+pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quiet: bool) -> Result<u8> {
+    match cmd {
+        ExerciseCommand::Run { exercise, facilitator } => {
+            let o = open(&exercise, state)?;
+            ensure_ingested(&o.case, quiet)?;
+            let (s, ()) = session::update(&o.case.state_dir, &o.exercise, o.now, |_| Ok(()))?;
+            harrier::tui::exercise::run(o.case, o.exercise, s, facilitator)?;
+            Ok(0)
+        }
+        ExerciseCommand::Answer { exercise, question, value } => {
+            let o = open(&exercise, state)?;
+            let by = current_analyst();
+            let (s, given) = session::update(&o.case.state_dir, &o.exercise, o.now, |s| {
+                s.answer(&o.exercise, &question, &value, &by, o.now).cloned()
+            })?;
+            let verdict = match given.verdict.correct {
+                Some(true) => "right",
+                Some(false) => "wrong",
+                None => "recorded for the debrief",
+            };
+            println!("{}: {verdict}; score {} of {}", question.trim(), s.score(&o.exercise), o.exercise.max_points());
+            Ok(0)
+        }
+        ExerciseCommand::Hint { exercise, question } => {
+            let o = open(&exercise, state)?;
+            let (_, hint) = session::update(&o.case.state_dir, &o.exercise, o.now, |s| {
+                s.take_hint(&o.exercise, &question, o.now).cloned()
+            })?;
+            println!("hint (−{} points): {}", hint.cost, hint.text);
+            Ok(0)
+        }
+        ExerciseCommand::Clock { exercise, next_inject, at, run, pause } => {
+            let o = open(&exercise, state)?;
+            let tz = zone(tz, &o.case)?;
+            let at =
+                at.map(|t| harrier::cli::timefmt::parse_bound(&t, tz).map_err(|e| anyhow!("--at: {e}"))).transpose()?;
+            if !next_inject && at.is_none() && run.is_none() && !pause {
+                bail!("say how to move the clock: --next-inject, --at T, --run SPEED or --pause");
+            }
+            let (s, ()) = session::update(&o.case.state_dir, &o.exercise, o.now, |s| {
+                if next_inject {
+                    s.step_to_next_inject(&o.exercise, o.now);
+                } else if let Some(t) = at {
+                    s.clock.jump(t, o.now);
+                } else if let Some(speed) = run {
+                    s.clock.run(speed, o.now).map_err(harrier::exercise::ExerciseError::Refused)?;
+                } else {
+                    s.clock.pause(o.now);
+                }
+                Ok(())
+            })?;
+            print_injects(&o, &s, tz);
+            Ok(0)
+        }
+        ExerciseCommand::Status { exercise, facilitator, json } => {
+            let o = open(&exercise, state)?;
+            let tz = zone(tz, &o.case)?;
+            let s = session::load(&o.case.state_dir, &o.exercise, o.now)?;
+            let alerts = visible_alerts(&o, &s)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&status_json(&o, &s, &alerts, facilitator))?);
+            } else {
+                print_injects(&o, &s, tz);
+                if facilitator {
+                    let pos = s.position(o.now);
+                    for i in o.exercise.injects.iter().filter(|i| i.at > pos) {
+                        println!(
+                            "upcoming {} at {}: {}",
+                            i.id,
+                            harrier::cli::timefmt::show(Some(i.at), tz),
+                            harrier::cli::sanitize::clean(&i.message)
+                        );
+                    }
+                }
+                println!("alerts visible: {}", alerts.len());
+                for q in &o.exercise.questions {
+                    let a = s.answers.get(&q.id);
+                    let sc = s.score_of(q);
+                    print!("  {} [{}/{}] {}", q.id, sc.earned, q.points, q.prompt);
+                    match a {
+                        Some(a) => print!(" -> {}", a.value),
+                        None => print!(" -> (not answered)"),
+                    }
+                    if facilitator {
+                        print!("  [key: {}]", harrier::exercise::answer::expected(q));
+                    }
+                    println!();
+                }
+                println!("score {} of {}", s.score(&o.exercise), o.exercise.max_points());
+            }
+            Ok(0)
+        }
+        ExerciseCommand::Report { exercise, format, output } => {
+            let o = open(&exercise, state)?;
+            let tz = zone(tz, &o.case)?;
+            let s = session::load(&o.case.state_dir, &o.exercise, o.now)?;
+            let progress = CaseState::of(&o.case).progress()?;
+            let d = debrief::build(&o.exercise, &s, &progress, o.now);
+            let fmt = match format {
+                DebriefFormatArg::Md => DebriefFormat::Markdown,
+                DebriefFormatArg::Html => DebriefFormat::Html,
+            };
+            let text = debrief::render(&d, fmt, tz);
+            match output {
+                Some(p) => harrier::case::write_atomic(&p, text.as_bytes())
+                    .with_context(|| format!("writing {}", p.display()))?,
+                None => print!("{text}"),
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn print_injects(o: &Opened, s: &Session, tz: chrono_tz::Tz) {
+    use harrier::cli::timefmt::show;
+    let pos = s.position(o.now);
+    println!("clock {}{}", show(Some(pos), tz), if s.clock.is_running() { " (running)" } else { " (paused)" });
+    for i in o.exercise.injects.iter().filter(|i| i.at <= pos) {
+        println!("inject {} at {}: {}", i.id, show(Some(i.at), tz), harrier::cli::sanitize::clean(&i.message));
+    }
+}
+
+/// Alerts the analytics raise over what the replay shows.
+fn visible_alerts(o: &Opened, s: &Session) -> Result<Vec<harrier::analytics::Alert>> {
+    if !o.case.is_ingested() {
+        return Ok(Vec::new());
+    }
+    let index = CaseIndex::open(&o.case.index_dir())?;
+    index.set_visibility(Some(s.visibility(&o.exercise, o.now)));
+    let ctx = DetectContext { config: o.case.config.clone(), only: Vec::new() };
+    Ok(detect(&index, &ctx)?.alerts)
+}
+
+fn status_json(o: &Opened, s: &Session, alerts: &[harrier::analytics::Alert], facilitator: bool) -> serde_json::Value {
+    let pos = s.position(o.now);
+    let questions: Vec<_> = o
+        .exercise
+        .questions
+        .iter()
+        .map(|q| {
+            let a = s.answers.get(&q.id);
+            let mut v = serde_json::json!({
+                "id": q.id, "prompt": q.prompt, "points": q.points, "earned": s.score_of(q).earned,
+                "answer": a.map(|a| a.value.clone()), "correct": a.and_then(|a| a.verdict.correct),
+                "hints_used": s.hints.get(&q.id).map_or(0, Vec::len),
+            });
+            if facilitator {
+                v["key"] = serde_json::json!(harrier::exercise::answer::expected(q));
+                v["answered_at"] = serde_json::json!(a.map(|a| a.wall));
+            }
+            v
+        })
+        .collect();
+    let injects: Vec<_> = o
+        .exercise
+        .injects
+        .iter()
+        .filter(|i| facilitator || i.at <= pos)
+        .map(|i| serde_json::json!({"id": i.id, "at": i.at, "message": i.message, "fired": i.at <= pos}))
+        .collect();
+    serde_json::json!({
+        "title": o.exercise.exercise.title,
+        "clock": pos,
+        "running": s.clock.is_running(),
+        "sources": s.sources(&o.exercise, o.now),
+        "injects": injects,
+        "alerts": alerts.iter().map(|a| serde_json::json!({"id": a.id, "analytic": a.analytic, "title": a.title})).collect::<Vec<_>>(),
+        "questions": questions,
+        "score": s.score(&o.exercise),
+        "max": o.exercise.max_points(),
+    })
+}

@@ -1,0 +1,281 @@
+//! The workbench in exercise mode: the case index limited to what the replay clock shows, the alerts the
+//! analytics raise over that slice instead of the saved ones, and the exercise pane (`F2`): questions, answers,
+//! score, injects; for the facilitator also upcoming injects, the answer key, answer timings and clock keys.
+
+use super::alerts::AlertsState;
+use super::jobs::JobContext;
+use crate::analytics::{detect, DetectContext};
+use crate::case::state::current_analyst;
+use crate::case::Case;
+use crate::exercise::{session, Exercise, Session};
+use crate::index::CaseIndex;
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Run speeds the facilitator steps through with `r` (simulated seconds per second).
+const SPEEDS: [f64; 5] = [60.0, 300.0, 900.0, 3600.0, 0.0];
+
+/// How long the shown clock may lag the running one before the index follows (simulated seconds).
+const FOLLOW_SECONDS: i64 = 60;
+
+/// What a key did to the exercise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaneOutcome {
+    /// Not the pane's key: the workbench handles it.
+    Ignored,
+    /// Handled; redraw.
+    Handled,
+    /// The clock moved: views must reload (from the overview when it went back).
+    ClockMoved { backwards: bool },
+}
+
+/// The exercise pane and the session it drives.
+pub struct ExercisePane {
+    pub exercise: Exercise,
+    pub session: Session,
+    pub facilitator: bool,
+    pub open: bool,
+    pub cursor: usize,
+    /// The answer (or, for the facilitator, the jump time) being typed.
+    pub input: Option<(InputKind, String)>,
+    /// Facilitator: answer key shown.
+    pub reveal: bool,
+    /// The last message (verdict, hint, error).
+    pub message: Option<String>,
+    speed: usize,
+    state_dir: PathBuf,
+    shown_until: DateTime<Utc>,
+    ctx: Option<Arc<JobContext>>,
+}
+
+/// What the pane's input line is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Answer,
+    Jump,
+}
+
+impl ExercisePane {
+    /// The pane of a session, not yet attached to an index.
+    pub fn new(case: &Case, exercise: Exercise, session: Session, facilitator: bool) -> ExercisePane {
+        let shown_until = session.position(Utc::now());
+        ExercisePane {
+            exercise,
+            session,
+            facilitator,
+            open: true,
+            cursor: 0,
+            input: None,
+            reveal: false,
+            message: None,
+            speed: 0,
+            state_dir: case.state_dir.clone(),
+            shown_until,
+            ctx: None,
+        }
+    }
+
+    /// Limits the workbench's index to what the session shows now.
+    pub fn attach(&mut self, ctx: Arc<JobContext>) {
+        self.ctx = Some(ctx);
+        self.apply(Utc::now());
+    }
+
+    fn apply(&mut self, now: DateTime<Utc>) {
+        self.shown_until = self.session.position(now);
+        if let Some(Ok(ix)) = self.ctx.as_ref().map(|c| &c.index) {
+            ix.set_visibility(Some(self.session.visibility(&self.exercise, now)));
+        }
+    }
+
+    /// Follows the clock: a running clock, or one moved by `harrier exercise clock` from another terminal.
+    pub fn tick(&mut self, now: DateTime<Utc>) -> PaneOutcome {
+        if let Ok(s) = session::load(&self.state_dir, &self.exercise, now) {
+            self.session = s;
+        }
+        let pos = self.session.position(now);
+        let moved = (pos - self.shown_until).num_seconds();
+        let fired = self.exercise.injects.iter().any(|i| i.at > self.shown_until && i.at <= pos);
+        if !(0..FOLLOW_SECONDS).contains(&moved) || fired {
+            if fired {
+                let _ = session::update(&self.state_dir, &self.exercise, now, |_| Ok(()));
+            }
+            self.apply(now);
+            return PaneOutcome::ClockMoved { backwards: moved < 0 };
+        }
+        PaneOutcome::Ignored
+    }
+
+    /// Handles a key when it is the pane's.
+    pub fn on_key(&mut self, k: &KeyEvent, now: DateTime<Utc>) -> PaneOutcome {
+        if k.code == KeyCode::F(2) {
+            self.open = !self.open;
+            return PaneOutcome::Handled;
+        }
+        if !self.open {
+            return PaneOutcome::Ignored;
+        }
+        if let Some((kind, text)) = &mut self.input {
+            match k.code {
+                KeyCode::Esc => self.input = None,
+                KeyCode::Backspace => {
+                    text.pop();
+                }
+                KeyCode::Char(c)
+                    if !k.modifiers.contains(KeyModifiers::CONTROL)
+                        && text.chars().count() < crate::exercise::answer::MAX_ANSWER_CHARS =>
+                {
+                    text.push(c);
+                }
+                KeyCode::Enter => {
+                    let (kind, text) = (*kind, std::mem::take(text));
+                    self.input = None;
+                    return match kind {
+                        InputKind::Answer => {
+                            self.submit(&text, now);
+                            PaneOutcome::Handled
+                        }
+                        InputKind::Jump => self.jump(&text, now),
+                    };
+                }
+                _ => {}
+            }
+            return PaneOutcome::Handled;
+        }
+        let n = self.exercise.questions.len();
+        match k.code {
+            KeyCode::Esc => self.open = false,
+            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => self.cursor = (self.cursor + 1).min(n.saturating_sub(1)),
+            KeyCode::Enter | KeyCode::Char('e') => self.input = Some((InputKind::Answer, String::new())),
+            KeyCode::Char('h') => self.hint(now),
+            KeyCode::Char('n') if self.facilitator => {
+                return self.change_clock(now, |s, ex| {
+                    s.step_to_next_inject(ex, now);
+                    Ok(())
+                })
+            }
+            KeyCode::Char('t') if self.facilitator => self.input = Some((InputKind::Jump, String::new())),
+            KeyCode::Char('r') if self.facilitator => {
+                self.speed = (self.speed + 1) % SPEEDS.len();
+                let speed = SPEEDS[self.speed];
+                return self.change_clock(now, |s, _| {
+                    if speed > 0.0 {
+                        s.clock.run(speed, now).map_err(crate::exercise::ExerciseError::Refused)
+                    } else {
+                        s.clock.pause(now);
+                        Ok(())
+                    }
+                });
+            }
+            KeyCode::Char('p') if self.facilitator => {
+                self.speed = SPEEDS.len() - 1;
+                return self.change_clock(now, |s, _| {
+                    s.clock.pause(now);
+                    Ok(())
+                });
+            }
+            KeyCode::Char('a') if self.facilitator => self.reveal = !self.reveal,
+            _ => return PaneOutcome::Ignored,
+        }
+        PaneOutcome::Handled
+    }
+
+    fn selected(&self) -> Option<String> {
+        self.exercise.questions.get(self.cursor).map(|q| q.id.clone())
+    }
+
+    fn submit(&mut self, text: &str, now: DateTime<Utc>) {
+        let Some(id) = self.selected() else { return };
+        let by = current_analyst();
+        let ex = &self.exercise;
+        match session::update(&self.state_dir, ex, now, |s| s.answer(ex, &id, text, &by, now).cloned()) {
+            Ok((s, given)) => {
+                self.message = Some(match given.verdict.correct {
+                    Some(true) => format!("{id}: right"),
+                    Some(false) => format!("{id}: not right"),
+                    None => format!("{id}: recorded for the debrief"),
+                });
+                self.session = s;
+            }
+            Err(e) => self.message = Some(e.to_string()),
+        }
+    }
+
+    fn hint(&mut self, now: DateTime<Utc>) {
+        let Some(id) = self.selected() else { return };
+        let ex = &self.exercise;
+        match session::update(&self.state_dir, ex, now, |s| s.take_hint(ex, &id, now).cloned()) {
+            Ok((s, h)) => {
+                self.message = Some(format!("hint (−{}): {}", h.cost, h.text));
+                self.session = s;
+            }
+            Err(e) => self.message = Some(e.to_string()),
+        }
+    }
+
+    fn jump(&mut self, text: &str, now: DateTime<Utc>) -> PaneOutcome {
+        match crate::cli::timefmt::parse_bound(text.trim(), chrono_tz::UTC) {
+            Ok(t) => self.change_clock(now, |s, _| {
+                s.clock.jump(t, now);
+                Ok(())
+            }),
+            Err(e) => {
+                self.message = Some(e);
+                PaneOutcome::Handled
+            }
+        }
+    }
+
+    fn change_clock(
+        &mut self,
+        now: DateTime<Utc>,
+        change: impl FnOnce(&mut Session, &Exercise) -> Result<(), crate::exercise::ExerciseError>,
+    ) -> PaneOutcome {
+        let before = self.shown_until;
+        let ex = &self.exercise;
+        match session::update(&self.state_dir, ex, now, |s| change(s, ex)) {
+            Ok((s, ())) => {
+                self.session = s;
+                self.apply(now);
+                PaneOutcome::ClockMoved { backwards: self.shown_until < before }
+            }
+            Err(e) => {
+                self.message = Some(e.to_string());
+                PaneOutcome::Handled
+            }
+        }
+    }
+}
+
+/// Opens the workbench on `case` showing only what `session` has revealed of `exercise`.
+pub fn run(case: Case, exercise: Exercise, session: Session, facilitator: bool) -> anyhow::Result<()> {
+    let pane = ExercisePane::new(&case, exercise, session, facilitator);
+    let ctx = JobContext::new(case);
+    if let Err(e) = &ctx.index {
+        anyhow::bail!("{e}");
+    }
+    super::run_exercise(ctx, pane)
+}
+
+/// The alerts the analytics raise over the events the index currently shows.
+pub fn visible_alerts(case: &Case, ix: &CaseIndex) -> AlertsState {
+    let ctx = DetectContext { config: case.config.clone(), only: Vec::new() };
+    match detect(ix, &ctx) {
+        Ok(d) => {
+            // The queue reads alerts in their saved JSON form.
+            let parsed: Result<Vec<super::alerts::Alert>, _> =
+                d.alerts.iter().map(|a| serde_json::to_value(a).and_then(serde_json::from_value)).collect();
+            match parsed {
+                Ok(mut alerts) => {
+                    super::alerts::sort(&mut alerts);
+                    AlertsState::Loaded(alerts)
+                }
+                Err(e) => AlertsState::Unreadable(e.to_string()),
+            }
+        }
+        Err(e) => AlertsState::Unreadable(e.to_string()),
+    }
+}
