@@ -260,6 +260,7 @@ fn tui_bookmarks_persist_in_the_case_state() {
     h.command_line("bookmarks");
     let text = screen(&mut h, 120, 30);
     assert!(text.contains("Bookmarks 1") && text.contains("johns@m365x816222.onmicrosoft.com"), "{text}");
+    snap("bookmarks", &mut h);
     // A new session on the same case reads them back.
     let case = Case::open(&d.path().join("realcase"), None).unwrap();
     let mut again = Headless::new(case, chrono_tz::UTC, Theme::defaults(false));
