@@ -313,6 +313,8 @@ impl Run<'_> {
                 }
                 any_known = true;
             }
+            // Documents are built in parallel once the order-dependent steps (dedupe, learning) are done.
+            let mut ready: Vec<(u64, u64, crate::model::Event, Vec<u8>, u64)> = Vec::with_capacity(outcomes.len());
             for (no, line, outs) in outcomes {
                 for out in outs {
                     entry.records += 1;
@@ -345,13 +347,21 @@ impl Run<'_> {
                             self.seen.insert(key, entry.file_id);
                             self.learned.learn(&n.event);
                             crate::enrich::enrich(&mut n.event, &self.learned, &self.geo);
-                            let doc = to_document(&self.index.fields, &n.event, &raw, key, entry.file_id);
-                            match self.writer.add_document(doc) {
-                                Ok(_) => entry.indexed += 1,
-                                Err(e) => entry.reject(format!("record {no} (line {line}): index write failed: {e}")),
-                            }
+                            ready.push((no, line, n.event, raw, key));
                         }
                     }
+                }
+            }
+            let fields = &self.index.fields;
+            let file_id = entry.file_id;
+            let docs: Vec<_> = ready
+                .par_iter()
+                .map(|(no, line, event, raw, key)| (*no, *line, to_document(fields, event, raw, *key, file_id)))
+                .collect();
+            for (no, line, doc) in docs {
+                match self.writer.add_document(doc) {
+                    Ok(_) => entry.indexed += 1,
+                    Err(e) => entry.reject(format!("record {no} (line {line}): index write failed: {e}")),
                 }
             }
         }
