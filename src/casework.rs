@@ -42,21 +42,11 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             }
             Ok(0)
         }
-        Command::Export { case, format, output, user, ip, session, token, mailbox, app, query, from, to } => {
+        Command::Export { case, format, output, pivot, query, from, to } => {
             let case = open_case(&case, state_dir)?;
             let tz = zone(tz, &case)?;
             ensure_ingested(&case, quiet)?;
-            let pivot = [
-                ("user", user),
-                ("ip", ip),
-                ("session", session),
-                ("token", token),
-                ("mailbox", mailbox),
-                ("app", app),
-            ]
-            .into_iter()
-            .find_map(|(f, v)| v.map(|v| (f, v)));
-            let mut q = match (pivot, query) {
+            let mut q = match (pivot.chosen(), query) {
                 (Some((field, value)), _) => ParsedQuery::pivot(field, &value),
                 (None, Some(text)) => ParsedQuery::parse(&text).map_err(|e| anyhow!("--query: {e}"))?,
                 (None, None) => ParsedQuery::default(),

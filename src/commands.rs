@@ -111,21 +111,13 @@ pub fn run(cli: Cli) -> Result<u8> {
             print_hits(&hits, format, tz, total)?;
             Ok(0)
         }
-        Some(Command::Timeline { case, user, ip, session, token, mailbox, app, from, to, limit, format }) => {
+        Some(Command::Timeline { case, pivot, from, to, limit, format }) => {
             let case = open_case(&case, state.as_deref())?;
             let tz = zone(&cli.tz, &case)?;
             ensure_ingested(&case, cli.quiet)?;
-            let (field, value) = [
-                ("user", user),
-                ("ip", ip),
-                ("session", session),
-                ("token", token),
-                ("mailbox", mailbox),
-                ("app", app),
-            ]
-            .into_iter()
-            .find_map(|(f, v)| v.map(|v| (f, v)))
-            .ok_or_else(|| anyhow!("timeline needs one of --user --ip --session --token --mailbox --app"))?;
+            let (field, value) = pivot
+                .chosen()
+                .ok_or_else(|| anyhow!("timeline needs one of --user --ip --session --token --mailbox --app"))?;
             let mut q = ParsedQuery::pivot(field, &value);
             apply_bounds(&mut q, from.as_deref(), to.as_deref(), tz)?;
             let index = CaseIndex::open(&case.index_dir())?;

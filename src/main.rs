@@ -58,6 +58,39 @@ pub enum ExportFormatArg {
 }
 
 /// Subcommands.
+/// The entity a timeline or an export follows: at most one of these.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct PivotArgs {
+    #[arg(long, group = "pivot")]
+    pub user: Option<String>,
+    #[arg(long, group = "pivot")]
+    pub ip: Option<String>,
+    #[arg(long, group = "pivot")]
+    pub session: Option<String>,
+    #[arg(long, group = "pivot")]
+    pub token: Option<String>,
+    #[arg(long, group = "pivot")]
+    pub mailbox: Option<String>,
+    #[arg(long, group = "pivot")]
+    pub app: Option<String>,
+}
+
+impl PivotArgs {
+    /// The pivot field and value given, if any.
+    pub fn chosen(self) -> Option<(&'static str, String)> {
+        [
+            ("user", self.user),
+            ("ip", self.ip),
+            ("session", self.session),
+            ("token", self.token),
+            ("mailbox", self.mailbox),
+            ("app", self.app),
+        ]
+        .into_iter()
+        .find_map(|(f, v)| v.map(|v| (f, v)))
+    }
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Open the workbench on a case (ingests it first when needed).
@@ -140,18 +173,8 @@ pub enum Command {
     /// Time-ordered events of one user, IP, session, token, mailbox or app.
     Timeline {
         case: PathBuf,
-        #[arg(long, group = "pivot")]
-        user: Option<String>,
-        #[arg(long, group = "pivot")]
-        ip: Option<String>,
-        #[arg(long, group = "pivot")]
-        session: Option<String>,
-        #[arg(long, group = "pivot")]
-        token: Option<String>,
-        #[arg(long, group = "pivot")]
-        mailbox: Option<String>,
-        #[arg(long, group = "pivot")]
-        app: Option<String>,
+        #[command(flatten)]
+        pivot: PivotArgs,
         #[arg(long)]
         from: Option<String>,
         #[arg(long)]
@@ -178,18 +201,8 @@ pub enum Command {
         /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
-        #[arg(long, group = "pivot")]
-        user: Option<String>,
-        #[arg(long, group = "pivot")]
-        ip: Option<String>,
-        #[arg(long, group = "pivot")]
-        session: Option<String>,
-        #[arg(long, group = "pivot")]
-        token: Option<String>,
-        #[arg(long, group = "pivot")]
-        mailbox: Option<String>,
-        #[arg(long, group = "pivot")]
-        app: Option<String>,
+        #[command(flatten)]
+        pivot: PivotArgs,
         /// A search query (the `search` language) instead of a pivot.
         #[arg(long, group = "pivot", value_name = "Q")]
         query: Option<String>,

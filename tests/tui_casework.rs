@@ -1,6 +1,8 @@
 //! Case work in the workbench on the ingested real fixtures: the runbook checklist, triage, notes and exports,
 //! driven headless, rendered to a TestBackend, and read back after reopening the case.
 
+mod common;
+
 use harrier::case::state::CaseState;
 use harrier::case::Case;
 use harrier::ingest::{ingest, IngestOptions, IngestProgress};
@@ -13,37 +15,11 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::path::{Path, PathBuf};
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-            let mut perm = std::fs::metadata(&target).unwrap().permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            perm.set_readonly(false);
-            std::fs::set_permissions(&target, perm).unwrap();
-        }
-    }
-}
-
-fn fixtures_dir() -> PathBuf {
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/real");
-    if local.exists() {
-        local
-    } else {
-        Path::new("/work/shared/fixtures/real").to_path_buf()
-    }
-}
-
 /// An ingested copy of the real fixtures with the saved alerts of the screen tests.
 fn case_copy() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("realcase");
-    copy_dir(&fixtures_dir(), &root);
+    common::copy_tree(&common::real_fixtures(), &root);
     let case = Case::open(&root, None).unwrap();
     ingest(&case, &IngestOptions::default(), &IngestProgress::default()).unwrap();
     std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui_alerts.json"), case.alerts_path())

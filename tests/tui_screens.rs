@@ -1,5 +1,7 @@
 //! Workbench screens on the ingested real fixtures, driven headless and rendered to a TestBackend.
 
+mod common;
+
 use harrier::case::Case;
 use harrier::ingest::{ingest, IngestOptions, IngestProgress};
 use harrier::tui::action::{Action, PromptKey};
@@ -11,36 +13,10 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::path::Path;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-            let mut perm = std::fs::metadata(&target).unwrap().permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            perm.set_readonly(false);
-            std::fs::set_permissions(&target, perm).unwrap();
-        }
-    }
-}
-
-fn fixtures_dir() -> std::path::PathBuf {
-    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/real");
-    if local.exists() {
-        local
-    } else {
-        Path::new("/work/shared/fixtures/real").to_path_buf()
-    }
-}
-
 fn headless(with_alerts: bool) -> (tempfile::TempDir, Headless) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("realcase");
-    copy_dir(&fixtures_dir(), &root);
+    common::copy_tree(&common::real_fixtures(), &root);
     let case = Case::open(&root, None).unwrap();
     ingest(&case, &IngestOptions::default(), &IngestProgress::default()).unwrap();
     if with_alerts {
@@ -346,7 +322,7 @@ fn tui_n_steps_through_search_matches_and_wraps_with_a_message() {
 fn tui_search_history_is_saved_per_case_and_loaded_on_open() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("realcase");
-    copy_dir(&fixtures_dir(), &root);
+    common::copy_tree(&common::real_fixtures(), &root);
     let case = Case::open(&root, None).unwrap();
     ingest(&case, &IngestOptions::default(), &IngestProgress::default()).unwrap();
     let mut h = Headless::new(case.clone(), chrono_tz::UTC, Theme::defaults(false));

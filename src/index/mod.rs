@@ -198,7 +198,7 @@ impl CaseIndex {
     }
 
     fn load(&self, searcher: &tantivy::Searcher, address: DocAddress, key: TimeKey) -> Result<Hit, IndexError> {
-        let event = searcher.doc::<scan::StoredEvent>(address)?.parse()?;
+        let event = self.event_at(searcher, address)?;
         Ok(Hit { event, address, key: SortKey { ts: key.0, dkey: key.1.unwrap_or(0) } })
     }
 
