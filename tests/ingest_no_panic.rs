@@ -1,6 +1,6 @@
 //! Property tests: no input makes the readers, parsers or normalizers panic.
 
-use harrier::ingest::normalize::{classify, normalize, parse_time, FileHints};
+use harrier::ingest::normalize::{classify, normalize, parse_time, FileHints, LazyMap};
 use harrier::ingest::readers::csv_records::{parse_fields, CsvRecords};
 use harrier::ingest::readers::json_records::{detect_layout, JsonLayout, JsonRecords};
 use harrier::model::Origin;
@@ -80,8 +80,10 @@ proptest! {
         for (k, v) in keys.iter().zip(values.iter().cycle()) {
             map.insert(k.to_string(), v.clone());
         }
-        if let Some(kind) = classify(&map) {
-            let _ = normalize(kind, &map, b"raw", Origin::default(), &FileHints::default());
+        let text = serde_json::Value::Object(map).to_string();
+        let record = LazyMap::from_json_str(&text).unwrap();
+        if let Some(kind) = classify(&record) {
+            let _ = normalize(kind, &record, b"raw", Origin::default(), &FileHints::default());
         }
     }
 }

@@ -3,7 +3,7 @@
 //! export (users, mailbox rules) names the same people as the logs.
 
 use crate::ingest::discover::SourceFile;
-use crate::ingest::normalize::{classify, normalize, FileHints};
+use crate::ingest::normalize::{classify, normalize, FileHints, LazyMap};
 use crate::ingest::open::{open_text, peek_head};
 use crate::ingest::readers::csv_records::{clean_header, parse_fields, CsvRecords};
 use crate::ingest::readers::json_records::{detect_layout, JsonRecords};
@@ -101,6 +101,8 @@ fn wrapper(m: &Map<String, Value>) -> Option<&Vec<Value>> {
 }
 
 fn event_of(map: &Map<String, Value>, raw: &[u8], origin: Origin, hints: &FileHints) -> Option<Event> {
-    let kind = classify(map)?;
-    normalize(kind, map, raw, origin, hints).ok().map(|n| n.event)
+    let text = serde_json::to_string(map).ok()?;
+    let record = LazyMap::from_json_str(&text).ok()?;
+    let kind = classify(&record)?;
+    normalize(kind, &record, raw, origin, hints).ok().map(|n| n.event)
 }

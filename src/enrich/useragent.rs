@@ -37,6 +37,29 @@ fn ua_rules() -> &'static [(UaClass, Vec<String>)] {
     })
 }
 
+/// Every rule's fragments in one automaton: a user agent is read once, not once per fragment.
+struct UaMatcher {
+    automaton: aho_corasick::AhoCorasick,
+    /// The rule (catalogue position) of each fragment.
+    rule_of: Vec<usize>,
+}
+
+fn ua_matcher() -> &'static UaMatcher {
+    static MATCHER: OnceLock<UaMatcher> = OnceLock::new();
+    MATCHER.get_or_init(|| {
+        let mut fragments: Vec<&str> = Vec::new();
+        let mut rule_of = Vec::new();
+        for (i, (_, frags)) in ua_rules().iter().enumerate() {
+            for f in frags {
+                fragments.push(f);
+                rule_of.push(i);
+            }
+        }
+        let automaton = aho_corasick::AhoCorasick::new(&fragments).expect("user-agent fragments build an automaton");
+        UaMatcher { automaton, rule_of }
+    })
+}
+
 fn apps() -> &'static HashMap<String, String> {
     static APPS: OnceLock<HashMap<String, String>> = OnceLock::new();
     APPS.get_or_init(|| {
@@ -53,11 +76,13 @@ pub fn classify(ua: &str) -> UaClass {
         return UaClass::Empty;
     }
     let lower = ua.to_lowercase();
-    ua_rules()
-        .iter()
-        .find(|(_, frags)| frags.iter().any(|f| lower.contains(f.as_str())))
-        .map(|(c, _)| *c)
-        .unwrap_or(UaClass::Other)
+    let m = ua_matcher();
+    // The first rule in catalogue order that any fragment matches wins.
+    m.automaton
+        .find_overlapping_iter(&lower)
+        .map(|hit| m.rule_of[hit.pattern().as_usize()])
+        .min()
+        .map_or(UaClass::Other, |rule| ua_rules()[rule].0)
 }
 
 /// The name of a well-known Microsoft app or resource id.

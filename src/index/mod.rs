@@ -13,7 +13,6 @@ use paging::SortKey;
 use query::ParsedQuery;
 pub use scan::EventScan;
 use schema::Fields;
-use std::collections::HashMap;
 use std::path::Path;
 use tantivy::collector::sort_key::{ComparatorEnum, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
@@ -114,9 +113,10 @@ impl CaseIndex {
     }
 
     /// De-duplication keys already indexed, with the file each came from.
-    pub fn dedupe_keys(&self) -> Result<HashMap<u64, u64>, IndexError> {
+    pub fn dedupe_keys(&self) -> Result<rustc_hash::FxHashMap<u64, u64>, IndexError> {
         let searcher = self.reader.searcher();
-        let mut out = HashMap::with_capacity(searcher.num_docs() as usize);
+        let mut out = rustc_hash::FxHashMap::default();
+        out.reserve(searcher.num_docs() as usize);
         for seg in searcher.segment_readers() {
             let ff = seg.fast_fields();
             let dkey = ff.u64("dkey")?;

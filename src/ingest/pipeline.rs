@@ -2,6 +2,7 @@
 //! de-duplicate and index in order → ledger.
 
 use super::discover::{discover, SourceFile};
+use super::normalize::lazy::{raw_kind, FieldValue, LazyMap, ObjectError};
 use super::normalize::{classify, normalize, FileHints, Normalized, TimeAssumption};
 use super::open::{content_hash, open_text, peek_head};
 use super::readers::csv_records::{clean_header, parse_fields, CsvRecords};
@@ -14,7 +15,9 @@ use crate::index::document::to_document;
 use crate::index::CaseIndex;
 use crate::model::{Origin, Source};
 use rayon::prelude::*;
-use serde_json::{Map, Value};
+use rustc_hash::FxHashMap;
+use serde_json::value::RawValue;
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -73,7 +76,7 @@ enum Container {
 struct Run<'a> {
     index: &'a CaseIndex,
     writer: tantivy::IndexWriter,
-    seen: HashMap<u64, u64>,
+    seen: FxHashMap<u64, u64>,
     learned: Learned,
     geo: GeoDb,
     progress: &'a IngestProgress,
@@ -340,11 +343,15 @@ impl Run<'_> {
                             }
                             let native = n.native_id.clone().unwrap_or_else(|| n.event.id.clone());
                             let key = dedupe_key(n.event.source, &native);
-                            if self.seen.contains_key(&key) {
-                                entry.duplicates += 1;
-                                continue;
+                            match self.seen.entry(key) {
+                                std::collections::hash_map::Entry::Occupied(_) => {
+                                    entry.duplicates += 1;
+                                    continue;
+                                }
+                                std::collections::hash_map::Entry::Vacant(slot) => {
+                                    slot.insert(entry.file_id);
+                                }
                             }
-                            self.seen.insert(key, entry.file_id);
                             self.learned.learn(&n.event);
                             crate::enrich::enrich(&mut n.event, &self.learned, &self.geo);
                             ready.push((no, line, n.event, raw, key));
@@ -444,14 +451,20 @@ fn parse_record(
                     headers.len()
                 ))];
             }
-            let mut map = Map::with_capacity(fields.len());
-            for ((h, utc), v) in headers.iter().zip(fields) {
-                if !map.contains_key(h) {
+            let cells = headers
+                .iter()
+                .zip(&fields)
+                .map(|((h, utc), v)| {
                     // A `[UTC]` column states its zone in the header; carry that into the value.
-                    let v = if *utc && !v.trim().is_empty() { format!("{} UTC", v.trim()) } else { v };
-                    map.insert(h.clone(), Value::String(v));
-                }
-            }
+                    let v = if *utc && !v.trim().is_empty() {
+                        Cow::Owned(format!("{} UTC", v.trim()))
+                    } else {
+                        Cow::Borrowed(v.as_str())
+                    };
+                    (Cow::Borrowed(h.as_str()), v)
+                })
+                .collect();
+            let map = LazyMap::from_cells(cells);
             let mut raw = Vec::with_capacity(header_raw.len() + rec.bytes.len() + 1);
             raw.extend_from_slice(header_raw);
             raw.push(b'\n');
@@ -459,9 +472,12 @@ fn parse_record(
             vec![normalize_map(&map, raw, origin, hints, "CSV columns")]
         }
         Container::Json(_) => {
-            let value: Value = match serde_json::from_slice(&rec.bytes) {
-                Ok(v) => v,
-                Err(e) => {
+            let map = match LazyMap::from_json(&rec.bytes) {
+                Ok(m) => m,
+                Err(ObjectError::NotObject(kind)) => {
+                    return vec![Outcome::Rejected(format!("record is a JSON {kind}, not an object"))]
+                }
+                Err(ObjectError::Syntax(e)) => {
                     let why = if std::str::from_utf8(&rec.bytes).is_err() {
                         format!("invalid UTF-8 in record ({e})")
                     } else {
@@ -470,22 +486,15 @@ fn parse_record(
                     return vec![Outcome::Rejected(why)];
                 }
             };
-            let Value::Object(map) = value else {
-                return vec![Outcome::Rejected(format!("record is a JSON {}, not an object", json_kind(&value)))];
-            };
             // A line that is itself a `{"records":[…]}` or `{"value":[…]}` wrapper holds many records.
             if let Some(inner) = wrapper_items(&map) {
                 return inner
                     .iter()
-                    .map(|item| match item {
-                        Value::Object(m) => normalize_map(
-                            m,
-                            serde_json::to_vec(item).unwrap_or_default(),
-                            origin.clone(),
-                            hints,
-                            "JSON fields",
-                        ),
-                        other => Outcome::Rejected(format!("record is a JSON {}, not an object", json_kind(other))),
+                    .map(|item| match LazyMap::from_json_str(item.get()) {
+                        Ok(m) => {
+                            normalize_map(&m, item.get().as_bytes().to_vec(), origin.clone(), hints, "JSON fields")
+                        }
+                        Err(_) => Outcome::Rejected(format!("record is a JSON {}, not an object", raw_kind(item))),
                     })
                     .collect();
             }
@@ -494,17 +503,17 @@ fn parse_record(
     }
 }
 
-fn wrapper_items(map: &Map<String, Value>) -> Option<&Vec<Value>> {
+fn wrapper_items<'a>(map: &LazyMap<'a>) -> Option<Vec<&'a RawValue>> {
     if map.len() > 4 {
         return None;
     }
-    ["records", "value", "Records"].iter().find_map(|k| map.get(*k).and_then(Value::as_array))
+    ["records", "value", "Records"].iter().find_map(|k| map.get(k).and_then(FieldValue::array_items))
 }
 
-fn normalize_map(map: &Map<String, Value>, raw: Vec<u8>, origin: Origin, hints: &FileHints, what: &str) -> Outcome {
+fn normalize_map(map: &LazyMap, raw: Vec<u8>, origin: Origin, hints: &FileHints, what: &str) -> Outcome {
     match classify(map) {
         None => {
-            let mut names: Vec<&str> = map.keys().map(String::as_str).take(8).collect();
+            let mut names: Vec<&str> = map.keys().take(8).collect();
             if map.len() > 8 {
                 names.push("…");
             }
@@ -514,16 +523,5 @@ fn normalize_map(map: &Map<String, Value>, raw: Vec<u8>, origin: Origin, hints: 
             Ok(n) => Outcome::Event(Box::new(n), raw),
             Err(r) => Outcome::Rejected(format!("{} record: {}", kind.label(), r.0)),
         },
-    }
-}
-
-fn json_kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }

@@ -1,16 +1,17 @@
 //! Entra audit records: Graph `directoryAudit`, Log Analytics `AuditLogs`, diagnostic-settings `AuditLogs`.
 
 use super::fields::{any_text, at, name_values, scalar_text, text_at, Rec};
+use super::lazy::LazyMap;
 use super::{lower_id, required_time, Normalized, Reject};
 use crate::enrich::ip::parse_ip;
 use crate::model::{ActorKind, Event, EventResult, ModifiedProperty, Source, Target};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Normalizes one Entra audit record.
-pub fn normalize(map: &Map<String, Value>) -> Result<Normalized, Reject> {
+pub fn normalize(map: &LazyMap) -> Result<Normalized, Reject> {
     let envelope = Rec::new(map);
-    let props = map.get("properties").and_then(Value::as_object);
-    let r = Rec::new(props.unwrap_or(map));
+    let props = map.nested("properties");
+    let r = Rec::new(props.as_ref().unwrap_or(map));
     let (mut ts, mut assumption) =
         required_time(&r, &["activityDateTime", "ActivityDateTime", "TimeGenerated"], false)?;
     if ts.is_none() {

@@ -1,12 +1,13 @@
 //! Field access over one parsed record, tolerant of the spellings exports use for the same field.
 
-use serde_json::{Map, Value};
+use super::lazy::{FieldValue, LazyMap};
+use serde_json::Value;
 use std::borrow::Cow;
 
-/// A parsed record (JSON object, or a CSV row as an object of strings).
+/// A parsed record (JSON object, or a CSV row as an object of strings) read through the spellings of its fields.
 #[derive(Clone, Copy)]
 pub struct Rec<'a> {
-    pub map: &'a Map<String, Value>,
+    pub map: &'a LazyMap<'a>,
 }
 
 /// True for values that mean "nothing here".
@@ -116,24 +117,24 @@ pub fn name_values(v: &Value) -> Vec<(String, String)> {
 }
 
 impl<'a> Rec<'a> {
-    /// Wraps an object.
-    pub fn new(map: &'a Map<String, Value>) -> Self {
+    /// Wraps a record.
+    pub fn new(map: &'a LazyMap<'a>) -> Self {
         Rec { map }
     }
 
     /// The first of `keys` that is present and not blank.
-    pub fn get(&self, keys: &[&str]) -> Option<&'a Value> {
-        keys.iter().filter_map(|k| self.map.get(*k)).find(|v| !is_blank(v))
+    pub fn get(&self, keys: &[&str]) -> Option<&'a FieldValue<'a>> {
+        keys.iter().filter_map(|k| self.map.get(k)).find(|v| !v.is_blank())
     }
 
     /// True when any of `keys` is present (even blank).
     pub fn has(&self, keys: &[&str]) -> bool {
-        keys.iter().any(|k| self.map.contains_key(*k))
+        keys.iter().any(|k| self.map.contains_key(k))
     }
 
     /// Text of the first present, non-blank field.
     pub fn text(&self, keys: &[&str]) -> Option<String> {
-        keys.iter().filter_map(|k| self.map.get(*k)).find_map(scalar_text)
+        keys.iter().filter_map(|k| self.map.get(k)).find_map(FieldValue::scalar_text)
     }
 
     /// Lower-cased text of the first present field.
@@ -142,18 +143,18 @@ impl<'a> Rec<'a> {
     }
 
     /// The first present field holding an object or array, parsing JSON strings.
-    pub fn structured(&self, keys: &[&str]) -> Option<Cow<'a, Value>> {
-        keys.iter().filter_map(|k| self.map.get(*k)).find_map(as_structured)
+    pub fn structured(&self, keys: &[&str]) -> Option<Value> {
+        keys.iter().filter_map(|k| self.map.get(k)).find_map(FieldValue::structured)
     }
 
     /// Boolean field.
     pub fn boolean(&self, keys: &[&str]) -> Option<bool> {
-        keys.iter().filter_map(|k| self.map.get(*k)).find_map(as_bool)
+        keys.iter().filter_map(|k| self.map.get(k)).find_map(|v| as_bool(&v.to_value()))
     }
 
     /// Integer field.
     pub fn int(&self, keys: &[&str]) -> Option<i64> {
-        keys.iter().filter_map(|k| self.map.get(*k)).find_map(as_i64)
+        keys.iter().filter_map(|k| self.map.get(k)).find_map(|v| as_i64(&v.to_value()))
     }
 }
 
@@ -164,8 +165,9 @@ mod tests {
 
     #[test]
     fn blanks_and_placeholders() {
-        let v = json!({"a": "", "b": "<null>", "c": null, "d": " x ", "e": 5});
-        let r = Rec::new(v.as_object().unwrap());
+        let text = json!({"a": "", "b": "<null>", "c": null, "d": " x ", "e": 5}).to_string();
+        let m = LazyMap::from_json_str(&text).unwrap();
+        let r = Rec::new(&m);
         assert_eq!(r.text(&["a", "b", "c", "d"]), Some("x".into()));
         assert_eq!(r.text(&["e"]), Some("5".into()));
         assert!(r.get(&["a", "b", "c"]).is_none());
@@ -173,8 +175,9 @@ mod tests {
 
     #[test]
     fn json_in_string_columns() {
-        let v = json!({"LocationDetails": "{\"countryOrRegion\":\"IL\",\"city\":\"Azor\"}"});
-        let r = Rec::new(v.as_object().unwrap());
+        let text = json!({"LocationDetails": "{\"countryOrRegion\":\"IL\",\"city\":\"Azor\"}"}).to_string();
+        let m = LazyMap::from_json_str(&text).unwrap();
+        let r = Rec::new(&m);
         let loc = r.structured(&["LocationDetails"]).unwrap();
         assert_eq!(text_at(&loc, &["countryOrRegion"]), Some("IL".into()));
     }

@@ -1,16 +1,16 @@
 //! Microsoft Graph activity logs: Log Analytics `MicrosoftGraphActivityLogs` and diagnostic-settings rows.
 
 use super::fields::Rec;
+use super::lazy::LazyMap;
 use super::{lower_id, required_time, Normalized, Reject};
 use crate::enrich::ip::parse_ip;
 use crate::model::{ActorKind, Event, EventResult, GraphRequest, Source};
-use serde_json::{Map, Value};
 
 /// Normalizes one Graph activity row.
-pub fn normalize(map: &Map<String, Value>) -> Result<Normalized, Reject> {
+pub fn normalize(map: &LazyMap) -> Result<Normalized, Reject> {
     let envelope = Rec::new(map);
-    let props = map.get("properties").and_then(Value::as_object);
-    let r = Rec::new(props.unwrap_or(map));
+    let props = map.nested("properties");
+    let r = Rec::new(props.as_ref().unwrap_or(map));
     let (mut ts, mut assumption) = required_time(&r, &["timeGenerated", "TimeGenerated"], false)?;
     if ts.is_none() {
         (ts, assumption) = required_time(&envelope, &["time", "TimeGenerated"], false)?;

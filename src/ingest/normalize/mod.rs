@@ -4,13 +4,14 @@ pub mod actor;
 pub mod audit;
 pub mod fields;
 pub mod graph;
+pub mod lazy;
 pub mod signin;
 pub mod time;
 pub mod ual;
 
 use crate::model::{Event, Origin, Source};
 use fields::Rec;
-use serde_json::{Map, Value};
+pub use lazy::LazyMap;
 pub use time::{parse_time, TimeAssumption};
 
 /// The log family of a record, decided from its fields (never from the file name).
@@ -61,7 +62,7 @@ pub struct FileHints {
 }
 
 /// Decides the log family of one record.
-pub fn classify(map: &Map<String, Value>) -> Option<RecordKind> {
+pub fn classify(map: &LazyMap) -> Option<RecordKind> {
     let r = Rec::new(map);
     if r.has(&["AuditData"]) {
         return Some(RecordKind::Ual);
@@ -136,7 +137,7 @@ fn diag_category(cat: &str) -> Option<RecordKind> {
 /// records without a native id).
 pub fn normalize(
     kind: RecordKind,
-    map: &Map<String, Value>,
+    map: &LazyMap,
     raw: &[u8],
     origin: Origin,
     hints: &FileHints,

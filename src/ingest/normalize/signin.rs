@@ -2,17 +2,18 @@
 //! (`SigninLogs` and siblings, JSON or CSV) and Entra portal CSV downloads.
 
 use super::fields::{at, text_at, Rec};
+use super::lazy::LazyMap;
 use super::{lower_id, required_time, FileHints, Normalized, Reject};
 use crate::enrich::ip::parse_ip;
 use crate::model::{ActorKind, Device, Event, EventResult, Network, SignInInfo, Source};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Normalizes one sign-in record. `fixed` is the source when the container says it (diagnostic category,
 /// Log Analytics table).
-pub fn normalize(map: &Map<String, Value>, fixed: Option<Source>, hints: &FileHints) -> Result<Normalized, Reject> {
+pub fn normalize(map: &LazyMap, fixed: Option<Source>, hints: &FileHints) -> Result<Normalized, Reject> {
     let envelope = Rec::new(map);
-    let props = map.get("properties").and_then(Value::as_object);
-    let r = Rec::new(props.unwrap_or(map));
+    let props = map.nested("properties");
+    let r = Rec::new(props.as_ref().unwrap_or(map));
 
     let (ts, assumption) = {
         let (t, a) = required_time(
@@ -174,7 +175,7 @@ pub fn normalize(map: &Map<String, Value>, fixed: Option<Source>, hints: &FileHi
 /// Which of the four sign-in logs a record without a container hint belongs to.
 fn infer_source(r: &Rec, hints: &FileHints, has_upn: bool, has_sp: bool) -> Source {
     if let Some(types) = r.get(&["signInEventTypes", "SignInEventTypes"]) {
-        let first = match types {
+        let first = match &types.to_value() {
             Value::Array(a) => a.first().and_then(Value::as_str).map(str::to_string),
             Value::String(s) => Some(
                 s.trim_matches(|c| c == '[' || c == ']' || c == '"')

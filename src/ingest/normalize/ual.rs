@@ -3,25 +3,33 @@
 
 use super::actor::{from_ual_user_type, from_user_id};
 use super::fields::{any_text, name_values, scalar_text, text_at, Rec};
+use super::lazy::{FieldValue, LazyMap, ObjectError};
 use super::{clip, lower_id, required_time, Normalized, Reject, TimeAssumption};
 use crate::enrich::ip::parse_ip;
 use crate::model::{ActorKind, Event, EventResult, MailboxAccess, ModifiedProperty, Source, Target};
-use serde_json::{Map, Value};
+use serde_json::Value;
+use std::borrow::Cow;
 
 /// Normalizes a UAL record in any of its containers.
-pub fn normalize_any(map: &Map<String, Value>) -> Result<Normalized, Reject> {
+pub fn normalize_any(map: &LazyMap) -> Result<Normalized, Reject> {
     let outer = Rec::new(map);
     if let Some(ad) = map.get("AuditData") {
-        let inner: Value = match ad {
-            Value::String(s) => serde_json::from_str(s)
-                .map_err(|e| Reject(format!("AuditData column is not valid JSON ({e}): {}", clip(s, 80))))?,
-            Value::Object(_) => ad.clone(),
-            _ => return Err(Reject("AuditData column is empty".into())),
+        // A CSV cell or a JSON string holding the record, or (rarely) the record itself.
+        let text = match ad {
+            FieldValue::Json(raw) if raw.get().starts_with('{') => Cow::Borrowed(raw.get()),
+            other => match other.as_text() {
+                Some(t) if !t.trim().is_empty() => t,
+                _ => return Err(Reject("AuditData column is empty".into())),
+            },
         };
-        let Some(obj) = inner.as_object() else {
-            return Err(Reject("AuditData is not a JSON object".into()));
+        let inner = match LazyMap::from_json_str(&text) {
+            Ok(m) => m,
+            Err(ObjectError::NotObject(_)) => return Err(Reject("AuditData is not a JSON object".into())),
+            Err(ObjectError::Syntax(e)) => {
+                return Err(Reject(format!("AuditData column is not valid JSON ({e}): {}", clip(&text, 80))))
+            }
         };
-        let mut n = from_record(Rec::new(obj), true)?;
+        let mut n = from_record(Rec::new(&inner), true)?;
         if n.event.ts.is_none() {
             let (ts, a) = required_time(&outer, &["CreationDate"], false)?;
             n.event.ts = ts;
@@ -33,8 +41,8 @@ pub fn normalize_any(map: &Map<String, Value>) -> Result<Normalized, Reject> {
         }
         return Ok(n);
     }
-    if let Some(Value::Object(obj)) = map.get("auditData") {
-        let mut n = from_record(Rec::new(obj), true)?;
+    if let Some(obj) = map.nested("auditData") {
+        let mut n = from_record(Rec::new(&obj), true)?;
         if n.event.ts.is_none() {
             (n.event.ts, n.assumption) = required_time(&outer, &["createdDateTime"], false)?;
         }
@@ -48,7 +56,7 @@ pub fn normalize_any(map: &Map<String, Value>) -> Result<Normalized, Reject> {
 }
 
 /// Normalizes a Log Analytics `OfficeActivity` row (session and token ids are not kept by that table).
-pub fn normalize_office_activity(map: &Map<String, Value>) -> Result<Normalized, Reject> {
+pub fn normalize_office_activity(map: &LazyMap) -> Result<Normalized, Reject> {
     from_record(Rec::new(map), false)
 }
 
@@ -267,7 +275,8 @@ mod tests {
             "OperationProperties": [{"Name": "MailAccessType", "Value": "Bind"}],
             "Folders": [{"Path": "\\Inbox", "FolderItems": [{"InternetMessageId": "<a>"}, {"InternetMessageId": "<b>"}]}]
         });
-        let n = normalize_any(v.as_object().unwrap()).unwrap();
+        let text = v.to_string();
+        let n = normalize_any(&LazyMap::from_json_str(&text).unwrap()).unwrap();
         let e = n.event;
         assert_eq!(e.source, Some(Source::UalExchange));
         assert_eq!(e.actor.kind, ActorKind::Partner);
@@ -285,7 +294,8 @@ mod tests {
     #[test]
     fn purview_csv_row_with_bad_audit_data_is_rejected() {
         let v = json!({"RecordId": "x", "CreationDate": "2025-01-01T00:00:00Z", "AuditData": "{not json"});
-        let err = normalize_any(v.as_object().unwrap()).err().unwrap();
+        let text = v.to_string();
+        let err = normalize_any(&LazyMap::from_json_str(&text).unwrap()).err().unwrap();
         assert!(err.0.contains("AuditData"), "{}", err.0);
     }
 }
