@@ -13,7 +13,11 @@ pub fn key(s: &str) -> String {
 
 /// Builds the document for one event. `raw` is the original record, kept verbatim.
 pub fn to_document(f: &Fields, e: &Event, raw: &[u8], dkey: u64, file_id: u64) -> TantivyDocument {
-    let mut d = TantivyDocument::default();
+    let mut event_json = Vec::with_capacity(raw.len().clamp(512, 64 * 1024));
+    let _ = serde_json::to_writer(&mut event_json, e);
+    let text = full_text(e);
+    // Sized once: the stored texts dominate, and growing the buffer field by field costs a copy each time.
+    let mut d = TantivyDocument::with_capacity(raw.len() + event_json.len() + text.len() + 1024);
     d.add_text(f.id, &e.id);
     d.add_u64(f.dkey, dkey);
     d.add_u64(f.file_id, file_id);
@@ -58,9 +62,9 @@ pub fn to_document(f: &Fields, e: &Event, raw: &[u8], dkey: u64, file_id: u64) -
     if let Some(ua) = &e.user_agent {
         d.add_text(f.ua, ua);
     }
-    d.add_text(f.text, full_text(e));
+    d.add_text(f.text, text);
     // The event goes before the original record: readers that need only the event stop before the record.
-    d.add_text(f.event, serde_json::to_string(e).unwrap_or_default());
+    d.add_text(f.event, std::str::from_utf8(&event_json).unwrap_or_default());
     match std::str::from_utf8(raw) {
         Ok(text) => d.add_text(f.raw, text),
         Err(_) => d.add_bytes(f.raw_bytes, raw),

@@ -67,7 +67,7 @@ impl CaseIndex {
         } else {
             let (schema, _) = schema::build();
             let settings = IndexSettings {
-                docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(3) }),
+                docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(1) }),
                 docstore_blocksize: 64 * 1024,
                 ..IndexSettings::default()
             };

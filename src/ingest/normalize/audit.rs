@@ -11,7 +11,7 @@ use serde_json::Value;
 pub fn normalize(map: &LazyMap) -> Result<Normalized, Reject> {
     let envelope = Rec::new(map);
     let props = map.nested("properties");
-    let r = Rec::new(props.as_ref().unwrap_or(map));
+    let r = Rec::new(props.as_deref().unwrap_or(map));
     let (mut ts, mut assumption) =
         required_time(&r, &["activityDateTime", "ActivityDateTime", "TimeGenerated"], false)?;
     if ts.is_none() {

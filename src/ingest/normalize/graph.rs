@@ -10,7 +10,7 @@ use crate::model::{ActorKind, Event, EventResult, GraphRequest, Source};
 pub fn normalize(map: &LazyMap) -> Result<Normalized, Reject> {
     let envelope = Rec::new(map);
     let props = map.nested("properties");
-    let r = Rec::new(props.as_ref().unwrap_or(map));
+    let r = Rec::new(props.as_deref().unwrap_or(map));
     let (mut ts, mut assumption) = required_time(&r, &["timeGenerated", "TimeGenerated"], false)?;
     if ts.is_none() {
         (ts, assumption) = required_time(&envelope, &["time", "TimeGenerated"], false)?;

@@ -11,6 +11,10 @@ use std::fmt;
 /// Above this many fields a map builds a hash table of its names; below it a linear scan is cheaper.
 const LINEAR_LOOKUP_MAX: usize = 12;
 
+/// Field names whose object values hold the record itself (diagnostic-settings `properties`, UAL `AuditData`):
+/// they are read as nested maps while the record is scanned, instead of being scanned twice.
+const CONTAINER_FIELDS: [&str; 3] = ["properties", "AuditData", "auditData"];
+
 /// One field's value, still in the form the export wrote it.
 #[derive(Debug, Clone)]
 pub enum FieldValue<'a> {
@@ -18,6 +22,10 @@ pub enum FieldValue<'a> {
     Json(&'a RawValue),
     /// A CSV cell: plain text, already unquoted.
     Text(Cow<'a, str>),
+    /// A container field's object, read as a nested map.
+    Object(Box<LazyMap<'a>>),
+    /// A container field holding something other than an object, decoded.
+    Decoded(Value),
 }
 
 /// A record's fields in their original order, with lookup by exact name.
@@ -136,11 +144,12 @@ impl<'a> LazyMap<'a> {
     }
 
     /// Field `key` read as a nested JSON object (not a string holding one).
-    pub fn nested(&self, key: &str) -> Option<LazyMap<'a>> {
+    pub fn nested(&self, key: &str) -> Option<Cow<'_, LazyMap<'a>>> {
         match self.get(key)? {
+            FieldValue::Object(m) => Some(Cow::Borrowed(m)),
             FieldValue::Json(raw) if raw.get().starts_with('{') => {
                 let raw: &'a RawValue = raw;
-                LazyMap::from_json_str(raw.get()).ok()
+                LazyMap::from_json_str(raw.get()).ok().map(Cow::Owned)
             }
             _ => None,
         }
@@ -165,6 +174,8 @@ impl<'a> FieldValue<'a> {
         match self {
             FieldValue::Json(raw) => serde_json::from_str(raw.get()).unwrap_or(Value::Null),
             FieldValue::Text(t) => Value::String(t.to_string()),
+            FieldValue::Object(m) => m.to_value(),
+            FieldValue::Decoded(v) => v.clone(),
         }
     }
 
@@ -173,6 +184,8 @@ impl<'a> FieldValue<'a> {
         match self {
             FieldValue::Text(t) => Some(Cow::Borrowed(t.as_ref())),
             FieldValue::Json(raw) => json_string(raw.get()),
+            FieldValue::Decoded(Value::String(s)) => Some(Cow::Borrowed(s.as_str())),
+            FieldValue::Object(_) | FieldValue::Decoded(_) => None,
         }
     }
 
@@ -189,6 +202,8 @@ impl<'a> FieldValue<'a> {
                     _ => false,
                 }
             }
+            FieldValue::Object(m) => m.is_empty(),
+            FieldValue::Decoded(v) => super::fields::is_blank(v),
         }
     }
 
@@ -204,6 +219,8 @@ impl<'a> FieldValue<'a> {
                     _ => super::fields::scalar_text(&self.to_value()),
                 }
             }
+            FieldValue::Object(_) => None,
+            FieldValue::Decoded(v) => super::fields::scalar_text(v),
         }
     }
 
@@ -219,6 +236,8 @@ impl<'a> FieldValue<'a> {
                 }
             }
             FieldValue::Text(t) => Cow::Borrowed(t.as_ref()),
+            FieldValue::Object(m) => return Some(m.to_value()),
+            FieldValue::Decoded(v) => return super::fields::as_structured(v).map(Cow::into_owned),
         };
         let t = text.trim();
         if t.starts_with('{') || t.starts_with('[') {
@@ -318,13 +337,60 @@ impl<'de> Deserialize<'de> for Fields<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::with_capacity(access.size_hint().unwrap_or(32).min(256));
                 while let Some(Name(name)) = access.next_key::<Name<'de>>()? {
-                    let value: &'de RawValue = access.next_value()?;
-                    out.push((name, FieldValue::Json(value)));
+                    let value = if CONTAINER_FIELDS.contains(&name.as_ref()) {
+                        access.next_value::<Container<'de>>()?.0
+                    } else {
+                        FieldValue::Json(access.next_value()?)
+                    };
+                    out.push((name, value));
                 }
                 Ok(Fields(out))
             }
         }
         d.deserialize_map(ObjectVisitor)
+    }
+}
+
+/// A container field's value: an object becomes a nested map, anything else is decoded.
+struct Container<'a>(FieldValue<'a>);
+
+impl<'de> Deserialize<'de> for Container<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        use serde::de::SeqAccess;
+        struct ContainerVisitor;
+        impl<'de> Visitor<'de> for ContainerVisitor {
+            type Value = Container<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, access: A) -> Result<Self::Value, A::Error> {
+                let fields = Fields::deserialize(MapAccessDeserializer::new(access))?;
+                Ok(Container(FieldValue::Object(Box::new(LazyMap::build(fields.0, true)))))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, access: A) -> Result<Self::Value, A::Error> {
+                Ok(Container(FieldValue::Decoded(Value::deserialize(SeqAccessDeserializer::new(access))?)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
+                Ok(Container(FieldValue::Decoded(Value::String(s.to_string()))))
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<Self::Value, E> {
+                Ok(Container(FieldValue::Decoded(Value::Bool(b))))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
+                Ok(Container(FieldValue::Decoded(Value::from(n))))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
+                Ok(Container(FieldValue::Decoded(Value::from(n))))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Self::Value, E> {
+                Ok(Container(FieldValue::Decoded(Value::from(n))))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Container(FieldValue::Decoded(Value::Null)))
+            }
+        }
+        d.deserialize_any(ContainerVisitor)
     }
 }
 
@@ -403,6 +469,27 @@ mod tests {
     }
 
     #[test]
+    fn container_fields_read_in_one_pass_whatever_they_hold() {
+        let text =
+            r#"{"time": "t", "properties": {"id": "x", "n": 2, "loc": {"city": "Azor"}}, "AuditData": "{\"Id\":1}"}"#;
+        let m = LazyMap::from_json_str(text).unwrap();
+        let props = m.nested("properties").unwrap();
+        assert!(matches!(props, Cow::Borrowed(_)), "already parsed while scanning the record");
+        assert_eq!(props.get("id").unwrap().scalar_text().as_deref(), Some("x"));
+        assert_eq!(props.get("loc").unwrap().structured(), Some(serde_json::json!({"city": "Azor"})));
+        assert_eq!(m.get("properties").unwrap().to_value()["n"], serde_json::json!(2));
+        let ad = m.get("AuditData").unwrap();
+        assert_eq!(ad.as_text().as_deref(), Some("{\"Id\":1}"));
+        assert_eq!(ad.structured(), Some(serde_json::json!({"Id": 1})));
+        for odd in [r#"{"properties": [1, {"a": null}]}"#, r#"{"properties": null}"#, r#"{"properties": 1.5}"#] {
+            let m = LazyMap::from_json_str(odd).unwrap();
+            let whole: Value = serde_json::from_str(odd).unwrap();
+            assert_eq!(m.get("properties").unwrap().to_value(), whole["properties"]);
+            assert!(m.nested("properties").is_none());
+        }
+    }
+
+    #[test]
     fn non_objects_are_named() {
         assert!(matches!(LazyMap::from_json(b"[1]"), Err(ObjectError::NotObject("array"))));
         assert!(matches!(LazyMap::from_json(b"\"x\""), Err(ObjectError::NotObject("string"))));
@@ -412,7 +499,9 @@ mod tests {
     proptest! {
         /// Whatever a field holds, the lazy reading agrees with decoding the whole record.
         #[test]
-        fn agrees_with_a_full_parse(pairs in prop::collection::vec(("[a-d]{1,2}", prop_oneof![
+        fn agrees_with_a_full_parse(pairs in prop::collection::vec((prop_oneof![
+            "[a-d]{1,2}".boxed(), Just("properties".to_string()).boxed(), Just("AuditData".to_string()).boxed(),
+        ], prop_oneof![
             Just(serde_json::json!(null)), Just(serde_json::json!("")), Just(serde_json::json!(" <null> ")),
             Just(serde_json::json!(1.50)), Just(serde_json::json!(-7)), Just(serde_json::json!(true)),
             Just(serde_json::json!([])), Just(serde_json::json!({})), Just(serde_json::json!({"x": [1, "y"]})),

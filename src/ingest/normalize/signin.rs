@@ -13,7 +13,7 @@ use serde_json::Value;
 pub fn normalize(map: &LazyMap, fixed: Option<Source>, hints: &FileHints) -> Result<Normalized, Reject> {
     let envelope = Rec::new(map);
     let props = map.nested("properties");
-    let r = Rec::new(props.as_ref().unwrap_or(map));
+    let r = Rec::new(props.as_deref().unwrap_or(map));
 
     let (ts, assumption) = {
         let (t, a) = required_time(

@@ -8,28 +8,32 @@ use super::{clip, lower_id, required_time, Normalized, Reject, TimeAssumption};
 use crate::enrich::ip::parse_ip;
 use crate::model::{ActorKind, Event, EventResult, MailboxAccess, ModifiedProperty, Source, Target};
 use serde_json::Value;
-use std::borrow::Cow;
 
 /// Normalizes a UAL record in any of its containers.
 pub fn normalize_any(map: &LazyMap) -> Result<Normalized, Reject> {
     let outer = Rec::new(map);
     if let Some(ad) = map.get("AuditData") {
-        // A CSV cell or a JSON string holding the record, or (rarely) the record itself.
-        let text = match ad {
-            FieldValue::Json(raw) if raw.get().starts_with('{') => Cow::Borrowed(raw.get()),
-            other => match other.as_text() {
-                Some(t) if !t.trim().is_empty() => t,
-                _ => return Err(Reject("AuditData column is empty".into())),
-            },
-        };
-        let inner = match LazyMap::from_json_str(&text) {
-            Ok(m) => m,
-            Err(ObjectError::NotObject(_)) => return Err(Reject("AuditData is not a JSON object".into())),
-            Err(ObjectError::Syntax(e)) => {
-                return Err(Reject(format!("AuditData column is not valid JSON ({e}): {}", clip(&text, 80))))
+        // The record itself (a JSON export), or a CSV cell or JSON string holding it.
+        let text;
+        let parsed;
+        let inner: &LazyMap = match ad {
+            FieldValue::Object(m) => m,
+            other => {
+                text = match other.as_text() {
+                    Some(t) if !t.trim().is_empty() => t,
+                    _ => return Err(Reject("AuditData column is empty".into())),
+                };
+                parsed = match LazyMap::from_json_str(&text) {
+                    Ok(m) => m,
+                    Err(ObjectError::NotObject(_)) => return Err(Reject("AuditData is not a JSON object".into())),
+                    Err(ObjectError::Syntax(e)) => {
+                        return Err(Reject(format!("AuditData column is not valid JSON ({e}): {}", clip(&text, 80))))
+                    }
+                };
+                &parsed
             }
         };
-        let mut n = from_record(Rec::new(&inner), true)?;
+        let mut n = from_record(Rec::new(inner), true)?;
         if n.event.ts.is_none() {
             let (ts, a) = required_time(&outer, &["CreationDate"], false)?;
             n.event.ts = ts;
