@@ -114,3 +114,29 @@ fn events_without_a_time_keep_their_place_in_keyset_paging() {
     }
     assert_eq!(fwd, full);
 }
+
+#[test]
+fn event_ids_are_found_whole_and_only_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = GenOptions { seed: 11, scale: Some(3_000), ..GenOptions::default() };
+    generate(&opts, dir.path()).unwrap();
+    let (case, _) = common::ingest_dir(dir.path());
+    let ix = CaseIndex::open(&case.index_dir()).unwrap();
+    let sample = ix.search(&ParsedQuery::parse("source:ual_exchange").unwrap(), 0, 50).unwrap();
+    assert!(!sample.is_empty());
+    for hit in sample.iter().step_by(7) {
+        let id = &hit.event.id;
+        let found = ix.search(&ParsedQuery::parse(&format!("id:{id}")).unwrap(), 0, 10).unwrap();
+        assert_eq!(found.len(), 1, "id:{id}");
+        assert_eq!(found[0].event.id, *id);
+        assert_eq!(ix.by_id(id).unwrap().len(), 1);
+        assert_eq!(ix.by_id(&format!("  {id} ")).unwrap().len(), 1, "pasted ids may carry spaces");
+        let others = ix.count(&ParsedQuery::parse(&format!("source:ual_exchange -id:{id}")).unwrap()).unwrap();
+        let all = ix.count(&ParsedQuery::parse("source:ual_exchange").unwrap()).unwrap();
+        assert_eq!(others + 1, all);
+    }
+    let not_an_id = "00000000-0000-0000-0000-000000000000";
+    assert!(ix.by_id(not_an_id).unwrap().is_empty());
+    let prefix = &sample[0].event.id[..8];
+    assert_eq!(ParsedQuery::parse(&format!("id:{prefix}*")).unwrap_err(), harrier::index::query::QueryError::IdPrefix);
+}

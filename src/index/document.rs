@@ -18,7 +18,7 @@ pub fn to_document(f: &Fields, e: &Event, raw: &[u8], dkey: u64, file_id: u64) -
     let text = full_text(e);
     // Sized once: the stored texts dominate, and growing the buffer field by field costs a copy each time.
     let mut d = TantivyDocument::with_capacity(raw.len() + event_json.len() + text.len() + 1024);
-    d.add_text(f.id, &e.id);
+    d.add_u64(f.id, super::schema::id_key(&e.id));
     d.add_u64(f.dkey, dkey);
     d.add_u64(f.file_id, file_id);
     if let Some(ts) = e.ts {

@@ -179,10 +179,12 @@ impl CaseIndex {
     /// All events with this event id (ids can repeat across sources).
     pub fn by_id(&self, id: &str) -> Result<Vec<Hit>, IndexError> {
         let searcher = self.reader.searcher();
-        let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+        let q = TermQuery::new(Term::from_field_u64(self.fields.id, schema::id_key(id)), IndexRecordOption::Basic);
         let q = Visibility::restrict(self.visibility().as_ref(), &self.fields, Box::new(q));
         let docs = searcher.search(&q, &TopDocs::with_limit(16).order_by(time_order(Order::Asc)))?;
-        docs.into_iter().map(|(k, a)| self.load(&searcher, a, k)).collect()
+        let hits: Result<Vec<Hit>, IndexError> = docs.into_iter().map(|(k, a)| self.load(&searcher, a, k)).collect();
+        // The index holds a hash of the id; the stored event settles it.
+        Ok(hits?.into_iter().filter(|h| h.event.id == id.trim()).collect())
     }
 
     /// The original record of an event, verbatim.

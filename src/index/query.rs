@@ -38,6 +38,8 @@ pub enum QueryError {
     EmptyValue(String),
     #[error("unbalanced quote in query")]
     UnbalancedQuote,
+    #[error("'id:' takes a whole event id, not a prefix")]
+    IdPrefix,
 }
 
 /// One parsed clause.
@@ -86,6 +88,9 @@ impl ParsedQuery {
             let value = if prefix { value.trim_end_matches('*').to_string() } else { value };
             if value.is_empty() {
                 continue;
+            }
+            if prefix && field.as_deref() == Some("id") {
+                return Err(QueryError::IdPrefix);
             }
             clauses.push(Clause { field, value, negated, prefix });
         }
@@ -170,6 +175,10 @@ fn clause_query(f: &Fields, c: &Clause) -> Vec<Box<dyn Query>> {
                     }
                 })
                 .collect()
+        }
+        Some("id") => {
+            let term = Term::from_field_u64(f.id, super::schema::id_key(&c.value));
+            vec![Box::new(TermQuery::new(term, IndexRecordOption::Basic))]
         }
         Some(name) => {
             let field = field_by_name(f, name);
