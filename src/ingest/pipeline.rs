@@ -198,6 +198,65 @@ enum Outcome {
 }
 
 impl Run<'_> {
+    /// De-duplicates, learns from and enriches one parsed batch in record order, then indexes it.
+    fn consume(&mut self, outcomes: Vec<(u64, u64, Vec<Outcome>)>, entry: &mut FileEntry, tally: &mut FileTally) {
+        // Documents are built in parallel once the order-dependent steps (dedupe, learning) are done.
+        let mut ready: Vec<(u64, u64, crate::model::Event, Vec<u8>, u64)> = Vec::with_capacity(outcomes.len());
+        for (no, line, outs) in outcomes {
+            for out in outs {
+                entry.records += 1;
+                self.progress.records.fetch_add(1, Ordering::Relaxed);
+                match out {
+                    Outcome::Rejected(why) | Outcome::Unknown(why) => {
+                        entry.reject(format!("record {no} (line {line}): {why}"));
+                    }
+                    Outcome::Event(n, raw) => {
+                        let mut n = *n;
+                        if let Some(s) = n.event.source {
+                            tally.sources.insert(s.as_str());
+                        }
+                        if n.assumption != TimeAssumption::None {
+                            *tally.assumptions.entry(n.assumption).or_default() += 1;
+                        }
+                        match n.event.ts {
+                            None => tally.no_time += 1,
+                            Some(t) => {
+                                tally.first_ts = Some(tally.first_ts.map_or(t, |x| x.min(t)));
+                                tally.last_ts = Some(tally.last_ts.map_or(t, |x| x.max(t)));
+                            }
+                        }
+                        let native = n.native_id.clone().unwrap_or_else(|| n.event.id.clone());
+                        let key = dedupe_key(n.event.source, &native);
+                        match self.seen.entry(key) {
+                            std::collections::hash_map::Entry::Occupied(_) => {
+                                entry.duplicates += 1;
+                                continue;
+                            }
+                            std::collections::hash_map::Entry::Vacant(slot) => {
+                                slot.insert(entry.file_id);
+                            }
+                        }
+                        self.learned.learn(&n.event);
+                        crate::enrich::enrich(&mut n.event, &self.learned, &self.geo);
+                        ready.push((no, line, n.event, raw, key));
+                    }
+                }
+            }
+        }
+        let fields = &self.index.fields;
+        let file_id = entry.file_id;
+        let docs: Vec<_> = ready
+            .par_iter()
+            .map(|(no, line, event, raw, key)| (*no, *line, to_document(fields, event, raw, *key, file_id)))
+            .collect();
+        for (no, line, doc) in docs {
+            match self.writer.add_document(doc) {
+                Ok(_) => entry.indexed += 1,
+                Err(e) => entry.reject(format!("record {no} (line {line}): index write failed: {e}")),
+            }
+        }
+    }
+
     fn forget_file(&mut self, fid: u64) {
         self.writer.delete_term(tantivy::Term::from_field_u64(self.index.fields.file_id, fid));
         self.seen.retain(|_, f| *f != fid);
@@ -243,135 +302,68 @@ impl Run<'_> {
         };
         let base_format = format!("{shape}{}/{}", if gz { "+gzip" } else { "" }, enc.label());
         let hints = FileHints { portal_signin_source: portal_source(&f.rel) };
-        let mut sources: BTreeSet<&'static str> = BTreeSet::new();
-        let mut assumptions: HashMap<TimeAssumption, u64> = HashMap::new();
-        let mut no_time = 0u64;
+        let mut tally = FileTally::default();
         let mut unsupported_reason: Option<String> = None;
-        let mut any_known = false;
-        let mut record_no: u64 = 0;
-        let mut first_ts: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut last_ts: Option<chrono::DateTime<chrono::Utc>> = None;
-
-        let mut headers: Option<Vec<(String, bool)>> = None;
-        let mut header_raw: Vec<u8> = Vec::new();
-        let mut iter: Box<dyn Iterator<Item = std::io::Result<RawRecord>>> = match container {
+        let mut read_error: Option<String> = None;
+        let records: Box<dyn Iterator<Item = std::io::Result<RawRecord>> + Send> = match container {
             Container::Json(layout) => Box::new(JsonRecords::new(reader, layout)),
             Container::Csv => Box::new(CsvRecords::new(reader)),
         };
-        let mut read_error: Option<String> = None;
-        loop {
-            let mut batch: Vec<(u64, RawRecord)> = Vec::with_capacity(BATCH);
-            while batch.len() < BATCH {
-                match iter.next() {
-                    Some(Ok(rec)) => {
-                        if container == Container::Csv && headers.is_none() {
-                            if rec.bytes.starts_with(b"#TYPE") {
-                                continue;
-                            }
-                            match parse_fields(&rec.bytes) {
-                                Ok(h) if h.len() >= 2 => {
-                                    headers = Some(
-                                        h.iter().map(|x| (clean_header(x), x.trim().ends_with("[UTC]"))).collect(),
-                                    );
-                                    header_raw = rec.bytes.clone();
-                                }
-                                _ => {
-                                    unsupported_reason =
-                                        Some("text that is neither JSON nor CSV with a header row".into());
-                                    break;
-                                }
-                            }
-                            continue;
-                        }
-                        record_no += 1;
-                        batch.push((record_no, rec));
-                    }
-                    Some(Err(e)) => {
-                        read_error = Some(format!("read error after record {record_no}: {e}"));
-                        break;
-                    }
+
+        std::thread::scope(|scope| {
+            // Reading and splitting records runs ahead on its own thread, a couple of batches at most.
+            let (tx, rx) = crossbeam_channel::bounded::<std::io::Result<Vec<RawRecord>>>(2);
+            scope.spawn(move || read_batches(records, &tx));
+
+            let mut src = BatchSource {
+                rx,
+                container,
+                record_no: 0,
+                headers: None,
+                header_raw: Vec::new(),
+                read_error: None,
+                unsupported: None,
+            };
+            let Some(first) = src.next_batch() else {
+                (read_error, unsupported_reason) = (src.read_error.take(), src.unsupported.take());
+                return;
+            };
+            let parse = |batch: &[(u64, RawRecord)], hdrs: Option<&[(String, bool)]>, header_raw: &[u8]| {
+                batch
+                    .par_iter()
+                    .map(|(no, rec)| {
+                        let origin = Origin { file: f.rel.clone(), record: *no, line: Some(rec.line) };
+                        (*no, rec.line, parse_record(rec, container, hdrs, header_raw, origin, &hints))
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let mut parsed = parse(&first, src.headers.as_deref(), &src.header_raw);
+            // A file none of whose first records is a known log is not a log export.
+            let known = parsed.iter().any(|(_, _, o)| o.iter().any(|x| !matches!(x, Outcome::Unknown(_))));
+            if !known {
+                let why = parsed.iter().find_map(|(_, _, o)| {
+                    o.iter().find_map(|x| if let Outcome::Unknown(w) = x { Some(w.clone()) } else { None })
+                });
+                unsupported_reason = Some(why.unwrap_or_else(|| "no record matches a supported log".into()));
+                return;
+            }
+            loop {
+                // The next batch is parsed while this one is de-duplicated, enriched and indexed.
+                let next = src.next_batch();
+                let hdrs = src.headers.as_deref();
+                let header_raw = &src.header_raw;
+                let (next_parsed, ()) = rayon::join(
+                    || next.as_deref().map(|b| parse(b, hdrs, header_raw)),
+                    || self.consume(parsed, entry, &mut tally),
+                );
+                match next_parsed {
+                    Some(p) => parsed = p,
                     None => break,
                 }
             }
-            if unsupported_reason.is_some() || batch.is_empty() {
-                break;
-            }
-            let hdrs = headers.as_deref();
-            let outcomes: Vec<(u64, u64, Vec<Outcome>)> = batch
-                .par_iter()
-                .map(|(no, rec)| {
-                    let origin = Origin { file: f.rel.clone(), record: *no, line: Some(rec.line) };
-                    (*no, rec.line, parse_record(rec, container, hdrs, &header_raw, origin, &hints))
-                })
-                .collect();
-            // A file none of whose first records is a known log is not a log export.
-            if !any_known {
-                let known = outcomes.iter().any(|(_, _, o)| o.iter().any(|x| !matches!(x, Outcome::Unknown(_))));
-                if !known {
-                    let why = outcomes.iter().find_map(|(_, _, o)| {
-                        o.iter().find_map(|x| if let Outcome::Unknown(w) = x { Some(w.clone()) } else { None })
-                    });
-                    unsupported_reason = Some(why.unwrap_or_else(|| "no record matches a supported log".into()));
-                    break;
-                }
-                any_known = true;
-            }
-            // Documents are built in parallel once the order-dependent steps (dedupe, learning) are done.
-            let mut ready: Vec<(u64, u64, crate::model::Event, Vec<u8>, u64)> = Vec::with_capacity(outcomes.len());
-            for (no, line, outs) in outcomes {
-                for out in outs {
-                    entry.records += 1;
-                    self.progress.records.fetch_add(1, Ordering::Relaxed);
-                    match out {
-                        Outcome::Rejected(why) | Outcome::Unknown(why) => {
-                            entry.reject(format!("record {no} (line {line}): {why}"));
-                        }
-                        Outcome::Event(n, raw) => {
-                            let mut n = *n;
-                            if let Some(s) = n.event.source {
-                                sources.insert(s.as_str());
-                            }
-                            if n.assumption != TimeAssumption::None {
-                                *assumptions.entry(n.assumption).or_default() += 1;
-                            }
-                            match n.event.ts {
-                                None => no_time += 1,
-                                Some(t) => {
-                                    first_ts = Some(first_ts.map_or(t, |x| x.min(t)));
-                                    last_ts = Some(last_ts.map_or(t, |x| x.max(t)));
-                                }
-                            }
-                            let native = n.native_id.clone().unwrap_or_else(|| n.event.id.clone());
-                            let key = dedupe_key(n.event.source, &native);
-                            match self.seen.entry(key) {
-                                std::collections::hash_map::Entry::Occupied(_) => {
-                                    entry.duplicates += 1;
-                                    continue;
-                                }
-                                std::collections::hash_map::Entry::Vacant(slot) => {
-                                    slot.insert(entry.file_id);
-                                }
-                            }
-                            self.learned.learn(&n.event);
-                            crate::enrich::enrich(&mut n.event, &self.learned, &self.geo);
-                            ready.push((no, line, n.event, raw, key));
-                        }
-                    }
-                }
-            }
-            let fields = &self.index.fields;
-            let file_id = entry.file_id;
-            let docs: Vec<_> = ready
-                .par_iter()
-                .map(|(no, line, event, raw, key)| (*no, *line, to_document(fields, event, raw, *key, file_id)))
-                .collect();
-            for (no, line, doc) in docs {
-                match self.writer.add_document(doc) {
-                    Ok(_) => entry.indexed += 1,
-                    Err(e) => entry.reject(format!("record {no} (line {line}): index write failed: {e}")),
-                }
-            }
-        }
+            (read_error, unsupported_reason) = (src.read_error.take(), src.unsupported.take());
+        });
+        let FileTally { sources, assumptions, no_time, first_ts, last_ts } = tally;
         if let Some(reason) = unsupported_reason {
             entry.format = "unsupported".into();
             entry.reason = Some(reason);
@@ -404,6 +396,100 @@ impl Run<'_> {
         }
         entry.first_event = first_ts.map(|t| t.to_rfc3339());
         entry.last_event = last_ts.map(|t| t.to_rfc3339());
+    }
+}
+
+/// What a file's indexed events add up to, for its ledger entry.
+#[derive(Default)]
+struct FileTally {
+    sources: BTreeSet<&'static str>,
+    assumptions: HashMap<TimeAssumption, u64>,
+    no_time: u64,
+    first_ts: Option<chrono::DateTime<chrono::Utc>>,
+    last_ts: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The consuming end of a file's reader: numbers records and takes a CSV file's header.
+struct BatchSource {
+    rx: crossbeam_channel::Receiver<std::io::Result<Vec<RawRecord>>>,
+    container: Container,
+    record_no: u64,
+    headers: Option<Vec<(String, bool)>>,
+    header_raw: Vec<u8>,
+    read_error: Option<String>,
+    unsupported: Option<String>,
+}
+
+impl BatchSource {
+    /// The next numbered batch; `None` when the file is done, failed, or is not a log.
+    fn next_batch(&mut self) -> Option<Vec<(u64, RawRecord)>> {
+        loop {
+            let raw = match self.rx.recv() {
+                Ok(Ok(raw)) => raw,
+                Ok(Err(e)) => {
+                    self.read_error = Some(format!("read error after record {}: {e}", self.record_no));
+                    return None;
+                }
+                Err(_) => return None,
+            };
+            let mut batch = Vec::with_capacity(raw.len());
+            for rec in raw {
+                if self.container == Container::Csv && self.headers.is_none() {
+                    if rec.bytes.starts_with(b"#TYPE") {
+                        continue;
+                    }
+                    match parse_fields(&rec.bytes) {
+                        Ok(h) if h.len() >= 2 => {
+                            self.headers =
+                                Some(h.iter().map(|x| (clean_header(x), x.trim().ends_with("[UTC]"))).collect());
+                            self.header_raw = rec.bytes.clone();
+                        }
+                        _ => {
+                            self.unsupported = Some("text that is neither JSON nor CSV with a header row".into());
+                            return None;
+                        }
+                    }
+                    continue;
+                }
+                self.record_no += 1;
+                batch.push((self.record_no, rec));
+            }
+            if !batch.is_empty() {
+                return Some(batch);
+            }
+        }
+    }
+}
+
+/// Sends a file's records in batches until it ends, fails, or the receiver stops listening.
+fn read_batches(
+    mut records: Box<dyn Iterator<Item = std::io::Result<RawRecord>> + Send>,
+    tx: &crossbeam_channel::Sender<std::io::Result<Vec<RawRecord>>>,
+) {
+    loop {
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut failed = None;
+        while batch.len() < BATCH {
+            match records.next() {
+                Some(Ok(rec)) => batch.push(rec),
+                Some(Err(e)) => {
+                    failed = Some(e);
+                    break;
+                }
+                None => break,
+            }
+        }
+        let done = batch.len() < BATCH;
+        if !batch.is_empty() && tx.send(Ok(batch)).is_err() {
+            return;
+        }
+        if let Some(e) = failed {
+            let _ = tx.send(Err(e));
+            return;
+        }
+        if done {
+            return;
+        }
     }
 }
 
