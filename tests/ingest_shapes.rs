@@ -247,3 +247,27 @@ fn exports_of_exactly_a_collection_limit_are_flagged() {
     let (_, ledger) = ingest_dir(tmp.path());
     assert!(file(&ledger, "limit.jsonl").notes.iter().any(|n| n.contains("exactly 5000 records")));
 }
+
+/// A compressed export cut off in transit: every record before the cut is indexed (across several read batches),
+/// and the ledger says where reading stopped.
+#[test]
+fn truncated_gzip_keeps_the_records_before_the_cut() {
+    let tmp = tempfile::tempdir().unwrap();
+    let line = signin_diag_line();
+    let mut body = String::new();
+    for i in 0..5_000 {
+        body.push_str(&line.replace("66ea54eb-6301-4ee5-be62-ff5a759b0100", &format!("66ea54eb-6301-4ee5-be62-{i:012}")));
+        body.push('\n');
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(body.as_bytes()).unwrap();
+    let whole = gz.finish().unwrap();
+    write(tmp.path(), "SignInLogs.json.gz", &whole[..whole.len() * 3 / 4]);
+    let (case, ledger) = ingest_dir(tmp.path());
+    let f = file(&ledger, "SignInLogs.json.gz");
+    assert!(f.indexed > 2_048 && f.indexed < 5_000, "indexed {} of 5000", f.indexed);
+    assert_eq!(f.records, f.indexed + f.rejected, "a record cut in half is rejected, not lost");
+    let note = f.notes.iter().find(|n| n.starts_with("read error after record")).expect("a note on the cut");
+    assert!(note.contains(&f.records.to_string()), "{note} names the last record read ({})", f.records);
+    assert_eq!(query(&case, "source:signin_interactive").len() as u64, f.indexed);
+}
