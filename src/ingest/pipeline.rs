@@ -1,5 +1,5 @@
-//! The ingest run: discover → sniff → read in batches → parse and normalize in parallel → enrich,
-//! de-duplicate and index in order → ledger.
+//! The ingest run: discover → sniff → read in batches (on a reader thread) → parse and normalize in parallel →
+//! enrich, de-duplicate and index in order (while the next batch is parsed) → ledger.
 
 use super::discover::{discover, SourceFile};
 use super::normalize::lazy::{raw_kind, FieldValue, LazyMap, ObjectError};
