@@ -256,7 +256,9 @@ fn truncated_gzip_keeps_the_records_before_the_cut() {
     let line = signin_diag_line();
     let mut body = String::new();
     for i in 0..5_000 {
-        body.push_str(&line.replace("66ea54eb-6301-4ee5-be62-ff5a759b0100", &format!("66ea54eb-6301-4ee5-be62-{i:012}")));
+        body.push_str(
+            &line.replace("66ea54eb-6301-4ee5-be62-ff5a759b0100", &format!("66ea54eb-6301-4ee5-be62-{i:012}")),
+        );
         body.push('\n');
     }
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
