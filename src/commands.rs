@@ -48,12 +48,12 @@ pub fn run(cli: Cli) -> Result<u8> {
             } else {
                 println!("generated   {} records, {:.0} MB in {:.1} s", r.records_generated, r.input_mb, r.generate_s);
                 println!(
-                    "ingest      {:.1} s = {:.0} events/s; index {:.0} MB = {:.2}x input",
-                    r.ingest_s, r.ingest_events_per_s, r.index_mb, r.index_to_input
+                    "ingest      {:.1} s = {:.0} events/s ({:.1} MB/s); index {:.0} MB = {:.2}x input",
+                    r.ingest_s, r.ingest_events_per_s, r.ingest_mb_per_s, r.index_mb, r.index_to_input
                 );
                 println!(
-                    "timeline    {} ({} rows): {:.2} ms per 100-row page (median)",
-                    r.timeline_pivot, r.timeline_rows, r.timeline_page_ms
+                    "timeline    {} ({} rows): first 200 rows {:.2} ms; {:.2} ms per 100-row page (medians)",
+                    r.timeline_pivot, r.timeline_rows, r.timeline_first_200_ms, r.timeline_page_ms
                 );
                 println!("detect      {:.1} s, {} alert(s)", r.detect_s, r.alerts);
                 if let Some(m) = r.peak_rss_mb {

@@ -140,3 +140,19 @@ fn event_ids_are_found_whole_and_only_whole() {
     let prefix = &sample[0].event.id[..8];
     assert_eq!(ParsedQuery::parse(&format!("id:{prefix}*")).unwrap_err(), harrier::index::query::QueryError::IdPrefix);
 }
+
+#[test]
+fn busiest_pivot_value_carries_the_most_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = GenOptions { seed: 5, scale: Some(3_000), ..GenOptions::default() };
+    generate(&opts, dir.path()).unwrap();
+    let (case, _) = common::ingest_dir(dir.path());
+    let ix = CaseIndex::open(&case.index_dir()).unwrap();
+    let (user, n) = ix.busiest("user", |u| u.contains('@')).unwrap().expect("a case with users");
+    assert!(user.contains('@'));
+    assert_eq!(ix.count(&ParsedQuery::pivot("user", &user)).unwrap() as u64, n);
+    let sample = ix.search(&ParsedQuery::parse("kind:user").unwrap(), 0, 200).unwrap();
+    for e in sample.iter().filter_map(|h| h.event.actor.upn.as_deref()) {
+        assert!(ix.count(&ParsedQuery::pivot("user", e)).unwrap() as u64 <= n, "{e} has more events than {user}");
+    }
+}

@@ -13,6 +13,7 @@ use paging::SortKey;
 use query::ParsedQuery;
 pub use scan::EventScan;
 use schema::Fields;
+use std::collections::HashMap;
 use std::path::Path;
 use tantivy::collector::sort_key::{ComparatorEnum, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
@@ -110,6 +111,27 @@ impl CaseIndex {
     /// Number of indexed events.
     pub fn num_events(&self) -> u64 {
         self.reader.searcher().num_docs()
+    }
+
+    /// The value of a keyword field (`user`, `ip`, …) among those `keep` accepts that the most events carry,
+    /// with that count (deleted events included): the heaviest pivot of a case, for benchmarks.
+    pub fn busiest(&self, field: &str, keep: impl Fn(&str) -> bool) -> Result<Option<(String, u64)>, IndexError> {
+        let searcher = self.reader.searcher();
+        let field = self.index.schema().get_field(field)?;
+        let mut counts: HashMap<Vec<u8>, u64> = HashMap::new();
+        for seg in searcher.segment_readers() {
+            let inverted = seg.inverted_index(field)?;
+            let mut terms = inverted.terms().stream().map_err(tantivy::TantivyError::from)?;
+            while let Some((term, info)) = terms.next() {
+                if std::str::from_utf8(term).is_ok_and(&keep) {
+                    *counts.entry(term.to_vec()).or_default() += u64::from(info.doc_freq);
+                }
+            }
+        }
+        Ok(counts
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .map(|(t, n)| (String::from_utf8_lossy(&t).into_owned(), n)))
     }
 
     /// De-duplication keys already indexed, with the file each came from.
