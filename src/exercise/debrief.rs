@@ -6,6 +6,7 @@ use super::model::Exercise;
 use super::session::Session;
 use crate::case::state::ProgressBook;
 use crate::cli::timefmt::show;
+use crate::report::html_escape;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -209,24 +210,24 @@ fn markdown(d: &Debrief, tz: Tz) -> String {
 fn html(d: &Debrief, tz: Tz) -> String {
     let mut s = format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Debrief: {0}</title></head><body>\n<h1>Debrief: {0}</h1>\n",
-        esc(&d.title)
+        html_escape(&d.title)
     );
     s.push_str(&format!(
         "<p><strong>Score: {} of {} points.</strong> Exercise started {}; replay clock at {}.</p>\n",
         d.score,
         d.max,
-        esc(&show(Some(d.started), tz)),
-        esc(&show(Some(d.clock), tz))
+        html_escape(&show(Some(d.started), tz)),
+        html_escape(&show(Some(d.clock), tz))
     ));
     s.push_str("<h2>Questions</h2>\n<table><tr><th>question</th><th>answer given</th><th>result</th><th>right answer</th><th>points</th><th>hints</th><th>time to finding</th></tr>\n");
     for q in &d.questions {
         s.push_str(&format!(
             "<tr><td><strong>{}</strong> {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}/{}</td><td>{} (−{})</td><td>{}</td></tr>\n",
-            esc(&q.id),
-            esc(&q.prompt),
-            esc(q.given.as_deref().unwrap_or("-")),
+            html_escape(&q.id),
+            html_escape(&q.prompt),
+            html_escape(q.given.as_deref().unwrap_or("-")),
             verdict(q.correct, q.given.is_some()),
-            esc(&q.expected),
+            html_escape(&q.expected),
             q.earned,
             q.points,
             q.hints_used,
@@ -238,42 +239,26 @@ fn html(d: &Debrief, tz: Tz) -> String {
     for (id, at, msg, fired) in &d.injects {
         s.push_str(&format!(
             "<li><strong>{}</strong> at {}: {} ({})</li>\n",
-            esc(id),
-            esc(&show(Some(*at), tz)),
-            esc(msg),
-            fired.map_or("not reached".into(), |w| format!("fired {}", esc(&show(Some(w), tz))))
+            html_escape(id),
+            html_escape(&show(Some(*at), tz)),
+            html_escape(msg),
+            fired.map_or("not reached".into(), |w| format!("fired {}", html_escape(&show(Some(w), tz))))
         ));
     }
     s.push_str("</ul>\n<h2>Runbook steps ticked</h2>\n<ul>\n");
     for st in &d.steps {
         s.push_str(&format!(
             "<li>{} <code>{}</code> on alert <code>{}</code> by {}</li>\n",
-            esc(&show(Some(st.at), tz)),
-            esc(&st.step),
-            esc(&st.alert),
-            esc(&st.by)
+            html_escape(&show(Some(st.at), tz)),
+            html_escape(&st.step),
+            html_escape(&st.alert),
+            html_escape(&st.by)
         ));
     }
     s.push_str("</ul>\n");
     if !d.facilitator_notes.trim().is_empty() {
-        s.push_str(&format!("<h2>Facilitator's notes</h2>\n<p>{}</p>\n", esc(&d.facilitator_notes)));
+        s.push_str(&format!("<h2>Facilitator's notes</h2>\n<p>{}</p>\n", html_escape(&d.facilitator_notes)));
     }
     s.push_str("</body></html>\n");
     s
-}
-
-/// HTML-escapes text from the exercise file and the team's answers.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in crate::cli::sanitize::clean(s).chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -9,7 +9,7 @@ mod html;
 mod markdown;
 mod model;
 
-pub use html::render_html;
+pub use html::{esc as html_escape, render_html};
 pub use markdown::render_markdown;
 pub use model::{
     build, AlertGroup, AlertRow, AttackRow, CaseSummary, EvidenceRow, Report, RunbookRow, SourceRow, StepRow,

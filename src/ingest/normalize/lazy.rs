@@ -247,11 +247,6 @@ impl<'a> FieldValue<'a> {
         }
     }
 
-    /// True for a JSON array value.
-    pub fn is_array(&self) -> bool {
-        matches!(self, FieldValue::Json(raw) if raw.get().starts_with('['))
-    }
-
     /// The elements of a JSON array value, still encoded.
     pub fn array_items(&self) -> Option<Vec<&'a RawValue>> {
         match self {
@@ -281,7 +276,7 @@ fn name_hash(key: &str, keyed: bool) -> u64 {
 }
 
 /// The JSON kind of a value, for messages.
-pub fn json_kind(v: &Value) -> &'static str {
+fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",
