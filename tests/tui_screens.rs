@@ -339,3 +339,27 @@ fn tui_search_history_is_saved_per_case_and_loaded_on_open() {
     again.send(Action::Prompt(PromptKey::Up));
     assert_eq!(again.app.prompt.as_ref().map(|p| p.text.as_str()), Some("ip:175.45.176.99"));
 }
+
+#[test]
+fn tui_event_detail_keeps_long_parameter_names_apart_from_their_values() {
+    let (_d, mut h) = headless(true);
+    h.search("source:entra_audit");
+    h.cmd(Command::Open);
+    let text = screen(&mut h, 120, 48);
+    // Every value starts in one column, after the widest label and a gap.
+    let time = text.lines().find(|l| l.contains("│time ")).expect("a time field");
+    let chars: Vec<char> = time.chars().collect();
+    let label_at = time.chars().position(|c| c == '│').unwrap() + 1;
+    let value_at = (label_at + 4..chars.len()).find(|i| chars[*i] != ' ').unwrap();
+    let params: Vec<Vec<char>> = text.lines().filter(|l| l.contains("│param ")).map(|l| l.chars().collect()).collect();
+    assert!(params.len() >= 2, "{text}");
+    assert!(
+        params.iter().any(|l| l[label_at..value_at].iter().collect::<String>().trim().len() >= 16),
+        "an audit event lists a parameter with a long name: {text}"
+    );
+    for l in &params {
+        let line: String = l.iter().collect();
+        assert_eq!(l[value_at - 1], ' ', "parameter name and value run together: {line}");
+        assert_ne!(l[value_at], ' ', "value starts in the value column: {line}");
+    }
+}

@@ -11,18 +11,24 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
+/// Widest label column, so long parameter names do not crowd out values.
+const LABEL_MAX: usize = 26;
+
 /// The normalized fields of `e`, one per line; with `selected`, values are cut to `width` so each field is
 /// one row and the selected one is highlighted.
 pub fn field_lines<'a>(e: &Event, app: &App, ui: &Ui, selected: Option<(usize, usize)>) -> Vec<Line<'a>> {
     let t = &ui.theme;
-    fields(e, app.tz)
+    let fields = fields(e, app.tz);
+    // Wide enough for the longest label (parameter names vary), within bounds, always with a gap before the value.
+    let label_w = fields.iter().map(|f| f.label.chars().count() + 1).max().unwrap_or(0).clamp(12, LABEL_MAX);
+    fields
         .into_iter()
         .enumerate()
         .map(|(i, f)| {
-            let label = format!("{:<12}", clean(&f.label));
+            let label = format!("{:<label_w$}", cell(&f.label, label_w - 1));
             let (value, style) = match selected {
                 Some((cursor, width)) => {
-                    let v = cell(&f.value, width.saturating_sub(13).max(8));
+                    let v = cell(&f.value, width.saturating_sub(label_w + 1).max(8));
                     (v, if i == cursor { t.style("selected") } else { ratatui::style::Style::default() })
                 }
                 None => (clean(&f.value), ratatui::style::Style::default()),
