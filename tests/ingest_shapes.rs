@@ -178,6 +178,17 @@ fn utf16_gzip_and_zip_are_read_transparently() {
     assert_eq!(file(&ledger, "ual.jsonl.gz").format, "json-lines+gzip/utf-8");
     assert_eq!(file(&ledger, "collection.zip!export/ual.jsonl").indexed, 1);
     assert!(!ledger.files.iter().any(|f| f.path.ends_with("README.md")));
+    assert_ledger_hashes_are_the_files(tmp.path(), &ledger);
+}
+
+/// A new file is hashed while it is read: the ledger must still hold the hash of the file's whole bytes (the
+/// archive entry's for zip members), or the next run would read an unchanged file again.
+fn assert_ledger_hashes_are_the_files(dir: &Path, ledger: &harrier::case::Ledger) {
+    for f in harrier::ingest::discover::discover(dir) {
+        let Some(entry) = ledger.files.iter().find(|e| e.path == f.rel) else { continue };
+        let whole = harrier::ingest::open::content_hash(&f).unwrap();
+        assert_eq!(entry.hash, whole, "{}", f.rel);
+    }
 }
 
 #[test]
@@ -235,6 +246,7 @@ fn bad_input_is_rejected_with_reasons_and_the_run_goes_on() {
     let esc = query(&case, "op:mailitemsaccessed");
     assert!(esc.iter().any(|e| e.actor.upn.as_deref().is_some_and(|u| u.contains('\u{1b}'))));
     assert_eq!(ledger.totals.records, ledger.totals.indexed + ledger.totals.duplicates + ledger.totals.rejected);
+    assert_ledger_hashes_are_the_files(tmp.path(), &ledger);
 }
 
 #[test]
@@ -272,4 +284,5 @@ fn truncated_gzip_keeps_the_records_before_the_cut() {
     let note = f.notes.iter().find(|n| n.starts_with("read error after record")).expect("a note on the cut");
     assert!(note.contains(&f.records.to_string()), "{note} names the last record read ({})", f.records);
     assert_eq!(query(&case, "source:signin_interactive").len() as u64, f.indexed);
+    assert_ledger_hashes_are_the_files(tmp.path(), &ledger);
 }

@@ -3,6 +3,7 @@
 use super::decode::{maybe_gunzip, utf8_stream, TextEncoding};
 use super::discover::SourceFile;
 use std::io::{self, BufRead, Read};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Reads a zip entry on its own thread and hands the bytes over a bounded channel, so the entry streams
 /// without holding the archive open across calls.
@@ -61,10 +62,22 @@ fn zip_entry_reader(file: &SourceFile, entry: &str) -> io::Result<Box<dyn Read +
 
 /// Opens `file` and returns a UTF-8 stream plus the encoding found and whether it was gzip.
 pub fn open_text(file: &SourceFile) -> io::Result<(Box<dyn BufRead + Send>, TextEncoding, bool)> {
-    let inner: Box<dyn Read + Send> = match &file.zip_entry {
+    open_text_tapped(file, None)
+}
+
+/// Like [`open_text`], and when `tap` is given the file's bytes are hashed into it as the stream pulls them, so
+/// a file read for the first time is read once rather than once to hash and once to parse.
+pub fn open_text_tapped(
+    file: &SourceFile,
+    tap: Option<&HashTap>,
+) -> io::Result<(Box<dyn BufRead + Send>, TextEncoding, bool)> {
+    let mut inner: Box<dyn Read + Send> = match &file.zip_entry {
         Some(entry) => zip_entry_reader(file, entry)?,
         None => Box::new(std::fs::File::open(&file.disk_path)?),
     };
+    if let Some(tap) = tap {
+        inner = Box::new(Tapped { inner, tap: tap.clone() });
+    }
     let mut peek = io::BufReader::with_capacity(64 * 1024, inner);
     let gz = super::decode::is_gzip(peek.fill_buf()?);
     let plain = maybe_gunzip(Box::new(peek))?;
@@ -87,7 +100,50 @@ pub fn content_hash(file: &SourceFile) -> io::Result<String> {
         }
         hasher.update(&buf[..n]);
     }
-    Ok(hasher.finalize().to_hex()[..32].to_string())
+    Ok(hash_text(&hasher))
+}
+
+/// The ledger's form of a file hash.
+fn hash_text(hasher: &blake3::Hasher) -> String {
+    hasher.finalize().to_hex()[..32].to_string()
+}
+
+/// A file hash filled in by the reader that streams the file (see [`open_text_tapped`]).
+#[derive(Clone, Default)]
+pub struct HashTap(Arc<Mutex<TapState>>);
+
+#[derive(Default)]
+struct TapState {
+    hasher: blake3::Hasher,
+    at_end: bool,
+}
+
+impl HashTap {
+    /// The same text as [`content_hash`] gives, once the stream has reached the end of the file; `None` when
+    /// reading stopped before the end (an error, or a file given up early), which leaves the hash unknown.
+    pub fn finish(&self) -> Option<String> {
+        let state = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        state.at_end.then(|| hash_text(&state.hasher))
+    }
+}
+
+/// Passes bytes through while hashing them into a [`HashTap`].
+struct Tapped {
+    inner: Box<dyn Read + Send>,
+    tap: HashTap,
+}
+
+impl Read for Tapped {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut state = self.tap.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if n == 0 && !buf.is_empty() {
+            state.at_end = true;
+        } else {
+            state.hasher.update(&buf[..n]);
+        }
+        Ok(n)
+    }
 }
 
 /// Reads up to `n` bytes from the start of the stream and returns them together with a stream that still

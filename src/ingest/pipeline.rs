@@ -4,7 +4,7 @@
 use super::discover::{discover, SourceFile};
 use super::normalize::lazy::{raw_kind, FieldValue, LazyMap, ObjectError};
 use super::normalize::{classify, normalize, FileHints, Normalized, TimeAssumption};
-use super::open::{content_hash, open_text, peek_head};
+use super::open::{content_hash, open_text, open_text_tapped, peek_head, HashTap};
 use super::readers::csv_records::{clean_header, parse_fields, CsvRecords};
 use super::readers::json_records::{detect_layout, JsonLayout, JsonRecords};
 use super::readers::RawRecord;
@@ -136,8 +136,10 @@ pub fn ingest(case: &Case, opts: &IngestOptions, progress: &IngestProgress) -> R
 
     for f in &files {
         *progress.current.lock().unwrap_or_else(|e| e.into_inner()) = f.rel.clone();
-        let hash = content_hash(f).unwrap_or_default();
-        if let Some(old) = prev_by_path.get(f.rel.as_str()) {
+        // A file seen before is hashed first to tell whether it changed; a new one is hashed while it is read.
+        let seen_before = prev_by_path.get(f.rel.as_str());
+        let hash = if seen_before.is_some() { content_hash(f).unwrap_or_default() } else { String::new() };
+        if let Some(old) = seen_before {
             if !hash.is_empty() && old.hash == hash {
                 ledger.files.push((*old).clone());
                 progress.files_done.fetch_add(1, Ordering::Relaxed);
@@ -148,7 +150,11 @@ pub fn ingest(case: &Case, opts: &IngestOptions, progress: &IngestProgress) -> R
         }
         let mut entry =
             FileEntry { path: f.rel.clone(), hash, bytes: f.bytes, file_id: file_id(&f.rel), ..FileEntry::default() };
-        run.read_file(f, &mut entry);
+        let tap = entry.hash.is_empty().then(HashTap::default);
+        run.read_file(f, &mut entry, tap.as_ref());
+        if let Some(tap) = tap {
+            entry.hash = tap.finish().or_else(|| content_hash(f).ok()).unwrap_or_default();
+        }
         entry.finish();
         ledger.files.push(entry);
         progress.files_done.fetch_add(1, Ordering::Relaxed);
@@ -267,8 +273,8 @@ impl Run<'_> {
         self.seen.retain(|_, f| *f != fid);
     }
 
-    fn read_file(&mut self, f: &SourceFile, entry: &mut FileEntry) {
-        let (reader, enc, gz) = match open_text(f) {
+    fn read_file(&mut self, f: &SourceFile, entry: &mut FileEntry, tap: Option<&HashTap>) {
+        let (reader, enc, gz) = match open_text_tapped(f, tap) {
             Ok(x) => x,
             Err(e) => {
                 entry.format = "unsupported".into();
