@@ -17,10 +17,9 @@ use std::collections::HashMap;
 use std::path::Path;
 use tantivy::collector::sort_key::{ComparatorEnum, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
+use tantivy::query::Query;
 use tantivy::store::{Compressor, ZstdCompressor};
-use tantivy::{DocAddress, Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, TantivyDocument};
 pub use visibility::Visibility;
 
 /// Index errors.
@@ -201,7 +200,7 @@ impl CaseIndex {
     /// All events with this event id (ids can repeat across sources).
     pub fn by_id(&self, id: &str) -> Result<Vec<Hit>, IndexError> {
         let searcher = self.reader.searcher();
-        let q = TermQuery::new(Term::from_field_u64(self.fields.id, schema::id_key(id)), IndexRecordOption::Basic);
+        let q = query::id_query(&self.fields, id);
         let q = Visibility::restrict(self.visibility().as_ref(), &self.fields, Box::new(q));
         let docs = searcher.search(&q, &TopDocs::with_limit(16).order_by(time_order(Order::Asc)))?;
         let hits: Result<Vec<Hit>, IndexError> = docs.into_iter().map(|(k, a)| self.load(&searcher, a, k)).collect();

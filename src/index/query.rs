@@ -3,6 +3,7 @@
 
 use super::document::key;
 use super::schema::Fields;
+use std::ops::Bound;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, RegexQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
@@ -176,10 +177,7 @@ fn clause_query(f: &Fields, c: &Clause) -> Vec<Box<dyn Query>> {
                 })
                 .collect()
         }
-        Some("id") => {
-            let term = Term::from_field_u64(f.id, super::schema::id_key(&c.value));
-            vec![Box::new(TermQuery::new(term, IndexRecordOption::Basic))]
-        }
+        Some("id") => vec![Box::new(id_query(f, &c.value))],
         Some(name) => {
             let field = field_by_name(f, name);
             let value = match name {
@@ -197,6 +195,12 @@ fn clause_query(f: &Fields, c: &Clause) -> Vec<Box<dyn Query>> {
             }
         }
     }
+}
+
+/// The events whose id hashes like `id` (the `id` field is a fast column; see the schema).
+pub fn id_query(f: &Fields, id: &str) -> RangeQuery {
+    let term = Term::from_field_u64(f.id, super::schema::id_key(id));
+    RangeQuery::new(Bound::Included(term.clone()), Bound::Included(term))
 }
 
 fn prefix_query(field: Field, prefix: &str) -> RegexQuery {
