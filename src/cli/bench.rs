@@ -29,6 +29,8 @@ pub struct BenchReport {
     pub timeline_page_ms: f64,
     /// Median time to fetch the first 200 rows of the pivot, as a timeline opens.
     pub timeline_first_200_ms: f64,
+    /// Median time to find one event by its id, as alert evidence and bookmarks are resolved.
+    pub id_lookup_ms: f64,
     pub detect_s: f64,
     pub alerts: usize,
     /// Peak resident memory of this process (Linux), MB.
@@ -115,6 +117,13 @@ pub fn run(dir: &Path, events: u64, seed: u64) -> anyhow::Result<BenchReport> {
         first.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let first_200_ms = median(first);
+    let mut lookups = Vec::new();
+    for hit in index.search(&q, rows / 3, 21)? {
+        let t = Instant::now();
+        std::hint::black_box(index.by_id(&hit.event.id)?.len());
+        lookups.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let id_lookup_ms = median(lookups);
 
     let t = Instant::now();
     let d = detect(&index, &DetectContext { config: case.config.clone(), only: vec![] })?;
@@ -135,6 +144,7 @@ pub fn run(dir: &Path, events: u64, seed: u64) -> anyhow::Result<BenchReport> {
         timeline_rows: rows,
         timeline_page_ms: page_ms,
         timeline_first_200_ms: first_200_ms,
+        id_lookup_ms,
         detect_s,
         alerts: d.alerts.len(),
         peak_rss_mb: peak_rss_mb(),

@@ -1,0 +1,36 @@
+//! `harrier bench` on a small generated case: every figure the report promises is there and adds up.
+
+use assert_cmd::Command;
+
+#[test]
+fn bench_reports_every_figure_on_a_small_case() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("bench");
+    let out = Command::cargo_bin("harrier")
+        .unwrap()
+        .args(["-q", "bench"])
+        .arg(&dir)
+        .args(["--events", "3000", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let num = |k: &str| r[k].as_f64().unwrap_or_else(|| panic!("{k} missing in {r}"));
+    assert!(num("records_generated") >= 3000.0, "{r}");
+    assert!(num("ingest_events_per_s") > 0.0 && num("ingest_mb_per_s") > 0.0);
+    assert!(num("index_to_input") > 0.0 && num("index_to_input") < 1.0, "{r}");
+    // The pivot is the busiest real user, and its timeline and a lookup by id were both timed.
+    assert!(
+        r["timeline_pivot"].as_str().unwrap().starts_with("user:")
+            && r["timeline_pivot"].as_str().unwrap().contains('@')
+    );
+    assert!(num("timeline_rows") > 100.0, "{r}");
+    for k in ["timeline_page_ms", "timeline_first_200_ms", "id_lookup_ms", "detect_s"] {
+        assert!(num(k) > 0.0, "{k} was not measured: {r}");
+    }
+    assert!(num("alerts") >= 1.0, "the generated case plants attacks: {r}");
+    // A second run refuses to overwrite the case it left behind.
+    let again = Command::cargo_bin("harrier").unwrap().args(["-q", "bench"]).arg(&dir).output().unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+}
