@@ -116,6 +116,38 @@ pub fn name_values(v: &Value) -> Vec<(String, String)> {
     out
 }
 
+/// A nested object of a record (`location`, `status`, `AppAccessContext`…), read with the record's rules.
+pub enum Obj<'a> {
+    Lazy(Cow<'a, LazyMap<'a>>),
+    Tree(Value),
+}
+
+impl Obj<'_> {
+    /// A scalar member as text (see [`scalar_text`]).
+    pub fn text(&self, key: &str) -> Option<String> {
+        match self {
+            Obj::Lazy(m) => m.get(key).and_then(FieldValue::scalar_text),
+            Obj::Tree(v) => text_at(v, &[key]),
+        }
+    }
+
+    /// An integer member (see [`as_i64`]).
+    pub fn int(&self, key: &str) -> Option<i64> {
+        match self {
+            Obj::Lazy(m) => m.get(key).and_then(|v| as_i64(&v.to_value())),
+            Obj::Tree(v) => at(v, &[key]).and_then(as_i64),
+        }
+    }
+
+    /// A boolean member (see [`as_bool`]).
+    pub fn boolean(&self, key: &str) -> Option<bool> {
+        match self {
+            Obj::Lazy(m) => m.get(key).and_then(|v| as_bool(&v.to_value())),
+            Obj::Tree(v) => at(v, &[key]).and_then(as_bool),
+        }
+    }
+}
+
 impl<'a> Rec<'a> {
     /// Wraps a record.
     pub fn new(map: &'a LazyMap<'a>) -> Self {
@@ -145,6 +177,16 @@ impl<'a> Rec<'a> {
     /// The first present field holding an object or array, parsing JSON strings.
     pub fn structured(&self, keys: &[&str]) -> Option<Value> {
         keys.iter().filter_map(|k| self.map.get(k)).find_map(FieldValue::structured)
+    }
+
+    /// The first present field holding an object. A JSON object is read lazily, like the record itself; only
+    /// JSON text held in a string cell is decoded into a tree.
+    pub fn object(&self, keys: &[&str]) -> Option<Obj<'a>> {
+        keys.iter().find_map(|k| match self.map.get(k)? {
+            FieldValue::Object(_) => self.map.nested(k).map(Obj::Lazy),
+            FieldValue::Json(raw) if raw.get().starts_with('{') => self.map.nested(k).map(Obj::Lazy),
+            v => v.structured().filter(Value::is_object).map(Obj::Tree),
+        })
     }
 
     /// Boolean field.
@@ -180,6 +222,31 @@ mod tests {
         let r = Rec::new(&m);
         let loc = r.structured(&["LocationDetails"]).unwrap();
         assert_eq!(text_at(&loc, &["countryOrRegion"]), Some("IL".into()));
+    }
+
+    #[test]
+    fn nested_objects_read_alike_whether_json_or_text_holding_json() {
+        let lazy =
+            json!({"status": {"errorCode": 50126, "failureReason": " Bad password "}, "dev": {"isManaged": "True"}});
+        let text =
+            json!({"Status": "Success", "status": "{\"errorCode\":\"50126\",\"failureReason\":\"Bad password\"}"});
+        for doc in [lazy.to_string(), text.to_string()] {
+            let m = LazyMap::from_json_str(&doc).unwrap();
+            let r = Rec::new(&m);
+            // A plain-text `Status` is not an object; the next spelling is used.
+            let s = r.object(&["Status", "status"]).unwrap();
+            assert_eq!(s.int("errorCode"), Some(50126), "{doc}");
+            assert_eq!(s.text("failureReason").as_deref(), Some("Bad password"));
+            assert_eq!(s.text("missing"), None);
+        }
+        let lazy_text = lazy.to_string();
+        let m = LazyMap::from_json_str(&lazy_text).unwrap();
+        assert_eq!(Rec::new(&m).object(&["dev"]).unwrap().boolean("isManaged"), Some(true));
+        let list = json!({"loc": [1, 2], "bad": "{not json"}).to_string();
+        let m = LazyMap::from_json_str(&list).unwrap();
+        assert!(Rec::new(&m).object(&["loc", "bad"]).is_none(), "arrays and broken JSON are not objects");
+        let csv = LazyMap::from_cells(vec![("LocationDetails".into(), r#"{"city":"Azor"}"#.into())]);
+        assert_eq!(Rec::new(&csv).object(&["LocationDetails"]).unwrap().text("city").as_deref(), Some("Azor"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Entra sign-ins in every shape: Graph `signIn` JSON, diagnostic-settings envelopes, Log Analytics
 //! (`SigninLogs` and siblings, JSON or CSV) and Entra portal CSV downloads.
 
-use super::fields::{at, text_at, Rec};
+use super::fields::Rec;
 use super::lazy::LazyMap;
 use super::{lower_id, required_time, FileHints, Normalized, Reject};
 use crate::enrich::ip::parse_ip;
@@ -84,11 +84,9 @@ pub fn normalize(map: &LazyMap, fixed: Option<Source>, hints: &FileHints) -> Res
         net.ip = Some(ip);
         net.port = port;
     }
-    if let Some(loc) =
-        r.structured(&["location", "LocationDetails", "LocationDetails_dynamic", "LocationDetails_string"])
-    {
-        net.country = text_at(&loc, &["countryOrRegion"]).map(|c| c.to_ascii_uppercase());
-        net.city = text_at(&loc, &["city"]);
+    if let Some(loc) = r.object(&["location", "LocationDetails", "LocationDetails_dynamic", "LocationDetails_string"]) {
+        net.country = loc.text("countryOrRegion").map(|c| c.to_ascii_uppercase());
+        net.city = loc.text("city");
     }
     if net.country.is_none() {
         // Portal CSV: "City, State, CC"; Log Analytics `Location`: a country code.
@@ -109,14 +107,12 @@ pub fn normalize(map: &LazyMap, fixed: Option<Source>, hints: &FileHints) -> Res
     e.net = net;
 
     // Status
-    let status = r.structured(&["status", "Status", "Status_dynamic", "Status_string"]);
-    let code = status
-        .as_ref()
-        .and_then(|s| at(s, &["errorCode"]).and_then(super::fields::as_i64))
-        .or_else(|| r.int(&["ResultType", "Sign-in error code"]));
+    let status = r.object(&["status", "Status", "Status_dynamic", "Status_string"]);
+    let code =
+        status.as_ref().and_then(|s| s.int("errorCode")).or_else(|| r.int(&["ResultType", "Sign-in error code"]));
     let reason = status
         .as_ref()
-        .and_then(|s| text_at(s, &["failureReason"]))
+        .and_then(|s| s.text("failureReason"))
         .or_else(|| r.text(&["ResultDescription", "Failure reason"]));
     e.result = match code {
         Some(0) => EventResult::Success,
@@ -138,13 +134,13 @@ pub fn normalize(map: &LazyMap, fixed: Option<Source>, hints: &FileHints) -> Res
 
     // Device
     let mut dev = Device::default();
-    if let Some(d) = r.structured(&["deviceDetail", "DeviceDetail", "DeviceDetail_dynamic", "DeviceDetail_string"]) {
-        dev.id = text_at(&d, &["deviceId"]).map(|s| s.to_ascii_lowercase());
-        dev.name = text_at(&d, &["displayName"]);
-        dev.os = text_at(&d, &["operatingSystem"]);
-        dev.browser = text_at(&d, &["browser"]);
-        dev.managed = at(&d, &["isManaged"]).and_then(super::fields::as_bool);
-        dev.compliant = at(&d, &["isCompliant"]).and_then(super::fields::as_bool);
+    if let Some(d) = r.object(&["deviceDetail", "DeviceDetail", "DeviceDetail_dynamic", "DeviceDetail_string"]) {
+        dev.id = d.text("deviceId").map(|s| s.to_ascii_lowercase());
+        dev.name = d.text("displayName");
+        dev.os = d.text("operatingSystem");
+        dev.browser = d.text("browser");
+        dev.managed = d.boolean("isManaged");
+        dev.compliant = d.boolean("isCompliant");
     } else {
         dev.id = r.lower(&["Device ID"]);
         dev.os = r.text(&["Operating System"]);
@@ -201,8 +197,8 @@ fn infer_source(r: &Rec, hints: &FileHints, has_upn: bool, has_sp: bool) -> Sour
         }
     }
     let msi = r
-        .structured(&["managedServiceIdentity", "ManagedServiceIdentity"])
-        .and_then(|m| text_at(&m, &["msiType"]))
+        .object(&["managedServiceIdentity", "ManagedServiceIdentity"])
+        .and_then(|m| m.text("msiType"))
         .is_some_and(|t| t != "none");
     let cred = r.text(&["clientCredentialType", "ClientCredentialType"]).unwrap_or_default();
     if msi || cred == "managedIdentity" {

@@ -137,21 +137,18 @@ fn from_record(r: Rec, documented_utc: bool) -> Result<Normalized, Reject> {
     }
 
     // Apps, sessions, tokens
-    let ctx = r.structured(&["AppAccessContext"]);
+    let ctx = r.object(&["AppAccessContext"]);
     e.app_id = lower_id(
         r.text(&["AppId", "ApplicationId", "ClientAppId", "AzureADAppId"])
-            .or_else(|| ctx.as_ref().and_then(|c| text_at(c, &["ClientAppId"]))),
+            .or_else(|| ctx.as_ref().and_then(|c| c.text("ClientAppId"))),
     );
     e.app_name = r
         .text(&["ApplicationDisplayName", "ClientAppName"])
-        .or_else(|| ctx.as_ref().and_then(|c| text_at(c, &["ClientAppName"])));
-    e.session_id =
-        lower_id(r.text(&["SessionId"]).or_else(|| ctx.as_ref().and_then(|c| text_at(c, &["AADSessionId"]))));
-    e.token_id = ctx.as_ref().and_then(|c| text_at(c, &["UniqueTokenId"]));
+        .or_else(|| ctx.as_ref().and_then(|c| c.text("ClientAppName")));
+    e.session_id = lower_id(r.text(&["SessionId"]).or_else(|| ctx.as_ref().and_then(|c| c.text("AADSessionId"))));
+    e.token_id = ctx.as_ref().and_then(|c| c.text("UniqueTokenId"));
     e.correlation_id = lower_id(
-        ctx.as_ref()
-            .and_then(|c| text_at(c, &["CorrelationId"]))
-            .or_else(|| r.text(&["InterSystemsId", "CorrelationId"])),
+        ctx.as_ref().and_then(|c| c.text("CorrelationId")).or_else(|| r.text(&["InterSystemsId", "CorrelationId"])),
     );
     e.user_agent = r.text(&["UserAgent"]);
     e.device.id = lower_id(r.text(&["DeviceId"]));
