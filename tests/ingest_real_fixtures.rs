@@ -100,3 +100,23 @@ fn reingest_skips_unchanged_files_and_rebuild_reads_all() {
     assert_eq!(third.totals, first.totals);
     assert_eq!(query(&case, "source:signin_interactive").len(), 60);
 }
+
+/// A GUID pasted into the search box finds its event in any letter case, and so does its beginning with `*`,
+/// whether cut at a hyphen or inside the first group.
+#[test]
+fn free_text_finds_a_guid_whole_or_by_its_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&real_fixtures().join("invictus-extractor-suite-output"), tmp.path());
+    let (case, _) = ingest_dir(tmp.path());
+    let is_guid = |s: &String| s.len() == 36 && s.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    let all = query(&case, "");
+    let (event, guid) = all
+        .iter()
+        .find_map(|e| e.targets.iter().filter_map(|t| t.id.clone()).find(is_guid).map(|g| (e, g)))
+        .expect("an audit record with a target object id");
+    for q in [guid.to_uppercase(), format!("{}*", &guid[..13]), format!("{}*", &guid[..6])] {
+        let hits = query(&case, &q);
+        assert!(hits.iter().any(|h| h.id == event.id), "{q} misses {}", event.id);
+        assert!(hits.len() < all.len(), "{q} matches everything");
+    }
+}

@@ -7,6 +7,7 @@ pub mod scan;
 pub mod schema;
 pub mod stream;
 pub mod visibility;
+pub mod words;
 
 use crate::model::Event;
 use paging::SortKey;
@@ -19,6 +20,7 @@ use tantivy::collector::sort_key::{ComparatorEnum, SortByStaticFastValue};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::Query;
 use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Index, IndexReader, IndexSettings, IndexWriter, Order, ReloadPolicy, TantivyDocument};
 pub use visibility::Visibility;
 
@@ -73,6 +75,12 @@ impl CaseIndex {
             };
             Index::builder().schema(schema).settings(settings).create_in_dir(dir)?
         };
+        CaseIndex::wrap(index)
+    }
+
+    /// Registers what the schema names and takes a reader.
+    fn wrap(index: Index) -> Result<CaseIndex, IndexError> {
+        index.tokenizers().register(words::TOKENIZER, TextAnalyzer::from(words::WordTokenizer::default()));
         let fields = schema::fields_of(&index.schema())?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(CaseIndex { index, reader, fields, visibility: Default::default() })
@@ -81,9 +89,7 @@ impl CaseIndex {
     /// Opens an existing index read-only.
     pub fn open(dir: &Path) -> Result<CaseIndex, IndexError> {
         let index = Index::open_in_dir(dir)?;
-        let fields = schema::fields_of(&index.schema())?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(CaseIndex { index, reader, fields, visibility: Default::default() })
+        CaseIndex::wrap(index)
     }
 
     /// Limits every later query and scan to what `visibility` shows (`None`: the whole case).

@@ -157,13 +157,8 @@ fn clause_query(f: &Fields, c: &Clause) -> Vec<Box<dyn Query>> {
     match c.field.as_deref() {
         None | Some("ua") => {
             let field = if c.field.is_some() { f.ua } else { f.text };
-            // Free text goes through the same tokenizer as indexing: lower-case words.
-            let words: Vec<String> = c
-                .value
-                .split(|ch: char| !ch.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(|w| w.to_lowercase())
-                .collect();
+            // Free text is split into the same words as the index holds.
+            let words = super::words::query_words(&c.value, c.prefix);
             let n = words.len();
             words
                 .into_iter()

@@ -45,7 +45,7 @@ pub fn build() -> (Schema, Fields) {
     // ingest a dictionary entry per event and no query uses it.
     let num = NumericOptions::default().set_fast();
     let text_opts = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer("default").set_index_option(IndexRecordOption::Basic),
+        TextFieldIndexing::default().set_tokenizer(super::words::TOKENIZER).set_index_option(IndexRecordOption::Basic),
     );
     let fields = Fields {
         // A 64-bit hash of the event id in a fast column, not in the term dictionary: ids are unique per event,
