@@ -139,6 +139,24 @@ fn event_ids_are_found_whole_and_only_whole() {
     assert!(ix.by_id(not_an_id).unwrap().is_empty());
     let prefix = &sample[0].event.id[..8];
     assert_eq!(ParsedQuery::parse(&format!("id:{prefix}*")).unwrap_err(), harrier::index::query::QueryError::IdPrefix);
+
+    // Many ids at once (as an alert's evidence is resolved) give what one-by-one lookups give, in order.
+    let mut ids: Vec<String> = sample.iter().map(|h| h.event.id.clone()).collect();
+    ids.insert(3, not_an_id.to_string());
+    ids.push(ids[0].clone());
+    let batch = ix.by_ids(&ids).unwrap();
+    assert_eq!(batch.len(), ids.len());
+    for (id, hits) in ids.iter().zip(&batch) {
+        let single: Vec<_> = ix.by_id(id).unwrap().into_iter().map(|h| (h.event.id, h.key)).collect();
+        assert_eq!(hits.iter().map(|h| (h.event.id.clone(), h.key)).collect::<Vec<_>>(), single, "{id}");
+    }
+    assert!(batch[3].is_empty() && !batch[0].is_empty());
+    // A replay clock hides what happened after it, in batches too.
+    let first = sample.iter().filter_map(|h| h.event.ts).min().unwrap();
+    ix.set_visibility(Some(harrier::index::visibility::Visibility::until(first)));
+    let visible = ix.by_ids(&ids).unwrap().iter().filter(|h| !h.is_empty()).count();
+    assert!(visible >= 1 && visible < ids.len() - 1, "{visible} of {} visible", ids.len());
+    assert_eq!(ix.by_ids(&ids).unwrap()[0].len(), ix.by_id(&ids[0]).unwrap().len());
 }
 
 #[test]

@@ -31,6 +31,8 @@ pub struct BenchReport {
     pub timeline_first_200_ms: f64,
     /// Median time to find one event by its id, as alert evidence and bookmarks are resolved.
     pub id_lookup_ms: f64,
+    /// Median time to resolve 100 event ids at once, as an alert's evidence list is.
+    pub ids_100_lookup_ms: f64,
     pub detect_s: f64,
     pub alerts: usize,
     /// Peak resident memory of this process (Linux), MB.
@@ -124,6 +126,14 @@ pub fn run(dir: &Path, events: u64, seed: u64) -> anyhow::Result<BenchReport> {
         lookups.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let id_lookup_ms = median(lookups);
+    let hundred: Vec<String> = index.search(&q, 0, 100)?.into_iter().map(|h| h.event.id).collect();
+    let mut batches = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        std::hint::black_box(index.by_ids(&hundred)?.len());
+        batches.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let ids_100_lookup_ms = median(batches);
 
     let t = Instant::now();
     let d = detect(&index, &DetectContext { config: case.config.clone(), only: vec![] })?;
@@ -145,6 +155,7 @@ pub fn run(dir: &Path, events: u64, seed: u64) -> anyhow::Result<BenchReport> {
         timeline_page_ms: page_ms,
         timeline_first_200_ms: first_200_ms,
         id_lookup_ms,
+        ids_100_lookup_ms,
         detect_s,
         alerts: d.alerts.len(),
         peak_rss_mb: peak_rss_mb(),

@@ -184,11 +184,9 @@ pub fn find_match(
 /// What the alert detail shows of each evidence event id: the first event with that id, or `None` when
 /// the index has none (the alert came from another ingest of the case).
 pub fn lookup(ix: &CaseIndex, ids: &[String]) -> Result<Vec<(String, Option<Hit>)>, IndexError> {
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids.iter().take(settings().evidence.lookup_limit) {
-        out.push((id.clone(), ix.by_id(id)?.into_iter().next()));
-    }
-    Ok(out)
+    let ids = &ids[..ids.len().min(settings().evidence.lookup_limit)];
+    let found = ix.by_ids(ids)?;
+    Ok(ids.iter().cloned().zip(found.into_iter().map(|hits| hits.into_iter().next())).collect())
 }
 
 /// Counts `dims` over the events of `q`: all of them up to the scan limit, else the latest ones.
