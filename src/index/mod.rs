@@ -41,6 +41,9 @@ pub enum IndexError {
     Corrupt(String),
 }
 
+/// Documents whose id hashes [`CaseIndex::by_ids`] reads from the column per call.
+const ID_SCAN_BLOCK: usize = 4096;
+
 /// One event read back from the index.
 #[derive(Debug, Clone)]
 pub struct Hit {
@@ -228,19 +231,33 @@ impl CaseIndex {
             let ff = seg.fast_fields();
             let (id, ts, dkey) = (ff.u64("id")?, ff.i64("ts")?, ff.u64("dkey")?);
             let alive = seg.alive_bitset();
-            for doc in 0..seg.max_doc() {
-                let Some(slots) = id.first(doc).and_then(|h| wanted.get(&h)) else { continue };
-                if alive.is_some_and(|a| !a.is_alive(doc)) {
-                    continue;
-                }
-                let hit = self.load(&searcher, DocAddress::new(ord as u32, doc), (ts.first(doc), dkey.first(doc)))?;
-                if visibility.as_ref().is_some_and(|v| !v.admits(&hit.event)) {
-                    continue;
-                }
-                // The column holds a hash of the id; the stored event settles it.
-                for &i in slots {
-                    if hit.event.id == ids[i].trim() {
-                        out[i].push(hit.clone());
+            // The column is read a block of documents at a time: one call per block instead of one per document.
+            let mut docs: Vec<u32> = Vec::with_capacity(ID_SCAN_BLOCK);
+            let mut hashes: Vec<Option<u64>> = vec![None; ID_SCAN_BLOCK];
+            let mut start = 0;
+            while start < seg.max_doc() {
+                let end = seg.max_doc().min(start + ID_SCAN_BLOCK as u32);
+                docs.clear();
+                docs.extend(start..end);
+                let hashes = &mut hashes[..docs.len()];
+                hashes.fill(None);
+                id.first_vals(&docs, hashes);
+                start = end;
+                for (&doc, hash) in docs.iter().zip(hashes.iter()) {
+                    let Some(slots) = hash.and_then(|h| wanted.get(&h)) else { continue };
+                    if alive.is_some_and(|a| !a.is_alive(doc)) {
+                        continue;
+                    }
+                    let address = DocAddress::new(ord as u32, doc);
+                    let hit = self.load(&searcher, address, (ts.first(doc), dkey.first(doc)))?;
+                    if visibility.as_ref().is_some_and(|v| !v.admits(&hit.event)) {
+                        continue;
+                    }
+                    // The column holds a hash of the id; the stored event settles it.
+                    for &i in slots {
+                        if hit.event.id == ids[i].trim() {
+                            out[i].push(hit.clone());
+                        }
                     }
                 }
             }
