@@ -36,23 +36,36 @@ fn is_guid_start(s: &str) -> bool {
             .all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { *c == b'-' } else { c.is_ascii_hexdigit() })
 }
 
-/// Byte ranges of the words of `text`, long ones included.
-fn spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let mut pos = 0;
-    std::iter::from_fn(move || {
-        let rest = &text[pos..];
-        let skip = rest.char_indices().find(|(_, c)| c.is_alphanumeric()).map(|(i, _)| i)?;
-        let start = pos + skip;
-        let word = &text[start..];
-        let after_guid = word.as_bytes().get(GUID_LEN).map(|b| *b as char);
-        let end = if starts_with_guid(word.as_bytes()) && !after_guid.is_some_and(|c| c.is_ascii_alphanumeric()) {
-            start + GUID_LEN
-        } else {
-            start + word.char_indices().find(|(_, c)| !c.is_alphanumeric()).map_or(word.len(), |(i, _)| i)
-        };
-        pos = end;
-        Some((start, end))
-    })
+/// Byte ranges of the words of `text`, in order, long ones left out.
+struct Spans<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Iterator for Spans<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        loop {
+            let rest = &self.text[self.pos..];
+            let start = self.pos + rest.char_indices().find(|(_, c)| c.is_alphanumeric()).map(|(i, _)| i)?;
+            let word = &self.text[start..];
+            let after_guid = word.as_bytes().get(GUID_LEN).map(|b| *b as char);
+            let len = if starts_with_guid(word.as_bytes()) && !after_guid.is_some_and(|c| c.is_ascii_alphanumeric()) {
+                GUID_LEN
+            } else {
+                word.char_indices().find(|(_, c)| !c.is_alphanumeric()).map_or(word.len(), |(i, _)| i)
+            };
+            self.pos = start + len;
+            if len < MAX_WORD {
+                return Some((start, start + len));
+            }
+        }
+    }
+}
+
+fn spans(text: &str) -> Spans<'_> {
+    Spans { text, pos: 0 }
 }
 
 /// Appends `word` lower-cased to `out`.
@@ -69,7 +82,6 @@ fn push_lower(out: &mut String, word: &str) {
 /// The words of `text` as the index holds them.
 pub fn words(text: &str) -> Vec<String> {
     spans(text)
-        .filter(|(s, e)| e - s < MAX_WORD)
         .map(|(s, e)| {
             let mut w = String::with_capacity(e - s);
             push_lower(&mut w, &text[s..e]);
@@ -103,7 +115,7 @@ pub struct WordTokenizer {
 /// The token stream of [`WordTokenizer`].
 pub struct WordStream<'a> {
     text: &'a str,
-    spans: Box<dyn Iterator<Item = (usize, usize)> + 'a>,
+    spans: Spans<'a>,
     token: &'a mut Token,
 }
 
@@ -112,7 +124,7 @@ impl Tokenizer for WordTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
         self.token.reset();
-        WordStream { text, spans: Box::new(spans(text).filter(|(s, e)| e - s < MAX_WORD)), token: &mut self.token }
+        WordStream { text, spans: spans(text), token: &mut self.token }
     }
 }
 
