@@ -9,17 +9,23 @@ use harrier::index::query::ParsedQuery;
 use harrier::index::CaseIndex;
 use tantivy::Order;
 
+/// A generated case of about `scale` events, ingested; the folder lives as long as the returned guard.
+fn generated_index(seed: u64, scale: u64) -> (tempfile::TempDir, CaseIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = GenOptions { seed, scale: Some(scale), ..GenOptions::default() };
+    generate(&opts, dir.path()).unwrap();
+    let (case, _) = common::ingest_dir(dir.path());
+    let ix = CaseIndex::open(&case.index_dir()).unwrap();
+    (dir, ix)
+}
+
 fn keys(hits: &[harrier::index::Hit]) -> Vec<SortKey> {
     hits.iter().map(|h| h.key).collect()
 }
 
 #[test]
 fn keyset_pages_match_the_full_ordered_list() {
-    let dir = tempfile::tempdir().unwrap();
-    let opts = GenOptions { seed: 7, scale: Some(30_000), ..GenOptions::default() };
-    generate(&opts, dir.path()).unwrap();
-    let (case, _) = common::ingest_dir(dir.path());
-    let ix = CaseIndex::open(&case.index_dir()).unwrap();
+    let (_dir, ix) = generated_index(7, 30_000);
 
     // The busiest log source makes a pivot of thousands of rows.
     let source = harrier::model::Source::ALL
@@ -117,11 +123,7 @@ fn events_without_a_time_keep_their_place_in_keyset_paging() {
 
 #[test]
 fn event_ids_are_found_whole_and_only_whole() {
-    let dir = tempfile::tempdir().unwrap();
-    let opts = GenOptions { seed: 11, scale: Some(3_000), ..GenOptions::default() };
-    generate(&opts, dir.path()).unwrap();
-    let (case, _) = common::ingest_dir(dir.path());
-    let ix = CaseIndex::open(&case.index_dir()).unwrap();
+    let (_dir, ix) = generated_index(11, 3_000);
     let sample = ix.search(&ParsedQuery::parse("source:ual_exchange").unwrap(), 0, 50).unwrap();
     assert!(!sample.is_empty());
     for hit in sample.iter().step_by(7) {
@@ -161,11 +163,7 @@ fn event_ids_are_found_whole_and_only_whole() {
 
 #[test]
 fn busiest_pivot_value_carries_the_most_events() {
-    let dir = tempfile::tempdir().unwrap();
-    let opts = GenOptions { seed: 5, scale: Some(3_000), ..GenOptions::default() };
-    generate(&opts, dir.path()).unwrap();
-    let (case, _) = common::ingest_dir(dir.path());
-    let ix = CaseIndex::open(&case.index_dir()).unwrap();
+    let (_dir, ix) = generated_index(5, 3_000);
     let (user, n) = ix.busiest("user", |u| u.contains('@')).unwrap().expect("a case with users");
     assert!(user.contains('@'));
     assert_eq!(ix.count(&ParsedQuery::pivot("user", &user)).unwrap() as u64, n);
