@@ -40,12 +40,20 @@ pub const KEYWORD_FIELDS: &[&str] = &[
 /// Builds the schema and the field handles.
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let kw = STRING | FAST;
+    // No field norms anywhere: every query is ordered by time, never scored, and norms cost ingest a write per
+    // field per event.
+    let kw = {
+        let exact = STRING.get_indexing_options().cloned().unwrap_or_default().set_fieldnorms(false);
+        STRING.set_indexing_options(exact) | FAST
+    };
     // Time is read and range-filtered through its fast column only; a term per distinct microsecond would cost
     // ingest a dictionary entry per event and no query uses it.
     let num = NumericOptions::default().set_fast();
     let text_opts = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer(super::words::TOKENIZER).set_index_option(IndexRecordOption::Basic),
+        TextFieldIndexing::default()
+            .set_tokenizer(super::words::TOKENIZER)
+            .set_index_option(IndexRecordOption::Basic)
+            .set_fieldnorms(false),
     );
     let fields = Fields {
         // A 64-bit hash of the event id in a fast column, not in the term dictionary: ids are unique per event,
