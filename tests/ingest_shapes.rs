@@ -93,6 +93,22 @@ fn session_and_token_link_signin_ual_and_graph() {
     assert_eq!(graph_row.actor.upn.as_deref(), Some("debrab@contoso.onmicrosoft.com"));
     // The user timeline holds all three.
     assert_eq!(query(&case, "user:debrab@contoso.onmicrosoft.com").len(), 3);
+    // `ua:` matches whole words of the user agent, in any order and case, a trailing `*` a word's start.
+    for (q, n) in [
+        ("ua:python", 2),
+        ("ua:PYTHON-requests", 2),
+        (r#"ua:"requests python""#, 2),
+        ("ua:pyth*", 2),
+        ("ua:pyth", 0),
+        ("ua:requests/2.31*", 2),
+        (r#"ua:"windows nt""#, 1),
+        ("ua:edg/12*", 1),
+        ("ua:64", 0),
+        ("-ua:python", 1),
+        ("ua:python user:debrab@contoso.onmicrosoft.com -source:graph", 1),
+    ] {
+        assert_eq!(query(&case, q).len(), n, "{q}");
+    }
     // UAL's `CreationTime` is UTC by definition: no assumption noted.
     assert!(file(&ledger, "mgmt.jsonl").notes.is_empty());
 }

@@ -59,7 +59,7 @@ pub fn to_document(f: &Fields, e: &Event, raw: &[u8], dkey: u64, file_id: u64) -
     }
     d.add_text(f.ua_class, e.ua_class.as_str());
     d.add_text(f.result, e.result.as_str());
-    if let Some(ua) = &e.user_agent {
+    if let Some(ua) = e.user_agent.as_deref().map(ua_term).filter(|t| !t.is_empty()) {
         d.add_text(f.ua, ua);
     }
     d.add_text(f.text, text);
@@ -70,6 +70,24 @@ pub fn to_document(f: &Fields, e: &Event, raw: &[u8], dkey: u64, file_id: u64) -
         Err(_) => d.add_bytes(f.raw_bytes, raw),
     }
     d
+}
+
+/// Longest user-agent term indexed, in bytes; words past it are not found by `ua:` (the record keeps them all).
+const MAX_UA_TERM: usize = 2048;
+
+/// The indexed form of a user agent: its search words joined by single spaces, cut at a word boundary.
+pub fn ua_term(ua: &str) -> String {
+    let mut out = String::with_capacity(ua.len().min(MAX_UA_TERM));
+    for w in super::words::words(ua) {
+        if out.len() + w.len() + 1 > MAX_UA_TERM {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&w);
+    }
+    out
 }
 
 /// Everything a free-text search should find an event by.
@@ -127,4 +145,19 @@ pub fn stored_raw(f: &Fields, doc: &TantivyDocument) -> Vec<u8> {
         return text.as_bytes().to_vec();
     }
     doc.get_first(f.raw_bytes).and_then(|v| v.as_bytes().map(|b| b.to_vec())).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ua_term_is_the_words_joined_and_bounded() {
+        assert_eq!(ua_term("Mozilla/5.0 (Windows NT 10.0; Win64)"), "mozilla 5 0 windows nt 10 0 win64");
+        assert_eq!(ua_term("  ;;; "), "");
+        let huge = "word ".repeat(10_000);
+        let t = ua_term(&huge);
+        assert!(t.len() <= MAX_UA_TERM && t.len() > MAX_UA_TERM - 8, "{}", t.len());
+        assert!(t.ends_with("word") && !t.contains("  "));
+    }
 }

@@ -155,8 +155,7 @@ fn field_by_name(f: &Fields, name: &str) -> Field {
 
 fn clause_query(f: &Fields, c: &Clause) -> Vec<Box<dyn Query>> {
     match c.field.as_deref() {
-        None | Some("ua") => {
-            let field = if c.field.is_some() { f.ua } else { f.text };
+        None => {
             // Free text is split into the same words as the index holds.
             let words = super::words::query_words(&c.value, c.prefix);
             let n = words.len();
@@ -165,10 +164,23 @@ fn clause_query(f: &Fields, c: &Clause) -> Vec<Box<dyn Query>> {
                 .enumerate()
                 .map(|(i, w)| -> Box<dyn Query> {
                     if c.prefix && i + 1 == n {
-                        Box::new(prefix_query(field, &w))
+                        Box::new(prefix_query(f.text, &w))
                     } else {
-                        Box::new(TermQuery::new(Term::from_field_text(field, &w), IndexRecordOption::Basic))
+                        Box::new(TermQuery::new(Term::from_field_text(f.text, &w), IndexRecordOption::Basic))
                     }
+                })
+                .collect()
+        }
+        Some("ua") => {
+            // The UA is one term of space-joined words (see the schema): each query word must be one of them.
+            let words = super::words::query_words(&c.value, c.prefix);
+            let n = words.len();
+            words
+                .into_iter()
+                .enumerate()
+                .map(|(i, w)| -> Box<dyn Query> {
+                    let tail = if c.prefix && i + 1 == n { ".*" } else { "( .*)?" };
+                    Box::new(regex_query(f.ua, &format!("(.* )?{}{tail}", regex_escape(&w))))
                 })
                 .collect()
         }
@@ -199,8 +211,12 @@ pub fn id_query(f: &Fields, id: &str) -> RangeQuery {
 }
 
 fn prefix_query(field: Field, prefix: &str) -> RegexQuery {
-    let pattern = format!("{}.*", regex_escape(prefix));
-    RegexQuery::from_pattern(&pattern, field)
+    regex_query(field, &format!("{}.*", regex_escape(prefix)))
+}
+
+/// A regex over the terms of `field`; a pattern that does not compile matches nothing.
+fn regex_query(field: Field, pattern: &str) -> RegexQuery {
+    RegexQuery::from_pattern(pattern, field)
         .unwrap_or_else(|_| RegexQuery::from_pattern("a^", field).expect("constant regex compiles"))
 }
 

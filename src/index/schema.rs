@@ -48,6 +48,7 @@ pub fn build() -> (Schema, Fields) {
     };
     // Time is read and range-filtered through its fast column only; a term per distinct microsecond would cost
     // ingest a dictionary entry per event and no query uses it.
+    let ua_indexing = STRING.get_indexing_options().cloned().unwrap_or_default().set_fieldnorms(false);
     let num = NumericOptions::default().set_fast();
     let text_opts = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
@@ -75,7 +76,10 @@ pub fn build() -> (Schema, Fields) {
         country: b.add_text_field("country", kw.clone()),
         ua_class: b.add_text_field("ua_class", kw.clone()),
         result: b.add_text_field("result", kw),
-        ua: b.add_text_field("ua", text_opts.clone()),
+        // The user agent as one term (its words joined by single spaces), not as a posting per word: a UA runs to
+        // a dozen words or more while a case holds a few hundred distinct UAs, so `ua:` queries match words
+        // against that short dictionary instead of every event paying for a dozen postings.
+        ua: b.add_text_field("ua", STRING.set_indexing_options(ua_indexing)),
         text: b.add_text_field("text", text_opts),
         // Stored as text: tantivy reads a stored string in one copy, a stored byte field one byte at a time.
         event: b.add_text_field("event", STORED),
