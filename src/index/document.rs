@@ -78,15 +78,7 @@ const MAX_UA_TERM: usize = 2048;
 /// The indexed form of a user agent: its search words joined by single spaces, cut at a word boundary.
 pub fn ua_term(ua: &str) -> String {
     let mut out = String::with_capacity(ua.len().min(MAX_UA_TERM));
-    for w in super::words::words(ua) {
-        if out.len() + w.len() + 1 > MAX_UA_TERM {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&w);
-    }
+    super::words::push_joined(&mut out, ua, MAX_UA_TERM);
     out
 }
 

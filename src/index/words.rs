@@ -47,20 +47,43 @@ impl Iterator for Spans<'_> {
 
     fn next(&mut self) -> Option<(usize, usize)> {
         loop {
-            let rest = &self.text[self.pos..];
-            let start = self.pos + rest.char_indices().find(|(_, c)| c.is_alphanumeric()).map(|(i, _)| i)?;
-            let word = &self.text[start..];
-            let after_guid = word.as_bytes().get(GUID_LEN).map(|b| *b as char);
-            let len = if starts_with_guid(word.as_bytes()) && !after_guid.is_some_and(|c| c.is_ascii_alphanumeric()) {
-                GUID_LEN
+            let start = self.scan_to(self.pos, false)?;
+            let word = &self.text.as_bytes()[start..];
+            let after_guid = word.get(GUID_LEN).copied();
+            let end = if starts_with_guid(word) && !after_guid.is_some_and(|b| b.is_ascii_alphanumeric()) {
+                start + GUID_LEN
             } else {
-                word.char_indices().find(|(_, c)| !c.is_alphanumeric()).map_or(word.len(), |(i, _)| i)
+                self.scan_to(start, true).unwrap_or(self.text.len())
             };
-            self.pos = start + len;
-            if len < MAX_WORD {
-                return Some((start, start + len));
+            self.pos = end;
+            if end - start < MAX_WORD {
+                return Some((start, end));
             }
         }
+    }
+}
+
+impl Spans<'_> {
+    /// The first position at or after `from` whose character is a letter or digit (`inside` false) or is not
+    /// one (`inside` true). Logs are nearly all ASCII, so bytes below 128 are tested directly and only other
+    /// bytes are decoded as characters.
+    fn scan_to(&self, from: usize, inside: bool) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let mut i = from;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (word_char, width) = if b < 0x80 {
+                (b.is_ascii_alphanumeric(), 1)
+            } else {
+                let c = self.text[i..].chars().next()?;
+                (c.is_alphanumeric(), c.len_utf8())
+            };
+            if word_char != inside {
+                return Some(i);
+            }
+            i += width;
+        }
+        None
     }
 }
 
@@ -88,6 +111,24 @@ pub fn words(text: &str) -> Vec<String> {
             w
         })
         .collect()
+}
+
+/// Appends the words of `text` to `out`, lower-cased and separated by single spaces, stopping before the word
+/// that would take `out` past `max_len` bytes.
+pub fn push_joined(out: &mut String, text: &str, max_len: usize) {
+    for (s, e) in spans(text) {
+        let sep = usize::from(!out.is_empty());
+        // Lower-casing can lengthen a non-ASCII word, so its final length is checked after it is written.
+        let mark = out.len();
+        if sep == 1 {
+            out.push(' ');
+        }
+        push_lower(out, &text[s..e]);
+        if out.len() > max_len {
+            out.truncate(mark);
+            return;
+        }
+    }
 }
 
 /// The words of a query value. With `prefix` (the value ended in `*`), a GUID cut short after its first hyphen
@@ -211,7 +252,43 @@ mod tests {
         assert_eq!(query_words("python-requests", true), ["python", "requests"]);
     }
 
+    /// Word boundaries found one character at a time: what the byte-level scan must always agree with.
+    fn spans_by_char(text: &str) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut pos = 0;
+        while let Some(off) = text[pos..].char_indices().find(|(_, c)| c.is_alphanumeric()).map(|(i, _)| i) {
+            let start = pos + off;
+            let word = &text[start..];
+            let after = word.as_bytes().get(GUID_LEN).map(|b| *b as char);
+            let len = if starts_with_guid(word.as_bytes()) && !after.is_some_and(|c| c.is_ascii_alphanumeric()) {
+                GUID_LEN
+            } else {
+                word.char_indices().find(|(_, c)| !c.is_alphanumeric()).map_or(word.len(), |(i, _)| i)
+            };
+            pos = start + len;
+            if len < MAX_WORD {
+                out.push((start, pos));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn joined_words_stop_at_the_length_limit() {
+        let mut out = String::new();
+        push_joined(&mut out, "Mozilla/5.0 (Windows NT 10.0; Win64) ÉCLAIR", 64);
+        assert_eq!(out, "mozilla 5 0 windows nt 10 0 win64 éclair");
+        let mut cut = String::new();
+        push_joined(&mut cut, "alpha beta gamma", 10);
+        assert_eq!(cut, "alpha beta");
+    }
+
     proptest! {
+        #[test]
+        fn the_byte_scan_finds_the_same_words_as_a_char_scan(text in "(\\PC|[a-f0-9-]{8,40}){0,40}") {
+            prop_assert_eq!(spans(&text).collect::<Vec<_>>(), spans_by_char(&text));
+        }
+
         #[test]
         fn the_tokenizer_and_the_word_list_always_agree(text in "\\PC{0,80}") {
             prop_assert_eq!(streamed(&text), words(&text));
