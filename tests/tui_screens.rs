@@ -363,3 +363,19 @@ fn tui_event_detail_keeps_long_parameter_names_apart_from_their_values() {
         assert_ne!(l[value_at], ' ', "value starts in the value column: {line}");
     }
 }
+
+#[test]
+fn tui_long_case_name_is_shown_whole_on_a_wide_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("case");
+    std::fs::create_dir_all(&root).unwrap();
+    let name = "Contoso Pharmaceuticals: mailbox takeover, March";
+    std::fs::write(root.join("case.toml"), format!("[case]\nname = \"{name}\"\n")).unwrap();
+    let case = Case::open(&root, None).unwrap();
+    let mut h = Headless::new(case, chrono_tz::UTC, Theme::defaults(false));
+    let wide = screen(&mut h, 160, 30);
+    assert!(wide.lines().next().unwrap().contains(name), "{wide}");
+    let narrow = screen(&mut h, 80, 24);
+    let title = narrow.lines().next().unwrap();
+    assert!(title.contains("Contoso Pharmaceuticals: mail…") && title.contains("Overview"), "{narrow}");
+}

@@ -62,7 +62,9 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &Ui) {
 }
 
 fn draw_breadcrumbs(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    let mut spans = vec![Span::styled(format!(" {} ", cell(&app.case_name, 30)), ui.theme.style("title"))];
+    // A long case name gets a third of the line, between 30 and 60 columns: a wide terminal shows more of it.
+    let name_width = (area.width as usize / 3).clamp(30, 60);
+    let mut spans = vec![Span::styled(format!(" {} ", cell(&app.case_name, name_width)), ui.theme.style("title"))];
     let crumbs: Vec<String> = app.stack.iter().map(|v| clean(&v.crumb())).collect();
     // Keep the tail of the trail when it does not fit.
     let budget = (area.width as usize).saturating_sub(spans[0].width() + 2);
