@@ -1,7 +1,9 @@
 //! Benign activity that resembles the planted attacks and must not alert: approved automation, a traveller, the
 //! directory sync account's daily reads, a trusted partner's helpdesk work, system and helpdesk mailbox grants.
 
-use super::scenarios::{cmdlet, enumeration_burst, mail_reads, record_key, technician_actor, technician_sign_in};
+use super::scenarios::{
+    cmdlet, enumeration_burst, full_access_parameters, mail_reads, record_key, technician_actor, technician_sign_in,
+};
 use super::{ual_actor, Day};
 use crate::gen::catalog::Catalog;
 use crate::gen::clock;
@@ -171,13 +173,7 @@ pub fn trusted_partner(day: &mut Day, helpdesk_work: bool) {
         ip_with_port(&net.ip, port),
         "Add-MailboxPermission",
         mbx.display.clone(),
-        vec![
-            ("Identity", mbx.upn.clone()),
-            ("User", partner.technician_upn.clone()),
-            ("AccessRights", "FullAccess".into()),
-            ("InheritanceType", "All".into()),
-            ("AutoMapping", "False".into()),
-        ],
+        full_access_parameters(mbx.upn.clone(), partner.technician_upn.clone(), false),
         true,
         &tok.session_id,
     );
@@ -239,13 +235,7 @@ pub fn system_grant(day: &mut Day) {
         String::new(),
         "Add-MailboxPermission",
         mbx.into(),
-        vec![
-            ("Identity", mbx.into()),
-            ("User", "Discovery Management".into()),
-            ("AccessRights", "FullAccess".into()),
-            ("InheritanceType", "All".into()),
-            ("AutoMapping", "False".into()),
-        ],
+        full_access_parameters(mbx.into(), "Discovery Management".into(), false),
         false,
         "",
     );
@@ -289,13 +279,7 @@ pub fn helpdesk_grant(day: &mut Day) {
         ip_with_port(&net.ip, port),
         "Add-MailboxPermission",
         mbx.display.clone(),
-        vec![
-            ("Identity", mbx.upn.clone()),
-            ("User", grantee.upn_cased.clone()),
-            ("AccessRights", "FullAccess".into()),
-            ("InheritanceType", "All".into()),
-            ("AutoMapping", "True".into()),
-        ],
+        full_access_parameters(mbx.upn.clone(), grantee.upn_cased.clone(), true),
         false,
         &tok.session_id,
     );

@@ -73,6 +73,17 @@ pub fn cmdlet(
     day.push(ts, Kind::Ual(Workload::Exchange), v);
 }
 
+/// The parameters of `Add-MailboxPermission` granting `user` FullAccess on `identity`, as Exchange logs them.
+pub fn full_access_parameters(identity: String, user: String, auto_mapping: bool) -> Vec<(&'static str, String)> {
+    vec![
+        ("Identity", identity),
+        ("User", user),
+        ("AccessRights", "FullAccess".into()),
+        ("InheritanceType", "All".into()),
+        ("AutoMapping", if auto_mapping { "True" } else { "False" }.into()),
+    ]
+}
+
 /// Emits `count` aggregated MailItemsAccessed records on `mailbox` by `actor`.
 #[allow(clippy::too_many_arguments)]
 pub fn mail_reads(
@@ -560,13 +571,7 @@ pub fn an1350(day: &mut Day, stage: u8) {
             ip_with_port(&net.ip, port),
             "Add-MailboxPermission",
             ceo.display.clone(),
-            vec![
-                ("Identity", ceo.upn_cased.clone()),
-                ("User", partner.technician_upn.clone()),
-                ("AccessRights", "FullAccess".into()),
-                ("InheritanceType", "All".into()),
-                ("AutoMapping", "False".into()),
-            ],
+            full_access_parameters(ceo.upn_cased.clone(), partner.technician_upn.clone(), false),
             true,
             &tok.session_id,
         );
