@@ -25,7 +25,14 @@ fn bench_reports_every_figure_on_a_small_case() {
             && r["timeline_pivot"].as_str().unwrap().contains('@')
     );
     assert!(num("timeline_rows") > 100.0, "{r}");
-    for k in ["timeline_page_ms", "timeline_first_200_ms", "id_lookup_ms", "ids_100_lookup_ms", "detect_s"] {
+    for k in [
+        "timeline_page_ms",
+        "timeline_first_200_ms",
+        "timeline_first_200_cold_ms",
+        "id_lookup_ms",
+        "ids_100_lookup_ms",
+        "detect_s",
+    ] {
         assert!(num(k) > 0.0, "{k} was not measured: {r}");
     }
     assert!(num("alerts") >= 1.0, "the generated case plants attacks: {r}");

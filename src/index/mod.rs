@@ -73,7 +73,11 @@ impl CaseIndex {
             let (schema, _) = schema::build();
             let settings = IndexSettings {
                 docstore_compression: Compressor::Zstd(ZstdCompressor { compression_level: Some(1) }),
-                docstore_blocksize: 64 * 1024,
+                // Every stored block is compressed, and read back, with a fresh zstd context whose setup probes the
+                // CPU; on a virtual machine that probe alone costs some 20 µs. 128 KB blocks halve the probes of
+                // 64 KB ones: detection reads the whole store about 9% faster, the index is 12% smaller, and a cold
+                // 200-row timeline page decompresses more (2.4 ms instead of 2.1 ms on a million events).
+                docstore_blocksize: 128 * 1024,
                 ..IndexSettings::default()
             };
             Index::builder().schema(schema).settings(settings).create_in_dir(dir)?
