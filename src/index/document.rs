@@ -11,13 +11,38 @@ pub fn key(s: &str) -> String {
     s.trim().to_lowercase()
 }
 
+/// The original record as it was read: text when it is valid UTF-8 (checked once, as it is read), else its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Original {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Original {
+    /// The record byte for byte.
+    pub fn as_bytes(&self) -> &[u8] {
+        match self {
+            Original::Text(t) => t.as_bytes(),
+            Original::Bytes(b) => b,
+        }
+    }
+}
+
+impl From<Vec<u8>> for Original {
+    fn from(bytes: Vec<u8>) -> Original {
+        match String::from_utf8(bytes) {
+            Ok(text) => Original::Text(text),
+            Err(e) => Original::Bytes(e.into_bytes()),
+        }
+    }
+}
+
 /// Builds the document for one event. `raw` is the original record, kept verbatim.
-pub fn to_document(f: &Fields, e: &Event, raw: &[u8], dkey: u64, file_id: u64) -> TantivyDocument {
-    let mut event_json = Vec::with_capacity(raw.len().clamp(512, 64 * 1024));
-    let _ = serde_json::to_writer(&mut event_json, e);
+pub fn to_document(f: &Fields, e: &Event, raw: &Original, dkey: u64, file_id: u64) -> TantivyDocument {
+    let event_json = serde_json::to_string(e).unwrap_or_default();
     let text = full_text(e);
     // Sized once: the stored texts dominate, and growing the buffer field by field costs a copy each time.
-    let mut d = TantivyDocument::with_capacity(raw.len() + event_json.len() + text.len() + 1024);
+    let mut d = TantivyDocument::with_capacity(raw.as_bytes().len() + event_json.len() + text.len() + 1024);
     d.add_u64(f.id, super::schema::id_key(&e.id));
     d.add_u64(f.dkey, dkey);
     d.add_u64(f.file_id, file_id);
@@ -64,10 +89,10 @@ pub fn to_document(f: &Fields, e: &Event, raw: &[u8], dkey: u64, file_id: u64) -
     }
     d.add_text(f.text, text);
     // The event goes before the original record: readers that need only the event stop before the record.
-    d.add_text(f.event, std::str::from_utf8(&event_json).unwrap_or_default());
-    match std::str::from_utf8(raw) {
-        Ok(text) => d.add_text(f.raw, text),
-        Err(_) => d.add_bytes(f.raw_bytes, raw),
+    d.add_text(f.event, &event_json);
+    match raw {
+        Original::Text(text) => d.add_text(f.raw, text),
+        Original::Bytes(bytes) => d.add_bytes(f.raw_bytes, bytes),
     }
     d
 }

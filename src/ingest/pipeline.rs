@@ -11,7 +11,7 @@ use super::readers::RawRecord;
 use crate::case::{write_atomic, Case, FileEntry, Ledger};
 use crate::enrich::learned::Learned;
 use crate::enrich::mmdb::GeoDb;
-use crate::index::document::to_document;
+use crate::index::document::{to_document, Original};
 use crate::index::CaseIndex;
 use crate::model::{Origin, Source};
 use rayon::prelude::*;
@@ -203,7 +203,7 @@ fn sniff_priority(f: &SourceFile) -> u8 {
 
 /// What became of one logical record.
 enum Outcome {
-    Event(Box<Normalized>, Vec<u8>),
+    Event(Box<Normalized>, Original),
     Rejected(String),
     Unknown(String),
 }
@@ -212,7 +212,7 @@ impl Run<'_> {
     /// De-duplicates, learns from and enriches one parsed batch in record order, then indexes it.
     fn consume(&mut self, outcomes: Vec<(u64, u64, Vec<Outcome>)>, entry: &mut FileEntry, tally: &mut FileTally) {
         // Documents are built in parallel once the order-dependent steps (dedupe, learning) are done.
-        let mut ready: Vec<(u64, u64, crate::model::Event, Vec<u8>, u64)> = Vec::with_capacity(outcomes.len());
+        let mut ready: Vec<(u64, u64, crate::model::Event, Original, u64)> = Vec::with_capacity(outcomes.len());
         for (no, line, outs) in outcomes {
             for out in outs {
                 entry.records += 1;
@@ -339,16 +339,18 @@ impl Run<'_> {
                 (read_error, unsupported_reason) = (src.read_error.take(), src.unsupported.take());
                 return;
             };
-            let parse = |batch: &[(u64, RawRecord)], hdrs: Option<&[(String, bool)]>, header_raw: &[u8]| {
+            // Records are moved into parsing: a record's bytes become the stored original without a copy.
+            let parse = |batch: Vec<(u64, RawRecord)>, hdrs: Option<&[(String, bool)]>, header_raw: &[u8]| {
                 batch
-                    .par_iter()
+                    .into_par_iter()
                     .map(|(no, rec)| {
-                        let origin = Origin { file: f.rel.clone(), record: *no, line: Some(rec.line) };
-                        (*no, rec.line, parse_record(rec, container, hdrs, header_raw, origin, &hints))
+                        let line = rec.line;
+                        let origin = Origin { file: f.rel.clone(), record: no, line: Some(line) };
+                        (no, line, parse_record(rec, container, hdrs, header_raw, origin, &hints))
                     })
                     .collect::<Vec<_>>()
             };
-            let mut parsed = parse(&first, src.headers.as_deref(), &src.header_raw);
+            let mut parsed = parse(first, src.headers.as_deref(), &src.header_raw);
             // A file none of whose first records is a known log is not a log export.
             let known = parsed.iter().any(|(_, _, o)| o.iter().any(|x| !matches!(x, Outcome::Unknown(_))));
             if !known {
@@ -364,7 +366,7 @@ impl Run<'_> {
                 let hdrs = src.headers.as_deref();
                 let header_raw = &src.header_raw;
                 let (next_parsed, ()) = rayon::join(
-                    || next.as_deref().map(|b| parse(b, hdrs, header_raw)),
+                    || next.map(|b| parse(b, hdrs, header_raw)),
                     || self.consume(parsed, entry, &mut tally),
                 );
                 match next_parsed {
@@ -522,7 +524,7 @@ fn portal_source(rel: &str) -> Option<Source> {
 
 /// Parses one raw record into zero or more logical records and normalizes each.
 fn parse_record(
-    rec: &RawRecord,
+    rec: RawRecord,
     container: Container,
     headers: Option<&[(String, bool)]>,
     header_raw: &[u8],
@@ -566,36 +568,53 @@ fn parse_record(
             raw.extend_from_slice(header_raw);
             raw.push(b'\n');
             raw.extend_from_slice(&rec.bytes);
-            vec![normalize_map(&map, raw, origin, hints, "CSV columns")]
+            let outcome = match normalize_map(&map, &raw, origin, hints, "CSV columns") {
+                Ok(n) => Outcome::Event(n, Original::from(raw)),
+                Err(o) => o,
+            };
+            vec![outcome]
         }
         Container::Json(_) => {
-            let map = match LazyMap::from_json(&rec.bytes) {
-                Ok(m) => m,
-                Err(ObjectError::NotObject(kind)) => {
-                    return vec![Outcome::Rejected(format!("record is a JSON {kind}, not an object"))]
-                }
-                Err(ObjectError::Syntax(e)) => {
-                    let why = if std::str::from_utf8(&rec.bytes).is_err() {
-                        format!("invalid UTF-8 in record ({e})")
-                    } else {
-                        format!("invalid JSON: {e}")
+            let text = match String::from_utf8(rec.bytes) {
+                Ok(text) => text,
+                Err(e) => {
+                    // JSON is UTF-8 throughout; the parser names where the bad byte sits.
+                    let why = match LazyMap::from_json(e.as_bytes()) {
+                        Err(ObjectError::Syntax(e)) => format!("invalid UTF-8 in record ({e})"),
+                        _ => "invalid UTF-8 in record".to_string(),
                     };
                     return vec![Outcome::Rejected(why)];
                 }
             };
-            // A line that is itself a `{"records":[…]}` or `{"value":[…]}` wrapper holds many records.
-            if let Some(inner) = wrapper_items(&map) {
-                return inner
-                    .iter()
-                    .map(|item| match LazyMap::from_json_str(item.get()) {
-                        Ok(m) => {
-                            normalize_map(&m, item.get().as_bytes().to_vec(), origin.clone(), hints, "JSON fields")
-                        }
-                        Err(_) => Outcome::Rejected(format!("record is a JSON {}, not an object", raw_kind(item))),
-                    })
-                    .collect();
-            }
-            vec![normalize_map(&map, rec.bytes.clone(), origin, hints, "JSON fields")]
+            let outcome = {
+                let map = match LazyMap::from_json_str(&text) {
+                    Ok(m) => m,
+                    Err(ObjectError::NotObject(kind)) => {
+                        return vec![Outcome::Rejected(format!("record is a JSON {kind}, not an object"))]
+                    }
+                    Err(ObjectError::Syntax(e)) => return vec![Outcome::Rejected(format!("invalid JSON: {e}"))],
+                };
+                // A line that is itself a `{"records":[…]}` or `{"value":[…]}` wrapper holds many records.
+                if let Some(inner) = wrapper_items(&map) {
+                    return inner
+                        .iter()
+                        .map(|item| match LazyMap::from_json_str(item.get()) {
+                            Ok(m) => {
+                                match normalize_map(&m, item.get().as_bytes(), origin.clone(), hints, "JSON fields") {
+                                    Ok(n) => Outcome::Event(n, Original::Text(item.get().to_string())),
+                                    Err(o) => o,
+                                }
+                            }
+                            Err(_) => Outcome::Rejected(format!("record is a JSON {}, not an object", raw_kind(item))),
+                        })
+                        .collect();
+                }
+                normalize_map(&map, text.as_bytes(), origin, hints, "JSON fields")
+            };
+            vec![match outcome {
+                Ok(n) => Outcome::Event(n, Original::Text(text)),
+                Err(o) => o,
+            }]
         }
     }
 }
@@ -607,18 +626,25 @@ fn wrapper_items<'a>(map: &LazyMap<'a>) -> Option<Vec<&'a RawValue>> {
     ["records", "value", "Records"].iter().find_map(|k| map.get(k).and_then(FieldValue::array_items))
 }
 
-fn normalize_map(map: &LazyMap, raw: Vec<u8>, origin: Origin, hints: &FileHints, what: &str) -> Outcome {
+/// The event of one parsed record, or why there is none (a rejected or unknown record).
+fn normalize_map(
+    map: &LazyMap,
+    raw: &[u8],
+    origin: Origin,
+    hints: &FileHints,
+    what: &str,
+) -> Result<Box<Normalized>, Outcome> {
     match classify(map) {
         None => {
             let mut names: Vec<&str> = map.keys().take(8).collect();
             if map.len() > 8 {
                 names.push("…");
             }
-            Outcome::Unknown(format!("{what} ({}) match no supported log source", names.join(", ")))
+            Err(Outcome::Unknown(format!("{what} ({}) match no supported log source", names.join(", "))))
         }
-        Some(kind) => match normalize(kind, map, &raw, origin, hints) {
-            Ok(n) => Outcome::Event(Box::new(n), raw),
-            Err(r) => Outcome::Rejected(format!("{} record: {}", kind.label(), r.0)),
+        Some(kind) => match normalize(kind, map, raw, origin, hints) {
+            Ok(n) => Ok(Box::new(n)),
+            Err(r) => Err(Outcome::Rejected(format!("{} record: {}", kind.label(), r.0))),
         },
     }
 }
