@@ -290,7 +290,7 @@ fn report_progress(p: &IngestProgress, done: &std::sync::atomic::AtomicBool, tty
     if tty {
         let bar = indicatif::ProgressBar::new(p.bytes_total.load(Ordering::Relaxed).max(1));
         bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} ingest [{bar:30}] {percent:>3}% {msg}")
+            indicatif::ProgressStyle::with_template("{spinner} ingest [{bar:24}] {percent:>3}% · {eta} left · {msg}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         while !done.load(Ordering::Relaxed) {

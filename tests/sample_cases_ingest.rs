@@ -28,3 +28,22 @@ fn sample_cases_ingest_every_record_the_generator_wrote() {
         assert!(!query(&case, "source:signin_interactive").is_empty(), "{name}: no interactive sign-ins");
     }
 }
+
+#[test]
+fn ingest_progress_ends_at_every_byte_and_file_of_the_case() {
+    use harrier::ingest::{ingest, IngestOptions, IngestProgress};
+    use std::sync::atomic::Ordering::Relaxed;
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-cases/demo"), tmp.path());
+    let _ = std::fs::remove_dir_all(tmp.path().join(".harrier"));
+    let case = harrier::case::Case::open(tmp.path(), None).unwrap();
+    // First run reads every file; the second skips them all as unchanged.
+    for run in ["first", "again"] {
+        let progress = IngestProgress::default();
+        ingest(&case, &IngestOptions::default(), &progress).unwrap();
+        let total = progress.bytes_total.load(Relaxed);
+        assert!(total > 100_000, "{run}: {total}");
+        assert_eq!(progress.bytes_done.load(Relaxed), total, "{run}: bytes");
+        assert_eq!(progress.files_done.load(Relaxed), progress.files_total.load(Relaxed), "{run}: files");
+    }
+}

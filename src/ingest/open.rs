@@ -3,6 +3,7 @@
 use super::decode::{maybe_gunzip, utf8_stream, TextEncoding};
 use super::discover::SourceFile;
 use std::io::{self, BufRead, Read};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 /// Reads a zip entry on its own thread and hands the bytes over a bounded channel, so the entry streams
@@ -62,14 +63,16 @@ fn zip_entry_reader(file: &SourceFile, entry: &str) -> io::Result<Box<dyn Read +
 
 /// Opens `file` and returns a UTF-8 stream plus the encoding found and whether it was gzip.
 pub fn open_text(file: &SourceFile) -> io::Result<(Box<dyn BufRead + Send>, TextEncoding, bool)> {
-    open_text_tapped(file, None)
+    open_text_tapped(file, None, None)
 }
 
 /// Like [`open_text`], and when `tap` is given the file's bytes are hashed into it as the stream pulls them, so
-/// a file read for the first time is read once rather than once to hash and once to parse.
+/// a file read for the first time is read once rather than once to hash and once to parse. When `read` is given,
+/// the bytes the stream pulls from the file (the archive's entry for zip members) are added to it.
 pub fn open_text_tapped(
     file: &SourceFile,
     tap: Option<&HashTap>,
+    read: Option<Arc<AtomicU64>>,
 ) -> io::Result<(Box<dyn BufRead + Send>, TextEncoding, bool)> {
     let mut inner: Box<dyn Read + Send> = match &file.zip_entry {
         Some(entry) => zip_entry_reader(file, entry)?,
@@ -77,6 +80,9 @@ pub fn open_text_tapped(
     };
     if let Some(tap) = tap {
         inner = Box::new(Tapped { inner, tap: tap.clone() });
+    }
+    if let Some(read) = read {
+        inner = Box::new(Counted { inner, read });
     }
     let mut peek = io::BufReader::with_capacity(64 * 1024, inner);
     let gz = super::decode::is_gzip(peek.fill_buf()?);
@@ -146,6 +152,20 @@ impl Read for Tapped {
     }
 }
 
+/// Passes bytes through while counting them.
+struct Counted {
+    inner: Box<dyn Read + Send>,
+    read: Arc<AtomicU64>,
+}
+
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
 /// Reads up to `n` bytes from the start of the stream and returns them together with a stream that still
 /// yields every byte from the beginning (decoders may hand out small chunks, so one `fill_buf` is not enough).
 pub fn peek_head(reader: Box<dyn BufRead + Send>, n: usize) -> io::Result<(Vec<u8>, Box<dyn BufRead + Send>)> {
@@ -155,4 +175,45 @@ pub fn peek_head(reader: Box<dyn BufRead + Send>, n: usize) -> io::Result<(Vec<u
     let rest = limited.into_inner();
     let chained = io::Cursor::new(head.clone()).chain(rest);
     Ok((head, Box::new(io::BufReader::with_capacity(256 * 1024, chained))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Reads the whole stream of every file found under `dir` with a byte counter; returns (counted, declared).
+    fn counted_reads(dir: &std::path::Path) -> Vec<(String, u64, u64)> {
+        super::super::discover::discover(dir)
+            .iter()
+            .map(|f| {
+                let read = Arc::new(AtomicU64::new(0));
+                let tap = HashTap::default();
+                let (mut r, _, _) = open_text_tapped(f, Some(&tap), Some(read.clone())).unwrap();
+                io::copy(&mut r, &mut io::sink()).unwrap();
+                assert_eq!(tap.finish(), Some(content_hash(f).unwrap()), "{}: the tap still hashes", f.rel);
+                (f.rel.clone(), read.load(Ordering::Relaxed), f.bytes)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_byte_counter_sees_every_byte_pulled_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let line = "{\"CreationTime\":\"2026-03-01T10:00:00\",\"Operation\":\"MailItemsAccessed\"}\n".repeat(5000);
+        std::fs::write(dir.path().join("plain.jsonl"), &line).unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(line.as_bytes()).unwrap();
+        std::fs::write(dir.path().join("packed.jsonl.gz"), gz.finish().unwrap()).unwrap();
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(dir.path().join("export.zip")).unwrap());
+        zip.start_file("inner/ual.jsonl", zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(line.as_bytes()).unwrap();
+        zip.finish().unwrap();
+        let reads = counted_reads(dir.path());
+        assert_eq!(reads.len(), 3, "{reads:?}");
+        for (rel, counted, declared) in reads {
+            // Plain and gzip files count their bytes on disk, a zip member its own (unpacked) bytes.
+            assert_eq!(counted, declared, "{rel}");
+        }
+    }
 }

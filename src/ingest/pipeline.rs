@@ -21,7 +21,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Memory the index writer may fill before it writes a segment. Fewer, larger segments mean the terms that recur
 /// across segments (users, addresses, apps, words) are written fewer times: a million events make two segments
@@ -66,7 +66,9 @@ pub struct IngestProgress {
     pub files_total: AtomicU64,
     pub files_done: AtomicU64,
     pub bytes_total: AtomicU64,
-    pub bytes_done: AtomicU64,
+    /// Bytes of the case's files read so far, counted as they are read (a 2 GB export moves the bar while it is
+    /// being read, not only when it is done).
+    pub bytes_done: Arc<AtomicU64>,
     pub records: AtomicU64,
     pub current: Mutex<String>,
 }
@@ -151,14 +153,16 @@ pub fn ingest(case: &Case, opts: &IngestOptions, progress: &IngestProgress) -> R
         let mut entry =
             FileEntry { path: f.rel.clone(), hash, bytes: f.bytes, file_id: file_id(&f.rel), ..FileEntry::default() };
         let tap = entry.hash.is_empty().then(HashTap::default);
+        let before = progress.bytes_done.load(Ordering::Relaxed);
         run.read_file(f, &mut entry, tap.as_ref());
+        // Settled to the file's size: reading may have stopped early, and an archive entry's size is its own.
+        progress.bytes_done.store(before + f.bytes, Ordering::Relaxed);
         if let Some(tap) = tap {
             entry.hash = tap.finish().or_else(|| content_hash(f).ok()).unwrap_or_default();
         }
         entry.finish();
         ledger.files.push(entry);
         progress.files_done.fetch_add(1, Ordering::Relaxed);
-        progress.bytes_done.fetch_add(f.bytes, Ordering::Relaxed);
     }
 
     run.writer.commit()?;
@@ -274,7 +278,7 @@ impl Run<'_> {
     }
 
     fn read_file(&mut self, f: &SourceFile, entry: &mut FileEntry, tap: Option<&HashTap>) {
-        let (reader, enc, gz) = match open_text_tapped(f, tap) {
+        let (reader, enc, gz) = match open_text_tapped(f, tap, Some(self.progress.bytes_done.clone())) {
             Ok(x) => x,
             Err(e) => {
                 entry.format = "unsupported".into();
