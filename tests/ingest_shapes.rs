@@ -222,7 +222,10 @@ fn bad_input_is_rejected_with_reasons_and_the_run_goes_on() {
         "{}\n",
         ual_record("33333333-0000-4000-8000-000000000003", 3).to_string().replace("CFO@", "C\\u001b[31mFO@")
     ));
-    write(tmp.path(), "mixed.jsonl", lines.as_bytes());
+    let mut mixed_bytes = lines.into_bytes();
+    // A record with a byte that is not UTF-8 inside a string.
+    mixed_bytes.extend_from_slice(b"{\"CreationTime\": \"2025-03-04T10:00:00\", \"UserId\": \"bad\xff@x\"}\n");
+    write(tmp.path(), "mixed.jsonl", &mixed_bytes);
     // Wrong column count, invalid UTF-8.
     let mut csvb = purview_csv(&[ual_record("44444444-0000-4000-8000-000000000001", 4)]);
     csvb.extend_from_slice(b"only,three,columns\r\n");
@@ -240,7 +243,12 @@ fn bad_input_is_rejected_with_reasons_and_the_run_goes_on() {
 
     let (case, ledger) = ingest_dir(tmp.path());
     let mixed = file(&ledger, "mixed.jsonl");
-    assert_eq!((mixed.records, mixed.indexed, mixed.rejected), (4, 2, 2), "{mixed:?}");
+    assert_eq!((mixed.records, mixed.indexed, mixed.rejected), (5, 2, 3), "{mixed:?}");
+    assert!(
+        mixed.errors.iter().any(|e| e.contains("record 5 (line 5): invalid UTF-8 in record")),
+        "{:?}",
+        mixed.errors
+    );
     assert!(mixed.errors.iter().any(|e| e.contains("record 2 (line 2): invalid JSON")), "{:?}", mixed.errors);
     assert!(
         mixed.errors.iter().any(|e| e.contains("record 3") && e.contains("out-of-range time")),
