@@ -245,7 +245,7 @@ fn bad_input_is_rejected_with_reasons_and_the_run_goes_on() {
     let mixed = file(&ledger, "mixed.jsonl");
     assert_eq!((mixed.records, mixed.indexed, mixed.rejected), (5, 2, 3), "{mixed:?}");
     assert!(
-        mixed.errors.iter().any(|e| e.contains("record 5 (line 5): invalid UTF-8 in record")),
+        mixed.errors.iter().any(|e| e.contains("record 5 (line 5): invalid UTF-8 at byte 54 of the record")),
         "{:?}",
         mixed.errors
     );

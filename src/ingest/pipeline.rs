@@ -582,12 +582,8 @@ fn parse_record(
             let text = match String::from_utf8(rec.bytes) {
                 Ok(text) => text,
                 Err(e) => {
-                    // JSON is UTF-8 throughout; the parser names where the bad byte sits.
-                    let why = match LazyMap::from_json(e.as_bytes()) {
-                        Err(ObjectError::Syntax(e)) => format!("invalid UTF-8 in record ({e})"),
-                        _ => "invalid UTF-8 in record".to_string(),
-                    };
-                    return vec![Outcome::Rejected(why)];
+                    let at = e.utf8_error().valid_up_to();
+                    return vec![Outcome::Rejected(format!("invalid UTF-8 at byte {at} of the record"))];
                 }
             };
             let outcome = {
