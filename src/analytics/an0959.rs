@@ -111,7 +111,7 @@ pub fn run(cx: &Cx) -> Findings {
                 if !foreign(&mut out, t) {
                     continue;
                 }
-                let f = found.entry((t.actor, *session)).or_default();
+                let f = found.entry((t.actor, session)).or_default();
                 f.checks.insert("B");
                 f.used.push(t);
                 f.foreign_nets.insert(net_of(t));

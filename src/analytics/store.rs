@@ -15,41 +15,129 @@ use std::net::IpAddr;
 /// An interned string; 0 is "none".
 pub type Sym = u32;
 
-/// Interns strings so that baselines and touches hold 4-byte handles.
+/// Interns strings so that baselines and touches hold 4-byte handles. A million-event case interns half a million
+/// strings (mostly token and session ids), so each is kept once, in one text buffer, and found by its hash.
 #[derive(Debug, Default)]
 pub struct Interner {
-    map: HashMap<Box<str>, Sym>,
-    names: Vec<Box<str>>,
+    /// The symbol of each string by a 64-bit hash of it.
+    by_hash: HashMap<u64, Sym>,
+    /// Strings whose hash an earlier, different string already holds (all but never; handled all the same).
+    collided: HashMap<Box<str>, Sym>,
+    /// Every string, one after another.
+    text: String,
+    /// Where each symbol's string ends in `text`; it starts where the previous one ends.
+    ends: Vec<usize>,
+}
+
+fn text_hash(s: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    s.hash(&mut h);
+    h.finish()
 }
 
 impl Interner {
     /// A new interner where symbol 0 is the empty string.
     pub fn new() -> Interner {
         let mut i = Interner::default();
-        i.names.push("".into());
-        i.map.insert("".into(), 0);
+        i.ends.push(0);
+        i.by_hash.insert(text_hash(""), 0);
         i
     }
 
     /// The symbol of `s`, adding it on first sight.
     pub fn intern(&mut self, s: &str) -> Sym {
-        if let Some(&x) = self.map.get(s) {
-            return x;
+        let h = text_hash(s);
+        let known = self.by_hash.get(&h).copied();
+        match known {
+            Some(x) if self.name(x) == s => return x,
+            Some(_) => {
+                if let Some(&x) = self.collided.get(s) {
+                    return x;
+                }
+            }
+            None => {}
         }
-        let id = self.names.len() as Sym;
-        self.names.push(s.into());
-        self.map.insert(s.into(), id);
+        let id = self.ends.len() as Sym;
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+        if known.is_some() {
+            self.collided.insert(s.into(), id);
+        } else {
+            self.by_hash.insert(h, id);
+        }
         id
     }
 
     /// The symbol of `s` if it was ever interned.
     pub fn lookup(&self, s: &str) -> Option<Sym> {
-        self.map.get(s).copied()
+        match self.by_hash.get(&text_hash(s)) {
+            Some(&x) if self.name(x) == s => Some(x),
+            Some(_) => self.collided.get(s).copied(),
+            None => None,
+        }
     }
 
     /// The string of a symbol.
     pub fn name(&self, s: Sym) -> &str {
-        self.names.get(s as usize).map(|b| &**b).unwrap_or("")
+        let i = s as usize;
+        match self.ends.get(i) {
+            Some(&end) => &self.text[if i == 0 { 0 } else { self.ends[i - 1] }..end],
+            None => "",
+        }
+    }
+
+    /// Number of symbols, the empty string's included.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True before [`Interner::new`] has added the empty string.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+/// Touch positions grouped by a symbol (session, token or actor), each group in time order: an offset per symbol
+/// and a position per touch, where a map of small vectors cost some fifty bytes per token id.
+#[derive(Debug, Default)]
+struct Groups {
+    /// Where each symbol's positions start in `items`; one more entry than symbols.
+    starts: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Groups {
+    /// Groups the positions in `keyed` (symbol, position; positions ascending) by symbol, for `symbols` symbols.
+    fn build(symbols: usize, keyed: impl Iterator<Item = (Sym, u32)> + Clone) -> Groups {
+        let mut starts = vec![0u32; symbols + 1];
+        for (s, _) in keyed.clone() {
+            starts[s as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut next = starts.clone();
+        let mut items = vec![0u32; starts[symbols] as usize];
+        for (s, pos) in keyed {
+            items[next[s as usize] as usize] = pos;
+            next[s as usize] += 1;
+        }
+        Groups { starts, items }
+    }
+
+    /// The positions of one symbol.
+    fn get(&self, s: Sym) -> &[u32] {
+        let i = s as usize;
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// Every symbol that has positions, with them.
+    fn iter(&self) -> impl Iterator<Item = (Sym, &[u32])> {
+        (0..self.starts.len().saturating_sub(1)).map(|i| (i as Sym, self.get(i as Sym))).filter(|(_, v)| !v.is_empty())
     }
 }
 
@@ -285,9 +373,9 @@ pub struct Store {
     /// Tenant interactive sign-ins per local weekday and hour.
     pub tenant_hours: [[u32; 24]; 7],
     ua_cache: HashMap<Box<str>, (Sym, Sym, UaClass)>,
-    by_session: HashMap<Sym, Vec<u32>>,
-    by_token: HashMap<Sym, Vec<u32>>,
-    by_actor: HashMap<Sym, Vec<u32>>,
+    by_session: Groups,
+    by_token: Groups,
+    by_actor: Groups,
     /// The first and last local day of the case.
     pub span: Option<(Day, Day)>,
 }
@@ -311,9 +399,9 @@ impl Store {
             events: 0,
             tenant_hours: [[0; 24]; 7],
             ua_cache: HashMap::default(),
-            by_session: HashMap::default(),
-            by_token: HashMap::default(),
-            by_actor: HashMap::default(),
+            by_session: Groups::default(),
+            by_token: Groups::default(),
+            by_actor: Groups::default(),
             span: None,
         }
     }
@@ -529,42 +617,38 @@ impl Store {
     pub fn finish(&mut self) {
         self.touches.sort_by(|a, b| a.ts.cmp(&b.ts).then_with(|| a.id.cmp(&b.id)));
         self.ua_cache = HashMap::default();
-        for (i, t) in self.touches.iter().enumerate() {
-            let i = i as u32;
-            if t.session != 0 {
-                self.by_session.entry(t.session).or_default().push(i);
-            }
-            if t.token != 0 {
-                self.by_token.entry(t.token).or_default().push(i);
-            }
-            self.by_actor.entry(t.actor).or_default().push(i);
-        }
+        let symbols = self.strings.len();
+        let positions = || self.touches.iter().enumerate().map(|(i, t)| (t, i as u32));
+        self.by_session =
+            Groups::build(symbols, positions().filter(|(t, _)| t.session != 0).map(|(t, i)| (t.session, i)));
+        self.by_token = Groups::build(symbols, positions().filter(|(t, _)| t.token != 0).map(|(t, i)| (t.token, i)));
+        self.by_actor = Groups::build(symbols, positions().map(|(t, i)| (t.actor, i)));
     }
 
     /// Touches sharing a session id, in time order.
     pub fn in_session(&self, s: Sym) -> impl Iterator<Item = &Touch> {
-        self.by_session.get(&s).into_iter().flatten().map(|&i| &self.touches[i as usize])
+        self.by_session.get(s).iter().map(|&i| &self.touches[i as usize])
     }
 
     /// Touches sharing a token id, in time order.
     pub fn with_token(&self, t: Sym) -> impl Iterator<Item = &Touch> {
-        self.by_token.get(&t).into_iter().flatten().map(|&i| &self.touches[i as usize])
+        self.by_token.get(t).iter().map(|&i| &self.touches[i as usize])
     }
 
     /// Touches by one principal, in time order.
     pub fn by(&self, actor: Sym) -> impl Iterator<Item = &Touch> {
-        self.by_actor.get(&actor).into_iter().flatten().map(|&i| &self.touches[i as usize])
+        self.by_actor.get(actor).iter().map(|&i| &self.touches[i as usize])
     }
 
     /// Touches by one principal within `[from, to]` (unix seconds).
     pub fn by_between(&self, actor: Sym, from: i64, to: i64) -> impl Iterator<Item = &Touch> {
-        let idx = self.by_actor.get(&actor).map(|v| v.as_slice()).unwrap_or(&[]);
+        let idx = self.by_actor.get(actor);
         let start = idx.partition_point(|&i| self.touches[i as usize].ts < from);
         idx[start..].iter().map(|&i| &self.touches[i as usize]).take_while(move |t| t.ts <= to)
     }
 
     /// All sessions with their touch indexes.
-    pub fn sessions(&self) -> impl Iterator<Item = (&Sym, &Vec<u32>)> {
+    pub fn sessions(&self) -> impl Iterator<Item = (Sym, &[u32])> {
         self.by_session.iter()
     }
 
@@ -658,7 +742,41 @@ mod tests {
         assert_eq!(i.intern("alice"), a);
         assert_eq!(i.name(a), "alice");
         assert_eq!(i.name(0), "");
+        assert_eq!(i.intern(""), 0);
         assert_eq!(i.lookup("bob"), None);
+        let words: Vec<String> = (0..10_000).map(|n| format!("token-{n}")).collect();
+        let syms: Vec<Sym> = words.iter().map(|w| i.intern(w)).collect();
+        for (w, &s) in words.iter().zip(&syms) {
+            assert_eq!(i.intern(w), s);
+            assert_eq!((i.name(s), i.lookup(w)), (w.as_str(), Some(s)));
+        }
+        assert_eq!(i.len(), 10_002);
+        assert_eq!(i.name(99_999), "");
+    }
+
+    #[test]
+    fn interner_tells_apart_strings_whose_hashes_collide() {
+        let mut i = Interner::new();
+        let a = i.intern("alice");
+        // Make "mallory" hash to alice's entry, as a real 64-bit collision would.
+        let forged = text_hash("mallory");
+        i.by_hash.remove(&forged);
+        i.by_hash.insert(forged, a);
+        let m = i.intern("mallory");
+        assert_ne!(m, a);
+        assert_eq!((i.name(m), i.name(a)), ("mallory", "alice"));
+        assert_eq!(i.intern("mallory"), m);
+        assert_eq!((i.lookup("mallory"), i.lookup("alice")), (Some(m), Some(a)));
+    }
+
+    #[test]
+    fn groups_keep_each_symbols_positions_in_order() {
+        let keyed = [(2, 0), (1, 1), (2, 2), (5, 3), (2, 4)];
+        let g = Groups::build(6, keyed.iter().copied());
+        assert_eq!(g.get(2), &[0, 2, 4]);
+        assert_eq!((g.get(1), g.get(5), g.get(0), g.get(99)), (&[1][..], &[3][..], &[][..], &[][..]));
+        let all: Vec<(Sym, Vec<u32>)> = g.iter().map(|(s, v)| (s, v.to_vec())).collect();
+        assert_eq!(all, vec![(1, vec![1]), (2, vec![0, 2, 4]), (5, vec![3])]);
     }
 
     #[test]
