@@ -302,16 +302,22 @@ fn report_progress(p: &IngestProgress, done: &std::sync::atomic::AtomicBool, tty
         }
         bar.finish_and_clear();
     } else {
+        // A line when a file is done, and every ten seconds while a large one is read.
         let mut last = 0;
+        let mut said = std::time::Instant::now();
         while !done.load(Ordering::Relaxed) {
             std::thread::sleep(std::time::Duration::from_millis(200));
             let f = p.files_done.load(Ordering::Relaxed);
-            if f != last {
+            if f != last || said.elapsed() >= std::time::Duration::from_secs(10) {
                 last = f;
+                said = std::time::Instant::now();
+                let total = p.bytes_total.load(Ordering::Relaxed).max(1);
+                let share = p.bytes_done.load(Ordering::Relaxed).min(total) * 100 / total;
                 eprintln!(
-                    "ingest: {f}/{} files, {} records",
+                    "ingest: {f}/{} files, {} records, {share}% of {:.1} MB",
                     p.files_total.load(Ordering::Relaxed),
-                    p.records.load(Ordering::Relaxed)
+                    p.records.load(Ordering::Relaxed),
+                    total as f64 / 1e6
                 );
             }
         }
