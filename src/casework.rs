@@ -2,7 +2,8 @@
 //! Everything the workbench records about a case can be read and changed from here.
 
 use crate::commands::{apply_bounds, ensure_ingested, open_case, zone};
-use crate::{Command, ExportFormatArg, ReportFormatArg};
+use crate::usage::usage;
+use crate::{outln, Command, ExportFormatArg, ReportFormatArg};
 use anyhow::{anyhow, bail, Context, Result};
 use harrier::analytics::saved::{self, SavedDetection};
 use harrier::case::state::{suppress, Bookmark, CaseState, EntityFilter, TriageStatus};
@@ -48,7 +49,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             ensure_ingested(&case, quiet)?;
             let mut q = match (pivot.chosen(), query) {
                 (Some((field, value)), _) => ParsedQuery::pivot(field, &value),
-                (None, Some(text)) => ParsedQuery::parse(&text).map_err(|e| anyhow!("--query: {e}"))?,
+                (None, Some(text)) => ParsedQuery::parse(&text).map_err(|e| usage(format!("--query: {e}")))?,
                 (None, None) => ParsedQuery::default(),
             };
             apply_bounds(&mut q, from.as_deref(), to.as_deref(), tz)?;
@@ -97,15 +98,16 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             let tz = zone(tz, &case)?;
             let detection = alerts(&case, quiet)?;
             let state = CaseState::of(&case);
-            let status = status.map(|s| s.parse::<TriageStatus>().map_err(|e| anyhow!("--status: {e}"))).transpose()?;
+            let status =
+                status.map(|s| s.parse::<TriageStatus>().map_err(|e| usage(format!("--status: {e}")))).transpose()?;
             match (status, alert, entity) {
                 (Some(status), _, Some(entity)) => {
-                    let filter: EntityFilter = entity.parse().map_err(|e| anyhow!("--entity: {e}"))?;
+                    let filter: EntityFilter = entity.parse().map_err(|e| usage(format!("--entity: {e}")))?;
                     let ids = state.bulk_triage(&detection.alerts, &filter, status, reason.as_deref())?;
                     if !quiet {
-                        println!("{} alert(s) set to {status}:", ids.len());
+                        outln!("{} alert(s) set to {status}:", ids.len());
                         for id in ids {
-                            println!("  {id}");
+                            outln!("  {id}");
                         }
                     }
                 }
@@ -113,13 +115,13 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
                     known_alert(&detection, &id)?;
                     let e = state.set_triage(&id, status, reason.as_deref())?;
                     if !quiet {
-                        println!("{} {} by {} at {}", id.trim(), e.status, clean(&e.by), show(Some(e.at), tz));
+                        outln!("{} {} by {} at {}", id.trim(), e.status, clean(&e.by), show(Some(e.at), tz));
                     }
                 }
-                (Some(_), None, None) => bail!("--status needs an alert id or --entity KIND:VALUE"),
+                (Some(_), None, None) => return Err(usage("--status needs an alert id or --entity KIND:VALUE")),
                 (None, alert, _) => {
                     if reason.is_some() {
-                        bail!("--reason goes with --status");
+                        return Err(usage("--reason goes with --status"));
                     }
                     print_triage(&state, &detection, alert.as_deref(), json, tz)?;
                 }
@@ -143,7 +145,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
                 };
                 let p = state.set_step(&a.id, rb, &step, flag, note.as_deref())?;
                 if !quiet {
-                    println!("{} {} [{}]", a.id, step.trim(), if p.done { "x" } else { " " });
+                    outln!("{} {} [{}]", a.id, step.trim(), if p.done { "x" } else { " " });
                 }
                 return Ok(0);
             }
@@ -204,7 +206,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             let Some(event) = event.map(|e| e.trim().to_string()).filter(|e| !e.is_empty()) else {
                 let list = state.bookmarks()?;
                 if json {
-                    println!("{}", serde_json::to_string_pretty(&serde_json::json!({"bookmarks": list}))?);
+                    outln!("{}", serde_json::to_string_pretty(&serde_json::json!({"bookmarks": list}))?);
                 } else {
                     print_bookmarks(&list, tz)?;
                 }
@@ -213,7 +215,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             if remove {
                 let n = state.remove_bookmark(&event, source.as_deref())?;
                 if !quiet {
-                    println!("removed {n} bookmark(s)");
+                    outln!("removed {n} bookmark(s)");
                 }
                 return Ok(0);
             }
@@ -244,7 +246,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
                 state.annotate_bookmark(&event, source.as_deref(), &tag, &untag, comment.as_deref())?;
             }
             if !quiet {
-                println!("bookmarked {event}");
+                outln!("bookmarked {event}");
             }
             Ok(0)
         }

@@ -1,15 +1,15 @@
 //! Runs each subcommand; the library does the work, this file does the printing.
 
-use crate::{Cli, Command, Format};
+use crate::usage::usage;
+use crate::{outln, Cli, Command, Format};
 use anyhow::{anyhow, Context, Result};
-use harrier::analytics::{detect, output, DetectContext, Detection};
+use harrier::analytics::{output, Detection};
 use harrier::case::Case;
 use harrier::cli::sanitize::cell;
 use harrier::cli::timefmt::{parse_bound, show};
 use harrier::index::query::ParsedQuery;
 use harrier::index::{CaseIndex, Hit};
 use harrier::ingest::{ingest, IngestOptions, IngestProgress};
-use harrier::model::Severity;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::str::FromStr;
@@ -31,9 +31,13 @@ pub fn run(cli: Cli) -> Result<u8> {
             open_tui(&demo, state.as_deref(), cli.quiet)
         }
         Some(Command::Gen(args)) => {
-            harrier::gen::cli::run(&args)?;
+            let opts = args.options().map_err(|e| usage(format!("{e:#}")))?;
+            harrier::gen::cli::run(&args, &opts, cli.quiet)?;
             Ok(0)
         }
+        Some(Command::Help { topic }) => crate::help::show(&topic),
+        Some(Command::Completions { shell }) => crate::help::completions(shell),
+        Some(Command::Manpage { dir }) => crate::help::manpage(dir.as_deref()),
         Some(Command::Anonymize(args)) => {
             harrier::anonymize::cli::run(&args, cli.quiet)?;
             Ok(0)
@@ -44,14 +48,18 @@ pub fn run(cli: Cli) -> Result<u8> {
             }
             let r = harrier::cli::bench::run(&dir, events, seed)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&r)?);
+                outln!("{}", serde_json::to_string_pretty(&r)?);
             } else {
-                println!("generated   {} records, {:.0} MB in {:.1} s", r.records_generated, r.input_mb, r.generate_s);
-                println!(
+                outln!("generated   {} records, {:.0} MB in {:.1} s", r.records_generated, r.input_mb, r.generate_s);
+                outln!(
                     "ingest      {:.1} s = {:.0} events/s ({:.1} MB/s); index {:.0} MB = {:.2}x input",
-                    r.ingest_s, r.ingest_events_per_s, r.ingest_mb_per_s, r.index_mb, r.index_to_input
+                    r.ingest_s,
+                    r.ingest_events_per_s,
+                    r.ingest_mb_per_s,
+                    r.index_mb,
+                    r.index_to_input
                 );
-                println!(
+                outln!(
                     "timeline    {} ({} rows): first 200 rows {:.2} ms cold, {:.2} ms again; {:.2} ms per 100-row \
                      page (medians)",
                     r.timeline_pivot,
@@ -60,13 +68,14 @@ pub fn run(cli: Cli) -> Result<u8> {
                     r.timeline_first_200_ms,
                     r.timeline_page_ms
                 );
-                println!(
+                outln!(
                     "id lookup   {:.2} ms for one id, {:.2} ms for 100 at once (medians)",
-                    r.id_lookup_ms, r.ids_100_lookup_ms
+                    r.id_lookup_ms,
+                    r.ids_100_lookup_ms
                 );
-                println!("detect      {:.1} s, {} alert(s)", r.detect_s, r.alerts);
+                outln!("detect      {:.1} s, {} alert(s)", r.detect_s, r.alerts);
                 if let Some(m) = r.peak_rss_mb {
-                    println!("peak memory {m:.0} MB");
+                    outln!("peak memory {m:.0} MB");
                 }
             }
             Ok(0)
@@ -80,18 +89,17 @@ pub fn run(cli: Cli) -> Result<u8> {
             let case = open_case(&case, state.as_deref())?;
             let ledger = run_ingest(&case, IngestOptions { rebuild, geoip }, cli.quiet || json)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&ledger)?);
+                outln!("{}", serde_json::to_string_pretty(&ledger)?);
             } else if !cli.quiet {
-                print_ledger_summary(&ledger);
+                print_ledger_summary(&ledger)?;
             }
+            require_logs(&case, &ledger)?;
             Ok(0)
         }
         Some(Command::Detect { case, format, min_severity, fail_on, analytic }) => {
             let case = open_case(&case, state.as_deref())?;
             let tz = zone(&cli.tz, &case)?;
-            let min = Severity::from_str(&min_severity).map_err(|e| anyhow!("--min-severity: {e}"))?;
-            let fail =
-                fail_on.as_deref().map(|f| Severity::from_str(f).map_err(|e| anyhow!("--fail-on: {e}"))).transpose()?;
+            let (min, fail) = (min_severity, fail_on);
             ensure_ingested(&case, cli.quiet)?;
             let d = run_detect(&case, analytic)?;
             let mut out = std::io::stdout().lock();
@@ -111,9 +119,9 @@ pub fn run(cli: Cli) -> Result<u8> {
         Some(Command::Search { case, query, from, to, limit, format }) => {
             let case = open_case(&case, state.as_deref())?;
             let tz = zone(&cli.tz, &case)?;
-            ensure_ingested(&case, cli.quiet)?;
-            let mut q = ParsedQuery::parse(&query).map_err(|e| anyhow!("query: {e}"))?;
+            let mut q = ParsedQuery::parse(&query).map_err(|e| usage(format!("query: {e}")))?;
             apply_bounds(&mut q, from.as_deref(), to.as_deref(), tz)?;
+            ensure_ingested(&case, cli.quiet)?;
             let index = CaseIndex::open(&case.index_dir())?;
             let hits = index.search(&q, 0, limit)?;
             let total = index.count(&q)?;
@@ -123,12 +131,12 @@ pub fn run(cli: Cli) -> Result<u8> {
         Some(Command::Timeline { case, pivot, from, to, limit, format }) => {
             let case = open_case(&case, state.as_deref())?;
             let tz = zone(&cli.tz, &case)?;
-            ensure_ingested(&case, cli.quiet)?;
             let (field, value) = pivot
                 .chosen()
-                .ok_or_else(|| anyhow!("timeline needs one of --user --ip --session --token --mailbox --app"))?;
+                .ok_or_else(|| usage("timeline needs one of --user --ip --session --token --mailbox --app"))?;
             let mut q = ParsedQuery::pivot(field, &value);
             apply_bounds(&mut q, from.as_deref(), to.as_deref(), tz)?;
+            ensure_ingested(&case, cli.quiet)?;
             let index = CaseIndex::open(&case.index_dir())?;
             let hits = index.search(&q, 0, limit)?;
             let total = index.count(&q)?;
@@ -150,29 +158,13 @@ fn demo_case() -> std::path::PathBuf {
 
 /// Runs the analytics over an ingested case and saves the full result in the case state.
 fn run_detect(case: &Case, only: Vec<String>) -> Result<Detection> {
-    let index = CaseIndex::open(&case.index_dir())?;
-    let ctx = DetectContext { config: case.config.clone(), only };
-    let d = detect(&index, &ctx)?;
-    if ctx.only.is_empty() {
-        output::save(&d, &case.alerts_path()).with_context(|| format!("saving {}", case.alerts_path().display()))?;
-    }
-    Ok(d)
-}
-
-/// Detection results are stale when missing or older than the last ingest.
-fn alerts_stale(case: &Case) -> bool {
-    let modified = |p: std::path::PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    match (modified(case.alerts_path()), modified(case.ledger_path())) {
-        (Some(a), Some(l)) => a < l,
-        (None, _) => true,
-        _ => false,
-    }
+    Ok(harrier::case::detection::detect_and_save(case, only)?)
 }
 
 fn open_tui(path: &Path, state: Option<&Path>, quiet: bool) -> Result<u8> {
     let case = open_case(path, state)?;
     ensure_ingested(&case, quiet)?;
-    if alerts_stale(&case) {
+    if harrier::case::detection::alerts_stale(&case) {
         if !quiet {
             eprintln!("harrier: running the analytics");
         }
@@ -185,9 +177,6 @@ fn open_tui(path: &Path, state: Option<&Path>, quiet: bool) -> Result<u8> {
 /// Runs the workbench benchmark. The case is opened without writing to it (not even the probe that
 /// `Case::open` makes); with `--state-dir` the state is read from there.
 fn bench_tui(path: &Path, state: Option<&Path>, width: u16, height: u16, search: &str, json: bool) -> Result<u8> {
-    if width < 20 || height < 8 {
-        return Err(anyhow!("--width and --height must be at least 20×8"));
-    }
     let case = match state {
         Some(dir) => open_case(path, Some(dir))?,
         None => {
@@ -202,14 +191,14 @@ fn bench_tui(path: &Path, state: Option<&Path>, width: u16, height: u16, search:
     }
     let r = harrier::tui::bench::run(case, width, height, search)?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&r)?);
+        outln!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(0);
     }
-    println!("workbench on {} ({} events), {} terminal, {} build", r.case, r.events, r.terminal, r.profile);
-    println!("first frame   {:.1} ms; overview loaded {:.1} ms", r.first_frame_ms, r.overview_ms);
+    outln!("workbench on {} ({} events), {} terminal, {} build", r.case, r.events, r.terminal, r.profile);
+    outln!("first frame   {:.1} ms; overview loaded {:.1} ms", r.first_frame_ms, r.overview_ms);
     for s in &r.steps {
         let loading = if s.loading_shown { "  (loading shown)" } else { "" };
-        println!(
+        outln!(
             "  {:<34} frame {:>7.1} ms  result {:>8.1} ms  {}{loading}",
             s.key,
             s.frame_ms,
@@ -217,11 +206,11 @@ fn bench_tui(path: &Path, state: Option<&Path>, width: u16, height: u16, search:
             cell(&s.screen, 50)
         );
     }
-    println!("key → frame   median {:.1} ms, max {:.1} ms", r.frame_median_ms, r.frame_max_ms);
-    println!("key → result  median {:.1} ms, max {:.1} ms", r.settled_median_ms, r.settled_max_ms);
-    println!("frames over 50 ms without a loading state: {}", r.slow_without_loading);
+    outln!("key → frame   median {:.1} ms, max {:.1} ms", r.frame_median_ms, r.frame_max_ms);
+    outln!("key → result  median {:.1} ms, max {:.1} ms", r.settled_median_ms, r.settled_max_ms);
+    outln!("frames over 50 ms without a loading state: {}", r.slow_without_loading);
     if let Some(m) = r.peak_rss_mb {
-        println!("peak memory   {m:.0} MB");
+        outln!("peak memory   {m:.0} MB");
     }
     Ok(0)
 }
@@ -232,19 +221,36 @@ pub fn open_case(path: &Path, state: Option<&Path>) -> Result<Case> {
 
 pub fn zone(tz: &Option<String>, case: &Case) -> Result<chrono_tz::Tz> {
     match tz {
-        Some(z) => chrono_tz::Tz::from_str(z).map_err(|_| anyhow!("--tz: '{z}' is not an IANA time zone name")),
+        Some(z) => chrono_tz::Tz::from_str(z).map_err(|_| usage(format!("--tz: '{z}' is not an IANA time zone name"))),
         None => Ok(case.config.timezone()),
     }
 }
 
+/// Reads `--from` / `--to` into the query; a bad time, or `--from` later than `--to`, is a usage error.
 pub fn apply_bounds(q: &mut ParsedQuery, from: Option<&str>, to: Option<&str>, tz: chrono_tz::Tz) -> Result<()> {
-    if let Some(f) = from {
-        q.from_us = Some(parse_bound(f, tz).map_err(|e| anyhow!("--from: {e}"))?.timestamp_micros());
+    let from = from.map(|f| parse_bound(f, tz).map_err(|e| usage(format!("--from: {e}")))).transpose()?;
+    let to = to.map(|t| parse_bound(t, tz).map_err(|e| usage(format!("--to: {e}")))).transpose()?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(usage(format!(
+                "--from ({}) is later than --to ({}): nothing can match",
+                show(Some(f), tz),
+                show(Some(t), tz)
+            )));
+        }
     }
-    if let Some(t) = to {
-        q.to_us = Some(parse_bound(t, tz).map_err(|e| anyhow!("--to: {e}"))?.timestamp_micros());
-    }
+    q.from_us = from.map(|f| f.timestamp_micros());
+    q.to_us = to.map(|t| t.timestamp_micros());
     Ok(())
+}
+
+/// Fails with "no log files under CASE" when ingest found nothing it could read, saying how many files were
+/// looked at and why each was set aside.
+pub fn require_logs(case: &Case, ledger: &harrier::case::Ledger) -> Result<()> {
+    if ledger.has_logs() {
+        return Ok(());
+    }
+    Err(anyhow!("{}", ledger.no_logs_message(&case.root.display().to_string())))
 }
 
 /// Ingests the case first when it has never been ingested.
@@ -253,9 +259,10 @@ pub fn ensure_ingested(case: &Case, quiet: bool) -> Result<()> {
         if !quiet {
             eprintln!("harrier: case not ingested yet; ingesting {}", case.root.display());
         }
-        run_ingest(case, IngestOptions::default(), quiet)?;
+        let ledger = run_ingest(case, IngestOptions::default(), quiet)?;
+        return require_logs(case, &ledger);
     }
-    Ok(())
+    require_logs(case, &harrier::case::Ledger::load(&case.ledger_path()))
 }
 
 /// Runs ingest under the case lock with a progress bar on a terminal and plain lines otherwise.
@@ -324,9 +331,9 @@ fn report_progress(p: &IngestProgress, done: &std::sync::atomic::AtomicBool, tty
     }
 }
 
-fn print_ledger_summary(l: &harrier::case::Ledger) {
+fn print_ledger_summary(l: &harrier::case::Ledger) -> Result<()> {
     let t = &l.totals;
-    println!(
+    outln!(
         "{} files · {} records · {} indexed · {} duplicates · {} rejected",
         l.files.len(),
         t.records,
@@ -336,19 +343,20 @@ fn print_ledger_summary(l: &harrier::case::Ledger) {
     );
     for f in l.problems() {
         if f.format == "unsupported" {
-            println!("  unsupported  {}: {}", cell(&f.path, 70), cell(f.reason.as_deref().unwrap_or(""), 100));
+            outln!("  unsupported  {}: {}", cell(&f.path, 70), cell(f.reason.as_deref().unwrap_or(""), 100));
             continue;
         }
         if f.rejected > 0 {
-            println!("  rejected {:>5} {}", f.rejected, cell(&f.path, 70));
+            outln!("  rejected {:>5} {}", f.rejected, cell(&f.path, 70));
             for e in f.errors.iter().take(3) {
-                println!("      {}", cell(e, 120));
+                outln!("      {}", cell(e, 120));
             }
         }
         for n in &f.notes {
-            println!("  note  {}: {}", cell(&f.path, 60), cell(n, 100));
+            outln!("  note  {}: {}", cell(&f.path, 60), cell(n, 100));
         }
     }
+    Ok(())
 }
 
 fn print_hits(hits: &[Hit], format: Format, tz: chrono_tz::Tz, total: usize) -> Result<()> {

@@ -1,7 +1,9 @@
 //! `harrier exercise …`: run a tabletop exercise over a case, answer, move the clock, and write the debrief.
 
 use crate::commands::{ensure_ingested, open_case, zone};
-use anyhow::{anyhow, bail, Context, Result};
+use crate::usage::usage;
+use crate::{out, outln};
+use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use harrier::analytics::{detect, DetectContext};
 use harrier::case::state::current_analyst;
@@ -15,6 +17,8 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Subcommand, Debug)]
 pub enum ExerciseCommand {
     /// Open the workbench in exercise mode: only events up to the replay clock are shown.
+    #[command(after_help = "Examples:\n  harrier exercise run sample-cases/bec\n  \
+                            harrier exercise run sample-cases/bec/exercise.toml --facilitator")]
     Run {
         /// The case folder, or its exercise.toml.
         exercise: PathBuf,
@@ -23,36 +27,68 @@ pub enum ExerciseCommand {
         facilitator: bool,
     },
     /// Answer a question; prints whether it is right and the score.
-    Answer { exercise: PathBuf, question: String, value: String },
-    /// Take the next hint of a question (costs points).
-    Hint { exercise: PathBuf, question: String },
-    /// Move the replay clock: to the next inject, to a time, run at a speed, or pause.
-    Clock {
+    #[command(
+        after_help = "Examples:\n  harrier exercise answer sample-cases/bec who lynne.castillo@fabrikam.example\n  \
+                            harrier exercise answer CASE when '2026-03-10T14:00:00Z/2026-03-10T15:00:00Z'"
+    )]
+    Answer {
+        /// The case folder, or its exercise.toml.
         exercise: PathBuf,
+        /// The question id, as `exercise status` lists it.
+        question: String,
+        /// The answer: an entity, a window FROM/TO, a choice, or free text.
+        value: String,
+    },
+    /// Take the next hint of a question (costs points).
+    #[command(after_help = "Examples:\n  harrier exercise hint sample-cases/bec who")]
+    Hint {
+        /// The case folder, or its exercise.toml.
+        exercise: PathBuf,
+        /// The question id, as `exercise status` lists it.
+        question: String,
+    },
+    /// Move the replay clock: to the next inject, to a time, run at a speed, or pause.
+    #[command(after_help = "Examples:\n  harrier exercise clock sample-cases/bec --next-inject\n  \
+                            harrier exercise clock CASE --run 900")]
+    Clock {
+        /// The case folder, or its exercise.toml.
+        exercise: PathBuf,
+        /// Step to the next inject and fire it (it may unlock logs not collected yet).
         #[arg(long, group = "move")]
         next_inject: bool,
-        /// RFC 3339, or a date / date-time in the case time zone.
+        /// Jump to this time: RFC 3339, or a date / date-time in the case time zone.
         #[arg(long, group = "move", value_name = "T")]
         at: Option<String>,
-        /// Simulated seconds per wall-clock second.
+        /// Run at SPEED simulated seconds per wall-clock second.
         #[arg(long, group = "move", value_name = "SPEED")]
         run: Option<f64>,
+        /// Stop the clock where it is.
         #[arg(long, group = "move")]
         pause: bool,
     },
     /// Where the exercise stands: clock, injects fired, questions and score, alerts visible.
+    #[command(after_help = "Examples:\n  harrier exercise status sample-cases/bec\n  \
+                            harrier exercise status CASE --facilitator --json")]
     Status {
+        /// The case folder, or its exercise.toml.
         exercise: PathBuf,
+        /// Also show upcoming injects, the answer key and answer times.
         #[arg(long)]
         facilitator: bool,
+        /// Print the status as one JSON document.
         #[arg(long)]
         json: bool,
     },
     /// The debrief: questions, answers, points, time to each finding, hints, runbook steps ticked.
+    #[command(after_help = "Examples:\n  harrier exercise report sample-cases/bec > debrief.md\n  \
+                            harrier exercise report CASE --format html -o debrief.html")]
     Report {
+        /// The case folder, or its exercise.toml.
         exercise: PathBuf,
+        /// Debrief shape: md or html.
         #[arg(long, value_enum, default_value_t = DebriefFormatArg::Md)]
         format: DebriefFormatArg,
+        /// Write to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -108,7 +144,7 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
                 Some(false) => "wrong",
                 None => "recorded for the debrief",
             };
-            println!("{}: {verdict}; score {} of {}", question.trim(), s.score(&o.exercise), o.exercise.max_points());
+            outln!("{}: {verdict}; score {} of {}", question.trim(), s.score(&o.exercise), o.exercise.max_points());
             Ok(0)
         }
         ExerciseCommand::Hint { exercise, question } => {
@@ -116,16 +152,17 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
             let (_, hint) = session::update(&o.case.state_dir, &o.exercise, o.now, |s| {
                 s.take_hint(&o.exercise, &question, o.now).cloned()
             })?;
-            println!("hint (−{} points): {}", hint.cost, hint.text);
+            outln!("hint (−{} points): {}", hint.cost, hint.text);
             Ok(0)
         }
         ExerciseCommand::Clock { exercise, next_inject, at, run, pause } => {
             let o = open(&exercise, state)?;
             let tz = zone(tz, &o.case)?;
-            let at =
-                at.map(|t| harrier::cli::timefmt::parse_bound(&t, tz).map_err(|e| anyhow!("--at: {e}"))).transpose()?;
+            let at = at
+                .map(|t| harrier::cli::timefmt::parse_bound(&t, tz).map_err(|e| usage(format!("--at: {e}"))))
+                .transpose()?;
             if !next_inject && at.is_none() && run.is_none() && !pause {
-                bail!("say how to move the clock: --next-inject, --at T, --run SPEED or --pause");
+                return Err(usage("say how to move the clock: --next-inject, --at T, --run SPEED or --pause"));
             }
             let (s, ()) = session::update(&o.case.state_dir, &o.exercise, o.now, |s| {
                 if next_inject {
@@ -139,7 +176,7 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
                 }
                 Ok(())
             })?;
-            print_injects(&o, &s, tz);
+            print_injects(&o, &s, tz)?;
             Ok(0)
         }
         ExerciseCommand::Status { exercise, facilitator, json } => {
@@ -148,13 +185,13 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
             let s = session::load(&o.case.state_dir, &o.exercise, o.now)?;
             let alerts = visible_alerts(&o, &s)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&status_json(&o, &s, &alerts, facilitator))?);
+                outln!("{}", serde_json::to_string_pretty(&status_json(&o, &s, &alerts, facilitator))?);
             } else {
-                print_injects(&o, &s, tz);
+                print_injects(&o, &s, tz)?;
                 if facilitator {
                     let pos = s.position(o.now);
                     for i in o.exercise.injects.iter().filter(|i| i.at > pos) {
-                        println!(
+                        outln!(
                             "upcoming {} at {}: {}",
                             i.id,
                             harrier::cli::timefmt::show(Some(i.at), tz),
@@ -162,21 +199,21 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
                         );
                     }
                 }
-                println!("alerts visible: {}", alerts.len());
+                outln!("alerts visible: {}", alerts.len());
                 for q in &o.exercise.questions {
                     let a = s.answers.get(&q.id);
                     let sc = s.score_of(q);
-                    print!("  {} [{}/{}] {}", q.id, sc.earned, q.points, q.prompt);
+                    out!("  {} [{}/{}] {}", q.id, sc.earned, q.points, q.prompt);
                     match a {
-                        Some(a) => print!(" -> {}", a.value),
-                        None => print!(" -> (not answered)"),
+                        Some(a) => out!(" -> {}", a.value),
+                        None => out!(" -> (not answered)"),
                     }
                     if facilitator {
-                        print!("  [key: {}]", harrier::exercise::answer::expected(q));
+                        out!("  [key: {}]", harrier::exercise::answer::expected(q));
                     }
-                    println!();
+                    outln!();
                 }
-                println!("score {} of {}", s.score(&o.exercise), o.exercise.max_points());
+                outln!("score {} of {}", s.score(&o.exercise), o.exercise.max_points());
             }
             Ok(0)
         }
@@ -194,20 +231,21 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
             match output {
                 Some(p) => harrier::case::write_atomic(&p, text.as_bytes())
                     .with_context(|| format!("writing {}", p.display()))?,
-                None => print!("{text}"),
+                None => out!("{text}"),
             }
             Ok(0)
         }
     }
 }
 
-fn print_injects(o: &Opened, s: &Session, tz: chrono_tz::Tz) {
+fn print_injects(o: &Opened, s: &Session, tz: chrono_tz::Tz) -> Result<()> {
     use harrier::cli::timefmt::show;
     let pos = s.position(o.now);
-    println!("clock {}{}", show(Some(pos), tz), if s.clock.is_running() { " (running)" } else { " (paused)" });
+    outln!("clock {}{}", show(Some(pos), tz), if s.clock.is_running() { " (running)" } else { " (paused)" });
     for i in o.exercise.injects.iter().filter(|i| i.at <= pos) {
-        println!("inject {} at {}: {}", i.id, show(Some(i.at), tz), harrier::cli::sanitize::clean(&i.message));
+        outln!("inject {} at {}: {}", i.id, show(Some(i.at), tz), harrier::cli::sanitize::clean(&i.message));
     }
+    Ok(())
 }
 
 /// Alerts the analytics raise over what the replay shows.

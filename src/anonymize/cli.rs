@@ -1,6 +1,7 @@
 //! `harrier anonymize`: the command-line face of the anonymiser.
 
 use super::{anonymize, Options};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `harrier anonymize`.
@@ -27,8 +28,9 @@ pub fn run(args: &AnonymizeArgs, quiet: bool) -> anyhow::Result<()> {
     let opts = Options { shift_days: args.shift_days, seed: args.seed, mapping: args.mapping.clone() };
     let report = anonymize(&args.case, &args.out, &opts)?;
     if !quiet {
-        print!("{}", report.summary());
-        println!("wrote {}", args.out.join("ANONYMIZED.md").display());
+        let mut out = std::io::stdout().lock();
+        write!(out, "{}", report.summary())?;
+        writeln!(out, "wrote {}", args.out.join("ANONYMIZED.md").display())?;
     }
     Ok(())
 }

@@ -97,6 +97,36 @@ impl Ledger {
         std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
     }
 
+    /// True when at least one file was recognised as a log export (even if all its records were rejected).
+    pub fn has_logs(&self) -> bool {
+        self.files.iter().any(|f| f.format != "unsupported")
+    }
+
+    /// What to tell the responder when [`Ledger::has_logs`] is false: how many files were looked at under `root`
+    /// and why each was set aside.
+    pub fn no_logs_message(&self, root: &str) -> String {
+        const SHOWN: usize = 20;
+        let mut msg = format!("no log files under {root}: looked at {} file(s)", self.files.len());
+        if self.files.is_empty() {
+            msg.push_str(
+                " (case.toml, exercise.toml, answer-key.json, *.md and hidden files are case metadata, not logs)",
+            );
+        } else {
+            msg.push_str(", set aside:");
+        }
+        for f in self.files.iter().take(SHOWN) {
+            let why = f.reason.as_deref().unwrap_or("not a supported log format");
+            msg.push_str(&format!("\n  {}: {why}", crate::cli::sanitize::clean(&f.path)));
+        }
+        if self.files.len() > SHOWN {
+            msg.push_str(&format!(
+                "\n  … and {} more (`harrier ingest CASE --json` lists them all)",
+                self.files.len() - SHOWN
+            ));
+        }
+        msg
+    }
+
     /// Files that need the responder's attention: unsupported, with rejections, or with notes.
     pub fn problems(&self) -> impl Iterator<Item = &FileEntry> {
         self.files.iter().filter(|f| f.format == "unsupported" || f.rejected > 0 || !f.notes.is_empty())

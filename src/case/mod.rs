@@ -1,6 +1,7 @@
 //! A case: the evidence folder, its `case.toml`, and harrier's state for it.
 
 pub mod config;
+pub mod detection;
 pub mod ledger;
 pub mod lock;
 pub mod state;

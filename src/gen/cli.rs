@@ -3,6 +3,7 @@
 use super::options::{parse_scenarios, GenOptions, ShapeFamily};
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -68,13 +69,13 @@ impl GenArgs {
         if !self.scenario.is_empty() {
             opts.scenarios = parse_scenarios(&self.scenario).map_err(anyhow::Error::msg)?;
         }
+        super::validate(&opts)?;
         Ok(opts)
     }
 }
 
-/// Runs `harrier gen` and prints a short summary.
-pub fn run(args: &GenArgs) -> anyhow::Result<()> {
-    let opts = args.options()?;
+/// Runs `harrier gen` with the options read from `args` and prints a short summary unless `quiet`.
+pub fn run(args: &GenArgs, opts: &GenOptions, quiet: bool) -> anyhow::Result<()> {
     if !args.force && args.out.exists() {
         let mut entries =
             std::fs::read_dir(&args.out).with_context(|| format!("cannot read {}", args.out.display()))?;
@@ -83,9 +84,14 @@ pub fn run(args: &GenArgs) -> anyhow::Result<()> {
         }
     }
     let started = Instant::now();
-    let summary = super::generate(&opts, &args.out)?;
+    let summary = super::generate(opts, &args.out)?;
     let secs = started.elapsed().as_secs_f64().max(1e-6);
-    println!(
+    if quiet {
+        return Ok(());
+    }
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "generated {} ({}): {} people, {} days, {} files, {} records ({} unique), {:.1} MB in {:.1}s ({:.0} records/s)",
         args.out.display(),
         summary.domain,
@@ -97,12 +103,13 @@ pub fn run(args: &GenArgs) -> anyhow::Result<()> {
         summary.bytes as f64 / 1e6,
         secs,
         summary.records as f64 / secs
-    );
-    println!(
+    )?;
+    writeln!(
+        out,
         "planted {} item(s) and {} look-alike(s); answer key: {}",
         summary.planted,
         summary.lookalikes,
         args.out.join("answer-key.json").display()
-    );
+    )?;
     Ok(())
 }

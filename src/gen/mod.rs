@@ -67,7 +67,8 @@ const SCALE_CHUNK: usize = 200;
 /// Records per file in scale mode.
 const SCALE_FILE_RECORDS: u64 = 1_000_000;
 
-fn validate(opts: &GenOptions) -> Result<Tz, GenError> {
+/// Checks the options before anything is written: ranges, the time zone, the organisation name.
+pub fn validate(opts: &GenOptions) -> Result<Tz, GenError> {
     let tz = Tz::from_str(&opts.timezone)
         .map_err(|_| GenError::Options(format!("'{}' is not an IANA time zone", opts.timezone)))?;
     if opts.days == 0 || opts.days > 3660 {

@@ -48,7 +48,7 @@ pub fn write(out: &mut dyn Write, e: &Event) -> std::io::Result<bool> {
             obj.insert((*name).to_string(), value.into());
         }
     }
-    serde_json::to_writer(&mut *out, &serde_json::Value::Object(obj)).map_err(std::io::Error::other)?;
+    serde_json::to_writer(&mut *out, &serde_json::Value::Object(obj)).map_err(std::io::Error::from)?;
     out.write_all(b"\n")?;
     Ok(true)
 }

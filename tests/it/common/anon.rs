@@ -1,5 +1,4 @@
 //! Helpers for the anonymisation tests: run it on a copy, decode every output file, look for leaks.
-#![allow(dead_code)]
 
 use harrier::anonymize::collect::{collect, Originals};
 use harrier::anonymize::keep::KeepRules;

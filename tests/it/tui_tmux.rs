@@ -1,18 +1,20 @@
 //! End-to-end: the real binary in a detached tmux pane, driven with send-keys and read with capture-pane.
 //! Each test runs its own tmux server (`-L`) on a copy of the demo case.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(20);
 
-fn tmux_missing() -> bool {
+/// True (after printing why the test is skipped) when tmux cannot be run; with `HARRIER_REQUIRE_TMUX=1` a
+/// missing tmux fails the test instead, so CI never passes one of these by accident.
+fn tmux_missing(test: &str) -> bool {
     let ok = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
     if !ok {
-        println!("skipped: tmux is not installed");
+        let required = std::env::var("HARRIER_REQUIRE_TMUX").is_ok_and(|v| v == "1");
+        assert!(!required, "{test}: tmux is not installed and HARRIER_REQUIRE_TMUX=1");
+        println!("skipped {test}: tmux is not installed (set HARRIER_REQUIRE_TMUX=1 to fail instead)");
     }
     !ok
 }
@@ -30,7 +32,7 @@ impl Pane {
     fn open_demo(name: &str) -> Pane {
         let dir = tempfile::tempdir().unwrap();
         let case = dir.path().join("demo");
-        common::copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases/demo"), &case);
+        crate::common::copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases/demo"), &case);
         let _ = std::fs::remove_dir_all(case.join(".harrier"));
         let bin = env!("CARGO_BIN_EXE_harrier");
         let out = Command::new(bin).args(["ingest", "-q"]).arg(&case).output().unwrap();
@@ -100,7 +102,7 @@ impl Drop for Pane {
 
 #[test]
 fn tmux_open_demo_and_quit_with_q() {
-    if tmux_missing() {
+    if tmux_missing("tmux_open_demo_and_quit_with_q") {
         return;
     }
     let pane = Pane::open_demo("quit");
@@ -112,7 +114,7 @@ fn tmux_open_demo_and_quit_with_q() {
 
 #[test]
 fn tmux_alert_to_user_timeline_and_back() {
-    if tmux_missing() {
+    if tmux_missing("tmux_alert_to_user_timeline_and_back") {
         return;
     }
     let pane = Pane::open_demo("pivot");
@@ -137,7 +139,7 @@ fn tmux_alert_to_user_timeline_and_back() {
 
 #[test]
 fn tmux_search_shows_matching_rows() {
-    if tmux_missing() {
+    if tmux_missing("tmux_search_shows_matching_rows") {
         return;
     }
     let pane = Pane::open_demo("search");

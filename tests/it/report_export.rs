@@ -1,8 +1,6 @@
 //! Reports and exports over a copy of the demo case: report snapshots, Timesketch fields, paging, and the
 //! suppression round trip through detection.
 
-mod common;
-
 use chrono::TimeZone;
 use harrier::analytics::saved::{load_or_detect, SavedDetection};
 use harrier::case::state::{suppress, Bookmark, CaseState, TriageStatus};
@@ -16,8 +14,8 @@ use std::path::Path;
 fn demo_copy() -> (tempfile::TempDir, Case, SavedDetection) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("demo");
-    common::copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases/demo"), &root);
-    let (case, _) = common::ingest_dir(&root);
+    crate::common::copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases/demo"), &root);
+    let (case, _) = crate::common::ingest_dir(&root);
     let d = load_or_detect(&case).unwrap();
     (dir, case, d)
 }

@@ -1,10 +1,8 @@
 //! The exercise pane of the workbench, driven by keys without a terminal: the facilitator moves the clock and the
 //! index follows; a participant types an answer and it is scored and saved; the pane shows the score and injects.
 
-mod common;
-
+use crate::common::{copy_tree, ingest_dir};
 use chrono::{DateTime, Utc};
-use common::{copy_tree, ingest_dir};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use harrier::exercise::{session, Exercise};
 use harrier::tui::exercise::{ExercisePane, PaneOutcome};

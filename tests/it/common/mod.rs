@@ -1,16 +1,13 @@
 //! Shared helpers for integration tests: temporary cases and ingest.
 #![allow(dead_code)]
 
+pub mod anon;
+
 use harrier::case::{Case, Ledger};
 use harrier::index::query::ParsedQuery;
 use harrier::index::CaseIndex;
 use harrier::ingest::{ingest, IngestOptions, IngestProgress};
-use std::path::{Path, PathBuf};
-
-/// The shared real fixtures, beside the repository.
-pub fn real_fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/real")
-}
+use std::path::Path;
 
 /// Copies a folder tree (fixtures are read-only on disk), leaving out harrier's own state folder.
 pub fn copy_tree(from: &Path, to: &Path) {

@@ -2,11 +2,9 @@
 //! debrief is written; and what lies beyond the clock (or in logs not yet collected) stays out of search,
 //! timelines and analytics.
 
-mod common;
-
+use crate::common::{copy_tree, ingest_dir};
 use assert_cmd::Command;
 use chrono::{DateTime, Duration, Utc};
-use common::{copy_tree, ingest_dir};
 use harrier::analytics::{detect, DetectContext};
 use harrier::exercise::model::AnswerKind;
 use harrier::exercise::{Exercise, Session};

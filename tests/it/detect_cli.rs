@@ -1,9 +1,7 @@
 //! `harrier detect` as scripts use it: the JSON contract, severity filters, exit code 3, saved results.
 
-mod common;
-
+use crate::common::copy_tree;
 use assert_cmd::Command;
-use common::copy_tree;
 use std::path::PathBuf;
 
 fn demo_copy() -> tempfile::TempDir {

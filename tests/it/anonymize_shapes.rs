@@ -2,12 +2,8 @@
 //! anonymised member names), finds values inside CSV `AuditData`, never writes into the case, refuses a used
 //! output folder, and writes the secret mapping only when asked.
 
-#[path = "common/anon.rs"]
-mod anon;
-mod common;
-
-use anon::{decoded_texts, leaks, originals, secrets};
-use common::ingest_dir;
+use crate::common::anon::{decoded_texts, leaks, originals, secrets};
+use crate::common::ingest_dir;
 use harrier::anonymize::{anonymize, AnonymizeError, Options};
 use std::io::{Read, Write};
 use std::path::Path;
@@ -143,7 +139,9 @@ fn every_wrapping_is_kept_and_values_inside_audit_data_are_replaced() {
     };
     assert_eq!(formats(&a), formats(&b));
     // The sign-in kept its place; the mapped IP sits in the mapped expected network.
-    assert!(case_b.config.is_expected_ip(&common::query(&case_b, "source:signin_interactive")[0].net.ip.unwrap()));
+    assert!(case_b
+        .config
+        .is_expected_ip(&crate::common::query(&case_b, "source:signin_interactive")[0].net.ip.unwrap()));
 
     // The mapping file is the only place originals appear, and ANONYMIZED.md holds counts, not values.
     let map = std::fs::read_to_string(&map_file).unwrap().to_lowercase();

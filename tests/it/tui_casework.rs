@@ -1,8 +1,6 @@
 //! Case work in the workbench on the ingested real fixtures: the runbook checklist, triage, notes and exports,
 //! driven headless, rendered to a TestBackend, and read back after reopening the case.
 
-mod common;
-
 use harrier::case::state::CaseState;
 use harrier::case::Case;
 use harrier::ingest::{ingest, IngestOptions, IngestProgress};
@@ -16,15 +14,15 @@ use ratatui::Terminal;
 use std::path::{Path, PathBuf};
 
 /// An ingested copy of the real fixtures with the saved alerts of the screen tests.
-fn case_copy() -> (tempfile::TempDir, PathBuf) {
+fn case_copy(test: &str) -> Option<(tempfile::TempDir, PathBuf)> {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("realcase");
-    common::copy_tree(&common::real_fixtures(), &root);
+    crate::shared::copy_benign_sets(test, &root)?;
     let case = Case::open(&root, None).unwrap();
     ingest(&case, &IngestOptions::default(), &IngestProgress::default()).unwrap();
     std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui_alerts.json"), case.alerts_path())
         .unwrap();
-    (dir, root)
+    Some((dir, root))
 }
 
 fn open(root: &Path) -> Headless {
@@ -47,7 +45,7 @@ fn line(h: &mut Headless, text: &str) {
 
 #[test]
 fn tui_runbook_ticks_and_triage_survive_reopening_the_case() {
-    let (_d, root) = case_copy();
+    let Some((_d, root)) = case_copy("tui_runbook_ticks_and_triage_survive_reopening_the_case") else { return };
     let mut h = open(&root);
     h.cmd(Command::ScreenAlerts);
     h.cmd(Command::Open);
@@ -77,7 +75,7 @@ fn tui_runbook_ticks_and_triage_survive_reopening_the_case() {
 
 #[test]
 fn tui_notes_screen_shows_appended_notes() {
-    let (_d, root) = case_copy();
+    let Some((_d, root)) = case_copy("tui_notes_screen_shows_appended_notes") else { return };
     let at = chrono::DateTime::parse_from_rfc3339("2021-04-28T15:10:00Z").unwrap().to_utc();
     let state = CaseState::of(&Case::open(&root, None).unwrap()).with_actor("responder").with_clock(at);
     state.append_note("Revoked all sessions of adelev at 15:02 UTC.").unwrap();
@@ -99,7 +97,7 @@ fn tui_notes_screen_shows_appended_notes() {
 
 #[test]
 fn tui_export_writes_the_timeline_and_reports_path_and_rows() {
-    let (_d, root) = case_copy();
+    let Some((_d, root)) = case_copy("tui_export_writes_the_timeline_and_reports_path_and_rows") else { return };
     let mut h = open(&root);
     h.search("user:adelev@m365x816222.onmicrosoft.com");
     let out = root.parent().unwrap().join("adele.jsonl");
@@ -119,7 +117,7 @@ fn tui_export_writes_the_timeline_and_reports_path_and_rows() {
 
 #[test]
 fn tui_bookmark_comment_and_tags_are_saved_through_the_core() {
-    let (_d, root) = case_copy();
+    let Some((_d, root)) = case_copy("tui_bookmark_comment_and_tags_are_saved_through_the_core") else { return };
     let mut h = open(&root);
     h.cmd(Command::ScreenTimeline);
     h.cmd(Command::Bookmark);
@@ -137,7 +135,7 @@ fn tui_bookmark_comment_and_tags_are_saved_through_the_core() {
 
 #[test]
 fn tui_suppress_shows_the_case_toml_diff_and_writes_only_on_enter() {
-    let (_d, root) = case_copy();
+    let Some((_d, root)) = case_copy("tui_suppress_shows_the_case_toml_diff_and_writes_only_on_enter") else { return };
     let before = std::fs::read_to_string(root.join("case.toml")).unwrap_or_default();
     let mut h = open(&root);
     h.cmd(Command::ScreenAlerts);

@@ -1,8 +1,7 @@
 //! Hand-made exports for each shape and quirk: the same facts normalize the same whatever the shape,
 //! ids link across sources, overlapping exports dedupe, and bad input is rejected with a reason.
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::Write;
 use std::path::Path;
 

@@ -1,5 +1,5 @@
 //! The committed sample cases are exactly what the generator produces for their fixed options.
-//! Regenerate them with `HARRIER_WRITE_SAMPLES=1 cargo test --test gen_sample_cases`.
+//! Regenerate them with `HARRIER_WRITE_SAMPLES=1 cargo test --test it gen_sample_cases`.
 
 use harrier::gen::{generate, samples::sample_cases};
 use std::collections::BTreeMap;

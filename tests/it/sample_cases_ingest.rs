@@ -1,9 +1,7 @@
 //! Every shipped sample case ingests completely: each record the generator wrote is read, the overlapping exports it
 //! planted are recognised as duplicates, and nothing is rejected or left unsupported.
 
-mod common;
-
-use common::{copy_tree, ingest_dir, query};
+use crate::common::{copy_tree, ingest_dir, query};
 use std::path::PathBuf;
 
 fn answer_totals(case: &std::path::Path) -> (u64, u64, u64) {

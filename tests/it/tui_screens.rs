@@ -1,7 +1,5 @@
 //! Workbench screens on the ingested real fixtures, driven headless and rendered to a TestBackend.
 
-mod common;
-
 use harrier::case::Case;
 use harrier::ingest::{ingest, IngestOptions, IngestProgress};
 use harrier::tui::action::{Action, PromptKey};
@@ -13,10 +11,11 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::path::Path;
 
-fn headless(with_alerts: bool) -> (tempfile::TempDir, Headless) {
+/// An ingested copy of the real fixtures, or `None` (skipped) when they are not beside the repository.
+fn headless(with_alerts: bool, test: &str) -> Option<(tempfile::TempDir, Headless)> {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("realcase");
-    common::copy_tree(&common::real_fixtures(), &root);
+    crate::shared::copy_benign_sets(test, &root)?;
     let case = Case::open(&root, None).unwrap();
     ingest(&case, &IngestOptions::default(), &IngestProgress::default()).unwrap();
     if with_alerts {
@@ -24,7 +23,7 @@ fn headless(with_alerts: bool) -> (tempfile::TempDir, Headless) {
             .unwrap();
     }
     let h = Headless::new(case, chrono_tz::UTC, Theme::defaults(false));
-    (dir, h)
+    Some((dir, h))
 }
 
 fn screen(h: &mut Headless, w: u16, ht: u16) -> String {
@@ -42,7 +41,7 @@ fn snap(name: &str, h: &mut Headless) {
 
 #[test]
 fn tui_overview_screen() {
-    let (_d, mut h) = headless(true);
+    let Some((_d, mut h)) = headless(true, "tui_overview_screen") else { return };
     let text = screen(&mut h, 80, 24);
     assert!(text.contains("983 events"), "{text}");
     assert!(text.contains("unsupported"), "{text}");
@@ -51,7 +50,7 @@ fn tui_overview_screen() {
 
 #[test]
 fn tui_overview_without_alerts_says_detection_not_run() {
-    let (_d, mut h) = headless(false);
+    let Some((_d, mut h)) = headless(false, "tui_overview_without_alerts_says_detection_not_run") else { return };
     let text = screen(&mut h, 100, 30);
     assert!(text.contains("detection has not been run"), "{text}");
     h.cmd(Command::ScreenAlerts);
@@ -60,7 +59,7 @@ fn tui_overview_without_alerts_says_detection_not_run() {
 
 #[test]
 fn tui_alerts_queue_and_filters() {
-    let (_d, mut h) = headless(true);
+    let Some((_d, mut h)) = headless(true, "tui_alerts_queue_and_filters") else { return };
     h.cmd(Command::ScreenAlerts);
     let text = screen(&mut h, 80, 24);
     let high = text.find("AN0534").unwrap();
@@ -81,7 +80,7 @@ fn tui_alerts_queue_and_filters() {
 
 #[test]
 fn tui_alert_detail_pivots_to_user_timeline_and_back() {
-    let (_d, mut h) = headless(true);
+    let Some((_d, mut h)) = headless(true, "tui_alert_detail_pivots_to_user_timeline_and_back") else { return };
     h.cmd(Command::ScreenAlerts);
     h.cmd(Command::Open);
     snap("alert_detail", &mut h);
@@ -99,7 +98,7 @@ fn tui_alert_detail_pivots_to_user_timeline_and_back() {
 
 #[test]
 fn tui_timeline_detail_and_pivots() {
-    let (_d, mut h) = headless(true);
+    let Some((_d, mut h)) = headless(true, "tui_timeline_detail_and_pivots") else { return };
     h.search("user:johns@m365x816222.onmicrosoft.com");
     let text = screen(&mut h, 80, 24);
     assert!(text.contains("SharingPolicyChanged"), "{text}");
@@ -119,7 +118,7 @@ fn tui_timeline_detail_and_pivots() {
 
 #[test]
 fn tui_search_error_is_inline_and_help_lists_keys() {
-    let (_d, mut h) = headless(true);
+    let Some((_d, mut h)) = headless(true, "tui_search_error_is_inline_and_help_lists_keys") else { return };
     h.search("colour:red");
     let text = screen(&mut h, 80, 24);
     assert!(text.contains("unknown field 'colour:'"), "{text}");
@@ -164,7 +163,7 @@ fn tui_escape_sequences_in_log_fields_are_neutralised() {
 
 #[test]
 fn tui_entity_page_of_an_alert_user_and_its_ip() {
-    let (_d, mut h) = headless(true);
+    let Some((_d, mut h)) = headless(true, "tui_entity_page_of_an_alert_user_and_its_ip") else { return };
     h.cmd(Command::ScreenAlerts);
     h.cmd(Command::Open);
     // The alert's first entity is its user.
@@ -190,7 +189,7 @@ fn tui_entity_page_of_an_alert_user_and_its_ip() {
 
 #[test]
 fn tui_facets_narrow_the_timeline() {
-    let (_d, mut h) = headless(true);
+    let Some((_d, mut h)) = headless(true, "tui_facets_narrow_the_timeline") else { return };
     h.search("user:johns@m365x816222.onmicrosoft.com");
     let before = match h.app.top() {
         View::Timeline(t) => t.total.unwrap(),
@@ -211,7 +210,7 @@ fn tui_facets_narrow_the_timeline() {
 
 #[test]
 fn tui_frequency_table_of_the_operation_column() {
-    let (_d, mut h) = headless(true);
+    let Some((_d, mut h)) = headless(true, "tui_frequency_table_of_the_operation_column") else { return };
     h.search("user:johns@m365x816222.onmicrosoft.com");
     // At 80 columns the operation column is the second shown.
     h.cmd(Command::ColumnRight);
@@ -227,7 +226,7 @@ fn tui_frequency_table_of_the_operation_column() {
 
 #[test]
 fn tui_bookmarks_persist_in_the_case_state() {
-    let (d, mut h) = headless(true);
+    let Some((d, mut h)) = headless(true, "tui_bookmarks_persist_in_the_case_state") else { return };
     h.search("user:johns@m365x816222.onmicrosoft.com");
     h.cmd(Command::Down);
     h.cmd(Command::Bookmark);
@@ -246,7 +245,9 @@ fn tui_bookmarks_persist_in_the_case_state() {
 
 #[test]
 fn tui_alert_detail_evidence_rows_show_the_events_and_open_them() {
-    let (_d, mut h) = headless(true);
+    let Some((_d, mut h)) = headless(true, "tui_alert_detail_evidence_rows_show_the_events_and_open_them") else {
+        return;
+    };
     h.cmd(Command::ScreenAlerts);
     h.cmd(Command::Open);
     // Entities first (user, IP, app), then the three evidence events.
@@ -266,7 +267,9 @@ fn tui_alert_detail_evidence_rows_show_the_events_and_open_them() {
 
 #[test]
 fn tui_n_steps_through_search_matches_and_wraps_with_a_message() {
-    let (_d, mut h) = headless(true);
+    let Some((_d, mut h)) = headless(true, "tui_n_steps_through_search_matches_and_wraps_with_a_message") else {
+        return;
+    };
     h.search("user:johns@m365x816222.onmicrosoft.com");
     let total = match h.app.top() {
         View::Timeline(t) => t.total.unwrap(),
@@ -322,7 +325,10 @@ fn tui_n_steps_through_search_matches_and_wraps_with_a_message() {
 fn tui_search_history_is_saved_per_case_and_loaded_on_open() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("realcase");
-    common::copy_tree(&common::real_fixtures(), &root);
+    let Some(()) = crate::shared::copy_benign_sets("tui_search_history_is_saved_per_case_and_loaded_on_open", &root)
+    else {
+        return;
+    };
     let case = Case::open(&root, None).unwrap();
     ingest(&case, &IngestOptions::default(), &IngestProgress::default()).unwrap();
     let mut h = Headless::new(case.clone(), chrono_tz::UTC, Theme::defaults(false));
@@ -342,7 +348,10 @@ fn tui_search_history_is_saved_per_case_and_loaded_on_open() {
 
 #[test]
 fn tui_event_detail_keeps_long_parameter_names_apart_from_their_values() {
-    let (_d, mut h) = headless(true);
+    let Some((_d, mut h)) = headless(true, "tui_event_detail_keeps_long_parameter_names_apart_from_their_values")
+    else {
+        return;
+    };
     h.search("source:entra_audit");
     h.cmd(Command::Open);
     let text = screen(&mut h, 120, 48);

@@ -1,0 +1,44 @@
+//! Keeps a case's saved alerts in step with its index, so the workbench never opens on alerts older than the
+//! last ingest.
+
+use super::Case;
+use crate::analytics::{detect, output, AnalyticsError, DetectContext, Detection};
+use crate::index::{CaseIndex, IndexError};
+
+/// Why detection over a case could not run or be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum DetectionError {
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error(transparent)]
+    Analytics(#[from] AnalyticsError),
+    #[error("saving {path}: {source}")]
+    Save {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// True when the saved alerts are missing or older than the last ingest.
+pub fn alerts_stale(case: &Case) -> bool {
+    let modified = |p: std::path::PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (modified(case.alerts_path()), modified(case.ledger_path())) {
+        (Some(a), Some(l)) => a < l,
+        (None, _) => true,
+        _ => false,
+    }
+}
+
+/// Runs the analytics (all, or only those in `only`) over the case's index; a full run is saved for the
+/// workbench, a partial one is not, so the queue always shows every analytic.
+pub fn detect_and_save(case: &Case, only: Vec<String>) -> Result<Detection, DetectionError> {
+    let index = CaseIndex::open(&case.index_dir())?;
+    let ctx = DetectContext { config: case.config.clone(), only };
+    let d = detect(&index, &ctx)?;
+    if ctx.only.is_empty() {
+        let path = case.alerts_path();
+        output::save(&d, &path).map_err(|source| DetectionError::Save { path: path.display().to_string(), source })?;
+    }
+    Ok(d)
+}
