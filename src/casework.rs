@@ -15,7 +15,7 @@ use harrier::index::CaseIndex;
 use harrier::report::export::{export_events, ExportFormat};
 use harrier::report::{self, ReportFormat};
 use harrier::runbook;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 /// Runs one case-work subcommand; returns the exit code.
@@ -177,12 +177,12 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             match (add, replace) {
                 (Some(text), _) => state.append_note(&text)?,
                 (None, Some(path)) => {
-                    let mut text = String::new();
-                    if path.as_os_str() == "-" {
-                        std::io::stdin().read_to_string(&mut text)?;
+                    use harrier::case::bounded::{read_text, read_text_from, NOTES_MAX};
+                    let text = if path.as_os_str() == "-" {
+                        read_text_from(std::io::stdin().lock(), "standard input", NOTES_MAX)?
                     } else {
-                        text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-                    }
+                        read_text(&path, NOTES_MAX)?
+                    };
                     state.set_notes(&text)?;
                 }
                 (None, None) => {

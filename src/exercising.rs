@@ -59,8 +59,8 @@ pub enum ExerciseCommand {
         /// Jump to this time: RFC 3339, or a date / date-time in the case time zone.
         #[arg(long, group = "move", value_name = "T")]
         at: Option<String>,
-        /// Run at SPEED simulated seconds per wall-clock second.
-        #[arg(long, group = "move", value_name = "SPEED")]
+        /// Run at SPEED simulated seconds per wall-clock second (above 0, at most 1,000,000).
+        #[arg(long, group = "move", value_name = "SPEED", value_parser = speed)]
         run: Option<f64>,
         /// Stop the clock where it is.
         #[arg(long, group = "move")]
@@ -92,6 +92,14 @@ pub enum ExerciseCommand {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+}
+
+/// Parses a replay speed: a finite number above 0 and at most a million.
+fn speed(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 1e6 => Ok(v),
+        _ => Err(format!("'{s}' is not a speed above 0 and at most 1000000")),
+    }
 }
 
 /// Debrief formats on the command line.

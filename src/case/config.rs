@@ -19,6 +19,8 @@ pub enum ConfigError {
     },
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
+    #[error(transparent)]
+    Unreadable(#[from] super::bounded::BoundedReadError),
 }
 
 /// The whole `case.toml`. Every section is optional; unknown keys are rejected.
@@ -134,10 +136,10 @@ pub struct NetworkLabel {
 impl CaseConfig {
     /// Reads `case.toml` at `path`; a missing file gives the defaults.
     pub fn load(path: &Path) -> Result<CaseConfig, ConfigError> {
-        match std::fs::read_to_string(path) {
+        match super::bounded::read_text(path, super::bounded::CASE_TOML_MAX) {
             Ok(text) => CaseConfig::parse(&text, &path.display().to_string()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(CaseConfig::default()),
-            Err(source) => Err(ConfigError::Io { path: path.display().to_string(), source }),
+            Err(e) if e.is_not_found() => Ok(CaseConfig::default()),
+            Err(e) => Err(ConfigError::Unreadable(e)),
         }
     }
 

@@ -99,7 +99,7 @@ impl Ledger {
 
     /// True when at least one file was recognised as a log export (even if all its records were rejected).
     pub fn has_logs(&self) -> bool {
-        self.files.iter().any(|f| f.format != "unsupported")
+        self.files.iter().any(|f| f.format != "unsupported" && f.format != "empty")
     }
 
     /// What to tell the responder when [`Ledger::has_logs`] is false: how many files were looked at under `root`
@@ -115,7 +115,10 @@ impl Ledger {
             msg.push_str(", set aside:");
         }
         for f in self.files.iter().take(SHOWN) {
-            let why = f.reason.as_deref().unwrap_or("not a supported log format");
+            let why = match f.format.as_str() {
+                "empty" => "empty: holds no records",
+                _ => f.reason.as_deref().unwrap_or("not a supported log format"),
+            };
             msg.push_str(&format!("\n  {}: {why}", crate::cli::sanitize::clean(&f.path)));
         }
         if self.files.len() > SHOWN {

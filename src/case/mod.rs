@@ -1,7 +1,9 @@
 //! A case: the evidence folder, its `case.toml`, and harrier's state for it.
 
+pub mod bounded;
 pub mod config;
 pub mod detection;
+pub mod guard;
 pub mod ledger;
 pub mod lock;
 pub mod state;
@@ -32,6 +34,8 @@ pub enum CaseError {
     },
     #[error(transparent)]
     Lock(#[from] LockError),
+    #[error(transparent)]
+    Guard(#[from] guard::StateGuardError),
 }
 
 /// What `state.json` records about the state folder.
@@ -40,6 +44,10 @@ pub struct StateMeta {
     pub schema: u32,
     pub harrier: String,
     pub case_root: String,
+    /// Marks state written on this machine for this state folder ([`guard::writer_mark`]); state without it, or
+    /// with another, arrived from elsewhere and is rebuilt.
+    #[serde(default)]
+    pub writer: String,
 }
 
 /// An opened case folder.
@@ -65,15 +73,22 @@ impl Case {
             Some(dir) => dir.join(state_folder_name(&root)),
             None => {
                 let local = root.join(".harrier");
-                if writable_dir(&local) {
+                // A `.harrier` that is there already is checked before anything is written through it.
+                guard::check_state_tree(&local)?;
+                let usable = if local.is_dir() { guard::writable_dir(&local) } else { !local.exists() };
+                if usable && guard::writable_dir(&root) {
                     local
                 } else {
                     platform_state_root().join(state_folder_name(&root))
                 }
             }
         };
-        std::fs::create_dir_all(&state_dir)
-            .map_err(|source| CaseError::State { path: state_dir.display().to_string(), source })?;
+        guard::check_state_tree(&state_dir)?;
+        if !state_dir.is_dir() {
+            std::fs::create_dir_all(&state_dir)
+                .map_err(|source| CaseError::State { path: state_dir.display().to_string(), source })?;
+        }
+        guard::remove_stale_temp_files(&state_dir);
         Ok(Case { root, config, state_dir })
     }
 
@@ -109,12 +124,13 @@ impl Case {
         self.index_dir().join("meta.json").exists() && self.ledger_path().exists()
     }
 
-    /// True when the state folder was written by a different layout version and must be rebuilt.
+    /// True when the index must be rebuilt from the evidence: it was written by a different layout version, or
+    /// not by harrier on this machine for this folder (state that arrived inside a received case is not trusted).
     pub fn needs_rebuild(&self) -> bool {
         let path = self.state_dir.join("state.json");
         match std::fs::read(&path).ok().and_then(|b| serde_json::from_slice::<StateMeta>(&b).ok()) {
-            Some(meta) => meta.schema != STATE_SCHEMA,
-            None => self.index_dir().exists(),
+            Some(meta) => meta.schema != STATE_SCHEMA || meta.writer != guard::writer_mark(&self.state_dir),
+            None => self.index_dir().exists() || self.ledger_path().exists(),
         }
     }
 
@@ -124,6 +140,7 @@ impl Case {
             schema: STATE_SCHEMA,
             harrier: env!("CARGO_PKG_VERSION").to_string(),
             case_root: self.root.display().to_string(),
+            writer: guard::writer_mark(&self.state_dir),
         };
         write_atomic(&self.state_dir.join("state.json"), &serde_json::to_vec_pretty(&meta).unwrap_or_default())
     }
@@ -148,20 +165,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-fn writable_dir(dir: &Path) -> bool {
-    if std::fs::create_dir_all(dir).is_err() {
-        return false;
-    }
-    let probe = dir.join(".write-probe");
-    let ok = std::fs::write(&probe, b"x").is_ok();
-    let _ = std::fs::remove_file(&probe);
-    ok
-}
-
 fn platform_state_root() -> PathBuf {
-    directories::ProjectDirs::from("", "", "harrier")
-        .map(|p| p.data_dir().join("cases"))
-        .unwrap_or_else(|| std::env::temp_dir().join("harrier-cases"))
+    guard::platform_data_dir().map(|d| d.join("cases")).unwrap_or_else(|| std::env::temp_dir().join("harrier-cases"))
 }
 
 /// A folder name unique to a case path: its name plus a short hash of the full path.

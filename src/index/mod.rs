@@ -1,6 +1,7 @@
 //! The case index: tantivy over normalized events, with pivots, time ordering and the stored originals.
 
 pub mod document;
+pub mod metadata;
 pub mod paging;
 pub mod query;
 pub mod scan;
@@ -39,6 +40,8 @@ pub enum IndexError {
     Query(#[from] query::QueryError),
     #[error("stored event is unreadable: {0}")]
     Corrupt(String),
+    #[error(transparent)]
+    Metadata(#[from] metadata::MetadataError),
 }
 
 /// Documents whose id hashes [`CaseIndex::by_ids`] reads from the column per call.
@@ -67,6 +70,7 @@ impl CaseIndex {
     /// Opens the index in `dir`, creating an empty one when there is none.
     pub fn open_or_create(dir: &Path) -> Result<CaseIndex, IndexError> {
         std::fs::create_dir_all(dir).map_err(|source| IndexError::Io { path: dir.display().to_string(), source })?;
+        metadata::check_index_metadata(dir)?;
         let index = if dir.join("meta.json").exists() {
             Index::open_in_dir(dir)?
         } else {
@@ -95,6 +99,7 @@ impl CaseIndex {
 
     /// Opens an existing index read-only.
     pub fn open(dir: &Path) -> Result<CaseIndex, IndexError> {
+        metadata::check_index_metadata(dir)?;
         let index = Index::open_in_dir(dir)?;
         CaseIndex::wrap(index)
     }

@@ -15,6 +15,8 @@ pub struct SourceFile {
     /// Path relative to the case folder, as the ledger shows it (`a.zip!inner/b.json`).
     pub rel: String,
     pub bytes: u64,
+    /// Why the file is listed but not read (a symbolic link leading out of the case), if it is not read.
+    pub set_aside: Option<String>,
 }
 
 /// True for files that describe the case rather than hold its logs.
@@ -23,9 +25,11 @@ pub fn is_metadata(name: &str) -> bool {
     METADATA_FILES.contains(&lower.as_str()) || lower.ends_with(".md")
 }
 
-/// Walks `root` (not following symlinked folders), skipping hidden folders such as `.harrier`.
+/// Walks `root` (not following symlinked folders), skipping hidden folders such as `.harrier`. A symbolic link
+/// is read only when it resolves to a file inside the case folder; any other link is listed as set aside.
 pub fn discover(root: &Path) -> Vec<SourceFile> {
     let mut out = Vec::new();
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
@@ -35,6 +39,13 @@ pub fn discover(root: &Path) -> Vec<SourceFile> {
             let name = entry.file_name().to_string_lossy().into_owned();
             let Ok(ft) = entry.file_type() else { continue };
             let path = entry.path();
+            if ft.is_symlink() && !name.starts_with('.') {
+                if let Some(reason) = link_leaves_case(&path, &canonical_root) {
+                    let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                    out.push(SourceFile { disk_path: path, zip_entry: None, rel, bytes: 0, set_aside: Some(reason) });
+                    continue;
+                }
+            }
             if ft.is_dir() {
                 if !name.starts_with('.') {
                     stack.push(path);
@@ -62,6 +73,7 @@ pub fn discover(root: &Path) -> Vec<SourceFile> {
                                 rel: format!("{rel}!{entry}"),
                                 zip_entry: Some(entry),
                                 bytes: size,
+                                set_aside: None,
                             });
                         }
                         continue;
@@ -71,7 +83,7 @@ pub fn discover(root: &Path) -> Vec<SourceFile> {
                     }
                 }
             }
-            out.push(SourceFile { disk_path: path, zip_entry: None, rel, bytes: meta.len() });
+            out.push(SourceFile { disk_path: path, zip_entry: None, rel, bytes: meta.len(), set_aside: None });
         }
     }
     out.sort_by(|a, b| a.rel.cmp(&b.rel));
@@ -82,6 +94,23 @@ fn is_zip_file(path: &Path) -> bool {
     use std::io::Read;
     let mut head = [0u8; 4];
     std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && super::decode::is_zip(&head)
+}
+
+/// Why the symbolic link at `path` is not followed: it resolves outside `root`, is broken, or leads to a folder
+/// (whose files, when inside the case, are read where they lie). `None` for a link to a file inside the case.
+fn link_leaves_case(path: &Path, root: &Path) -> Option<String> {
+    let target = std::fs::read_link(path).map(|t| crate::cli::sanitize::clean(&t.display().to_string())).ok();
+    let target = target.unwrap_or_else(|| "?".into());
+    let Ok(resolved) = path.canonicalize() else {
+        return Some(format!("symbolic link to {target}, which does not exist; not read"));
+    };
+    if !resolved.starts_with(root) {
+        return Some(format!("symbolic link to {target}, outside the case folder; not read"));
+    }
+    if resolved.is_dir() {
+        return Some(format!("symbolic link to the folder {target}; its files are read where they lie in the case"));
+    }
+    None
 }
 
 fn zip_entries(path: &Path) -> Result<Vec<(String, u64)>, String> {

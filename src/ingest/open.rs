@@ -33,14 +33,82 @@ impl Read for ChannelReader {
     }
 }
 
+/// One archive file shared by every reader of its members: each clone keeps its own position.
+#[derive(Clone)]
+struct SharedFile {
+    file: Arc<Mutex<std::fs::File>>,
+    pos: u64,
+}
+
+impl Read for SharedFile {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        use std::io::Seek;
+        let mut f = self.file.lock().unwrap_or_else(PoisonError::into_inner);
+        f.seek(io::SeekFrom::Start(self.pos))?;
+        let n = f.read(out)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl io::Seek for SharedFile {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        let f = self.file.lock().unwrap_or_else(PoisonError::into_inner);
+        let len = f.metadata()?.len();
+        let next = match to {
+            io::SeekFrom::Start(n) => Some(n),
+            io::SeekFrom::End(d) => len.checked_add_signed(d),
+            io::SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = next.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"))?;
+        Ok(self.pos)
+    }
+}
+
+/// How many parsed archives are kept; members of one archive are read one after another.
+const ARCHIVE_CACHE: usize = 4;
+
+/// Parsed zip directories by path, size and modification time. Reading a member would otherwise parse the
+/// archive's whole central directory again, which made an archive of N members cost N² work.
+static ARCHIVES: Mutex<Vec<(ArchiveKey, zip::ZipArchive<SharedFile>)>> = Mutex::new(Vec::new());
+
+type ArchiveKey = (std::path::PathBuf, u64, Option<std::time::SystemTime>);
+
+/// The parsed archive at `path`, from the cache or read now.
+fn archive(path: &std::path::Path) -> io::Result<zip::ZipArchive<SharedFile>> {
+    let meta = std::fs::metadata(path)?;
+    let key: ArchiveKey = (path.to_path_buf(), meta.len(), meta.modified().ok());
+    let mut cache = ARCHIVES.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((_, z)) = cache.iter().find(|(k, _)| *k == key) {
+        return Ok(z.clone());
+    }
+    let file = SharedFile { file: Arc::new(Mutex::new(std::fs::File::open(path)?)), pos: 0 };
+    let z = zip::ZipArchive::new(file).map_err(io::Error::other)?;
+    if cache.len() >= ARCHIVE_CACHE {
+        cache.remove(0);
+    }
+    cache.push((key, z.clone()));
+    Ok(z)
+}
+
+/// Members up to this size are unpacked in memory at once; larger ones stream from a thread of their own.
+const SMALL_MEMBER: u64 = 4 << 20;
+
 fn zip_entry_reader(file: &SourceFile, entry: &str) -> io::Result<Box<dyn Read + Send>> {
+    let mut z = archive(&file.disk_path)?;
+    if file.bytes <= SMALL_MEMBER {
+        let mut e = z.by_name(entry).map_err(io::Error::other)?;
+        let mut bytes = Vec::with_capacity(file.bytes as usize);
+        // Bounded, so a member that unpacks to more than its directory entry declares is streamed instead.
+        (&mut e).take(SMALL_MEMBER + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 <= SMALL_MEMBER {
+            return Ok(Box::new(io::Cursor::new(bytes)));
+        }
+    }
     let (tx, rx) = crossbeam_channel::bounded::<io::Result<Vec<u8>>>(8);
-    let path = file.disk_path.clone();
     let entry = entry.to_string();
     std::thread::spawn(move || {
-        let run = || -> io::Result<()> {
-            let f = std::fs::File::open(&path)?;
-            let mut z = zip::ZipArchive::new(f).map_err(io::Error::other)?;
+        let mut run = || -> io::Result<()> {
             let mut e = z.by_name(&entry).map_err(io::Error::other)?;
             loop {
                 let mut chunk = vec![0u8; 256 * 1024];

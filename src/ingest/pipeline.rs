@@ -138,6 +138,13 @@ pub fn ingest(case: &Case, opts: &IngestOptions, progress: &IngestProgress) -> R
 
     for f in &files {
         *progress.current.lock().unwrap_or_else(|e| e.into_inner()) = f.rel.clone();
+        if let Some(reason) = &f.set_aside {
+            let path = f.rel.clone();
+            let reason = Some(reason.clone());
+            ledger.files.push(FileEntry { path, format: "unsupported".into(), reason, ..FileEntry::default() });
+            progress.files_done.fetch_add(1, Ordering::Relaxed);
+            continue;
+        }
         // A file seen before is hashed first to tell whether it changed; a new one is hashed while it is read.
         let seen_before = prev_by_path.get(f.rel.as_str());
         let hash = if seen_before.is_some() { content_hash(f).unwrap_or_default() } else { String::new() };
@@ -193,6 +200,9 @@ fn dedupe_key(source: Option<Source>, native: &str) -> u64 {
 }
 
 fn sniff_priority(f: &SourceFile) -> u8 {
+    if f.set_aside.is_some() {
+        return 1;
+    }
     let Ok((r, _, _)) = open_text(f) else { return 1 };
     let Ok((head, _)) = peek_head(r, 64 * 1024) else { return 1 };
     let text = String::from_utf8_lossy(&head);

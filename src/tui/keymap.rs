@@ -111,7 +111,7 @@ impl Keymap {
         let mut map = Keymap::defaults();
         let Some(path) = path.filter(|p| p.exists()) else { return Ok(map) };
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path)
+        let text = crate::case::bounded::read_text(path, crate::case::bounded::SETTINGS_MAX)
             .map_err(|e| KeymapError::Invalid { file: name.clone(), message: e.to_string() })?;
         let user = Keymap::parse(&text, &name)?;
         for b in user.bindings {

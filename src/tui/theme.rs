@@ -53,7 +53,7 @@ impl Theme {
         let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         let user_text = match user.filter(|p| p.exists()) {
             Some(p) => Some((
-                std::fs::read_to_string(p)
+                crate::case::bounded::read_text(p, crate::case::bounded::SETTINGS_MAX)
                     .map_err(|e| ThemeError { file: p.display().to_string(), message: e.to_string() })?,
                 p.display().to_string(),
             )),

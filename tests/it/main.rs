@@ -17,6 +17,7 @@ mod exercise_tui;
 mod gen_determinism;
 mod gen_records;
 mod gen_sample_cases;
+mod hostile_case;
 mod index_paging;
 mod ingest_no_panic;
 mod ingest_real_fixtures;
