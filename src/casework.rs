@@ -206,7 +206,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             let Some(event) = event.map(|e| e.trim().to_string()).filter(|e| !e.is_empty()) else {
                 let list = state.bookmarks()?;
                 if json {
-                    outln!("{}", serde_json::to_string_pretty(&serde_json::json!({"bookmarks": list}))?);
+                    outln!("{}", harrier::cli::sanitize::json_pretty(&serde_json::json!({"bookmarks": list}))?);
                 } else {
                     print_bookmarks(&list, tz)?;
                 }
@@ -275,7 +275,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             let mut out = std::io::stdout().lock();
             for e in &entries {
                 if json {
-                    writeln!(out, "{}", serde_json::to_string(e)?)?;
+                    writeln!(out, "{}", harrier::cli::sanitize::json_line(e)?)?;
                 } else {
                     writeln!(
                         out,
@@ -354,7 +354,7 @@ fn print_triage(
                 })
             })
             .collect();
-        writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({"alerts": rows}))?)?;
+        writeln!(out, "{}", harrier::cli::sanitize::json_pretty(&serde_json::json!({"alerts": rows}))?)?;
         return Ok(());
     }
     writeln!(out, "{:<16} {:<8} {:<21} {:<7} TITLE", "STATUS", "SEVERITY", "ALERT", "ANALYTIC")?;

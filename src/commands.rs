@@ -48,7 +48,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             }
             let r = harrier::cli::bench::run(&dir, events, seed)?;
             if json {
-                outln!("{}", serde_json::to_string_pretty(&r)?);
+                outln!("{}", harrier::cli::sanitize::json_pretty(&r)?);
             } else {
                 outln!("generated   {} records, {:.0} MB in {:.1} s", r.records_generated, r.input_mb, r.generate_s);
                 outln!(
@@ -89,7 +89,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             let case = open_case(&case, state.as_deref())?;
             let ledger = run_ingest(&case, IngestOptions { rebuild, geoip }, cli.quiet || json)?;
             if json {
-                outln!("{}", serde_json::to_string_pretty(&ledger)?);
+                outln!("{}", harrier::cli::sanitize::json_pretty(&ledger)?);
             } else if !cli.quiet {
                 print_ledger_summary(&ledger)?;
             }
@@ -104,7 +104,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             let d = run_detect(&case, analytic)?;
             let mut out = std::io::stdout().lock();
             match format {
-                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&output::to_json(&d, min))?)?,
+                Format::Json => writeln!(out, "{}", harrier::cli::sanitize::json_pretty(&output::to_json(&d, min))?)?,
                 Format::Jsonl => write!(out, "{}", output::to_jsonl(&d, min))?,
                 Format::Table => {
                     let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -191,7 +191,7 @@ fn bench_tui(path: &Path, state: Option<&Path>, width: u16, height: u16, search:
     }
     let r = harrier::tui::bench::run(case, width, height, search)?;
     if json {
-        outln!("{}", serde_json::to_string_pretty(&r)?);
+        outln!("{}", harrier::cli::sanitize::json_pretty(&r)?);
         return Ok(0);
     }
     outln!("workbench on {} ({} events), {} terminal, {} build", r.case, r.events, r.terminal, r.profile);
@@ -365,11 +365,15 @@ fn print_hits(hits: &[Hit], format: Format, tz: chrono_tz::Tz, total: usize) -> 
     match format {
         Format::Json => {
             let events: Vec<_> = hits.iter().map(|h| &h.event).collect();
-            writeln!(out, "{}", serde_json::to_string_pretty(&serde_json::json!({"total": total, "events": events}))?)?;
+            writeln!(
+                out,
+                "{}",
+                harrier::cli::sanitize::json_pretty(&serde_json::json!({"total": total, "events": events}))?
+            )?;
         }
         Format::Jsonl => {
             for h in hits {
-                writeln!(out, "{}", serde_json::to_string(&h.event)?)?;
+                writeln!(out, "{}", harrier::cli::sanitize::json_line(&h.event)?)?;
             }
         }
         Format::Table => {

@@ -193,7 +193,7 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
             let s = session::load(&o.case.state_dir, &o.exercise, o.now)?;
             let alerts = visible_alerts(&o, &s)?;
             if json {
-                outln!("{}", serde_json::to_string_pretty(&status_json(&o, &s, &alerts, facilitator))?);
+                outln!("{}", harrier::cli::sanitize::json_pretty(&status_json(&o, &s, &alerts, facilitator))?);
             } else {
                 print_injects(&o, &s, tz)?;
                 if facilitator {

@@ -26,7 +26,7 @@ pub fn to_json(d: &Detection, min: Severity) -> serde_json::Value {
 pub fn to_jsonl(d: &Detection, min: Severity) -> String {
     let mut out = String::new();
     for a in d.at_least(min) {
-        if let Ok(line) = serde_json::to_string(a) {
+        if let Ok(line) = crate::cli::sanitize::json_line(a) {
             out.push_str(&line);
             out.push('\n');
         }

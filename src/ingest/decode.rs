@@ -96,8 +96,10 @@ pub fn looks_binary(sample: &[u8]) -> bool {
     if sample.is_empty() {
         return false;
     }
+    // A stray NUL or control byte is a damaged record, rejected on its own; a file is binary only when such bytes
+    // are common (UTF-16 has been decoded by now, so its zero bytes do not count here).
     let bad = sample.iter().filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))).count();
-    bad * 20 > sample.len() || sample.contains(&0)
+    bad * 20 > sample.len()
 }
 
 #[cfg(test)]

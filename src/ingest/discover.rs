@@ -78,8 +78,38 @@ pub fn discover(root: &Path) -> Vec<SourceFile> {
                         }
                         continue;
                     }
-                    Err(_) => {
-                        // An unreadable archive is reported by the reader as unsupported.
+                    Err(damage) => {
+                        // A damaged archive: what its local headers still hold is read member by member, and the
+                        // archive itself is listed with where it broke.
+                        let (members, broke) = recover_zip(&path);
+                        let reason = format!(
+                            "damaged zip archive: its directory is unreadable ({damage}); {} member(s) recovered \
+                             from their local headers{}",
+                            members.len(),
+                            broke.map(|b| format!("; it breaks {b}")).unwrap_or_default()
+                        );
+                        for (entry, size) in members {
+                            let base = entry.rsplit('/').next().unwrap_or(&entry).to_string();
+                            if is_metadata(&base) || base.starts_with('.') {
+                                continue;
+                            }
+                            let member_rel = format!("{rel}!{entry}");
+                            out.push(SourceFile {
+                                disk_path: path.clone(),
+                                rel: member_rel,
+                                zip_entry: Some(entry),
+                                bytes: size,
+                                set_aside: None,
+                            });
+                        }
+                        out.push(SourceFile {
+                            disk_path: path,
+                            zip_entry: None,
+                            rel,
+                            bytes: 0,
+                            set_aside: Some(reason),
+                        });
+                        continue;
                     }
                 }
             }
@@ -111,6 +141,49 @@ fn link_leaves_case(path: &Path, root: &Path) -> Option<String> {
         return Some(format!("symbolic link to the folder {target}; its files are read where they lie in the case"));
     }
     None
+}
+
+/// Members of a zip archive whose central directory cannot be read, found by walking its local headers from the
+/// start: each whole member's name and size, and where the walk stopped when it stopped on damage.
+fn recover_zip(path: &Path) -> (Vec<(String, u64)>, Option<String>) {
+    let mut out = Vec::new();
+    let Ok(f) = std::fs::File::open(path) else { return (out, Some("at the start: cannot open it".into())) };
+    let mut r = std::io::BufReader::new(f);
+    loop {
+        match zip::read::read_zipfile_from_stream(&mut r) {
+            Ok(Some(mut e)) => {
+                let name = e.name().to_string();
+                let is_file = e.is_file();
+                match std::io::copy(&mut e, &mut std::io::sink()) {
+                    Ok(size) if is_file => out.push((name, size)),
+                    Ok(_) => {}
+                    Err(err) => return (out, Some(format!("inside member {name}: {err}"))),
+                }
+            }
+            Ok(None) => return (out, None),
+            Err(err) => {
+                let after =
+                    out.last().map(|(n, _)| format!("after member {n}")).unwrap_or_else(|| "at the start".into());
+                return (out, Some(format!("{after}: {err}")));
+            }
+        }
+    }
+}
+
+/// Reads the member `entry` of a damaged archive by walking its local headers (see [`recover_zip`]), at most
+/// `cap` bytes of it.
+pub fn recovered_member(path: &Path, entry: &str, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut r = std::io::BufReader::new(std::fs::File::open(path)?);
+    while let Some(mut e) = zip::read::read_zipfile_from_stream(&mut r).map_err(std::io::Error::other)? {
+        if e.name() == entry {
+            let mut bytes = Vec::new();
+            (&mut e).take(cap).read_to_end(&mut bytes)?;
+            return Ok(bytes);
+        }
+        std::io::copy(&mut e, &mut std::io::sink())?;
+    }
+    Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("member {entry} is no longer in the archive")))
 }
 
 fn zip_entries(path: &Path) -> Result<Vec<(String, u64)>, String> {

@@ -94,8 +94,17 @@ fn archive(path: &std::path::Path) -> io::Result<zip::ZipArchive<SharedFile>> {
 /// Members up to this size are unpacked in memory at once; larger ones stream from a thread of their own.
 const SMALL_MEMBER: u64 = 4 << 20;
 
+/// Most bytes read from one member of a damaged archive (it is unpacked in memory).
+const RECOVERED_MEMBER_MAX: u64 = 1 << 30;
+
 fn zip_entry_reader(file: &SourceFile, entry: &str) -> io::Result<Box<dyn Read + Send>> {
-    let mut z = archive(&file.disk_path)?;
+    let mut z = match archive(&file.disk_path) {
+        Ok(z) => z,
+        Err(_) => {
+            let bytes = super::discover::recovered_member(&file.disk_path, entry, RECOVERED_MEMBER_MAX)?;
+            return Ok(Box::new(io::Cursor::new(bytes)));
+        }
+    };
     if file.bytes <= SMALL_MEMBER {
         let mut e = z.by_name(entry).map_err(io::Error::other)?;
         let mut bytes = Vec::with_capacity(file.bytes as usize);

@@ -61,7 +61,7 @@ pub fn render(report: &Report, format: ReportFormat) -> String {
         ReportFormat::Markdown => render_markdown(report),
         ReportFormat::Html => render_html(report),
         ReportFormat::Json => {
-            let mut s = serde_json::to_string_pretty(report).unwrap_or_default();
+            let mut s = crate::cli::sanitize::json_pretty(report).unwrap_or_default();
             s.push('\n');
             s
         }

@@ -215,3 +215,74 @@ proptest! {
         prop_assert_eq!(ledger.files.len(), 1);
     }
 }
+
+/// Runs `ingest --json` on `case` and returns the ledger.
+fn ledger_of(data: &Path, case: &Path) -> serde_json::Value {
+    let (code, stdout, err) = out(harrier(data).args(["-q", "ingest", "--json"]).arg(case));
+    assert!(code == 0 || code == 1, "{err}");
+    serde_json::from_str(&stdout).unwrap()
+}
+
+fn entry(ledger: &serde_json::Value, path: &str) -> serde_json::Value {
+    ledger["files"].as_array().unwrap().iter().find(|f| f["path"] == path).cloned().unwrap_or_else(|| panic!("{path}"))
+}
+
+#[test]
+fn damaged_archives_keep_what_was_read_before_the_damage() {
+    let (dir, case, _) = small_case();
+    let lines: String = (0..3000).map(|i| graph_line(10_000 + i)).collect();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(lines.as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    std::fs::write(case.join("cut.jsonl.gz"), &gz[..gz.len() / 2]).unwrap();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..10 {
+        zip.start_file(format!("m/{i}.jsonl"), zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all((0..200).map(|j| graph_line(50_000 + i * 1000 + j)).collect::<String>().as_bytes()).unwrap();
+    }
+    let zip = zip.finish().unwrap().into_inner();
+    std::fs::write(case.join("cut.zip"), &zip[..zip.len() * 2 / 3]).unwrap();
+    let ledger = ledger_of(dir.path(), &case);
+    let gz = entry(&ledger, "cut.jsonl.gz");
+    let kept = gz["indexed"].as_u64().unwrap();
+    assert!(kept > 500 && kept < 3000, "{gz}");
+    assert!(gz["notes"].to_string().contains(&format!("read error after record {kept}")), "{gz}");
+    let archive = entry(&ledger, "cut.zip");
+    let reason = archive["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("damaged zip archive") && reason.contains("recovered from their local headers"),
+        "{reason}"
+    );
+    assert_eq!(entry(&ledger, "cut.zip!m/0.jsonl")["indexed"], 200);
+}
+
+#[test]
+fn a_nul_byte_rejects_its_record_not_the_file() {
+    let (dir, case, _) = small_case();
+    let mut text: String = (0..20).map(|i| graph_line(70_000 + i)).collect();
+    text = text.replacen("\"GET\"", "\"G\0ET\"", 1);
+    std::fs::write(case.join("nul.jsonl"), text).unwrap();
+    let f = entry(&ledger_of(dir.path(), &case), "nul.jsonl");
+    assert_eq!(
+        (f["records"].as_u64(), f["indexed"].as_u64(), f["rejected"].as_u64()),
+        (Some(20), Some(19), Some(1)),
+        "{f}"
+    );
+    assert!(f["errors"][0].as_str().unwrap().starts_with("record 1 (line 1)"), "{f}");
+}
+
+#[test]
+fn json_output_escapes_c1_controls_and_bidi_overrides() {
+    let (dir, case, _) = small_case();
+    let evil = graph_line(90_000).replace("/v1.0/users", "/v1.0/users/\u{9b}31m\u{202e}gpj.exe");
+    std::fs::write(case.join("evil.jsonl"), evil).unwrap();
+    for format in ["json", "jsonl"] {
+        let (code, stdout, err) =
+            out(harrier(dir.path()).args(["-q", "search"]).arg(&case).args(["gpj", "--format", format]));
+        assert_eq!(code, 0, "{err}");
+        assert!(stdout.contains("\\u009b31m\\u202egpj.exe"), "{format}: {stdout}");
+        assert!(!stdout.contains('\u{9b}') && !stdout.contains('\u{202e}'), "{format}: raw controls");
+    }
+    let (_, stdout, _) = out(harrier(dir.path()).args(["-q", "export"]).arg(&case).args(["--format", "jsonl"]));
+    assert!(!stdout.contains('\u{9b}') && stdout.contains("\\u202e"), "export escapes too");
+}
