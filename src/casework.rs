@@ -1,20 +1,20 @@
 //! The case-work subcommands: triage, runbook progress, notes, bookmarks, suppression, activity, report, export.
 //! Everything the workbench records about a case can be read and changed from here.
 
-use crate::commands::{apply_bounds, ensure_ingested, open_case, zone};
+use crate::prepare::{apply_bounds, ensure_ingested, open_case, zone};
 use crate::usage::usage;
 use crate::{outln, Command, ExportFormatArg, ReportFormatArg};
 use anyhow::{anyhow, bail, Context, Result};
 use harrier::analytics::saved::{self, SavedDetection};
 use harrier::case::state::{suppress, Bookmark, CaseState, EntityFilter, TriageStatus};
 use harrier::case::{write_atomic, Case};
-use harrier::cli::sanitize::{cell, clean};
-use harrier::cli::timefmt::show;
 use harrier::index::query::ParsedQuery;
 use harrier::index::CaseIndex;
 use harrier::report::export::{export_events, ExportFormat};
 use harrier::report::{self, ReportFormat};
 use harrier::runbook;
+use harrier::text::sanitize::{cell, clean};
+use harrier::time::format::show;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -206,7 +206,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             let Some(event) = event.map(|e| e.trim().to_string()).filter(|e| !e.is_empty()) else {
                 let list = state.bookmarks()?;
                 if json {
-                    outln!("{}", harrier::cli::sanitize::json_pretty(&serde_json::json!({"bookmarks": list}))?);
+                    outln!("{}", harrier::text::sanitize::json_pretty(&serde_json::json!({"bookmarks": list}))?);
                 } else {
                     print_bookmarks(&list, tz)?;
                 }
@@ -275,7 +275,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             let mut out = std::io::stdout().lock();
             for e in &entries {
                 if json {
-                    writeln!(out, "{}", harrier::cli::sanitize::json_line(e)?)?;
+                    writeln!(out, "{}", harrier::text::sanitize::json_line(e)?)?;
                 } else {
                     writeln!(
                         out,
@@ -311,13 +311,13 @@ fn generated_at() -> Result<chrono::DateTime<chrono::Utc>> {
 
 /// The case's alerts: saved results when fresh, else ingest and detect as `open` does.
 fn alerts(case: &Case, quiet: bool) -> Result<SavedDetection> {
-    if saved::is_fresh(case) {
+    if harrier::case::detection::is_fresh(case) {
         if let Some(d) = saved::load(&case.alerts_path())? {
             return Ok(d);
         }
     }
     ensure_ingested(case, quiet)?;
-    Ok(saved::load_or_detect(case)?)
+    Ok(harrier::case::detection::load_or_detect(case)?)
 }
 
 fn known_alert<'a>(d: &'a SavedDetection, id: &str) -> Result<&'a harrier::analytics::saved::SavedAlert> {
@@ -354,7 +354,7 @@ fn print_triage(
                 })
             })
             .collect();
-        writeln!(out, "{}", harrier::cli::sanitize::json_pretty(&serde_json::json!({"alerts": rows}))?)?;
+        writeln!(out, "{}", harrier::text::sanitize::json_pretty(&serde_json::json!({"alerts": rows}))?)?;
         return Ok(());
     }
     writeln!(out, "{:<16} {:<8} {:<21} {:<7} TITLE", "STATUS", "SEVERITY", "ALERT", "ANALYTIC")?;

@@ -1,6 +1,6 @@
 //! `harrier exercise …`: run a tabletop exercise over a case, answer, move the clock, and write the debrief.
 
-use crate::commands::{ensure_ingested, open_case, zone};
+use crate::prepare::{ensure_ingested, open_case, zone};
 use crate::usage::usage;
 use crate::{out, outln};
 use anyhow::{Context, Result};
@@ -167,7 +167,7 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
             let o = open(&exercise, state)?;
             let tz = zone(tz, &o.case)?;
             let at = at
-                .map(|t| harrier::cli::timefmt::parse_bound(&t, tz).map_err(|e| usage(format!("--at: {e}"))))
+                .map(|t| harrier::time::format::parse_bound(&t, tz).map_err(|e| usage(format!("--at: {e}"))))
                 .transpose()?;
             if !next_inject && at.is_none() && run.is_none() && !pause {
                 return Err(usage("say how to move the clock: --next-inject, --at T, --run SPEED or --pause"));
@@ -193,7 +193,7 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
             let s = session::load(&o.case.state_dir, &o.exercise, o.now)?;
             let alerts = visible_alerts(&o, &s)?;
             if json {
-                outln!("{}", harrier::cli::sanitize::json_pretty(&status_json(&o, &s, &alerts, facilitator))?);
+                outln!("{}", harrier::text::sanitize::json_pretty(&status_json(&o, &s, &alerts, facilitator))?);
             } else {
                 print_injects(&o, &s, tz)?;
                 if facilitator {
@@ -202,8 +202,8 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
                         outln!(
                             "upcoming {} at {}: {}",
                             i.id,
-                            harrier::cli::timefmt::show(Some(i.at), tz),
-                            harrier::cli::sanitize::clean(&i.message)
+                            harrier::time::format::show(Some(i.at), tz),
+                            harrier::text::sanitize::clean(&i.message)
                         );
                     }
                 }
@@ -247,11 +247,11 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
 }
 
 fn print_injects(o: &Opened, s: &Session, tz: chrono_tz::Tz) -> Result<()> {
-    use harrier::cli::timefmt::show;
+    use harrier::time::format::show;
     let pos = s.position(o.now);
     outln!("clock {}{}", show(Some(pos), tz), if s.clock.is_running() { " (running)" } else { " (paused)" });
     for i in o.exercise.injects.iter().filter(|i| i.at <= pos) {
-        outln!("inject {} at {}: {}", i.id, show(Some(i.at), tz), harrier::cli::sanitize::clean(&i.message));
+        outln!("inject {} at {}: {}", i.id, show(Some(i.at), tz), harrier::text::sanitize::clean(&i.message));
     }
     Ok(())
 }

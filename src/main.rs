@@ -5,6 +5,7 @@ mod casework;
 mod commands;
 mod exercising;
 mod help;
+mod prepare;
 mod usage;
 
 /// Ingest and detection allocate many short-lived values across threads; mimalloc handles that far better than

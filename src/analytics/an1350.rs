@@ -46,7 +46,7 @@ pub fn run(cx: &Cx) -> Findings {
     let delegate_ok = cx.list_with("delegate_mailboxes", &cx.config.allow.delegate_mailboxes);
     let vips: Vec<String> = p.list("target_mailboxes").iter().map(|s| s.to_ascii_lowercase()).collect();
     let partner_nets: Vec<ipnet::IpNet> =
-        p.list("partner_ip_allowlist").iter().filter_map(|s| crate::case::config::parse_net(s)).collect();
+        p.list("partner_ip_allowlist").iter().filter_map(|s| crate::config::parse_net(s)).collect();
 
     // Partner technicians and their home tenants, learned from sign-ins; domains map to tenants too.
     let mut tenant_of_actor: HashMap<String, String> = HashMap::new();

@@ -1,6 +1,6 @@
 //! Local time in the case zone: day numbers, hour-of-week buckets and the tenant's working window.
 
-use crate::case::config::HoursSection;
+use crate::config::HoursSection;
 use chrono::{DateTime, Datelike, NaiveTime, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 

@@ -8,7 +8,7 @@ use super::coverage::Coverage;
 use super::params::{self, Params};
 use super::store::Store;
 use super::{an0534, an0959, an1089, an1107, an1350, AnalyticsError};
-use crate::case::CaseConfig;
+use crate::config::CaseConfig;
 use crate::index::{CaseIndex, IndexError};
 use crate::model::{Event, Severity, Source};
 use chrono::{DateTime, Utc};

@@ -2,9 +2,9 @@
 //! that the workbench opens on.
 
 use super::engine::Detection;
-use crate::case::write_atomic;
-use crate::cli::sanitize::clean;
+use crate::files::atomic::write_atomic;
 use crate::model::Severity;
+use crate::text::sanitize::clean;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -26,7 +26,7 @@ pub fn to_json(d: &Detection, min: Severity) -> serde_json::Value {
 pub fn to_jsonl(d: &Detection, min: Severity) -> String {
     let mut out = String::new();
     for a in d.at_least(min) {
-        if let Ok(line) = crate::cli::sanitize::json_line(a) {
+        if let Ok(line) = crate::text::sanitize::json_line(a) {
             out.push_str(&line);
             out.push('\n');
         }

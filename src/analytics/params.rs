@@ -1,7 +1,7 @@
 //! Analytic metadata (`assets/analytics/<id>.toml`) and the per-case parameter overrides of `case.toml`.
 
 use super::AnalyticsError;
-use crate::case::CaseConfig;
+use crate::config::CaseConfig;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;

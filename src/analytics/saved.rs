@@ -3,9 +3,8 @@
 //! read, so a file written by an older or newer harrier still loads.
 
 use super::engine::Detection;
-use super::{detect, output, AnalyticsError, DetectContext};
-use crate::case::Case;
-use crate::index::{CaseIndex, IndexError};
+use super::AnalyticsError;
+use crate::index::IndexError;
 use crate::model::Severity;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -162,31 +161,6 @@ pub fn load(path: &Path) -> Result<Option<SavedDetection>, SavedError> {
     serde_json::from_slice(&bytes)
         .map(Some)
         .map_err(|e| SavedError::Corrupt { path: path.display().to_string(), message: e.to_string() })
-}
-
-/// True when saved results exist and are not older than the last ingest.
-pub fn is_fresh(case: &Case) -> bool {
-    let modified = |p: std::path::PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    match (modified(case.alerts_path()), modified(case.ledger_path())) {
-        (Some(a), Some(l)) => a >= l,
-        (Some(_), None) => true,
-        (None, _) => false,
-    }
-}
-
-/// The case's alerts: the saved run when fresh, else a new run over the index (saved for next time).
-/// The case must be ingested.
-pub fn load_or_detect(case: &Case) -> Result<SavedDetection, SavedError> {
-    if is_fresh(case) {
-        if let Some(d) = load(&case.alerts_path())? {
-            return Ok(d);
-        }
-    }
-    let index = CaseIndex::open(&case.index_dir())?;
-    let d = detect(&index, &DetectContext { config: case.config.clone(), only: Vec::new() })?;
-    output::save(&d, &case.alerts_path())
-        .map_err(|source| SavedError::Io { path: case.alerts_path().display().to_string(), source })?;
-    Ok(SavedDetection::from_detection(&d))
 }
 
 #[cfg(test)]

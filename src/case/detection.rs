@@ -2,6 +2,7 @@
 //! last ingest.
 
 use super::Case;
+use crate::analytics::saved::{self, SavedDetection, SavedError};
 use crate::analytics::{detect, output, AnalyticsError, DetectContext, Detection};
 use crate::index::{CaseIndex, IndexError};
 
@@ -20,14 +21,34 @@ pub enum DetectionError {
     },
 }
 
-/// True when the saved alerts are missing or older than the last ingest.
-pub fn alerts_stale(case: &Case) -> bool {
+/// True when saved results exist and are not older than the last ingest.
+pub fn is_fresh(case: &Case) -> bool {
     let modified = |p: std::path::PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     match (modified(case.alerts_path()), modified(case.ledger_path())) {
-        (Some(a), Some(l)) => a < l,
-        (None, _) => true,
-        _ => false,
+        (Some(a), Some(l)) => a >= l,
+        (Some(_), None) => true,
+        (None, _) => false,
     }
+}
+
+/// True when the saved alerts are missing or older than the last ingest.
+pub fn alerts_stale(case: &Case) -> bool {
+    !is_fresh(case)
+}
+
+/// The case's alerts: the saved run when fresh, else a new run over the index (saved for next time).
+/// The case must be ingested.
+pub fn load_or_detect(case: &Case) -> Result<SavedDetection, SavedError> {
+    if is_fresh(case) {
+        if let Some(d) = saved::load(&case.alerts_path())? {
+            return Ok(d);
+        }
+    }
+    let index = CaseIndex::open(&case.index_dir())?;
+    let d = detect(&index, &DetectContext { config: case.config.clone(), only: Vec::new() })?;
+    output::save(&d, &case.alerts_path())
+        .map_err(|source| SavedError::Io { path: case.alerts_path().display().to_string(), source })?;
+    Ok(SavedDetection::from_detection(&d))
 }
 
 /// Runs the analytics (all, or only those in `only`) over the case's index; a full run is saved for the

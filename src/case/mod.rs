@@ -1,13 +1,14 @@
 //! A case: the evidence folder, its `case.toml`, and harrier's state for it.
 
-pub mod bounded;
-pub mod config;
 pub mod detection;
 pub mod guard;
-pub mod ledger;
 pub mod lock;
 pub mod state;
 
+pub use crate::config;
+pub use crate::files::atomic::write_atomic;
+pub use crate::files::bounded;
+pub use crate::ingest::ledger;
 pub use config::{CaseConfig, ConfigError};
 pub use ledger::{FileEntry, Ledger};
 pub use lock::{CaseLock, LockError};
@@ -151,20 +152,6 @@ impl Case {
     }
 }
 
-/// Writes a file so that a crash leaves either the old or the new content: temp file, fsync, rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
 fn platform_state_root() -> PathBuf {
     guard::platform_data_dir().map(|d| d.join("cases")).unwrap_or_else(|| std::env::temp_dir().join("harrier-cases"))
 }
@@ -177,6 +164,27 @@ fn state_folder_name(root: &Path) -> String {
         .unwrap_or_default();
     let hash = blake3::hash(root.display().to_string().as_bytes()).to_hex();
     format!("{}-{}", if name.is_empty() { "case" } else { &name }, &hash[..12])
+}
+
+impl crate::ingest::IngestTarget for Case {
+    fn root(&self) -> &Path {
+        &self.root
+    }
+    fn index_dir(&self) -> PathBuf {
+        Case::index_dir(self)
+    }
+    fn ledger_path(&self) -> PathBuf {
+        Case::ledger_path(self)
+    }
+    fn learned_path(&self) -> PathBuf {
+        Case::learned_path(self)
+    }
+    fn needs_rebuild(&self) -> bool {
+        Case::needs_rebuild(self)
+    }
+    fn mark_built(&self) -> std::io::Result<()> {
+        self.write_state_meta()
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,3 @@
-//! Helpers shared by the command-line front end and the TUI: time display and terminal-safe text.
+//! Measurements behind `harrier bench`: generating a case of a given size and timing ingest, paging and detection.
 
 pub mod bench;
-pub mod sanitize;
-pub mod timefmt;

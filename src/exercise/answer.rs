@@ -49,9 +49,9 @@ pub fn parse_window(value: &str) -> Result<TimeWindow, String> {
 
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     if let Some(short) = s.strip_suffix('Z').filter(|x| x.len() == 16) {
-        return crate::cli::timefmt::parse_bound(short, chrono_tz::UTC);
+        return crate::time::format::parse_bound(short, chrono_tz::UTC);
     }
-    crate::cli::timefmt::parse_bound(s, chrono_tz::UTC)
+    crate::time::format::parse_bound(s, chrono_tz::UTC)
 }
 
 /// The verdict on one answer.

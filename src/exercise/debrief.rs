@@ -5,8 +5,8 @@ use super::answer::expected;
 use super::model::Exercise;
 use super::session::Session;
 use crate::case::state::ProgressBook;
-use crate::cli::timefmt::show;
 use crate::report::html_escape;
+use crate::time::format::show;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -150,7 +150,7 @@ fn verdict(c: Option<bool>, given: bool) -> &'static str {
 
 /// Markdown-safe cell text: no pipes, no line breaks, no raw HTML.
 fn cell(s: &str) -> String {
-    crate::cli::sanitize::clean(s).replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;").replace('\n', " ")
+    crate::text::sanitize::clean(s).replace('|', "\\|").replace('<', "&lt;").replace('>', "&gt;").replace('\n', " ")
 }
 
 fn markdown(d: &Debrief, tz: Tz) -> String {

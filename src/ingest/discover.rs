@@ -129,7 +129,7 @@ fn is_zip_file(path: &Path) -> bool {
 /// Why the symbolic link at `path` is not followed: it resolves outside `root`, is broken, or leads to a folder
 /// (whose files, when inside the case, are read where they lie). `None` for a link to a file inside the case.
 fn link_leaves_case(path: &Path, root: &Path) -> Option<String> {
-    let target = std::fs::read_link(path).map(|t| crate::cli::sanitize::clean(&t.display().to_string())).ok();
+    let target = std::fs::read_link(path).map(|t| crate::text::sanitize::clean(&t.display().to_string())).ok();
     let target = target.unwrap_or_else(|| "?".into());
     let Ok(resolved) = path.canonicalize() else {
         return Some(format!("symbolic link to {target}, which does not exist; not read"));

@@ -3,9 +3,10 @@
 
 pub mod decode;
 pub mod discover;
+pub mod ledger;
 pub mod normalize;
 pub mod open;
 pub mod pipeline;
 pub mod readers;
 
-pub use pipeline::{ingest, IngestError, IngestOptions, IngestProgress};
+pub use pipeline::{ingest, IngestError, IngestOptions, IngestProgress, IngestTarget};

@@ -2,15 +2,16 @@
 //! enrich, de-duplicate and index in order (while the next batch is parsed) → ledger.
 
 use super::discover::{discover, SourceFile};
+use super::ledger::{FileEntry, Ledger};
 use super::normalize::lazy::{raw_kind, FieldValue, LazyMap, ObjectError};
 use super::normalize::{classify, normalize, FileHints, Normalized, TimeAssumption};
 use super::open::{content_hash, open_text, open_text_tapped, peek_head, HashTap};
 use super::readers::csv_records::{clean_header, parse_fields, CsvRecords};
 use super::readers::json_records::{detect_layout, JsonLayout, JsonRecords};
 use super::readers::RawRecord;
-use crate::case::{write_atomic, Case, FileEntry, Ledger};
 use crate::enrich::learned::Learned;
 use crate::enrich::mmdb::GeoDb;
+use crate::files::atomic::write_atomic;
 use crate::index::document::{to_document, Original};
 use crate::index::CaseIndex;
 use crate::model::{Origin, Source};
@@ -19,7 +20,7 @@ use rustc_hash::FxHashMap;
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -89,8 +90,29 @@ struct Run<'a> {
     progress: &'a IngestProgress,
 }
 
+/// Where ingest reads evidence and keeps what it builds. The case layer implements it; ingest sits below the case
+/// and knows only these places.
+pub trait IngestTarget {
+    /// The evidence folder.
+    fn root(&self) -> &Path;
+    /// The index folder.
+    fn index_dir(&self) -> PathBuf;
+    /// The saved ledger.
+    fn ledger_path(&self) -> PathBuf;
+    /// Facts learned at ingest (IP geography, user ids → UPNs).
+    fn learned_path(&self) -> PathBuf;
+    /// True when what is kept must be thrown away and built again.
+    fn needs_rebuild(&self) -> bool;
+    /// Records that the state now matches this version and machine.
+    fn mark_built(&self) -> std::io::Result<()>;
+}
+
 /// Ingests every evidence file of `case` into its index and returns the ledger (also saved in the state).
-pub fn ingest(case: &Case, opts: &IngestOptions, progress: &IngestProgress) -> Result<Ledger, IngestError> {
+pub fn ingest(
+    case: &impl IngestTarget,
+    opts: &IngestOptions,
+    progress: &IngestProgress,
+) -> Result<Ledger, IngestError> {
     let state_err = |path: &std::path::Path| {
         let path = path.display().to_string();
         move |source| IngestError::State { path, source }
@@ -114,7 +136,7 @@ pub fn ingest(case: &Case, opts: &IngestOptions, progress: &IngestProgress) -> R
     let seen = index.dedupe_keys()?;
     let mut run = Run { index: &index, writer, seen, learned, geo, progress };
 
-    let mut files = discover(&case.root);
+    let mut files = discover(case.root());
     progress.files_total.store(files.len() as u64, Ordering::Relaxed);
     progress.bytes_total.store(files.iter().map(|f| f.bytes).sum(), Ordering::Relaxed);
 
@@ -181,7 +203,7 @@ pub fn ingest(case: &Case, opts: &IngestOptions, progress: &IngestProgress) -> R
     write_atomic(&case.ledger_path(), &ledger_bytes).map_err(state_err(&case.ledger_path()))?;
     let learned_bytes = serde_json::to_vec(&run.learned).unwrap_or_default();
     write_atomic(&case.learned_path(), &learned_bytes).map_err(state_err(&case.learned_path()))?;
-    case.write_state_meta().map_err(state_err(&case.state_dir))?;
+    case.mark_built().map_err(state_err(&case.index_dir()))?;
     Ok(ledger)
 }
 

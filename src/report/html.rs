@@ -3,7 +3,7 @@
 //! escaped.
 
 use super::model::Report;
-use crate::cli::sanitize::clean;
+use crate::text::sanitize::clean;
 use std::fmt::Write as _;
 
 const STYLE: &str = "

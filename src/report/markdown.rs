@@ -1,7 +1,7 @@
 //! The report as Markdown: for tickets, wikis and plain-text hand-over.
 
 use super::model::Report;
-use crate::cli::sanitize::clean;
+use crate::text::sanitize::clean;
 use std::fmt::Write as _;
 
 /// Makes log-derived text inert in Markdown: no control characters, no markup, no table breaks.

@@ -15,7 +15,8 @@ pub use model::{
     build, AlertGroup, AlertRow, AttackRow, CaseSummary, EvidenceRow, Report, RunbookRow, SourceRow, StepRow,
 };
 
-use crate::analytics::saved::{load_or_detect, SavedError};
+use crate::analytics::saved::SavedError;
+use crate::case::detection::load_or_detect;
 use crate::case::state::{CaseState, StateError};
 use crate::case::Case;
 use chrono::{DateTime, Utc};
@@ -61,7 +62,7 @@ pub fn render(report: &Report, format: ReportFormat) -> String {
         ReportFormat::Markdown => render_markdown(report),
         ReportFormat::Html => render_html(report),
         ReportFormat::Json => {
-            let mut s = crate::cli::sanitize::json_pretty(report).unwrap_or_default();
+            let mut s = crate::text::sanitize::json_pretty(report).unwrap_or_default();
             s.push('\n');
             s
         }

@@ -3,8 +3,8 @@
 
 use super::entity::EntityKind;
 use super::stats::Dim;
-use crate::cli::timefmt::show;
 use crate::model::Event;
+use crate::time::format::show;
 use chrono_tz::Tz;
 
 /// One timeline column.

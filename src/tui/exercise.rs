@@ -217,7 +217,7 @@ impl ExercisePane {
     }
 
     fn jump(&mut self, text: &str, now: DateTime<Utc>) -> PaneOutcome {
-        match crate::cli::timefmt::parse_bound(text.trim(), chrono_tz::UTC) {
+        match crate::time::format::parse_bound(text.trim(), chrono_tz::UTC) {
             Ok(t) => self.change_clock(now, |s, _| {
                 s.clock.jump(t, now);
                 Ok(())

@@ -2,8 +2,8 @@
 //! kind a field holds (so `e`, `p`, `t` and `y` act on the field under the cursor).
 
 use super::entity::EntityKind;
-use crate::cli::timefmt::show;
 use crate::model::Event;
+use crate::time::format::show;
 use chrono_tz::Tz;
 
 /// Parameters listed at most, so a record with thousands of them stays readable.

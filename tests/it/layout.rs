@@ -36,3 +36,59 @@ fn only_the_shared_helper_names_the_folder_beside_the_repository() {
     let own = std::fs::read_to_string(&helper).unwrap();
     assert!(own.contains(&format!("\"{needle}\"")), "the helper names the folder it guards");
 }
+
+/// The library's layers, lowest first. A module may use modules of its own layer or below, never above; the
+/// command-line front end (`src/main.rs` and its sibling files) and `tui` sit on top. ARCHITECTURE.md explains
+/// what each layer owns.
+const LAYERS: [&[&str]; 7] = [
+    &["model"],
+    &["text", "time", "files", "config"],
+    &["enrich", "ingest", "index"],
+    &["analytics", "runbook"],
+    &["case"],
+    &["report", "exercise", "anonymize", "gen", "cli"],
+    &["tui"],
+];
+
+fn layer_of(module: &str) -> Option<usize> {
+    LAYERS.iter().position(|l| l.contains(&module))
+}
+
+/// Every `crate::module` path in the library points to the module's own layer or one below it.
+#[test]
+fn library_imports_point_down_the_layers() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut up = Vec::new();
+    let mut seen_modules = std::collections::BTreeSet::new();
+    for f in &files {
+        let rel = f.strip_prefix(&root).unwrap();
+        let mut parts = rel.iter();
+        let module = parts.next().unwrap().to_string_lossy().trim_end_matches(".rs").to_string();
+        // Files directly under src/ that are no layer's module are lib.rs and the binary's own files.
+        if layer_of(&module).is_none() && parts.next().is_none() {
+            continue;
+        }
+        let Some(from) = layer_of(&module) else { panic!("src/{module} is in no layer: add it to LAYERS") };
+        seen_modules.insert(module.clone());
+        let text = std::fs::read_to_string(f).unwrap();
+        for (no, line) in text.lines().enumerate() {
+            for (i, _) in line.match_indices("crate::") {
+                let target: String = line[i + 7..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                if let Some(to) = layer_of(&target) {
+                    if to > from {
+                        up.push(format!("src/{}:{}: {module} uses crate::{target}", rel.display(), no + 1));
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen_modules.len() >= 15, "read the library: {seen_modules:?}");
+    assert!(up.is_empty(), "imports that point up a layer:\n{}", up.join("\n"));
+    let lib = std::fs::read_to_string(root.join("lib.rs")).unwrap();
+    for line in lib.lines().filter_map(|l| l.strip_prefix("pub mod ")) {
+        let m = line.trim_end_matches(';');
+        assert!(layer_of(m).is_some(), "lib.rs declares {m}, which is in no layer");
+    }
+}

@@ -2,7 +2,8 @@
 //! suppression round trip through detection.
 
 use chrono::TimeZone;
-use harrier::analytics::saved::{load_or_detect, SavedDetection};
+use harrier::analytics::saved::SavedDetection;
+use harrier::case::detection::load_or_detect;
 use harrier::case::state::{suppress, Bookmark, CaseState, TriageStatus};
 use harrier::case::Case;
 use harrier::index::query::ParsedQuery;

@@ -48,7 +48,7 @@ pub fn write(out: &mut dyn Write, e: &Event) -> std::io::Result<bool> {
             obj.insert((*name).to_string(), value.into());
         }
     }
-    let line = crate::cli::sanitize::json_line(&serde_json::Value::Object(obj)).map_err(std::io::Error::other)?;
+    let line = crate::text::sanitize::json_line(&serde_json::Value::Object(obj)).map_err(std::io::Error::other)?;
     out.write_all(line.as_bytes())?;
     out.write_all(b"\n")?;
     Ok(true)

@@ -119,7 +119,7 @@ pub(super) fn open_step(app: &mut App, alert_id: &str, i: usize) -> Vec<Job> {
             return Vec::new();
         }
     };
-    let jobs = open_timeline(app, format!("{}: {}", step.id, crate::cli::sanitize::cell(&text, 60)), query);
+    let jobs = open_timeline(app, format!("{}: {}", step.id, crate::text::sanitize::cell(&text, 60)), query);
     if resolved.len() > 1 {
         let rest: Vec<String> = resolved[1..].iter().take(3).map(|r| r.to_string()).collect();
         app.notice(format!("{} more pivots for this step: {}", resolved.len() - 1, rest.join("; ")));
@@ -303,7 +303,7 @@ pub(super) fn export(app: &mut App, args: &str) -> Result<Vec<Job>, String> {
         ExportPath::Given(std::path::PathBuf::from(path))
     };
     let meter = ExportMeter::default();
-    app.export = Some((crate::cli::sanitize::cell(&title, 40), meter.clone()));
+    app.export = Some((crate::text::sanitize::cell(&title, 40), meter.clone()));
     Ok(vec![Job::Case(CaseJob::Export { query, format, path, meter })])
 }
 

@@ -2,9 +2,9 @@
 //! panel, frequency tables and "around this event".
 
 use super::{focused_event, push_view, refresh_top};
-use crate::cli::sanitize::cell;
-use crate::cli::timefmt::show;
 use crate::index::query::ParsedQuery;
+use crate::text::sanitize::cell;
+use crate::time::format::show;
 use crate::tui::app::{
     alert_items, entity_items, facet_items, App, EntityView, FacetPanel, FrequencyView, Item, Loaded, TimelineView,
     View,

@@ -2,8 +2,8 @@
 
 use super::pivot::{around, open_entity, open_timeline};
 use super::{casework, command, focused_event};
-use crate::cli::sanitize::cell;
 use crate::index::query::ParsedQuery;
+use crate::text::sanitize::cell;
 use crate::tui::action::PromptKey;
 use crate::tui::app::{App, LastSearch};
 use crate::tui::history;

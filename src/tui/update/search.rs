@@ -2,8 +2,8 @@
 //! timeline the index finds it (beyond the loaded rows too); lists held in memory are searched here.
 
 use super::keep_visible;
-use crate::cli::sanitize::cell;
 use crate::index::query::{Clause, ParsedQuery};
+use crate::text::sanitize::cell;
 use crate::tui::alerts::Alert;
 use crate::tui::app::{alert_items, entity_items, App, Evidence, Item, View};
 use crate::tui::jobs::{Job, MatchFound};

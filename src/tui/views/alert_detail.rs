@@ -2,8 +2,8 @@
 //! rows show the event (time with zone, source, operation, actor, IP) once the lookup job has found it.
 
 use super::Ui;
-use crate::cli::sanitize::{cell, clean};
-use crate::cli::timefmt::show;
+use crate::text::sanitize::{cell, clean};
+use crate::time::format::show;
 use crate::tui::alerts::Alert;
 use crate::tui::app::{alert_items, App, Evidence};
 use crate::tui::theme::Theme;

@@ -1,8 +1,8 @@
 //! The alerts queue: most severe first, then by time; filtered by severity and analytic.
 
 use super::Ui;
-use crate::cli::sanitize::{cell, clean};
-use crate::cli::timefmt::show;
+use crate::text::sanitize::{cell, clean};
+use crate::time::format::show;
 use crate::tui::alerts::AlertsState;
 use crate::tui::app::App;
 use crate::tui::casebook::status_label;

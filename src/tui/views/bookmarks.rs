@@ -1,8 +1,8 @@
 //! Bookmarked events of the case, in the order they were marked.
 
 use super::Ui;
-use crate::cli::sanitize::cell;
-use crate::cli::timefmt::show;
+use crate::text::sanitize::cell;
+use crate::time::format::show;
 use crate::tui::app::App;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

@@ -2,8 +2,8 @@
 //! of its events (IPs, countries, ASNs, apps, user agents, sessions, operations).
 
 use super::Ui;
-use crate::cli::sanitize::cell;
-use crate::cli::timefmt::show;
+use crate::text::sanitize::cell;
+use crate::time::format::show;
 use crate::tui::app::{entity_dims, App, EntityView, ENTITY_TOP};
 use crate::tui::stats::{Stats, TopValues};
 use crate::tui::theme::Theme;

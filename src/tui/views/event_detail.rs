@@ -2,8 +2,8 @@
 //! original record pretty-printed, wrapped and sanitized line by line.
 
 use super::Ui;
-use crate::cli::sanitize::{cell, clean};
 use crate::model::Event;
+use crate::text::sanitize::{cell, clean};
 use crate::tui::app::{App, EventDetail};
 use crate::tui::fields::fields;
 use ratatui::layout::Rect;

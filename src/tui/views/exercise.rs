@@ -2,9 +2,9 @@
 //! upcoming injects, the answer key on demand and when each answer was given.
 
 use super::Ui;
-use crate::cli::sanitize::{cell, clean};
-use crate::cli::timefmt::show;
 use crate::exercise::answer::expected;
+use crate::text::sanitize::{cell, clean};
+use crate::time::format::show;
 use crate::tui::exercise::{ExercisePane, InputKind};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;

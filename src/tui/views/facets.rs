@@ -2,7 +2,7 @@
 //! Enter on one narrows the timeline.
 
 use super::Ui;
-use crate::cli::sanitize::cell;
+use crate::text::sanitize::cell;
 use crate::tui::app::{App, FacetPanel, TimelineView, FACET_TOP};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -1,7 +1,7 @@
 //! A frequency table: every value of one field over a timeline's events, with counts, shares and bars.
 
 use super::Ui;
-use crate::cli::sanitize::cell;
+use crate::text::sanitize::cell;
 use crate::tui::app::{App, FrequencyView};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

@@ -20,7 +20,7 @@ use super::app::{App, View};
 use super::keymap::{Command, Keymap};
 use super::prompt::PromptKind;
 use super::theme::Theme;
-use crate::cli::sanitize::{cell, clean};
+use crate::text::sanitize::{cell, clean};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};

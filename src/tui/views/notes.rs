@@ -1,7 +1,7 @@
 //! The case notes (`notes.md` in the state folder), as saved; `:note` appends, `E` opens `$EDITOR`.
 
 use super::Ui;
-use crate::cli::sanitize::clean;
+use crate::text::sanitize::clean;
 use crate::tui::app::App;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

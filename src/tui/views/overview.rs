@@ -1,9 +1,9 @@
 //! The case overview: span, counts per source, alerts by severity, ingest problems from the ledger.
 
 use super::Ui;
-use crate::cli::sanitize::{cell, clean};
-use crate::cli::timefmt::show;
 use crate::model::Severity;
+use crate::text::sanitize::{cell, clean};
+use crate::time::format::show;
 use crate::tui::alerts::AlertsState;
 use crate::tui::app::App;
 use ratatui::layout::Rect;

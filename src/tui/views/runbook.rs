@@ -2,7 +2,7 @@
 //! selected step's guidance and pivot below.
 
 use super::Ui;
-use crate::cli::sanitize::{cell, clean};
+use crate::text::sanitize::{cell, clean};
 use crate::tui::alerts::Alert;
 use crate::tui::app::App;
 use crate::tui::casebook::{checklist, runbook_of};

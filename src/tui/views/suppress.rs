@@ -2,7 +2,7 @@
 //! Enter.
 
 use super::{centered, Ui};
-use crate::cli::sanitize::clean;
+use crate::text::sanitize::clean;
 use crate::tui::app::App;
 use ratatui::layout::Rect;
 use ratatui::text::Line;

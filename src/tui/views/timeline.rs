@@ -2,9 +2,9 @@
 //! terminals a preview of the event under the cursor.
 
 use super::Ui;
-use crate::cli::sanitize::cell;
-use crate::cli::timefmt::show;
 use crate::model::{Event, EventResult};
+use crate::text::sanitize::cell;
+use crate::time::format::show;
 use crate::tui::app::{
     App, Histogram, TimelineView, FACET_SIDE_MIN_WIDTH, FACET_SIDE_WIDTH, PREVIEW_MIN_WIDTH, PREVIEW_WIDTH,
 };

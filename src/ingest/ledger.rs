@@ -119,7 +119,7 @@ impl Ledger {
                 "empty" => "empty: holds no records",
                 _ => f.reason.as_deref().unwrap_or("not a supported log format"),
             };
-            msg.push_str(&format!("\n  {}: {why}", crate::cli::sanitize::clean(&f.path)));
+            msg.push_str(&format!("\n  {}: {why}", crate::text::sanitize::clean(&f.path)));
         }
         if self.files.len() > SHOWN {
             msg.push_str(&format!(

@@ -20,7 +20,7 @@ pub enum ConfigError {
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
     #[error(transparent)]
-    Unreadable(#[from] super::bounded::BoundedReadError),
+    Unreadable(#[from] crate::files::bounded::BoundedReadError),
 }
 
 /// The whole `case.toml`. Every section is optional; unknown keys are rejected.
@@ -136,7 +136,7 @@ pub struct NetworkLabel {
 impl CaseConfig {
     /// Reads `case.toml` at `path`; a missing file gives the defaults.
     pub fn load(path: &Path) -> Result<CaseConfig, ConfigError> {
-        match super::bounded::read_text(path, super::bounded::CASE_TOML_MAX) {
+        match crate::files::bounded::read_text(path, crate::files::bounded::CASE_TOML_MAX) {
             Ok(text) => CaseConfig::parse(&text, &path.display().to_string()),
             Err(e) if e.is_not_found() => Ok(CaseConfig::default()),
             Err(e) => Err(ConfigError::Unreadable(e)),
