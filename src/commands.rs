@@ -72,6 +72,16 @@ pub fn run(cli: Cli) -> Result<u8> {
                     r.ids_100_lookup_ms
                 );
                 outln!("detect      {:.1} s, {} alert(s)", r.detect_s, r.alerts);
+                let a = &r.archive;
+                outln!(
+                    "archive     {} small exports: {:.2} s as files, {:.2} s in one zip ({:.2}x); unchanged zip again \
+                     {:.2} s",
+                    a.members,
+                    a.unpacked_ingest_s,
+                    a.zip_ingest_s,
+                    a.zip_to_unpacked,
+                    a.zip_reingest_s
+                );
                 if let Some(m) = r.peak_rss_mb {
                     outln!("peak memory {m:.0} MB");
                 }

@@ -38,6 +38,8 @@ pub struct BenchReport {
     pub ids_100_lookup_ms: f64,
     pub detect_s: f64,
     pub alerts: usize,
+    /// The same small exports as files and as the members of one zip.
+    pub archive: super::bench_archive::ArchiveBench,
     /// Peak resident memory of this process (Linux), MB.
     pub peak_rss_mb: Option<f64>,
 }
@@ -147,6 +149,8 @@ pub fn run(dir: &Path, events: u64, seed: u64) -> anyhow::Result<BenchReport> {
 
     let input = summary.bytes as f64;
     let index_bytes = dir_size(&case.index_dir()) as f64;
+    drop(index);
+    let archive = super::bench_archive::run(dir, &dir.join(".bench-archive"))?;
     Ok(BenchReport {
         records_generated: summary.records,
         input_mb: input / 1e6,
@@ -165,6 +169,7 @@ pub fn run(dir: &Path, events: u64, seed: u64) -> anyhow::Result<BenchReport> {
         ids_100_lookup_ms,
         detect_s,
         alerts: d.alerts.len(),
+        archive,
         peak_rss_mb: peak_rss_mb(),
     })
 }

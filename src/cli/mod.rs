@@ -1,3 +1,4 @@
 //! Measurements behind `harrier bench`: generating a case of a given size and timing ingest, paging and detection.
 
 pub mod bench;
+pub mod bench_archive;

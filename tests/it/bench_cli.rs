@@ -36,6 +36,11 @@ fn bench_reports_every_figure_on_a_small_case() {
         assert!(num(k) > 0.0, "{k} was not measured: {r}");
     }
     assert!(num("alerts") >= 1.0, "the generated case plants attacks: {r}");
+    let a = &r["archive"];
+    assert!(a["members"].as_u64().unwrap() >= 100, "{a}");
+    for k in ["unpacked_ingest_s", "zip_ingest_s", "zip_to_unpacked", "zip_reingest_s"] {
+        assert!(a[k].as_f64().is_some_and(|v| v > 0.0), "{k} was not measured: {a}");
+    }
     // A second run refuses to overwrite the case it left behind.
     let again = Command::cargo_bin("harrier").unwrap().args(["-q", "bench"]).arg(&dir).output().unwrap();
     assert!(!again.status.success());
