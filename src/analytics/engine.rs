@@ -7,7 +7,8 @@ use super::common::{op_name, Cx, Findings};
 use super::coverage::Coverage;
 use super::params::{self, Params};
 use super::store::Store;
-use super::{an0534, an0959, an1089, an1107, an1350, AnalyticsError};
+use super::registry::{self, Detector};
+use super::AnalyticsError;
 use crate::config::CaseConfig;
 use crate::index::{CaseIndex, IndexError};
 use crate::model::{Event, Severity, Source};
@@ -91,16 +92,16 @@ fn drop_ual_copies(audits: &mut Vec<Event>) {
     });
 }
 
-fn selected(ctx: &DetectContext) -> Result<Vec<&'static str>, AnalyticsError> {
+/// The detections to run: all registered ones, or those named in `only` (an unknown id is an error).
+fn selected(ctx: &DetectContext) -> Result<Vec<&'static dyn Detector>, AnalyticsError> {
     if ctx.only.is_empty() {
-        return Ok(ANALYTIC_IDS.to_vec());
+        return Ok(registry::all().to_vec());
     }
-    let mut out = Vec::new();
+    let mut out: Vec<&'static dyn Detector> = Vec::new();
     for id in &ctx.only {
-        match ANALYTIC_IDS.iter().find(|a| a.eq_ignore_ascii_case(id.trim())) {
-            Some(a) if !out.contains(a) => out.push(*a),
-            Some(_) => {}
-            None => return Err(AnalyticsError::UnknownAnalytic(id.clone())),
+        let d = registry::find(id).ok_or_else(|| AnalyticsError::UnknownAnalytic(id.clone()))?;
+        if !out.iter().any(|o| o.id() == d.id()) {
+            out.push(d);
         }
     }
     Ok(out)
@@ -147,19 +148,14 @@ where
     let mut coverage = Coverage::from_store(&store);
     let mut alerts = Vec::new();
     let mut suppressions = Suppressions::default();
-    for id in &run {
+    for det in &run {
+        let id = &det.id();
         let params: &Params = &all_params[*id];
         let meta = params::meta(id).ok_or_else(|| AnalyticsError::Metadata(format!("no metadata for {id}")))?;
         let cx = Cx { store: &store, audits: &audits, params, meta, config: &ctx.config };
-        let found: Findings = match *id {
-            "AN0534" => an0534::run(&cx),
-            "AN0959" => an0959::run(&cx),
-            "AN1089" => an1089::run(&cx),
-            "AN1350" => an1350::run(&cx),
-            _ => an1107::run(&cx),
-        };
+        let found: Findings = det.run(&cx);
         let mut notes = found.notes;
-        if stats.audits_dropped > 0 && matches!(*id, "AN1350" | "AN1107") {
+        if stats.audits_dropped > 0 && det.reads_audit_records() {
             notes.push(format!(
                 "{} audit records beyond the first {MAX_AUDITS} were not examined",
                 stats.audits_dropped
@@ -188,10 +184,10 @@ where
         suppressions: suppressions.into_vec(),
         coverage,
         generated: Utc::now(),
-        analytics: run.iter().map(|s| s.to_string()).collect(),
+        analytics: run.iter().map(|d| d.id().to_string()).collect(),
         params: all_params
             .iter()
-            .filter(|(k, _)| run.contains(&k.as_str()))
+            .filter(|(k, _)| run.iter().any(|d| d.id() == k.as_str()))
             .map(|(k, p)| (k.clone(), p.values().clone()))
             .collect(),
         stats,

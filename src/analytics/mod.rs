@@ -11,6 +11,7 @@ pub mod engine;
 pub mod graph;
 pub mod output;
 pub mod params;
+pub mod registry;
 pub mod saved;
 pub mod store;
 
