@@ -21,6 +21,8 @@ mod an1089;
 mod an1107;
 mod an1350;
 mod common;
+#[cfg(test)]
+mod unit_tests;
 
 pub use alert::{Alert, Entities, Suppression};
 pub use coverage::Coverage;
