@@ -191,7 +191,7 @@ fn bench_tui(path: &Path, state: Option<&Path>, width: u16, height: u16, search:
             let root = path.canonicalize().with_context(|| format!("opening case {}", path.display()))?;
             let config = harrier::case::CaseConfig::load(&root.join("case.toml"))
                 .with_context(|| format!("reading {}", root.join("case.toml").display()))?;
-            Case { state_dir: root.join(".harrier"), root, config }
+            Case { state_dir: root.join(harrier::case::paths::STATE_FOLDER), root, config }
         }
     };
     if !case.is_ingested() {

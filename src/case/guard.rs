@@ -85,7 +85,7 @@ fn effective_uid() -> u32 {
 /// enough that no running writer can still own them. Returns how many were removed.
 pub fn remove_stale_temp_files(dir: &Path) -> usize {
     let mut removed = 0;
-    for sub in [dir.to_path_buf(), dir.join("exports")] {
+    for sub in [dir.to_path_buf(), dir.join(super::paths::EXPORTS)] {
         let Ok(entries) = std::fs::read_dir(&sub) else { continue };
         for entry in entries.flatten() {
             let name = entry.file_name();

@@ -29,7 +29,7 @@ pub enum LockError {
 impl CaseLock {
     /// Takes the write lock of the state folder `state_dir`, naming `purpose` for whoever finds it held.
     pub fn acquire(state_dir: &Path, purpose: &str) -> Result<CaseLock, LockError> {
-        CaseLock::acquire_named(state_dir, "lock", purpose)
+        CaseLock::acquire_named(state_dir, super::paths::WRITE_LOCK, purpose)
     }
 
     /// Takes the lock file `name` in `state_dir`. Index writes use `lock`; analyst state uses its own lock so a

@@ -3,6 +3,7 @@
 pub mod detection;
 pub mod guard;
 pub mod lock;
+pub mod paths;
 pub mod state;
 
 pub use crate::config;
@@ -73,7 +74,7 @@ impl Case {
         let state_dir = match state_override {
             Some(dir) => dir.join(state_folder_name(&root)),
             None => {
-                let local = root.join(".harrier");
+                let local = root.join(paths::STATE_FOLDER);
                 // A `.harrier` that is there already is checked before anything is written through it.
                 guard::check_state_tree(&local)?;
                 let usable = if local.is_dir() { guard::writable_dir(&local) } else { !local.exists() };
@@ -102,22 +103,22 @@ impl Case {
 
     /// The tantivy index folder.
     pub fn index_dir(&self) -> PathBuf {
-        self.state_dir.join("index")
+        self.state_dir.join(paths::INDEX)
     }
 
     /// The saved ledger.
     pub fn ledger_path(&self) -> PathBuf {
-        self.state_dir.join("ledger.json")
+        self.state_dir.join(paths::LEDGER)
     }
 
     /// Facts learned at ingest (IP geography, user ids → UPNs).
     pub fn learned_path(&self) -> PathBuf {
-        self.state_dir.join("learned.json")
+        self.state_dir.join(paths::LEARNED)
     }
 
     /// Saved detection results.
     pub fn alerts_path(&self) -> PathBuf {
-        self.state_dir.join("alerts.json")
+        self.state_dir.join(paths::ALERTS)
     }
 
     /// True when an index has been built for this case.
@@ -128,7 +129,7 @@ impl Case {
     /// True when the index must be rebuilt from the evidence: it was written by a different layout version, or
     /// not by harrier on this machine for this folder (state that arrived inside a received case is not trusted).
     pub fn needs_rebuild(&self) -> bool {
-        let path = self.state_dir.join("state.json");
+        let path = self.state_dir.join(paths::STATE_META);
         match std::fs::read(&path).ok().and_then(|b| serde_json::from_slice::<StateMeta>(&b).ok()) {
             Some(meta) => meta.schema != STATE_SCHEMA || meta.writer != guard::writer_mark(&self.state_dir),
             None => self.index_dir().exists() || self.ledger_path().exists(),
@@ -143,7 +144,7 @@ impl Case {
             case_root: self.root.display().to_string(),
             writer: guard::writer_mark(&self.state_dir),
         };
-        write_atomic(&self.state_dir.join("state.json"), &serde_json::to_vec_pretty(&meta).unwrap_or_default())
+        write_atomic(&self.state_dir.join(paths::STATE_META), &serde_json::to_vec_pretty(&meta).unwrap_or_default())
     }
 
     /// Takes the single-writer lock of this case.

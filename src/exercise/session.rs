@@ -243,7 +243,7 @@ fn question_of<'a>(ex: &'a Exercise, id: &str) -> Result<&'a Question, ExerciseE
 
 /// The session file of a case state folder.
 pub fn session_path(state_dir: &Path) -> PathBuf {
-    state_dir.join("exercise.json")
+    state_dir.join(crate::case::paths::EXERCISE_SESSION)
 }
 
 /// Loads the session of `ex` (a fresh one when there is none), applies `change`, settles and saves it, all

@@ -126,7 +126,7 @@ pub fn execute(ctx: &JobContext, job: CaseJob) -> Action {
         }),
         CaseJob::Export { query, format, path, meter } => {
             let path = match path {
-                ExportPath::InState(name) => ctx.case.state_dir.join("exports").join(name),
+                ExportPath::InState(name) => ctx.case.state_dir.join(crate::case::paths::EXPORTS).join(name),
                 ExportPath::Given(p) => p,
             };
             Action::ExportDone { result: export(ctx, &query, format, &path, &meter) }

@@ -12,7 +12,7 @@ struct HistoryFile {
 
 /// Where a case's search history lives.
 pub fn path(case: &Case) -> PathBuf {
-    case.state_dir.join("search-history.json")
+    case.state_dir.join(crate::case::paths::SEARCH_HISTORY)
 }
 
 /// Adds `text` as the newest search: an earlier copy is dropped, and only the newest `keep` stay.

@@ -26,7 +26,7 @@ const MAX_LINE: usize = 1024 * 1024;
 impl CaseState {
     /// Where the log lives.
     pub fn activity_path(&self) -> PathBuf {
-        self.dir.join("activity.jsonl")
+        self.dir.join(crate::case::paths::ACTIVITY)
     }
 
     /// Appends one entry, under the state lock. A kill can cut the line being written short (the kernel may stop

@@ -77,7 +77,7 @@ struct BookmarkFile {
 
 /// Where a case's bookmarks live.
 pub fn path(case: &Case) -> PathBuf {
-    case.state_dir.join("bookmarks.json")
+    case.state_dir.join(crate::case::paths::BOOKMARKS)
 }
 
 /// Reads the bookmarks; a missing file is none, an unreadable one an error naming it.
@@ -123,7 +123,7 @@ fn clean_tag(t: &str) -> Result<String, StateError> {
 impl CaseState {
     /// Where the bookmarks live.
     pub fn bookmarks_path(&self) -> PathBuf {
-        self.dir.join("bookmarks.json")
+        self.dir.join(crate::case::paths::BOOKMARKS)
     }
 
     /// Every bookmark, in the order marked.

@@ -11,7 +11,7 @@ pub const MAX_NOTES_BYTES: usize = 16 * 1024 * 1024;
 impl CaseState {
     /// Where the notes live.
     pub fn notes_path(&self) -> PathBuf {
-        self.dir.join("notes.md")
+        self.dir.join(crate::case::paths::NOTES)
     }
 
     /// The notes; none yet is an empty text.

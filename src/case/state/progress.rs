@@ -49,7 +49,7 @@ impl ProgressBook {
 impl CaseState {
     /// Where checklist progress lives.
     pub fn progress_path(&self) -> PathBuf {
-        self.dir.join("progress.json")
+        self.dir.join(crate::case::paths::PROGRESS)
     }
 
     /// Every alert's checklist progress.

@@ -214,7 +214,7 @@ fn checked_reason(status: TriageStatus, reason: Option<&str>) -> Result<Option<S
 impl CaseState {
     /// Where triage decisions live.
     pub fn triage_path(&self) -> PathBuf {
-        self.dir.join("triage.json")
+        self.dir.join(crate::case::paths::TRIAGE)
     }
 
     /// Every triage decision.
