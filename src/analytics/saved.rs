@@ -44,6 +44,23 @@ pub struct SavedEntities {
     pub tenants: Vec<String>,
 }
 
+impl SavedEntities {
+    /// Every entity as (query field, value), in the order the alert detail lists them.
+    pub fn pivots(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        for (field, list) in [
+            ("user", &self.users),
+            ("ip", &self.ips),
+            ("session", &self.sessions),
+            ("mailbox", &self.mailboxes),
+            ("app", &self.apps),
+        ] {
+            out.extend(list.iter().map(|v| (field, v.clone())));
+        }
+        out
+    }
+}
+
 /// The ATT&CK ids carried by an alert.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -73,6 +90,20 @@ pub struct SavedAlert {
     pub reasons: Vec<String>,
     #[serde(default)]
     pub attack: SavedAttack,
+    /// What the case's baseline held that made this unusual (sentences; another shape is ignored rather than
+    /// making the whole file unreadable). Read for the workbench; reports do not repeat it.
+    #[serde(default, deserialize_with = "sentences", skip_serializing)]
+    pub baseline: Vec<String>,
+}
+
+fn lenient<'de, D: serde::Deserializer<'de>, T: serde::de::DeserializeOwned + Default>(d: D) -> Result<T, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(v).unwrap_or_default())
+}
+
+fn sentences<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default())
 }
 
 /// One log source in the coverage section.
@@ -126,7 +157,11 @@ pub struct SavedSuppression {
 #[serde(default)]
 pub struct SavedDetection {
     pub alerts: Vec<SavedAlert>,
+    /// Read leniently, like the coverage: a section in another shape (an older or newer harrier) is left empty
+    /// rather than hiding the alerts.
+    #[serde(deserialize_with = "lenient")]
     pub suppressions: Vec<SavedSuppression>,
+    #[serde(deserialize_with = "lenient")]
     pub coverage: SavedCoverage,
     pub generated: Option<DateTime<Utc>>,
 }

@@ -1,78 +1,12 @@
 //! Reading saved detection results (`CASE/.harrier/alerts.json`, the `detect --format json` contract).
 
-use crate::model::Severity;
-use serde::Deserialize;
+use crate::analytics::saved;
 use std::path::Path;
 
+/// One saved alert: the same type reports, triage and suppression read.
+pub type Alert = saved::SavedAlert;
 /// The entities an alert names, each a pivot.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
-pub struct AlertEntities {
-    #[serde(default)]
-    pub users: Vec<String>,
-    #[serde(default)]
-    pub ips: Vec<String>,
-    #[serde(default)]
-    pub sessions: Vec<String>,
-    #[serde(default)]
-    pub mailboxes: Vec<String>,
-    #[serde(default)]
-    pub apps: Vec<String>,
-    /// App id → display name, where detection knew one.
-    #[serde(default)]
-    pub app_names: std::collections::BTreeMap<String, String>,
-}
-
-impl AlertEntities {
-    /// Every entity as (query field, value), in the order the detail view lists them.
-    pub fn pivots(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        for (field, list) in [
-            ("user", &self.users),
-            ("ip", &self.ips),
-            ("session", &self.sessions),
-            ("mailbox", &self.mailboxes),
-            ("app", &self.apps),
-        ] {
-            out.extend(list.iter().map(|v| (field, v.clone())));
-        }
-        out
-    }
-}
-
-/// One alert as saved by `detect`.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
-pub struct Alert {
-    pub id: String,
-    pub analytic: String,
-    #[serde(default)]
-    pub title: String,
-    pub severity: Severity,
-    #[serde(default)]
-    pub first_seen: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default)]
-    pub last_seen: Option<chrono::DateTime<chrono::Utc>>,
-    #[serde(default)]
-    pub entities: AlertEntities,
-    #[serde(default)]
-    pub evidence: Vec<String>,
-    #[serde(default)]
-    pub reasons: Vec<String>,
-    /// What the case's baseline held that made this unusual (a list of sentences; other shapes are ignored
-    /// rather than making the whole file unreadable).
-    #[serde(default, deserialize_with = "sentences")]
-    pub baseline: Vec<String>,
-}
-
-fn sentences<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let v = serde_json::Value::deserialize(d)?;
-    Ok(v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default())
-}
-
-#[derive(Debug, Deserialize)]
-struct AlertFile {
-    #[serde(default)]
-    alerts: Vec<Alert>,
-}
+pub type AlertEntities = saved::SavedEntities;
 
 /// What the alerts file said: not there yet, unreadable, or a list.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -96,20 +30,16 @@ impl AlertsState {
     }
 }
 
-/// Reads `path`; a missing file means detection has not been run.
+/// Reads `path` through the one reader of saved results; a missing file means detection has not been run.
 pub fn load(path: &Path) -> AlertsState {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return AlertsState::NotRun,
-        Err(e) => return AlertsState::Unreadable(format!("{}: {e}", path.display())),
-    };
-    match serde_json::from_slice::<AlertFile>(&bytes) {
-        Ok(f) => {
-            let mut alerts = f.alerts;
+    match saved::load(path) {
+        Ok(None) => AlertsState::NotRun,
+        Ok(Some(d)) => {
+            let mut alerts = d.alerts;
             sort(&mut alerts);
             AlertsState::Loaded(alerts)
         }
-        Err(e) => AlertsState::Unreadable(format!("{}: {e}", path.display())),
+        Err(e) => AlertsState::Unreadable(e.to_string()),
     }
 }
 

@@ -124,6 +124,7 @@ mod tests {
             evidence: vec![],
             reasons: vec![],
             baseline: vec![],
+            attack: Default::default(),
         };
         let user = EntityRef::new(EntityKind::User, "cfo@northwind.example").unwrap();
         assert!(user.in_alert(&alert));

@@ -20,6 +20,7 @@ fn alert(id: &str, user: &str) -> Alert {
         evidence: Vec::new(),
         reasons: vec!["new rule".into()],
         baseline: Vec::new(),
+        attack: Default::default(),
     }
 }
 

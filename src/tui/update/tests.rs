@@ -463,6 +463,7 @@ fn alert() -> crate::tui::alerts::Alert {
         evidence: vec!["ev1".into(), "ev2".into()],
         reasons: vec!["new rule".into()],
         baseline: Vec::new(),
+        attack: Default::default(),
     }
 }
 
