@@ -5,15 +5,33 @@ use super::model::{AnswerKind, Question, TimeWindow};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The kinds of entity an answer can name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntityKind {
-    Upn,
-    Ip,
-    App,
-    Session,
-    Mailbox,
+pub use crate::model::EntityKind;
+
+/// `entity = "upn"` in `exercise.toml`: the name exercises have always used for a user; the other kinds by their
+/// own names. Reading accepts both `upn` and `user`.
+pub mod entity_name {
+    use super::EntityKind;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Writes the kind as exercises name it.
+    pub fn serialize<S: Serializer>(kind: &Option<EntityKind>, s: S) -> Result<S::Ok, S::Error> {
+        match kind {
+            Some(EntityKind::User) => s.serialize_some("upn"),
+            Some(k) => s.serialize_some(k.as_str()),
+            None => s.serialize_none(),
+        }
+    }
+
+    /// Reads a kind by either name.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<EntityKind>, D::Error> {
+        let Some(name) = Option::<String>::deserialize(d)? else { return Ok(None) };
+        if name == "upn" {
+            return Ok(Some(EntityKind::User));
+        }
+        EntityKind::from_field(&name).map(Some).ok_or_else(|| {
+            serde::de::Error::custom(format!("unknown entity kind `{name}` (upn, ip, session, token, mailbox, app)"))
+        })
+    }
 }
 
 /// Longest answer kept.
@@ -26,11 +44,13 @@ pub fn normalise_entity(kind: EntityKind, value: &str) -> Result<String, String>
         return Err("empty answer".into());
     }
     match kind {
-        EntityKind::Upn | EntityKind::Mailbox => Ok(v.to_lowercase()),
+        EntityKind::User | EntityKind::Mailbox => Ok(v.to_lowercase()),
         EntityKind::Ip => crate::enrich::ip::parse_ip(v)
             .map(|(ip, _)| ip.to_string())
             .ok_or_else(|| format!("'{v}' is not an IP address")),
-        EntityKind::App | EntityKind::Session => Ok(v.trim_start_matches('{').trim_end_matches('}').to_lowercase()),
+        EntityKind::App | EntityKind::Session | EntityKind::Token => {
+            Ok(v.trim_start_matches('{').trim_end_matches('}').to_lowercase())
+        }
     }
 }
 
@@ -132,7 +152,7 @@ mod tests {
     #[test]
     fn entities_compare_normalised() {
         let mut q = question(AnswerKind::Entity);
-        q.entity = Some(EntityKind::Upn);
+        q.entity = Some(EntityKind::User);
         q.answers = vec!["Lynne.Castillo@Fabrikam.example".into()];
         assert_eq!(check(&q, " lynne.castillo@fabrikam.EXAMPLE ").unwrap().correct, Some(true));
         assert_eq!(check(&q, "someone@fabrikam.example").unwrap().correct, Some(false));

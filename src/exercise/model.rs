@@ -95,7 +95,7 @@ pub struct Question {
     pub prompt: String,
     pub kind: AnswerKind,
     /// For entity answers: what kind of entity.
-    #[serde(default)]
+    #[serde(default, with = "super::answer::entity_name", skip_serializing_if = "Option::is_none")]
     pub entity: Option<EntityKind>,
     /// Accepted answers: entity values (any one is right) or the right choice.
     #[serde(default)]

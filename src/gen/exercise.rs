@@ -101,7 +101,7 @@ pub fn exercise(opts: &GenOptions, t: &Tenant, name: &str, entries: &[KeyEntry])
             id: format!("{}-user", e.id),
             prompt: story(e.analytic).1.into(),
             kind: AnswerKind::Entity,
-            entity: Some(EntityKind::Upn),
+            entity: Some(EntityKind::User),
             answers: e.entities.users.clone(),
             choices: vec![],
             window: None,

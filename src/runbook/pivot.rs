@@ -4,66 +4,21 @@ use super::entities::AlertEntities;
 use super::template::{Placeholder, QueryField, QueryTemplate, Slot};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
 /// Most pivots one runbook step may open for one alert. Keeps a step bounded when an alert names many entities.
 pub const MAX_RESOLVED_PIVOTS: usize = 32;
 
-/// The entity timelines harrier can open (`harrier timeline --ip …`, the entity page in the TUI).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntityKind {
-    User,
-    Ip,
-    Session,
-    Token,
-    Mailbox,
-    App,
-}
+pub use crate::model::EntityKind;
 
-impl EntityKind {
-    /// Every kind, in the order entity pages list them.
-    pub const ALL: [EntityKind; 6] = [
-        EntityKind::User,
-        EntityKind::Ip,
-        EntityKind::Session,
-        EntityKind::Token,
-        EntityKind::Mailbox,
-        EntityKind::App,
-    ];
-
-    /// Stable lower-case name, the same as the query field that filters on it.
-    pub fn as_str(self) -> &'static str {
-        self.query_field().as_str()
-    }
-
-    /// The query field that selects this entity's events.
-    pub fn query_field(self) -> QueryField {
-        match self {
-            EntityKind::User => QueryField::User,
-            EntityKind::Ip => QueryField::Ip,
-            EntityKind::Session => QueryField::Session,
-            EntityKind::Token => QueryField::Token,
-            EntityKind::Mailbox => QueryField::Mailbox,
-            EntityKind::App => QueryField::App,
-        }
-    }
-}
-
-impl fmt::Display for EntityKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for EntityKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        EntityKind::ALL
-            .iter()
-            .copied()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| format!("unknown entity kind `{s}` (user, ip, session, token, mailbox, app)"))
+/// The query field that selects `kind`'s events.
+pub fn query_field(kind: EntityKind) -> QueryField {
+    match kind {
+        EntityKind::User => QueryField::User,
+        EntityKind::Ip => QueryField::Ip,
+        EntityKind::Session => QueryField::Session,
+        EntityKind::Token => QueryField::Token,
+        EntityKind::Mailbox => QueryField::Mailbox,
+        EntityKind::App => QueryField::App,
     }
 }
 
@@ -109,7 +64,7 @@ impl ResolvedPivot {
     pub fn as_query(&self) -> String {
         match self {
             ResolvedPivot::Entity { kind, value } => {
-                let template = QueryTemplate::single(kind.query_field(), value.clone());
+                let template = QueryTemplate::single(query_field(*kind), value.clone());
                 template.render(|_| String::new())
             }
             ResolvedPivot::Search { query } => query.clone(),
@@ -161,7 +116,7 @@ impl Pivot {
     /// The query fields this pivot filters on (for an entity pivot, the entity's own field).
     pub fn fields(&self) -> Vec<QueryField> {
         match &self.target {
-            Target::Entity { kind, .. } => vec![kind.query_field()],
+            Target::Entity { kind, .. } => vec![query_field(*kind)],
             Target::Search(template) => template.fields(),
         }
     }

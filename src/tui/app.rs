@@ -146,7 +146,9 @@ pub fn entity_dims(kind: EntityKind) -> &'static [Dim] {
             &[Dim::Ip, Dim::Country, Dim::Asn, Dim::App, Dim::UserAgent, Dim::Session, Dim::Operation, Dim::Mailbox]
         }
         EntityKind::Ip => &[Dim::User, Dim::Country, Dim::Asn, Dim::App, Dim::UserAgent, Dim::Operation, Dim::Session],
-        EntityKind::Session => &[Dim::User, Dim::Ip, Dim::Country, Dim::Asn, Dim::App, Dim::UserAgent, Dim::Operation],
+        EntityKind::Session | EntityKind::Token => {
+            &[Dim::User, Dim::Ip, Dim::Country, Dim::Asn, Dim::App, Dim::UserAgent, Dim::Operation]
+        }
         EntityKind::Mailbox => &[Dim::User, Dim::Ip, Dim::Country, Dim::App, Dim::UserAgent, Dim::Operation],
         EntityKind::App => &[Dim::App, Dim::User, Dim::Ip, Dim::Country, Dim::UserAgent, Dim::Operation],
     }

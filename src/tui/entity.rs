@@ -5,60 +5,11 @@ use super::alerts::Alert;
 use crate::index::query::ParsedQuery;
 use crate::model::Event;
 
-/// The kinds of entity that have a page and a timeline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EntityKind {
-    User,
-    Ip,
-    Session,
-    Mailbox,
-    App,
-}
+pub use crate::model::EntityKind;
 
-impl EntityKind {
-    /// Every kind, in the order alerts list them.
-    pub const ALL: [EntityKind; 5] =
-        [EntityKind::User, EntityKind::Ip, EntityKind::Session, EntityKind::Mailbox, EntityKind::App];
-
-    /// The query field that pivots on this kind (`user:`, `ip:` …).
-    pub fn field(self) -> &'static str {
-        match self {
-            EntityKind::User => "user",
-            EntityKind::Ip => "ip",
-            EntityKind::Session => "session",
-            EntityKind::Mailbox => "mailbox",
-            EntityKind::App => "app",
-        }
-    }
-
-    /// The kind a query field (or `:` command) names.
-    pub fn from_field(field: &str) -> Option<EntityKind> {
-        EntityKind::ALL.into_iter().find(|k| k.field().eq_ignore_ascii_case(field))
-    }
-
-    /// Heading of an entity page.
-    pub fn title(self) -> &'static str {
-        match self {
-            EntityKind::User => "User",
-            EntityKind::Ip => "IP address",
-            EntityKind::Session => "Session",
-            EntityKind::Mailbox => "Mailbox",
-            EntityKind::App => "App",
-        }
-    }
-
-    /// The value of this kind an event carries, as its pivot matches it.
-    pub fn of_event(self, e: &Event) -> Option<String> {
-        let v = match self {
-            EntityKind::User => e.actor.upn.clone().or_else(|| e.actor.id.clone()),
-            EntityKind::Ip => e.net.ip.map(|i| i.to_string()),
-            EntityKind::Session => e.session_id.clone(),
-            EntityKind::Mailbox => e.mailbox.as_ref().and_then(|m| m.mailbox.clone()),
-            EntityKind::App => e.app_id.clone().or_else(|| e.app_name.clone()),
-        };
-        v.filter(|v| !v.trim().is_empty())
-    }
-}
+/// The kinds an alert names, in the order alerts list them (alerts carry no token list).
+pub const ALERT_KINDS: [EntityKind; 5] =
+    [EntityKind::User, EntityKind::Ip, EntityKind::Session, EntityKind::Mailbox, EntityKind::App];
 
 /// One entity: its kind and the value its pivot matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +48,7 @@ impl EntityRef {
             EntityKind::Ip => &[&e.ips],
             EntityKind::Session => &[&e.sessions],
             EntityKind::App => &[&e.apps],
+            EntityKind::Token => &[],
         };
         lists.iter().any(|l| l.iter().any(|v| v.trim().eq_ignore_ascii_case(&self.value)))
     }
