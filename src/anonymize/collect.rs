@@ -23,6 +23,8 @@ static SP_HOST: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b([a-z0-9-]+)\.sharepoint\.com\b").expect("host pattern compiles"));
 static SITE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)(?:^|/)(?:sites|teams)/([^/?#"\\]+)"#).expect("site pattern compiles"));
+static PERSONAL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)/personal/([a-z0-9][a-z0-9_.-]*)").expect("personal site pattern compiles"));
 static TENANT_PATH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)tenants/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})").unwrap()
 });
@@ -58,16 +60,21 @@ pub struct Originals {
     pub records: BTreeMap<String, u64>,
     /// Files that could not be read as records, with the reason.
     pub unreadable: Vec<(String, String)>,
+    /// OneDrive personal site names (`lidia_contoso_com`, lower-case), resolved to addresses at the end.
+    pub personal_sites: BTreeSet<String>,
 }
 
 /// Reads the case's evidence files and metadata and returns what they name.
 pub fn collect(root: &Path, rules: &KeepRules) -> Originals {
     let mut c = Collector { rules, o: Originals::default(), microsoft_tenants: rules.microsoft_tenants() };
     c.protect_bundled();
-    for f in crate::ingest::discover::discover(root) {
+    for f in crate::ingest::discover::discover(root).into_iter().filter(|f| f.set_aside.is_none()) {
         c.file(&f);
     }
     for name in ["case.toml", "exercise.toml"] {
+        if !super::inside_case(root, &root.join(name)) {
+            continue;
+        }
         if let Some(v) =
             std::fs::read_to_string(root.join(name)).ok().and_then(|t| toml::from_str::<toml::Value>(&t).ok())
         {
@@ -76,12 +83,17 @@ pub fn collect(root: &Path, rules: &KeepRules) -> Originals {
             }
         }
     }
-    if let Some(v) = std::fs::read(root.join("answer-key.json")).ok().and_then(|b| serde_json::from_slice(&b).ok()) {
+    let key = root.join("answer-key.json");
+    if let Some(v) = Some(&key)
+        .filter(|k| super::inside_case(root, k))
+        .and_then(|k| std::fs::read(k).ok())
+        .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+    {
         c.value("", &v, 0, false);
     }
     for entry in std::fs::read_dir(root).into_iter().flatten().flatten() {
         let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
-        if name.ends_with(".md") {
+        if name.ends_with(".md") && super::inside_case(root, &entry.path()) {
             if let Ok(text) = std::fs::read_to_string(entry.path()) {
                 c.free_text(&text);
             }
@@ -293,6 +305,17 @@ impl Collector<'_> {
                 self.email(m.as_str());
             }
         }
+        if t.contains("%40") {
+            let decoded = percent_decoded(t);
+            for m in EMAIL.find_iter(&decoded) {
+                self.email(m.as_str());
+            }
+        }
+        if t.contains("personal/") {
+            for c in PERSONAL.captures_iter(t) {
+                self.o.personal_sites.insert(c[1].to_ascii_lowercase());
+            }
+        }
         if t.len() <= 64 {
             self.ip_text(t);
         }
@@ -452,8 +475,57 @@ impl Collector<'_> {
         }
         self.o.tenant_labels.retain(|l| l.len() >= 2);
         self.o.protected = protected;
+        self.personal_owners();
         self.o
     }
+
+    /// A OneDrive site `lidia_contoso_com` names `lidia@contoso.com` when `contoso.com` is a domain of the case:
+    /// learned as an address (with the underscores the site name keeps) unless a known address spells it.
+    fn personal_owners(&mut self) {
+        let mut domains: Vec<String> = self.o.domains.iter().cloned().collect();
+        for l in &self.o.tenant_labels {
+            domains.push(format!("{l}.onmicrosoft.com"));
+        }
+        let spelled: HashSet<String> = self.o.emails.iter().map(|e| e.replace(['@', '.'], "_")).collect();
+        let sites: Vec<String> = self.o.personal_sites.iter().cloned().collect();
+        for site in sites {
+            if spelled.contains(&site) {
+                continue;
+            }
+            let owner = domains.iter().find_map(|d| {
+                let local = site.strip_suffix(&d.replace('.', "_"))?.strip_suffix('_')?;
+                (!local.is_empty()).then(|| format!("{local}@{d}"))
+            });
+            if let Some(e) = owner {
+                self.o.emails.insert(e);
+            }
+        }
+    }
+}
+
+/// `%40` → `@` and every other `%XX` of an ASCII character decoded; anything else kept.
+fn percent_decoded(t: &str) -> String {
+    let b = t.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .filter(|h| h.iter().all(u8::is_ascii_hexdigit))
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(c) if b[i] == b'%' && c.is_ascii() => {
+                out.push(c);
+                i += 3;
+            }
+            _ => {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[derive(Clone, Copy)]

@@ -1,6 +1,7 @@
 //! Builds the consistent original → replacement table: one replacement per original value, the same in every
 //! file, shape and encoding, chosen from a seeded generator so the same case and seed always give the same output.
 
+use super::alias::{AliasRules, AliasUse};
 use super::collect::Originals;
 use super::ipmap::IpMapper;
 use super::keep::KeepRules;
@@ -63,6 +64,8 @@ pub enum Boundary {
     Ipv6,
     Guid,
     Word,
+    /// A mailbox alias after an X.500 address's object id (`cn=<32 hex>-alias`).
+    X500Alias,
 }
 
 /// One original value and its replacement.
@@ -118,12 +121,14 @@ pub fn build(o: &Originals, rules: &KeepRules, seed: u64) -> Mapping {
         domains: HashMap::new(),
         people: HashMap::new(),
         used: HashSet::new(),
+        locals: HashMap::new(),
     };
     b.avoid_originals();
     b.tenant_labels();
     b.domains();
     b.people();
     b.emails();
+    b.aliases();
     b.simple();
     b.tenants();
     b.ips();
@@ -145,12 +150,19 @@ struct Builder<'a> {
     people: HashMap<String, (String, String)>,
     /// Replacement values handed out (lower-case), so two originals never share one.
     used: HashSet<String>,
+    /// Original local part → new local part, so one alias keeps one stand-in across its domains.
+    locals: HashMap<String, String>,
 }
 
 impl Builder<'_> {
     fn push(&mut self, kind: ValueKind, original: &str, replacement: String, boundary: Boundary, ci: bool) {
         if original.is_empty() || original == replacement {
             return;
+        }
+        // A domain also stands in OneDrive paths and file names with underscores: `contoso_com`.
+        if boundary == Boundary::Domain && original.contains('.') && !original.contains('/') {
+            let (o, r) = (underscored(original), underscored(&replacement));
+            self.out.push(Pair { kind, original: o, replacement: r, boundary: Boundary::Word, case_insensitive: ci });
         }
         self.out.push(Pair { kind, original: original.to_string(), replacement, boundary, case_insensitive: ci });
     }
@@ -260,7 +272,7 @@ impl Builder<'_> {
                 self.token(ValueKind::Surname, tokens[1], &last);
             }
             self.people.insert(dn.clone(), (first, last));
-            self.push(ValueKind::DisplayName, &dn, new, Boundary::Word, false);
+            self.push(ValueKind::DisplayName, &dn, new, Boundary::Word, true);
         }
         let given: Vec<String> = self.o.given_names.iter().cloned().collect();
         for g in given {
@@ -329,6 +341,8 @@ impl Builder<'_> {
             }
         } else if let Some(hex) = local.strip_prefix("user_").filter(|h| h.chars().all(|c| c.is_ascii_hexdigit())) {
             format!("user_{}", hex_like(self.seed, hex))
+        } else if let Some(known) = self.locals.get(local) {
+            known.clone()
         } else {
             let sep = ['.', '_', '-'].into_iter().find(|c| local.contains(*c));
             let prefix = sep.and_then(|s| local.split_once(s)).map(|(p, _)| p).filter(|p| {
@@ -350,8 +364,38 @@ impl Builder<'_> {
             candidate = format!("{new_local}{n}@{new_domain}");
             n += 1;
         }
+        if let Some((new_local, _)) = candidate.rsplit_once('@') {
+            self.locals.entry(local.to_string()).or_insert_with(|| new_local.to_string());
+        }
         done.insert(e.to_string(), candidate.clone());
         candidate
+    }
+
+    /// Each address's local part also on its own, for the paths, distinguished names, X.500 addresses and text
+    /// that name a mailbox by its alias (`…/contoso.onmicrosoft.com/lidia\Rule`, `CN=lidia,`, `cn=…-lidia`); a
+    /// role or common word only in those places (see [`super::alias`]).
+    fn aliases(&mut self) {
+        let mut locals: Vec<(String, String)> = self.locals.iter().map(|(o, n)| (o.clone(), n.clone())).collect();
+        locals.sort();
+        let mut domains: Vec<String> = self.o.domains.iter().cloned().collect();
+        domains.extend(self.o.tenant_labels.iter().map(|l| format!("{l}.onmicrosoft.com")));
+        let rules = AliasRules::new(&self.o.protected);
+        let uses: Vec<AliasUse> = locals.iter().map(|(o, _)| rules.alias_use(o)).collect();
+        for ((original, new), how) in locals.into_iter().zip(uses) {
+            match how {
+                AliasUse::Never => {}
+                AliasUse::Everywhere => self.push(ValueKind::Upn, &original, new, Boundary::Word, true),
+                AliasUse::MailboxPlaces => {
+                    for d in &domains {
+                        let (o, n) = (format!("{d}/{original}"), format!("{}/{new}", self.map_domain(d)));
+                        self.push(ValueKind::Upn, &o, n, Boundary::Domain, true);
+                    }
+                    let (o, n) = (format!("cn={original},"), format!("cn={new},"));
+                    self.push(ValueKind::Upn, &o, n, Boundary::Word, true);
+                    self.push(ValueKind::Upn, &original, new, Boundary::X500Alias, true);
+                }
+            }
+        }
     }
 
     fn simple(&mut self) {

@@ -4,6 +4,7 @@
 //! line endings and compression, with dates optionally moved by whole days. Microsoft's own apps, ids, service
 //! domains and user agents stay, so the analytics find the same things in the copy.
 
+pub mod alias;
 pub mod cli;
 pub mod collect;
 pub mod ipmap;
@@ -35,6 +36,19 @@ pub enum AnonymizeError {
     OutInsideCase(String),
     #[error("mapping file {0} would land inside the shared output or the case; keep it apart")]
     MappingPlacement(String),
+    #[error(
+        "--shift-days {shift_days} would carry the date {date} in {file}{} outside the years 0 to 9999 that the \
+         exports can write; nothing was written (choose a smaller shift)",
+        place(.line)
+    )]
+    DateOutOfRange {
+        shift_days: i64,
+        /// The file (relative to the case; `archive.zip!member` inside a zip).
+        file: String,
+        /// The line (from 1) of the decoded text; `None` when the date is in the file's name.
+        line: Option<u64>,
+        date: String,
+    },
     #[error("cannot write {path}: {source}")]
     Write {
         path: String,
@@ -62,6 +76,10 @@ pub fn anonymize(case: &Path, out: &Path, opts: &Options) -> Result<Report, Anon
         let path = p.display().to_string();
         move |source| AnonymizeError::Write { path, source }
     };
+    let mut files = Vec::new();
+    let mut set_aside = Vec::new();
+    list_files(&case_abs, &case_abs, &mut files, &mut set_aside);
+    check_dates(&case_abs, &files, opts.shift_days)?;
     std::fs::create_dir_all(out).map_err(write_err(out))?;
 
     let rules = KeepRules::bundled();
@@ -73,10 +91,9 @@ pub fn anonymize(case: &Path, out: &Path, opts: &Options) -> Result<Report, Anon
         shift_days: opts.shift_days,
         distinct: mapping.distinct(),
         records: originals.records.values().sum(),
+        set_aside,
         ..Report::default()
     };
-    let mut files = Vec::new();
-    list_files(&case_abs, &mut files);
     for src in files {
         let rel = src.strip_prefix(&case_abs).unwrap_or(&src);
         let out_rel: PathBuf = rel
@@ -136,6 +153,39 @@ pub fn anonymize(case: &Path, out: &Path, opts: &Options) -> Result<Report, Anon
     Ok(report)
 }
 
+/// `" line 12"` or `" (its name)"`, for [`AnonymizeError::DateOutOfRange`].
+fn place(line: &Option<u64>) -> String {
+    match line {
+        Some(n) => format!(" line {n}"),
+        None => " (its name)".to_string(),
+    }
+}
+
+/// Fails on the first date, in any file's content or name, that `shift_days` would carry outside the years the
+/// exports can write, before anything is written.
+fn check_dates(case: &Path, files: &[PathBuf], shift_days: i64) -> Result<(), AnonymizeError> {
+    if shift_days == 0 {
+        return Ok(());
+    }
+    let shift = timeshift::TimeShift { days: shift_days };
+    for src in files {
+        let rel = src.strip_prefix(case).unwrap_or(src).to_string_lossy().replace('\\', "/");
+        let err = |file: String, line, date| AnonymizeError::DateOutOfRange { shift_days, file, line, date };
+        if let Some(o) = rel.split('/').find_map(|part| shift.name_overflows(part.as_bytes()).into_iter().next()) {
+            return Err(err(rel, None, o.text));
+        }
+        // A file that cannot be read is left out of the output, and reported there.
+        if let Ok(Some(o)) = rewrite::first_overflow(src, &shift) {
+            let file = match o.member {
+                Some(m) => format!("{rel}!{m}"),
+                None => rel,
+            };
+            return Err(err(file, o.line, o.date));
+        }
+    }
+    Ok(())
+}
+
 /// Validates the folders and returns the case folder as an absolute path.
 fn check_folders(case: &Path, out: &Path, opts: &Options) -> Result<PathBuf, AnonymizeError> {
     let case_abs = case.canonicalize().map_err(|_| AnonymizeError::NoCase(case.display().to_string()))?;
@@ -189,7 +239,9 @@ fn absolute(p: &Path) -> PathBuf {
 }
 
 /// Every file under `dir`, skipping hidden entries (harrier's `.harrier` state above all) and symlinked folders.
-fn list_files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// A symlinked file is read only when it resolves to a file inside the case; any other link is noted in `aside`
+/// (case-relative path, reason) so nothing from elsewhere on the machine reaches the output.
+fn list_files(case: &Path, dir: &Path, out: &mut Vec<PathBuf>, aside: &mut Vec<(String, String)>) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
     let mut entries: Vec<_> = entries.flatten().collect();
     entries.sort_by_key(|e| e.file_name());
@@ -198,12 +250,27 @@ fn list_files(dir: &Path, out: &mut Vec<PathBuf>) {
             continue;
         }
         let Ok(ft) = e.file_type() else { continue };
+        let path = e.path();
         if ft.is_dir() {
-            list_files(&e.path(), out);
-        } else if e.path().is_file() {
-            out.push(e.path());
+            list_files(case, &path, out, aside);
+        } else if ft.is_file() {
+            out.push(path);
+        } else if ft.is_symlink() {
+            let rel = path.strip_prefix(case).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(case) && target.is_file() => out.push(path),
+                Ok(target) if target.is_dir() => aside.push((rel, "symlinked folder, not followed".into())),
+                Ok(_) => aside.push((rel, "symlink to a file outside the case".into())),
+                Err(_) => aside.push((rel, "symlink whose target does not exist".into())),
+            }
         }
     }
+}
+
+/// True when `path` (a file the case names, such as `case.toml`) exists and resolves inside `case`: metadata read
+/// through a link that leaves the case is never copied into the output.
+pub(crate) fn inside_case(case: &Path, path: &Path) -> bool {
+    path.canonicalize().map(|p| p.starts_with(case)).unwrap_or(false)
 }
 
 /// `a/b.json` → `a/b-2.json`, for two originals whose rewritten names meet.

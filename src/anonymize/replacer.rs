@@ -3,6 +3,7 @@
 //! (`\"`, `\\`, `\u00e9`, PowerShell's `\u0027`), JSON inside JSON, and CSV's doubled quotes around `AuditData`.
 //! A match counts only where it stands on its own (`10.0.0.1` is not replaced inside `10.0.0.12`).
 
+use super::alias::after_x500_id;
 use super::mapping::{Boundary, Mapping, ValueKind};
 use super::timeshift::{TimeShift, MAX_DATE_LEN};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -32,6 +33,8 @@ struct Entry {
     replacement: Vec<u8>,
     kind: ValueKind,
     boundary: Boundary,
+    /// Matched without regard to case (so a lower-case match asks for a lower-case replacement).
+    ci: bool,
     check_start: bool,
     check_end: bool,
 }
@@ -62,8 +65,19 @@ struct Edit {
     end: usize,
     text: Vec<u8>,
     kind: ValueKind,
-    /// Match all upper-case letters: write the replacement upper-case too.
-    upper: bool,
+    /// How to write the replacement's letters, following the match.
+    case: LetterCase,
+}
+
+/// The letter case a replacement is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LetterCase {
+    /// As the mapping has it.
+    Keep,
+    /// The match was all upper-case (`BOB@X`): so is the replacement.
+    Upper,
+    /// The match was all lower-case while the original is not (`lidia holloway`): so is the replacement.
+    Lower,
 }
 
 impl Replacer {
@@ -85,6 +99,7 @@ impl Replacer {
                     replacement: r,
                     kind: p.kind,
                     boundary: p.boundary,
+                    ci: p.case_insensitive,
                 };
                 g.patterns.push(o);
                 g.entries.push(entry);
@@ -154,7 +169,7 @@ impl Replacer {
             end: d.end,
             text: d.text,
             kind: ValueKind::Timestamp,
-            upper: false,
+            case: LetterCase::Keep,
         }));
         let mut out = Vec::new();
         let mut tally = Tally::default();
@@ -182,7 +197,7 @@ impl Replacer {
             end: d.end,
             text: d.text,
             kind: ValueKind::Timestamp,
-            upper: false,
+            case: LetterCase::Keep,
         }));
         write_edits(buf, edits, limit, w, tally)
     }
@@ -200,10 +215,22 @@ impl Replacer {
                     continue;
                 }
                 let matched = &buf[s..end];
-                let upper = matched.iter().any(u8::is_ascii_alphabetic)
+                let letters = matched.iter().any(u8::is_ascii_alphabetic);
+                let case = if letters
                     && !matched.iter().any(u8::is_ascii_lowercase)
-                    && e.replacement.iter().any(u8::is_ascii_lowercase);
-                out.push(Edit { start: s, end, text: e.replacement.clone(), kind: e.kind, upper });
+                    && e.replacement.iter().any(u8::is_ascii_lowercase)
+                {
+                    LetterCase::Upper
+                } else if e.ci
+                    && letters
+                    && !matched.iter().any(u8::is_ascii_uppercase)
+                    && e.replacement.iter().any(u8::is_ascii_uppercase)
+                {
+                    LetterCase::Lower
+                } else {
+                    LetterCase::Keep
+                };
+                out.push(Edit { start: s, end, text: e.replacement.clone(), kind: e.kind, case });
             }
         }
         out
@@ -229,10 +256,10 @@ fn write_edits(
             continue;
         }
         w.write_all(&buf[pos..e.start])?;
-        if e.upper {
-            w.write_all(&e.text.to_ascii_uppercase())?;
-        } else {
-            w.write_all(&e.text)?;
+        match e.case {
+            LetterCase::Keep => w.write_all(&e.text)?,
+            LetterCase::Upper => w.write_all(&e.text.to_ascii_uppercase())?,
+            LetterCase::Lower => w.write_all(&e.text.to_ascii_lowercase())?,
         }
         *tally.by_kind.entry(e.kind).or_insert(0) += 1;
         pos = e.end;
@@ -249,21 +276,28 @@ fn word(b: u8) -> bool {
 /// True when the pattern's edge byte `b` is one the boundary rule must guard.
 fn edge_char(b: u8, boundary: Boundary) -> bool {
     match boundary {
-        Boundary::Ipv4 | Boundary::Ipv6 | Boundary::Guid => true,
+        Boundary::Ipv4 | Boundary::Ipv6 | Boundary::Guid | Boundary::X500Alias => true,
         _ => word(b),
     }
 }
 
-/// True when the text before `i` ends with a JSON escape such as `\n` or `\u0027` (so a letter there is not part
-/// of the value's word).
+/// True when the text before `i` ends with a JSON escape such as `\n` or `\u0027`, or a URL's `%2F` (so a
+/// letter or digit there is not part of the value's word).
 fn after_escape(buf: &[u8], i: usize) -> bool {
     if i >= 2 && buf[i - 2] == b'\\' && matches!(buf[i - 1], b'n' | b'r' | b't' | b'b' | b'f') {
+        return true;
+    }
+    // A percent-encoded separator in a URL: `%40contoso.com`, `%2Flidia_contoso_com`.
+    if i >= 3 && buf[i - 3] == b'%' && buf[i - 2..i].iter().all(u8::is_ascii_hexdigit) {
         return true;
     }
     i >= 6 && buf[i - 6] == b'\\' && buf[i - 5] == b'u' && buf[i - 4..i].iter().all(u8::is_ascii_hexdigit)
 }
 
 fn starts_clear(buf: &[u8], i: usize, prev: Option<u8>, boundary: Boundary) -> bool {
+    if boundary == Boundary::X500Alias {
+        return after_x500_id(buf, i);
+    }
     let Some(p) = (if i == 0 { prev } else { Some(buf[i - 1]) }) else { return true };
     let blocked = match boundary {
         Boundary::Email => word(p) || b"._%+#-".contains(&p),
@@ -271,7 +305,7 @@ fn starts_clear(buf: &[u8], i: usize, prev: Option<u8>, boundary: Boundary) -> b
         Boundary::Ipv4 => p.is_ascii_alphanumeric() || p == b'.',
         Boundary::Ipv6 => p.is_ascii_hexdigit() || p == b':' || p == b'.',
         Boundary::Guid => p.is_ascii_hexdigit() || p == b'-',
-        Boundary::Word => word(p),
+        Boundary::Word | Boundary::X500Alias => word(p),
     };
     !blocked || (word(p) && after_escape(buf, i))
 }
@@ -284,7 +318,7 @@ fn ends_clear(buf: &[u8], i: usize, boundary: Boundary) -> bool {
         Boundary::Ipv4 => !(n.is_ascii_digit() || n == b'.' && buf.get(i + 1).is_some_and(u8::is_ascii_digit)),
         Boundary::Ipv6 => !(n.is_ascii_hexdigit() || n == b':'),
         Boundary::Guid => !(n.is_ascii_hexdigit() || n == b'-'),
-        Boundary::Word => !word(n),
+        Boundary::Word | Boundary::X500Alias => !word(n),
     }
 }
 
@@ -303,6 +337,15 @@ fn variants(original: &str, replacement: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
     }
     if original.contains('@') {
         out.push((original.replace('@', "%40").into_bytes(), replacement.replace('@', "%40").into_bytes()));
+        out.push((original.replace('@', "\\u0040").into_bytes(), replacement.replace('@', "\\u0040").into_bytes()));
+    }
+    // JSON may write `/` as `\/` (paths, URLs and sites in exports).
+    if original.contains('/') {
+        out.push((original.replace('/', "\\/").into_bytes(), replacement.replace('/', "\\/").into_bytes()));
+    }
+    // Spaces in URLs.
+    if original.contains(' ') {
+        out.push((original.replace(' ', "%20").into_bytes(), replacement.replace(' ', "%20").into_bytes()));
     }
     out.dedup_by(|a, b| a.0 == b.0);
     out
@@ -412,5 +455,30 @@ mod tests {
     fn names_are_rewritten_without_separators() {
         let r = replacer(7);
         assert_eq!(r.rewrite_name("bob@contoso.com_2026-03-02.csv"), "ann@tailspin.example_2026-03-09.csv");
+    }
+
+    #[test]
+    fn encoded_and_composite_spellings_are_found() {
+        let pairs = vec![
+            pair(ValueKind::Upn, "bob@contoso.com", "ann@tailspin.example", Boundary::Email, true),
+            pair(ValueKind::Domain, "contoso.com", "tailspin.example", Boundary::Domain, true),
+            pair(ValueKind::Upn, "lidia", "ann.lee", Boundary::Word, true),
+            pair(ValueKind::Upn, "support", "desk", Boundary::X500Alias, true),
+            pair(ValueKind::Site, "sites/Finance", "sites/Blue", Boundary::Word, true),
+            pair(ValueKind::DisplayName, "Lidia Holloway", "Ann Lee", Boundary::Word, true),
+        ];
+        let r = Replacer::new(&Mapping { pairs }, 0);
+        assert_eq!(
+            run(&r, "hint=bob%40contoso.com&x=%2Fcontoso.com"),
+            "hint=ann%40tailspin.example&x=%2Ftailspin.example"
+        );
+        assert_eq!(run(&r, r#""bob\u0040contoso.com""#), r#""ann\u0040tailspin.example""#);
+        assert_eq!(run(&r, r#"/sites\/Finance\/x"#), r#"/sites\/Blue\/x"#);
+        assert_eq!(run(&r, "Org/LIDIA\\Rule CN=Lidia,OU=x lidia's"), "Org/ANN.LEE\\Rule CN=ann.lee,OU=x ann.lee's");
+        assert_eq!(run(&r, "lidia holloway / Lidia Holloway"), "ann lee / Ann Lee");
+        assert_eq!(
+            run(&r, "cn=0f7204523c84455bb4111f614af6d18e-support, ask support"),
+            "cn=0f7204523c84455bb4111f614af6d18e-desk, ask support"
+        );
     }
 }

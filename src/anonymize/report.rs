@@ -1,6 +1,7 @@
 //! The run's account: per-file outcome, counts of values replaced per kind, and `ANONYMIZED.md` for whoever
 //! receives the case. Only counts and the anonymised file names appear here, never an original value.
 
+use super::alias::MIN_ALIAS_LEN;
 use super::mapping::ValueKind;
 use super::replacer::Tally;
 use std::collections::BTreeMap;
@@ -29,6 +30,9 @@ pub struct Report {
     pub replaced: Tally,
     pub shift_days: i64,
     pub elapsed_s: f64,
+    /// Links in the case that were not read (case-relative path, reason): shown on the terminal only, since a
+    /// path may carry a real name.
+    pub set_aside: Vec<(String, String)>,
 }
 
 impl Report {
@@ -51,6 +55,14 @@ impl Report {
             }
         }
         s
+    }
+
+    /// One warning line per link that was not followed, for the terminal's error stream.
+    pub fn set_aside_lines(&self) -> Vec<String> {
+        self.set_aside
+            .iter()
+            .map(|(path, why)| format!("set aside {}: {why}", crate::text::sanitize::clean(path)))
+            .collect()
     }
 
     fn kind_lines(&self) -> Vec<String> {
@@ -76,13 +88,26 @@ impl Report {
              recorded with each sign-in: IP addresses were mapped one to one, keeping which addresses share a \
              network.\n\n",
         );
+        let _ = write!(
+            s,
+            "Values were also replaced where they stand inside longer ones: Exchange object paths, distinguished \
+             names, X.500 addresses, URLs (OneDrive's `user_domain_com` spelling and `%40` included), UNC paths, \
+             JSON and name=value text nested in other fields, and free text, in any letter case. An address's \
+             local part (its alias) is replaced on its own wherever it stands as a whole word when it has at least \
+             {MIN_ALIAS_LEN} characters; a role or common word (`support`, `info`, `admin`, or a word of a field, \
+             operation or app name) only where it names a mailbox: after the tenant in an Exchange object path, as \
+             a `CN=` and after an X.500 address's id. Shorter aliases are replaced only inside their full \
+             address.\n\n"
+        );
         if self.shift_days == 0 {
             s.push_str("Dates were not moved.\n\n");
         } else {
             let weekdays = if self.shift_days % 7 == 0 { "weekdays are unchanged" } else { "weekdays changed" };
             let _ = writeln!(
                 s,
-                "Every date was moved by {} day(s); times of day are unchanged and {weekdays}.\n",
+                "Every date was moved by {} day(s); times of day are unchanged and {weekdays}. The placeholders \
+                 0001-01-01 and 9999-12-31 (.NET's smallest and largest dates, written for \"never\" or \"not set\") \
+                 stay as they are.\n",
                 self.shift_days
             );
         }
@@ -103,6 +128,13 @@ impl Report {
                     let _ = writeln!(s, "- `{}`: {p}", f.path);
                 }
             }
+        }
+        if !self.set_aside.is_empty() {
+            let _ = writeln!(
+                s,
+                "\n{} link(s) in the original case were not followed: they led outside it, to a folder, or nowhere.",
+                self.set_aside.len()
+            );
         }
         s
     }

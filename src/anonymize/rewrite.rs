@@ -3,6 +3,7 @@
 //! are untouched because only values change. Everything streams: memory stays bounded whatever the file size.
 
 use super::replacer::{Replacer, Tally};
+use super::timeshift::{StreamOverflow, TimeShift};
 use crate::ingest::decode::{detect_encoding, is_gzip, is_zip, looks_binary, TextEncoding};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 use std::fs::File;
@@ -98,6 +99,75 @@ pub fn rewrite_stream(
         }
     }
     Ok(())
+}
+
+/// Where in a file the first out-of-range date stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileOverflow {
+    /// The zip member holding it, if the file is a zip.
+    pub member: Option<String>,
+    /// Its line (from 1) in the decoded text; `None` when the date is in the member's name.
+    pub line: Option<u64>,
+    pub date: String,
+}
+
+/// The first date in `src` (inflated, decoded, zip members and their names included) that `shift` would carry
+/// outside the years the exports can write. Content that is not text is passed over, as the rewrite leaves it out.
+pub fn first_overflow(src: &Path, shift: &TimeShift) -> Result<Option<FileOverflow>, RewriteError> {
+    let mut head = [0u8; 4];
+    let n = File::open(src)?.read(&mut head)?;
+    if !is_zip(&head[..n]) {
+        return match text_overflow(Box::new(File::open(src)?), shift) {
+            Ok(o) => Ok(o.map(|o| FileOverflow { member: None, line: Some(o.line), date: o.date })),
+            Err(RewriteError::Binary) => Ok(None),
+            Err(e) => Err(e),
+        };
+    }
+    let Ok(mut archive) = zip::ZipArchive::new(File::open(src)?) else { return Ok(None) };
+    for i in 0..archive.len() {
+        let Ok(mut entry) = archive.by_index(i) else { continue };
+        let member = entry.name().to_string();
+        let in_name = member.split('/').find_map(|part| shift.name_overflows(part.as_bytes()).into_iter().next());
+        if let Some(o) = in_name {
+            return Ok(Some(FileOverflow { member: Some(member), line: None, date: o.text }));
+        }
+        if entry.is_dir() {
+            continue;
+        }
+        match text_overflow(Box::new(&mut entry), shift) {
+            Ok(Some(o)) => return Ok(Some(FileOverflow { member: Some(member), line: Some(o.line), date: o.date })),
+            Ok(None) | Err(RewriteError::Binary) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
+}
+
+/// The first out-of-range date of a stream, read the way [`rewrite_stream`] reads it.
+fn text_overflow(input: Box<dyn Read + '_>, shift: &TimeShift) -> Result<Option<StreamOverflow>, RewriteError> {
+    let mut br = BufReader::with_capacity(256 * 1024, input);
+    let head = fill_head(&mut br, 8192)?;
+    if is_gzip(&head) {
+        return text_overflow(Box::new(flate2::read::MultiGzDecoder::new(br)), shift);
+    }
+    let enc = detect_encoding(&head);
+    match enc {
+        TextEncoding::Utf8 | TextEncoding::Utf8Bom => {
+            if looks_binary(&head) {
+                return Err(RewriteError::Binary);
+            }
+            if enc == TextEncoding::Utf8Bom {
+                br.consume(3);
+            }
+            Ok(shift.first_overflow(&mut br)?)
+        }
+        TextEncoding::Utf16Le | TextEncoding::Utf16Be => {
+            let encoding = if enc == TextEncoding::Utf16Le { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
+            let mut dec =
+                DecodeReaderBytesBuilder::new().encoding(Some(encoding)).bom_sniffing(true).strip_bom(true).build(br);
+            Ok(shift.first_overflow(&mut dec)?)
+        }
+    }
 }
 
 /// Reads until `n` bytes are buffered (or the stream ends) and returns a copy of them.

@@ -1,7 +1,9 @@
 //! `harrier anonymize` on the sample cases and the real fixtures: nothing identifying survives, ingest counts the
 //! same records the same way, and the analytics raise the same alerts at the same severities.
 
-use crate::common::anon::{anonymized, decoded_texts, leaks, originals, secrets};
+use crate::common::anon::{
+    aliases, anonymized, decoded_texts, leaks, leaks_decoded, originals, secrets, secrets_wide, x500_leaks,
+};
 use crate::common::{copy_tree, ingest_dir};
 use crate::shared::real_fixtures;
 use harrier::analytics::{detect, DetectContext};
@@ -9,6 +11,15 @@ use harrier::case::{Case, Ledger};
 use harrier::index::CaseIndex;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+
+/// Every real export set, benign and attack corpora alike.
+const ALL_REAL_SETS: [&str; 5] = [
+    "appomni-emm-m365-ual",
+    "blueteam0ps-det-eng-samples",
+    "elastic-graph-activity-logs",
+    "invictus-extractor-suite-output",
+    "sentinel-training-lab-telemetry",
+];
 
 fn sample(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-cases").join(name)
@@ -104,4 +115,38 @@ fn answer_key_follows_the_mapping() {
     }
     // Dates in the key moved with the logs.
     assert_eq!(key["generator"]["options"]["start"], "2026-03-09");
+}
+
+/// Every real fixture set: after anonymising, no address, alias, customer domain, tenant id or IP learned from the
+/// original survives anywhere, in any letter case, written as is, percent- or `\u`-encoded, or in the underscore
+/// form of OneDrive paths.
+#[test]
+fn every_real_fixture_set_loses_every_identity() {
+    let Some(fixtures) = real_fixtures("every_real_fixture_set_loses_every_identity") else { return };
+    let mut failures = Vec::new();
+    for name in ALL_REAL_SETS {
+        let case_dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixtures.join(name), case_dir.path());
+        let o = originals(case_dir.path());
+        let secrets = secrets_wide(&o);
+        let out = anonymized(case_dir.path(), 7);
+        let texts = decoded_texts(out.path());
+        let mut found = leaks_decoded(&texts, &secrets);
+        found.extend(x500_leaks(&texts, &o));
+        let roles = aliases(&o).1;
+        println!("{name}: role aliases looked for where they name a mailbox only: {}", roles.join(" "));
+        let mut distinct: Vec<&str> = found.iter().filter_map(|l| l.split(" in ").next()).collect();
+        distinct.sort();
+        distinct.dedup();
+        println!(
+            "{name}: {} secrets searched, {} leaks ({} distinct values)",
+            secrets.len(),
+            found.len(),
+            distinct.len()
+        );
+        if !found.is_empty() {
+            failures.push(format!("{name}:\n{}", found.join("\n")));
+        }
+    }
+    assert!(failures.is_empty(), "originals left in the output:\n{}", failures.join("\n"));
 }

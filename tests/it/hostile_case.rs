@@ -129,6 +129,44 @@ fn symlinks_leading_out_of_the_case_are_set_aside_in_the_ledger() {
 }
 
 #[test]
+fn anonymize_never_copies_a_file_from_outside_the_case() {
+    let (dir, case, _) = small_case();
+    let secret = dir.path().join("secret.txt");
+    std::fs::write(&secret, "root:SECRET-HASH:19000:0:99999:7:::\n").unwrap();
+    std::os::unix::fs::symlink(&secret, case.join("shadow.jsonl")).unwrap();
+    std::os::unix::fs::symlink(&secret, case.join("case.toml")).unwrap();
+    std::os::unix::fs::symlink(&secret, case.join("NOTES.md")).unwrap();
+    std::os::unix::fs::symlink(dir.path(), case.join("up")).unwrap();
+    std::os::unix::fs::symlink(case.join("graph.jsonl"), case.join("alias.jsonl")).unwrap();
+    let out_dir = dir.path().join("anon");
+    let (code, _, err) = out(harrier(dir.path()).args(["anonymize"]).arg(&case).arg(&out_dir));
+    assert_eq!(code, 0, "{err}");
+    let mut written = Vec::new();
+    for e in walk(&out_dir) {
+        let text = std::fs::read_to_string(&e).unwrap_or_default();
+        assert!(!text.contains("SECRET-HASH"), "{} holds content from outside the case", e.display());
+        written.push(e.file_name().unwrap().to_string_lossy().into_owned());
+    }
+    assert!(written.iter().any(|n| n == "alias.jsonl"), "a link inside the case is kept: {written:?}");
+    assert!(!written.iter().any(|n| n == "shadow.jsonl" || n == "case.toml"), "{written:?}");
+    assert!(err.contains("set aside shadow.jsonl: symlink to a file outside the case"), "{err}");
+    assert!(err.contains("set aside up: symlinked folder"), "{err}");
+}
+
+/// Every file under `dir`, recursively.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        if e.file_type().unwrap().is_dir() {
+            out.extend(walk(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+#[test]
 fn whole_file_inputs_have_a_size_cap_naming_the_file() {
     let (dir, case, _) = small_case();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_harrier"))

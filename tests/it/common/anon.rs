@@ -1,5 +1,6 @@
 //! Helpers for the anonymisation tests: run it on a copy, decode every output file, look for leaks.
 
+use harrier::anonymize::alias::{AliasRules, AliasUse};
 use harrier::anonymize::collect::{collect, Originals};
 use harrier::anonymize::keep::KeepRules;
 use harrier::anonymize::{anonymize, Options};
@@ -101,6 +102,126 @@ pub fn leaks(texts: &[(String, String)], secrets: &[(&'static str, String)]) -> 
                 ));
                 break;
             }
+        }
+    }
+    found
+}
+
+/// `bob@contoso.com` → `bob_contoso_com`, as OneDrive personal site paths spell an address.
+pub fn underscored(s: &str) -> String {
+    s.replace(['@', '.'], "_")
+}
+
+/// Email local parts of at least three characters with a letter, not a guest's `#ext#` form (whose parts are
+/// learned as addresses of their own), split into those replaced wherever they stand (people's aliases) and role
+/// or common words (`support`, `info`) replaced only where they name a mailbox.
+pub fn aliases(o: &Originals) -> (Vec<String>, Vec<String>) {
+    let rules = AliasRules::new(&o.protected);
+    let (mut people, mut roles) = (Vec::new(), Vec::new());
+    for e in &o.emails {
+        let Some((l, _)) = e.rsplit_once('@') else { continue };
+        if l.chars().count() < 3 || !l.chars().any(|c| c.is_alphabetic()) || l.contains('#') {
+            continue;
+        }
+        match rules.alias_use(l) {
+            AliasUse::MailboxPlaces => roles.push(l.to_string()),
+            _ => people.push(l.to_string()),
+        }
+    }
+    for v in [&mut people, &mut roles] {
+        v.sort();
+        v.dedup();
+    }
+    (people, roles)
+}
+
+/// [`secrets`] plus every alias, and each address and domain also in the underscore form OneDrive paths use.
+/// A role alias is looked for where it names a mailbox: after a domain of the case in an Exchange object path
+/// and as a `CN=` (X.500 addresses: [`x500_leaks`]). Search them with [`leaks_decoded`], which also reads the
+/// texts percent- and `\u`-decoded.
+pub fn secrets_wide(o: &Originals) -> Vec<(&'static str, String)> {
+    let mut v = secrets(o);
+    let (people, roles) = aliases(o);
+    v.extend(people.into_iter().map(|a| ("alias", a)));
+    let mut domains: Vec<String> = o.domains.iter().cloned().collect();
+    domains.extend(o.tenant_labels.iter().map(|l| format!("{l}.onmicrosoft.com")));
+    for a in &roles {
+        v.push(("role alias as a CN", format!("cn={a}")));
+        for d in &domains {
+            v.push(("role alias in a path", format!("{d}/{a}")));
+            v.push(("role alias in a path", format!("{d}\\/{a}")));
+        }
+    }
+    v.extend(o.emails.iter().filter(|e| !e.contains('#')).map(|e| ("upn (underscored)", underscored(e))));
+    v.extend(o.domains.iter().map(|d| ("domain (underscored)", underscored(d))));
+    for l in &o.tenant_labels {
+        v.push(("domain", format!("{l}-my.sharepoint.com")));
+        v.push(("domain (underscored)", format!("{l}_onmicrosoft_com")));
+    }
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Any alias of the case (people's and role words alike) left after an X.500 address's object id
+/// (`cn=<32 hex>-lidia`).
+pub fn x500_leaks(texts: &[(String, String)], o: &Originals) -> Vec<String> {
+    let (people, roles) = aliases(o);
+    let all: std::collections::HashSet<String> = people.into_iter().chain(roles).collect();
+    let re = regex::Regex::new(r"cn=[0-9a-f]{32}-([a-z0-9._-]+)").unwrap();
+    let mut found = Vec::new();
+    for (file, text) in texts {
+        for c in re.captures_iter(text) {
+            if all.contains(&c[1]) {
+                found.push(format!("alias in an x.500 address {} in {file}", &c[1]));
+            }
+        }
+    }
+    found
+}
+
+/// `%40` → `@` and `\u0040` → `@` (lower-case text in, lower-case text out); anything else stays.
+pub fn unescaped(text: &str) -> String {
+    let b = text.as_bytes();
+    let hex = |x: &[u8]| {
+        let digits = x.iter().all(u8::is_ascii_hexdigit);
+        std::str::from_utf8(x).ok().filter(|_| digits).and_then(|s| u32::from_str_radix(s, 16).ok())
+    };
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 3 <= b.len() {
+            if let Some(c) = hex(&b[i + 1..i + 3]).filter(|c| *c < 0x80) {
+                out.push(c as u8);
+                i += 3;
+                continue;
+            }
+        }
+        if b[i] == b'\\' && b.get(i + 1) == Some(&b'u') && i + 6 <= b.len() {
+            if let Some(c) = hex(&b[i + 2..i + 6]).filter(|c| *c < 0x80) {
+                out.push(c as u8);
+                i += 6;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).to_lowercase()
+}
+
+/// [`leaks`] over the texts as written and percent-/`\u`-decoded (each finding once).
+pub fn leaks_decoded(texts: &[(String, String)], secrets: &[(&'static str, String)]) -> Vec<String> {
+    let decoded: Vec<(String, String)> = texts
+        .iter()
+        .filter(|(_, t)| t.contains('%') || t.contains("\\u"))
+        .map(|(f, t)| (f.clone(), unescaped(t)))
+        .collect();
+    let mut found = leaks(texts, secrets);
+    for l in leaks(&decoded, secrets) {
+        let key = l.split(": …").next().unwrap_or("").to_string();
+        if !found.iter().any(|f| f.starts_with(&key)) {
+            found.push(format!("(decoded) {l}"));
         }
     }
     found
