@@ -13,19 +13,21 @@ use harrier::index::CaseIndex;
 use harrier::report::export::{export_events, ExportFormat};
 use harrier::report::{self, ReportFormat};
 use harrier::runbook;
+use harrier::runenv::RunEnv;
 use harrier::text::sanitize::{cell, clean};
 use harrier::time::format::show;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 /// Runs one case-work subcommand; returns the exit code.
-pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quiet: bool) -> Result<u8> {
+pub fn run(command: Command, env: &RunEnv, state_dir: Option<&Path>, quiet: bool) -> Result<u8> {
+    let tz = &env.tz;
     match command {
         Command::Report { case, format, output } => {
             let case = open_case(&case, state_dir)?;
             let tz = zone(tz, &case)?;
             ensure_ingested(&case, quiet)?;
-            let report = report::for_case(&case, tz, generated_at()?)?;
+            let report = report::for_case(&case, &CaseState::of(&case, env), tz, generated_at(env)?)?;
             let format = match format {
                 ReportFormatArg::Md => ReportFormat::Markdown,
                 ReportFormatArg::Html => ReportFormat::Html,
@@ -97,7 +99,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             let case = open_case(&case, state_dir)?;
             let tz = zone(tz, &case)?;
             let detection = alerts(&case, quiet)?;
-            let state = CaseState::of(&case);
+            let state = CaseState::of(&case, env);
             let status =
                 status.map(|s| s.parse::<TriageStatus>().map_err(|e| usage(format!("--status: {e}")))).transpose()?;
             match (status, alert, entity) {
@@ -134,7 +136,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             let detection = alerts(&case, quiet)?;
             let a = known_alert(&detection, &alert)?;
             let rb = runbook::for_analytic(&a.analytic).unwrap_or_else(runbook::general);
-            let state = CaseState::of(&case);
+            let state = CaseState::of(&case, env);
             if let Some(step) = step {
                 let flag = if done {
                     Some(true)
@@ -173,7 +175,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
         }
         Command::Note { case, add, replace } => {
             let case = open_case(&case, state_dir)?;
-            let state = CaseState::of(&case);
+            let state = CaseState::of(&case, env);
             match (add, replace) {
                 (Some(text), _) => state.append_note(&text)?,
                 (None, Some(path)) => {
@@ -202,7 +204,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
         Command::Bookmark { case, event, source, tag, untag, comment, remove, json } => {
             let case = open_case(&case, state_dir)?;
             let tz = zone(tz, &case)?;
-            let state = CaseState::of(&case);
+            let state = CaseState::of(&case, env);
             let Some(event) = event.map(|e| e.trim().to_string()).filter(|e| !e.is_empty()) else {
                 let list = state.bookmarks()?;
                 if json {
@@ -261,7 +263,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
             }
             write!(out, "{}", clean_lines(&plan.diff()))?;
             if apply {
-                CaseState::of(&case).apply_suppression(&plan)?;
+                CaseState::of(&case, env).apply_suppression(&plan)?;
                 writeln!(out, "case.toml updated; run `harrier detect` to see the effect")?;
             } else {
                 writeln!(out, "(preview only: add --apply to write case.toml)")?;
@@ -271,7 +273,7 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
         Command::Activity { case, json } => {
             let case = open_case(&case, state_dir)?;
             let tz = zone(tz, &case)?;
-            let (entries, damaged) = CaseState::of(&case).activity()?;
+            let (entries, damaged) = CaseState::of(&case, env).activity()?;
             let mut out = std::io::stdout().lock();
             for e in &entries {
                 if json {
@@ -297,16 +299,8 @@ pub fn run(command: Command, tz: &Option<String>, state_dir: Option<&Path>, quie
 }
 
 /// The "generated at" time of a report: `SOURCE_DATE_EPOCH` when set (reproducible builds of a report), else now.
-fn generated_at() -> Result<chrono::DateTime<chrono::Utc>> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) => v
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
-            .ok_or_else(|| anyhow!("SOURCE_DATE_EPOCH '{v}' is not a Unix time in seconds")),
-        Err(_) => Ok(chrono::Utc::now()),
-    }
+fn generated_at(env: &RunEnv) -> Result<chrono::DateTime<chrono::Utc>> {
+    env.report_time.clone().map_err(|e| anyhow!(e))
 }
 
 /// The case's alerts: saved results when fresh, else ingest and detect as `open` does.

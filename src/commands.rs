@@ -9,13 +9,14 @@ use harrier::case::Case;
 use harrier::index::query::ParsedQuery;
 use harrier::index::{CaseIndex, Hit};
 use harrier::ingest::IngestOptions;
+use harrier::runenv::RunEnv;
 use harrier::text::sanitize::cell;
 use harrier::time::format::show;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 /// Dispatches a parsed command line; returns the process exit code.
-pub fn run(cli: Cli) -> Result<u8> {
+pub fn run(cli: Cli, env: &RunEnv) -> Result<u8> {
     let state = cli.state_dir.clone();
     match cli.command {
         None => {
@@ -26,7 +27,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                     demo.display()
                 ));
             }
-            open_tui(&demo, state.as_deref(), cli.quiet)
+            open_tui(&demo, state.as_deref(), cli.quiet, env)
         }
         Some(Command::Gen(args)) => {
             let opts = args.options().map_err(|e| usage(format!("{e:#}")))?;
@@ -88,8 +89,8 @@ pub fn run(cli: Cli) -> Result<u8> {
             }
             Ok(0)
         }
-        Some(Command::Exercise(cmd)) => crate::exercising::run(cmd, state.as_deref(), &cli.tz, cli.quiet),
-        Some(Command::Open { case }) => open_tui(&case, state.as_deref(), cli.quiet),
+        Some(Command::Exercise(cmd)) => crate::exercising::run(cmd, state.as_deref(), env, cli.quiet),
+        Some(Command::Open { case }) => open_tui(&case, state.as_deref(), cli.quiet, env),
         Some(Command::BenchTui { case, width, height, search, json }) => {
             bench_tui(&case, state.as_deref(), width, height, &search, json)
         }
@@ -115,7 +116,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 Format::Json => writeln!(out, "{}", harrier::text::sanitize::json_pretty(&output::to_json(&d, min))?)?,
                 Format::Jsonl => write!(out, "{}", output::to_jsonl(&d, min))?,
                 Format::Table => {
-                    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+                    let colour = std::io::stdout().is_terminal() && env.colour;
                     write!(out, "{}", output::table(&d, min, colour, tz))?
                 }
             }
@@ -151,7 +152,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             print_hits(&hits, format, tz, total)?;
             Ok(0)
         }
-        Some(other) => crate::casework::run(other, &cli.tz, state.as_deref(), cli.quiet),
+        Some(other) => crate::casework::run(other, env, state.as_deref(), cli.quiet),
     }
 }
 
@@ -169,7 +170,7 @@ fn run_detect(case: &Case, only: Vec<String>) -> Result<Detection> {
     Ok(harrier::case::detection::detect_and_save(case, only)?)
 }
 
-fn open_tui(path: &Path, state: Option<&Path>, quiet: bool) -> Result<u8> {
+fn open_tui(path: &Path, state: Option<&Path>, quiet: bool, env: &RunEnv) -> Result<u8> {
     let case = open_case(path, state)?;
     ensure_ingested(&case, quiet)?;
     if harrier::case::detection::alerts_stale(&case) {
@@ -178,7 +179,7 @@ fn open_tui(path: &Path, state: Option<&Path>, quiet: bool) -> Result<u8> {
         }
         run_detect(&case, Vec::new())?;
     }
-    harrier::tui::run(case)?;
+    harrier::tui::run(case, env.clone())?;
     Ok(0)
 }
 

@@ -6,11 +6,11 @@ use crate::{out, outln};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use harrier::analytics::{detect, DetectContext};
-use harrier::case::state::current_analyst;
 use harrier::case::{Case, CaseState};
 use harrier::exercise::debrief::{self, DebriefFormat};
 use harrier::exercise::{locate, session, Exercise, Session};
 use harrier::index::CaseIndex;
+use harrier::runenv::RunEnv;
 use std::path::{Path, PathBuf};
 
 /// `harrier exercise` subcommands.
@@ -116,34 +116,27 @@ struct Opened {
     now: DateTime<Utc>,
 }
 
-fn open(path: &Path, state: Option<&Path>) -> Result<Opened> {
+fn open(path: &Path, state: Option<&Path>, env: &RunEnv) -> Result<Opened> {
     let (case_dir, file) = locate(path);
     let exercise = Exercise::load(&file)?;
     let case = open_case(&case_dir, state)?;
-    Ok(Opened { case, exercise, now: now() })
-}
-
-/// The wall-clock time, or `HARRIER_EXERCISE_NOW` (RFC 3339) for reproducible runs.
-fn now() -> DateTime<Utc> {
-    std::env::var("HARRIER_EXERCISE_NOW")
-        .ok()
-        .and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
-        .map_or_else(Utc::now, |d| d.with_timezone(&Utc))
+    Ok(Opened { case, exercise, now: env.exercise_clock.now() })
 }
 
 /// Runs one `harrier exercise` subcommand.
-pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quiet: bool) -> Result<u8> {
+pub fn run(cmd: ExerciseCommand, state: Option<&Path>, env: &RunEnv, quiet: bool) -> Result<u8> {
+    let tz = &env.tz;
     match cmd {
         ExerciseCommand::Run { exercise, facilitator } => {
-            let o = open(&exercise, state)?;
+            let o = open(&exercise, state, env)?;
             ensure_ingested(&o.case, quiet)?;
             let (s, ()) = session::update(&o.case.state_dir, &o.exercise, o.now, |_| Ok(()))?;
-            harrier::tui::exercise::run(o.case, o.exercise, s, facilitator)?;
+            harrier::tui::exercise::run(o.case, o.exercise, s, facilitator, env.clone())?;
             Ok(0)
         }
         ExerciseCommand::Answer { exercise, question, value } => {
-            let o = open(&exercise, state)?;
-            let by = current_analyst();
+            let o = open(&exercise, state, env)?;
+            let by = env.analyst.clone();
             let (s, given) = session::update(&o.case.state_dir, &o.exercise, o.now, |s| {
                 s.answer(&o.exercise, &question, &value, &by, o.now).cloned()
             })?;
@@ -156,7 +149,7 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
             Ok(0)
         }
         ExerciseCommand::Hint { exercise, question } => {
-            let o = open(&exercise, state)?;
+            let o = open(&exercise, state, env)?;
             let (_, hint) = session::update(&o.case.state_dir, &o.exercise, o.now, |s| {
                 s.take_hint(&o.exercise, &question, o.now).cloned()
             })?;
@@ -164,7 +157,7 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
             Ok(0)
         }
         ExerciseCommand::Clock { exercise, next_inject, at, run, pause } => {
-            let o = open(&exercise, state)?;
+            let o = open(&exercise, state, env)?;
             let tz = zone(tz, &o.case)?;
             let at = at
                 .map(|t| harrier::time::format::parse_bound(&t, tz).map_err(|e| usage(format!("--at: {e}"))))
@@ -188,7 +181,7 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
             Ok(0)
         }
         ExerciseCommand::Status { exercise, facilitator, json } => {
-            let o = open(&exercise, state)?;
+            let o = open(&exercise, state, env)?;
             let tz = zone(tz, &o.case)?;
             let s = session::load(&o.case.state_dir, &o.exercise, o.now)?;
             let alerts = visible_alerts(&o, &s)?;
@@ -226,10 +219,10 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, tz: &Option<String>, quie
             Ok(0)
         }
         ExerciseCommand::Report { exercise, format, output } => {
-            let o = open(&exercise, state)?;
+            let o = open(&exercise, state, env)?;
             let tz = zone(tz, &o.case)?;
             let s = session::load(&o.case.state_dir, &o.exercise, o.now)?;
-            let progress = CaseState::of(&o.case).progress()?;
+            let progress = CaseState::of(&o.case, env).progress()?;
             let d = debrief::build(&o.exercise, &s, &progress, o.now);
             let fmt = match format {
                 DebriefFormatArg::Md => DebriefFormat::Markdown,

@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod model;
 pub mod report;
 pub mod runbook;
+pub mod runenv;
 pub mod text;
 pub mod time;
 pub mod tui;

@@ -44,7 +44,8 @@ fn main() -> ExitCode {
         _ => "debug",
     };
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
-    match commands::run(cli) {
+    let env = harrier::runenv::RunEnv::from_process(cli.tz.clone());
+    match commands::run(cli, &env) {
         Ok(code) => ExitCode::from(code),
         Err(e) => ExitCode::from(usage::report(&e, help::command(), &path)),
     }

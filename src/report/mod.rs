@@ -51,9 +51,14 @@ impl std::str::FromStr for ReportFormat {
 }
 
 /// Builds the report of an ingested case: saved alerts when fresh, else a new detection run.
-pub fn for_case(case: &Case, tz: chrono_tz::Tz, generated_at: DateTime<Utc>) -> Result<Report, ReportError> {
+pub fn for_case(
+    case: &Case,
+    state: &CaseState,
+    tz: chrono_tz::Tz,
+    generated_at: DateTime<Utc>,
+) -> Result<Report, ReportError> {
     let detection = load_or_detect(case)?;
-    build(case, &detection, &CaseState::of(case), tz, generated_at)
+    build(case, &detection, state, tz, generated_at)
 }
 
 /// Renders a report in one format.

@@ -357,6 +357,8 @@ pub struct App {
     pub export: Option<(String, ExportMeter)>,
     /// The terminal loop should open `$EDITOR` on the notes.
     pub edit_notes: bool,
+    /// The run's clock, analyst and editor (a neutral one until the terminal loop sets the real one).
+    pub env: crate::runenv::RunEnv,
     next_gen: u64,
 }
 
@@ -397,6 +399,7 @@ impl App {
             suppress_scroll: 0,
             export: None,
             edit_notes: false,
+            env: crate::runenv::RunEnv::default(),
             next_gen: 0,
         }
     }

@@ -73,7 +73,7 @@ pub fn run(case: Case, width: u16, height: u16, search: &str) -> anyhow::Result<
     let ui = Ui { theme: Theme::defaults(false), keymap: Keymap::defaults() };
     let name = case.name();
     let tz = case.config.timezone();
-    let ctx = Arc::new(JobContext::new(case));
+    let ctx = Arc::new(JobContext::new(case, crate::runenv::RunEnv::default()));
     let events = ctx.index.as_ref().map(|ix| ix.num_events()).unwrap_or(0);
     let (workers, results) = Workers::spawn(ctx);
     let mut term = Terminal::new(TestBackend::new(width, height))?;

@@ -72,7 +72,7 @@ pub enum CaseJob {
 
 /// Runs one case job on the calling thread.
 pub fn execute(ctx: &JobContext, job: CaseJob) -> Action {
-    let state = CaseState::of(&ctx.case);
+    let state = CaseState::of(&ctx.case, &ctx.env);
     match job {
         CaseJob::Load => Action::CaseLoaded { result: load(&state).map(Box::new) },
         CaseJob::SetStep { alert_id, analytic, step_id, done, note } => saved_as(&state, || {

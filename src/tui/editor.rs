@@ -8,9 +8,9 @@ use crossterm::event::DisableMouseCapture;
 use crossterm::execute;
 use crossterm::terminal::{disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen};
 
-/// Runs `$EDITOR` on the notes and saves them when they changed.
-pub fn edit_notes(state: &CaseState) -> Result<(), String> {
-    let editor = std::env::var("EDITOR").map_err(|_| "$EDITOR is not set".to_string())?;
+/// Runs the editor command (`$VISUAL` or `$EDITOR`) on the notes and saves them when they changed.
+pub fn edit_notes(state: &CaseState, editor: Option<&str>) -> Result<(), String> {
+    let editor = editor.ok_or("$EDITOR is not set")?;
     let mut words = editor.split_whitespace();
     let program = words.next().ok_or("$EDITOR is empty")?.to_string();
     let args: Vec<String> = words.map(str::to_string).collect();

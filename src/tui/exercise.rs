@@ -5,10 +5,10 @@
 use super::alerts::AlertsState;
 use super::jobs::JobContext;
 use crate::analytics::{detect, DetectContext};
-use crate::case::state::current_analyst;
 use crate::case::Case;
 use crate::exercise::{session, Exercise, Session};
 use crate::index::CaseIndex;
+use crate::runenv::{Clock, RunEnv};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::PathBuf;
@@ -48,6 +48,10 @@ pub struct ExercisePane {
     state_dir: PathBuf,
     shown_until: DateTime<Utc>,
     ctx: Option<Arc<JobContext>>,
+    /// The exercise's clock (pinned in rehearsals).
+    clock: Clock,
+    /// Who answers, for the session record.
+    analyst: String,
 }
 
 /// What the pane's input line is for.
@@ -59,8 +63,8 @@ pub enum InputKind {
 
 impl ExercisePane {
     /// The pane of a session, not yet attached to an index.
-    pub fn new(case: &Case, exercise: Exercise, session: Session, facilitator: bool) -> ExercisePane {
-        let shown_until = session.position(Utc::now());
+    pub fn new(case: &Case, exercise: Exercise, session: Session, facilitator: bool, env: &RunEnv) -> ExercisePane {
+        let shown_until = session.position(env.exercise_clock.now());
         ExercisePane {
             exercise,
             session,
@@ -74,13 +78,15 @@ impl ExercisePane {
             state_dir: case.state_dir.clone(),
             shown_until,
             ctx: None,
+            clock: env.exercise_clock,
+            analyst: env.analyst.clone(),
         }
     }
 
     /// Limits the workbench's index to what the session shows now.
     pub fn attach(&mut self, ctx: Arc<JobContext>) {
         self.ctx = Some(ctx);
-        self.apply(Utc::now());
+        self.apply(self.clock.now());
     }
 
     fn apply(&mut self, now: DateTime<Utc>) {
@@ -189,7 +195,7 @@ impl ExercisePane {
 
     fn submit(&mut self, text: &str, now: DateTime<Utc>) {
         let Some(id) = self.selected() else { return };
-        let by = current_analyst();
+        let by = self.analyst.clone();
         let ex = &self.exercise;
         match session::update(&self.state_dir, ex, now, |s| s.answer(ex, &id, text, &by, now).cloned()) {
             Ok((s, given)) => {
@@ -251,9 +257,9 @@ impl ExercisePane {
 }
 
 /// Opens the workbench on `case` showing only what `session` has revealed of `exercise`.
-pub fn run(case: Case, exercise: Exercise, session: Session, facilitator: bool) -> anyhow::Result<()> {
-    let pane = ExercisePane::new(&case, exercise, session, facilitator);
-    let ctx = JobContext::new(case);
+pub fn run(case: Case, exercise: Exercise, session: Session, facilitator: bool, env: RunEnv) -> anyhow::Result<()> {
+    let pane = ExercisePane::new(&case, exercise, session, facilitator, &env);
+    let ctx = JobContext::new(case, env);
     if let Err(e) = &ctx.index {
         anyhow::bail!("{e}");
     }

@@ -24,7 +24,11 @@ impl Headless {
     /// Opens `case` with display zone `tz`, the default keymap and the given theme, and loads the overview.
     pub fn new(case: Case, tz: Tz, theme: Theme) -> Headless {
         let app = App::new(case.name(), tz);
-        let mut h = Headless { app, ui: Ui { theme, keymap: Keymap::defaults() }, ctx: JobContext::new(case) };
+        let mut h = Headless {
+            app,
+            ui: Ui { theme, keymap: Keymap::defaults() },
+            ctx: JobContext::new(case, crate::runenv::RunEnv::default()),
+        };
         let jobs = start(&mut h.app);
         for j in jobs {
             let a = execute(&h.ctx, j);

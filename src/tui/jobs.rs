@@ -78,17 +78,19 @@ impl Job {
 pub struct JobContext {
     pub case: Case,
     pub index: Result<CaseIndex, String>,
+    /// The run's clock, analyst and settings, for work that records or stamps anything.
+    pub env: crate::runenv::RunEnv,
 }
 
 impl JobContext {
     /// Opens the case's index.
-    pub fn new(case: Case) -> JobContext {
+    pub fn new(case: Case, env: crate::runenv::RunEnv) -> JobContext {
         let index = if case.is_ingested() {
             CaseIndex::open(&case.index_dir()).map_err(|e| format!("{}: {e}", case.index_dir().display()))
         } else {
             Err(format!("case {} has not been ingested yet (run `harrier ingest`)", case.root.display()))
         };
-        JobContext { case, index }
+        JobContext { case, index, env }
     }
 
     fn index(&self) -> Result<&CaseIndex, String> {

@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 
@@ -169,11 +169,6 @@ impl Keymap {
             .and_then(|b| b.keys.first().cloned())
             .unwrap_or_else(|| "(unbound)".into())
     }
-}
-
-/// Where a user keymap lives: `<config dir>/harrier/keymap.toml`.
-pub fn user_path(file: &str) -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "harrier").map(|p| p.config_dir().join(file))
 }
 
 /// Parses `j`, `G`, `ctrl-c`, `shift-tab`, `pgdn`….

@@ -86,8 +86,8 @@ impl Workers {
 
 /// Opens the workbench on `case` in the current terminal and runs until the user quits.
 /// The terminal is restored on return, on error and on panic.
-pub fn run(case: Case) -> anyhow::Result<()> {
-    run_with(jobs::JobContext::new(case))
+pub fn run(case: Case, env: crate::runenv::RunEnv) -> anyhow::Result<()> {
+    run_with(jobs::JobContext::new(case, env))
 }
 
 /// Like [`run`] over a prepared job context (an exercise limits what its index shows).
@@ -101,12 +101,13 @@ pub fn run_exercise(ctx: jobs::JobContext, pane: exercise::ExercisePane) -> anyh
 }
 
 fn run_inner(ctx: jobs::JobContext, mut pane: Option<exercise::ExercisePane>) -> anyhow::Result<()> {
-    let keymap = Keymap::load(keymap::user_path("keymap.toml").as_deref())?;
-    let theme = Theme::load(keymap::user_path("theme.toml").as_deref())?;
+    let keymap = Keymap::load(ctx.env.config_file("keymap.toml").as_deref())?;
+    let theme = Theme::load(ctx.env.config_file("theme.toml").as_deref(), ctx.env.colour)?;
     let tz = ctx.case.config.timezone();
     let mut app = App::new(ctx.case.name(), tz);
+    app.env = ctx.env.clone();
 
-    let state = crate::case::state::CaseState::of(&ctx.case);
+    let state = crate::case::state::CaseState::of(&ctx.case, &ctx.env);
     let ctx = Arc::new(ctx);
     if let Some(p) = pane.as_mut() {
         p.attach(ctx.clone());
@@ -165,7 +166,7 @@ fn event_loop(
         }
         let mut actions: Vec<Action> = Vec::new();
         if std::mem::take(&mut app.edit_notes) {
-            let result = editor::edit_notes(state);
+            let result = editor::edit_notes(state, app.env.editor.as_deref());
             mouse_on = false;
             terminal.clear()?;
             actions.push(Action::EditorClosed { result });
@@ -180,7 +181,7 @@ fn event_loop(
                 views::draw(f, app, ui);
                 if let Some(p) = pane.as_deref() {
                     let body = ratatui::layout::Rect { y: 1, height: f.area().height.saturating_sub(2), ..f.area() };
-                    views::exercise::draw(f, body, p, ui, app.tz, chrono::Utc::now());
+                    views::exercise::draw(f, body, p, ui, app.tz, app.env.exercise_clock.now());
                 }
             })?;
             dirty = false;
@@ -191,7 +192,7 @@ fn event_loop(
             match event::read()? {
                 TermEvent::Key(k) if k.kind != KeyEventKind::Release => {
                     let outcome = match pane.as_deref_mut() {
-                        Some(p) if app.prompt.is_none() => p.on_key(&k, chrono::Utc::now()),
+                        Some(p) if app.prompt.is_none() => p.on_key(&k, app.env.exercise_clock.now()),
                         _ => exercise::PaneOutcome::Ignored,
                     };
                     if outcome != exercise::PaneOutcome::Ignored {
@@ -228,7 +229,7 @@ fn event_loop(
         if let Some(p) = pane.as_deref_mut() {
             if last_tick.elapsed() >= Duration::from_secs(1) {
                 last_tick = std::time::Instant::now();
-                let outcome = p.tick(chrono::Utc::now());
+                let outcome = p.tick(app.env.exercise_clock.now());
                 for j in exercise_reload(app, outcome) {
                     workers.send(j)?;
                 }

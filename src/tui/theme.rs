@@ -48,9 +48,8 @@ impl Theme {
         Theme::build(DEFAULT_THEME, "assets/theme.toml", None, color).expect("built-in theme is valid")
     }
 
-    /// Built-in theme with the styles of `user` (when it exists) laid over it; colour unless `NO_COLOR` is set.
-    pub fn load(user: Option<&Path>) -> Result<Theme, ThemeError> {
-        let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    /// Built-in theme with the styles of `user` (when it exists) laid over it; monochrome unless `color`.
+    pub fn load(user: Option<&Path>, color: bool) -> Result<Theme, ThemeError> {
         let user_text = match user.filter(|p| p.exists()) {
             Some(p) => Some((
                 crate::case::bounded::read_text(p, crate::case::bounded::SETTINGS_MAX)

@@ -36,7 +36,7 @@ fn triage_progress_notes_and_bookmarks_survive_a_restart() {
     let (dir, case) = case_with_alerts(3);
     let rb = harrier::runbook::for_analytic("AN0534").unwrap();
     {
-        let state = CaseState::of(&case).with_actor("ana");
+        let state = CaseState::of(&case, &harrier::runenv::RunEnv::default()).with_actor("ana");
         state.set_triage("an0534-000000000001", TriageStatus::TruePositive, Some("token replayed from NL")).unwrap();
         state.set_step("an0534-000000000001", rb, "read-signin", Some(true), Some("python from AS20473")).unwrap();
         state.append_note("Contained at 14:00.").unwrap();
@@ -60,7 +60,7 @@ fn triage_progress_notes_and_bookmarks_survive_a_restart() {
     assert!(text.contains("note: python from AS20473"), "{text}");
 
     // A fresh handle, as after a restart of the workbench.
-    let again = CaseState::new(&case.state_dir);
+    let again = CaseState::new(&case.state_dir, &harrier::runenv::RunEnv::default());
     assert_eq!(again.triage().unwrap().status_of("an0534-000000000001"), TriageStatus::TruePositive);
     assert!(again.progress().unwrap().step("an0534-000000000001", "read-signin").unwrap().done);
     assert_eq!(again.progress().unwrap().done_count("an0534-000000000001", rb), 1);
@@ -79,7 +79,7 @@ fn closing_without_a_reason_is_refused() {
     let out = harrier().arg("triage").arg(dir.path()).args(["an0534-000000000000", "--status", "fp"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs a reason"));
-    let state = CaseState::of(&case);
+    let state = CaseState::of(&case, &harrier::runenv::RunEnv::default());
     assert!(state.set_triage("an0534-000000000000", TriageStatus::BenignPositive, Some("   ")).is_err());
     assert_eq!(state.triage().unwrap().status_of("an0534-000000000000"), TriageStatus::New);
     // Investigating needs none; unknown alerts are refused by the command line.
@@ -101,10 +101,10 @@ fn bulk_triage_sets_every_alert_naming_the_entity() {
         .args(["--entity", "user:U3@n.example", "--status", "bp", "--reason", "pentest account"])
         .assert()
         .success();
-    let book = CaseState::of(&case).triage().unwrap();
+    let book = CaseState::of(&case, &harrier::runenv::RunEnv::default()).triage().unwrap();
     assert_eq!(book.status_of("an0534-000000000003"), TriageStatus::BenignPositive);
     assert_eq!(book.status_of("an0534-000000000002"), TriageStatus::New);
-    let state = CaseState::of(&case);
+    let state = CaseState::of(&case, &harrier::runenv::RunEnv::default());
     let alerts = harrier::analytics::saved::load(&case.alerts_path()).unwrap().unwrap().alerts;
     let all: EntityFilter = "user:bulk@n.example".parse().unwrap();
     assert_eq!(state.bulk_triage(&alerts, &all, TriageStatus::Investigating, None).unwrap().len(), 5);
@@ -124,15 +124,23 @@ fn a_damaged_state_file_is_named_and_nothing_panics() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("triage.json") && !err.contains("panicked"), "{err}");
     std::fs::write(case.state_dir.join("progress.json"), b"{\"alerts\": 3}").unwrap();
-    assert!(CaseState::of(&case).progress().unwrap_err().to_string().contains("progress.json"));
+    assert!(CaseState::of(&case, &harrier::runenv::RunEnv::default())
+        .progress()
+        .unwrap_err()
+        .to_string()
+        .contains("progress.json"));
     std::fs::write(case.state_dir.join("notes.md"), [0xff, 0xfe, 0x00]).unwrap();
-    assert!(CaseState::of(&case).notes().unwrap_err().to_string().contains("notes.md"));
+    assert!(CaseState::of(&case, &harrier::runenv::RunEnv::default())
+        .notes()
+        .unwrap_err()
+        .to_string()
+        .contains("notes.md"));
 }
 
 /// Every state file parses, every alert carries one status (the whole bulk change or none of it), and the
 /// notes hold whole entries 0..k in order.
 fn check_state(case: &Case, statuses: &[TriageStatus]) -> (TriageStatus, usize) {
-    let state = CaseState::of(case);
+    let state = CaseState::of(case, &harrier::runenv::RunEnv::default());
     let book = state.triage().expect("triage.json parses");
     let seen: std::collections::BTreeSet<TriageStatus> =
         (0..600).map(|i| book.status_of(&format!("an0534-{i:012}"))).collect();

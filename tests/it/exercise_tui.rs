@@ -28,8 +28,8 @@ fn exercise_pane_moves_the_clock_scores_answers_and_saves_them() {
     let ex = Exercise::load(&case.root.join("exercise.toml")).unwrap();
     let now: DateTime<Utc> = Utc::now();
     let s = session::load(&case.state_dir, &ex, now).unwrap();
-    let mut pane = ExercisePane::new(&case, ex.clone(), s, true);
-    let ctx = Arc::new(JobContext::new(case.clone()));
+    let mut pane = ExercisePane::new(&case, ex.clone(), s, true, &harrier::runenv::RunEnv::default());
+    let ctx = Arc::new(JobContext::new(case.clone(), harrier::runenv::RunEnv::default()));
     pane.attach(ctx.clone());
     let ix = ctx.index.as_ref().unwrap();
     assert_eq!(ix.visibility().unwrap().until, ex.exercise.start);
@@ -62,6 +62,6 @@ fn exercise_pane_moves_the_clock_scores_answers_and_saves_them() {
 
     // A participant's pane has no clock keys.
     let s = session::load(&case.state_dir, &ex, now).unwrap();
-    let mut participant = ExercisePane::new(&case, ex.clone(), s, false);
+    let mut participant = ExercisePane::new(&case, ex.clone(), s, false, &harrier::runenv::RunEnv::default());
     assert_eq!(participant.on_key(&key(KeyCode::Char('n')), now), PaneOutcome::Ignored);
 }

@@ -42,7 +42,7 @@ fn only_the_shared_helper_names_the_folder_beside_the_repository() {
 /// what each layer owns.
 const LAYERS: [&[&str]; 7] = [
     &["model"],
-    &["text", "time", "files", "config"],
+    &["text", "time", "files", "config", "runenv"],
     &["enrich", "ingest", "index"],
     &["analytics", "runbook"],
     &["case"],
@@ -91,4 +91,31 @@ fn library_imports_point_down_the_layers() {
         let m = line.trim_end_matches(';');
         assert!(layer_of(m).is_some(), "lib.rs declares {m}, which is in no layer");
     }
+}
+
+/// The process environment and the clock are read in one place, `src/runenv.rs` (plus the binary's `main`), so
+/// every layer below takes them from a `RunEnv` and tests can fix them.
+#[test]
+fn only_the_run_environment_reads_the_process_environment() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut found = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        // The machine key's folder is a fact of the machine, the same for every run and every process that opens
+        // a case (the binary and a library caller must agree on it), so the state guard finds it itself.
+        if ["runenv.rs", "main.rs", "case/guard.rs"].contains(&rel.as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(f).unwrap();
+        // Unit tests at the end of a file may set up what they like.
+        let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
+        for (no, line) in code.lines().enumerate() {
+            if ["env::var(", "env::var_os(", "ProjectDirs::from("].iter().any(|p| line.contains(p)) {
+                found.push(format!("src/{rel}:{}: {}", no + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "read these through RunEnv instead:\n{}", found.join("\n"));
 }

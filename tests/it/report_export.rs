@@ -30,7 +30,7 @@ fn report_snapshots_md_html_json() {
     let (_dir, case, d) = demo_copy();
     let farid = d.alerts.iter().find(|a| a.title.contains("farid.ivanova")).unwrap().id.clone();
     let partner = d.alerts.iter().find(|a| a.analytic == "AN1350").unwrap().id.clone();
-    let state = CaseState::of(&case).with_actor("ana.responder");
+    let state = CaseState::of(&case, &harrier::runenv::RunEnv::default()).with_actor("ana.responder");
     let s1 = state.clone().with_clock(at(9, 0));
     s1.set_triage(&partner, TriageStatus::TruePositive, Some("partner <admin> added FullAccess & read mail")).unwrap();
     s1.set_triage(&farid, TriageStatus::FalsePositive, Some("approved | report script")).unwrap();
@@ -45,7 +45,8 @@ fn report_snapshots_md_html_json() {
         .unwrap();
     s2.append_note("# Scope\nPartner tenant reached one mailbox.\n\n<script>alert(1)</script>").unwrap();
     let tz = case.config.timezone();
-    let r = report::build(&case, &d, &CaseState::of(&case), tz, at(12, 0)).unwrap();
+    let r =
+        report::build(&case, &d, &CaseState::of(&case, &harrier::runenv::RunEnv::default()), tz, at(12, 0)).unwrap();
     let md = report::render(&r, ReportFormat::Markdown);
     let html = report::render(&r, ReportFormat::Html);
     let json = report::render(&r, ReportFormat::Json);
@@ -54,7 +55,8 @@ fn report_snapshots_md_html_json() {
     assert!(md.contains("approved \\| report script"));
     assert_eq!(
         report::render(
-            &report::build(&case, &d, &CaseState::of(&case), tz, at(12, 0)).unwrap(),
+            &report::build(&case, &d, &CaseState::of(&case, &harrier::runenv::RunEnv::default()), tz, at(12, 0))
+                .unwrap(),
             ReportFormat::Markdown
         ),
         md
@@ -116,7 +118,7 @@ fn suppression_preview_changes_nothing_and_applying_it_drops_the_alert() {
         .diff()
         .contains("+automation_accounts = [\"svc-reporting@northwind.example\", \"farid.ivanova@northwind.example\"]"));
     assert_eq!(std::fs::read_to_string(case.root.join("case.toml")).unwrap(), before);
-    CaseState::of(&case).apply_suppression(&plan).unwrap();
+    CaseState::of(&case, &harrier::runenv::RunEnv::default()).apply_suppression(&plan).unwrap();
     let after = std::fs::read_to_string(case.root.join("case.toml")).unwrap();
     assert!(after.starts_with("# Case settings for the Northwind Traders tenant"), "comments are kept");
     let reopened = Case::open(&case.root, None).unwrap();

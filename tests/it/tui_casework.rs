@@ -77,7 +77,9 @@ fn tui_runbook_ticks_and_triage_survive_reopening_the_case() {
 fn tui_notes_screen_shows_appended_notes() {
     let Some((_d, root)) = case_copy("tui_notes_screen_shows_appended_notes") else { return };
     let at = chrono::DateTime::parse_from_rfc3339("2021-04-28T15:10:00Z").unwrap().to_utc();
-    let state = CaseState::of(&Case::open(&root, None).unwrap()).with_actor("responder").with_clock(at);
+    let state = CaseState::of(&Case::open(&root, None).unwrap(), &harrier::runenv::RunEnv::default())
+        .with_actor("responder")
+        .with_clock(at);
     state.append_note("Revoked all sessions of adelev at 15:02 UTC.").unwrap();
     let mut h = open(&root);
     line(&mut h, "note Password reset confirmed by the helpdesk.");

@@ -121,7 +121,7 @@ mod tests {
     #[test]
     fn a_torn_last_line_is_skipped_and_cut_away_by_the_next_append() {
         let dir = tempfile::tempdir().unwrap();
-        let state = CaseState::new(dir.path()).with_actor("ana");
+        let state = CaseState::new(dir.path(), &crate::runenv::RunEnv::default()).with_actor("ana");
         state.log_activity("triage", serde_json::json!({"alert": "a"})).unwrap();
         let mut f = std::fs::OpenOptions::new().append(true).open(state.activity_path()).unwrap();
         f.write_all(br#"{"at":"2026-03-16T10:00:00Z","by":"ana","act"#).unwrap();

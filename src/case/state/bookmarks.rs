@@ -236,7 +236,7 @@ mod tests {
     #[test]
     fn files_without_tags_or_comment_still_load_and_tags_are_normalised() {
         let dir = tempfile::tempdir().unwrap();
-        let state = CaseState::new(dir.path()).with_actor("ana");
+        let state = CaseState::new(dir.path(), &crate::runenv::RunEnv::default()).with_actor("ana");
         std::fs::write(
             state.bookmarks_path(),
             r#"{"bookmarks":[{"event_id":"e1","source":"ual_exchange","operation":"Set-Mailbox",

@@ -24,6 +24,7 @@ pub use suppress::{AllowChange, SuppressionPlan};
 pub use triage::{EntityFilter, TriageBook, TriageChange, TriageEntry, TriageStatus};
 
 use super::{Case, CaseLock};
+use crate::runenv::{clean_analyst, Clock, RunEnv};
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -34,37 +35,34 @@ pub const STATE_LOCK: &str = "state.lock";
 /// How long a writer waits for another writer to finish before giving up.
 const LOCK_PATIENCE: Duration = Duration::from_secs(10);
 
-/// Longest name recorded as the analyst.
-const MAX_ACTOR_CHARS: usize = 64;
-
 /// Handle on a case's analyst state: where it lives, who is acting, and what time it is.
 #[derive(Debug, Clone)]
 pub struct CaseState {
     dir: PathBuf,
     actor: String,
-    fixed_now: Option<DateTime<Utc>>,
+    clock: Clock,
 }
 
 impl CaseState {
-    /// The state kept in `state_dir`, acted on by the current analyst (see [`current_analyst`]).
-    pub fn new(state_dir: &Path) -> CaseState {
-        CaseState { dir: state_dir.to_path_buf(), actor: current_analyst(), fixed_now: None }
+    /// The state kept in `state_dir`, acted on by the run's analyst at the run's clock.
+    pub fn new(state_dir: &Path, env: &RunEnv) -> CaseState {
+        CaseState { dir: state_dir.to_path_buf(), actor: env.analyst.clone(), clock: env.clock }
     }
 
     /// The state of an opened case.
-    pub fn of(case: &Case) -> CaseState {
-        CaseState::new(&case.state_dir)
+    pub fn of(case: &Case, env: &RunEnv) -> CaseState {
+        CaseState::new(&case.state_dir, env)
     }
 
     /// Records changes under another analyst name.
     pub fn with_actor(mut self, actor: &str) -> CaseState {
-        self.actor = clean_actor(actor);
+        self.actor = clean_analyst(actor);
         self
     }
 
     /// Stamps changes with a fixed time instead of the clock (reproducible reports and tests).
     pub fn with_clock(mut self, now: DateTime<Utc>) -> CaseState {
-        self.fixed_now = Some(now);
+        self.clock = Clock::Fixed(now);
         self
     }
 
@@ -80,30 +78,11 @@ impl CaseState {
 
     /// The time changes are stamped with.
     pub fn now(&self) -> DateTime<Utc> {
-        self.fixed_now.unwrap_or_else(Utc::now)
+        self.clock.now()
     }
 
     /// Takes the writer lock for one read-modify-write.
     fn write_lock(&self, purpose: &str) -> Result<CaseLock, StateError> {
         Ok(CaseLock::acquire_waiting(&self.dir, STATE_LOCK, purpose, LOCK_PATIENCE)?)
-    }
-}
-
-/// The analyst's name for the record: `$USER`, else `$USERNAME`, else "analyst".
-pub fn current_analyst() -> String {
-    ["USER", "USERNAME"]
-        .iter()
-        .filter_map(|v| std::env::var(v).ok())
-        .map(|v| clean_actor(&v))
-        .find(|v| !v.is_empty() && v != "analyst")
-        .unwrap_or_else(|| "analyst".to_string())
-}
-
-fn clean_actor(s: &str) -> String {
-    let s: String = s.trim().chars().filter(|c| !c.is_control()).take(MAX_ACTOR_CHARS).collect();
-    if s.is_empty() {
-        "analyst".to_string()
-    } else {
-        s
     }
 }

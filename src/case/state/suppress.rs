@@ -290,7 +290,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("case.toml");
         std::fs::write(&p, CASE).unwrap();
-        let state = CaseState::new(dir.path());
+        let state = CaseState::new(dir.path(), &crate::runenv::RunEnv::default());
         let a = alert("AN0534", "x", SavedEntities { users: vec!["farid@n.example".into()], ..Default::default() });
         let plan = plan_for_file(&p, &a).unwrap();
         std::fs::write(&p, format!("{CASE}\n")).unwrap();

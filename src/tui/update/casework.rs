@@ -47,8 +47,8 @@ pub(super) fn tick(app: &mut App) -> Vec<Job> {
     let entry = steps.entry(step.id.clone()).or_insert_with(|| StepProgress {
         done,
         note: None,
-        by: crate::case::state::current_analyst(),
-        at: chrono::Utc::now(),
+        by: app.env.analyst.clone(),
+        at: app.env.now(),
     });
     entry.done = done;
     vec![Job::Case(CaseJob::SetStep {
@@ -237,9 +237,9 @@ pub(super) fn open_notes(app: &mut App) -> Vec<Job> {
 
 /// `E`: asks the terminal loop to open `$EDITOR` on the notes, when there is one.
 pub(super) fn edit_notes(app: &mut App) -> Vec<Job> {
-    match std::env::var("EDITOR") {
-        Ok(e) if !e.trim().is_empty() => app.edit_notes = true,
-        _ => app.warn("$EDITOR is not set: set it to edit notes.md here, or add paragraphs with :note TEXT"),
+    match &app.env.editor {
+        Some(_) => app.edit_notes = true,
+        None => app.warn("$EDITOR is not set: set it to edit notes.md here, or add paragraphs with :note TEXT"),
     }
     Vec::new()
 }
@@ -298,7 +298,7 @@ pub(super) fn export(app: &mut App, args: &str) -> Result<Vec<Job>, String> {
         _ => "jsonl",
     };
     let path = if path.is_empty() {
-        ExportPath::InState(format!("{}-{}.{ext}", chrono::Utc::now().format("%Y%m%dT%H%M%SZ"), slug(&title)))
+        ExportPath::InState(format!("{}-{}.{ext}", app.env.now().format("%Y%m%dT%H%M%SZ"), slug(&title)))
     } else {
         ExportPath::Given(std::path::PathBuf::from(path))
     };

@@ -124,7 +124,7 @@ fn closing_triage_needs_a_reason_and_open_statuses_do_not() {
 #[test]
 fn status_filter_cycles_and_hides_closed_alerts() {
     let dir = tempfile::tempdir().unwrap();
-    let state = CaseState::new(dir.path());
+    let state = CaseState::new(dir.path(), &crate::runenv::RunEnv::default());
     state.set_triage("A-1", TriageStatus::TruePositive, Some("mailbox rule forwarding out")).unwrap();
     let mut app = queue();
     update(&mut app, Action::CaseLoaded { result: casejobs::load(&state).map(Box::new) });
@@ -147,7 +147,7 @@ fn suppress_previews_and_writes_only_on_confirm() {
     assert!(app.prompt.as_ref().and_then(|p| p.error.as_deref()).is_some_and(|e| e.contains("false or benign")));
     app.prompt = None;
     let dir = tempfile::tempdir().unwrap();
-    let state = CaseState::new(dir.path());
+    let state = CaseState::new(dir.path(), &crate::runenv::RunEnv::default());
     state.set_triage("A-1", TriageStatus::FalsePositive, Some("the user's own script")).unwrap();
     update(&mut app, Action::CaseLoaded { result: casejobs::load(&state).map(Box::new) });
     let plan = || SuppressionPlan {

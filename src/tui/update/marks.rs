@@ -74,7 +74,7 @@ pub(super) fn toggle_bookmark(app: &mut App) -> Vec<Job> {
         app.warn(format!("{MAX_BOOKMARKS} bookmarks already; remove some first"));
         Vec::new()
     } else {
-        let b = Bookmark::of(&e, chrono::Utc::now());
+        let b = Bookmark::of(&e, app.env.now());
         app.bookmarks.push(b.clone());
         app.notice(format!("bookmarked ({} in this case; 5 lists them)", app.bookmarks.len()));
         vec![Job::Case(CaseJob::AddBookmark { bookmark: Box::new(b) })]
