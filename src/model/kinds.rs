@@ -15,6 +15,8 @@ pub enum Source {
     EntraAudit,
     UalExchange,
     UalSharepoint,
+    /// Written `ual_azuread` everywhere (JSON, the index, queries); the older JSON spelling is still read.
+    #[serde(rename = "ual_azuread", alias = "ual_azure_ad")]
     UalAzureAd,
     UalTeams,
     UalOther,
@@ -52,6 +54,11 @@ impl Source {
             Source::UalOther => "ual_other",
             Source::Graph => "graph",
         }
+    }
+
+    /// The source named `name` as [`Source::as_str`] writes it.
+    pub fn from_name(name: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|s| s.as_str() == name)
     }
 
     /// True for the four Entra sign-in logs.
@@ -248,5 +255,20 @@ impl FromStr for Severity {
             "critical" | "crit" => Ok(Severity::Critical),
             _ => Err(format!("unknown severity '{s}' (low, medium, high, critical)")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A source has one name: JSON, the index and the query language agree on it.
+    #[test]
+    fn every_source_serializes_as_its_query_name() {
+        for s in Source::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), serde_json::json!(s.as_str()), "{s:?}");
+            assert_eq!(Source::from_name(s.as_str()), Some(s));
+        }
+        assert_eq!(serde_json::from_str::<Source>("\"ual_azure_ad\"").unwrap(), Source::UalAzureAd);
     }
 }

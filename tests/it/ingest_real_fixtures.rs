@@ -122,3 +122,33 @@ fn free_text_finds_a_guid_whole_or_by_its_start() {
         assert!(hits.len() < all.len(), "{q} matches everything");
     }
 }
+
+/// A Purview logon record reads as failed when its error says so, even where `ResultStatus` says "Success";
+/// sources have one name in JSON and in queries.
+#[test]
+fn failed_logons_read_as_failures_whatever_their_status_says() {
+    let Some(real) = crate::shared::real_fixtures("failed_logons_read_as_failures_whatever_their_status_says") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let spray = "blueteam0ps-det-eng-samples/dataset/t1110.003_o365spray_reporting.json";
+    let marked_success = "appomni-emm-m365-ual/products/microsoft_365/event_examples/azure_ad/\
+                          authentication_account_login_failure.json";
+    for (i, f) in [spray, marked_success].iter().enumerate() {
+        std::fs::copy(real.join(f), tmp.path().join(format!("{i}.json"))).unwrap();
+    }
+    let (case, _) = ingest_dir(tmp.path());
+    let failed = query(&case, "op:userloginfailed");
+    // Six distinct failures in the spray (each recorded twice), one marked "Success" by Purview.
+    assert_eq!(failed.len(), 7);
+    assert!(failed.iter().any(|e| e.result_detail.as_deref() == Some("UserStrongAuthClientAuthNRequiredInterrupt")));
+    assert!(
+        failed.iter().all(|e| e.result == harrier::model::EventResult::Failure),
+        "a UserLoginFailed reads as success"
+    );
+    assert!(failed.iter().all(|e| e.result_detail.is_some()));
+    let by_source = query(&case, "source:ual_azuread");
+    assert!(by_source.len() >= failed.len());
+    let json = serde_json::to_value(by_source[0].source).unwrap();
+    assert_eq!(json, "ual_azuread");
+}

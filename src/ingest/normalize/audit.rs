@@ -2,6 +2,7 @@
 
 use super::fields::{any_text, at, name_values, scalar_text, text_at, Rec};
 use super::lazy::LazyMap;
+use super::outcome::outcomes;
 use super::{lower_id, required_time, Normalized, Reject};
 use crate::enrich::ip::parse_ip;
 use crate::model::{ActorKind, Event, EventResult, ModifiedProperty, Source, Target};
@@ -29,12 +30,10 @@ pub fn normalize(map: &LazyMap) -> Result<Normalized, Reject> {
         operation: operation.trim_end().to_string(),
         ..Event::default()
     };
-    e.result = match r.text(&["result", "Result"]).map(|s| s.to_ascii_lowercase()).as_deref() {
-        Some("success") => EventResult::Success,
-        Some("failure") | Some("timeout") => EventResult::Failure,
-        _ => EventResult::Unknown,
-    };
-    e.result_detail = r.text(&["resultReason", "ResultReason", "ResultDescription"]).filter(|s| s != "None");
+    let rules = &outcomes().entra_audit;
+    let field = |f: &str| r.text(&[f]);
+    e.result = rules.judge(&e.operation, &field);
+    e.result_detail = rules.detail(&field).filter(|s| s != "None");
     e.correlation_id =
         lower_id(r.text(&["correlationId", "CorrelationId"]).or_else(|| envelope.text(&["correlationId"])));
     e.tenant_id = lower_id(envelope.text(&["tenantId", "TenantId", "AADTenantId"]));

@@ -2,6 +2,7 @@
 
 use super::fields::Rec;
 use super::lazy::LazyMap;
+use super::outcome::outcomes;
 use super::{lower_id, required_time, Normalized, Reject};
 use crate::enrich::ip::parse_ip;
 use crate::model::{ActorKind, Event, EventResult, GraphRequest, Source};
@@ -28,11 +29,7 @@ pub fn normalize(map: &LazyMap) -> Result<Normalized, Reject> {
         ..Event::default()
     };
     let status = r.int(&["responseStatusCode", "ResponseStatusCode"]).and_then(|s| u16::try_from(s).ok());
-    e.result = match status {
-        Some(s) if s < 400 => EventResult::Success,
-        Some(_) => EventResult::Failure,
-        None => EventResult::Unknown,
-    };
+    e.result = status.map_or(EventResult::Unknown, |s| outcomes().graph.http(s));
     if e.result == EventResult::Failure {
         e.result_detail = status.map(|s| format!("HTTP {s}"));
     }

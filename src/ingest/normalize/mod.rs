@@ -5,6 +5,7 @@ pub mod audit;
 pub mod fields;
 pub mod graph;
 pub mod lazy;
+pub mod outcome;
 pub mod signin;
 pub mod time;
 pub mod ual;

@@ -3,6 +3,7 @@
 
 use super::fields::Rec;
 use super::lazy::LazyMap;
+use super::outcome::outcomes;
 use super::{lower_id, required_time, FileHints, Normalized, Reject};
 use crate::enrich::ip::parse_ip;
 use crate::model::{ActorKind, Device, Event, EventResult, Network, SignInInfo, Source};
@@ -110,18 +111,12 @@ pub fn normalize(map: &LazyMap, fixed: Option<Source>, hints: &FileHints) -> Res
     let status = r.object(&["status", "Status", "Status_dynamic", "Status_string"]);
     let code =
         status.as_ref().and_then(|s| s.int("errorCode")).or_else(|| r.int(&["ResultType", "Sign-in error code"]));
-    let reason = status
-        .as_ref()
-        .and_then(|s| s.text("failureReason"))
-        .or_else(|| r.text(&["ResultDescription", "Failure reason"]));
+    let rules = &outcomes().signin;
+    let field = |f: &str| r.text(&[f]);
+    let reason = status.as_ref().and_then(|s| s.text("failureReason")).or_else(|| rules.detail(&field));
     e.result = match code {
-        Some(0) => EventResult::Success,
-        Some(_) => EventResult::Failure,
-        None => match r.text(&["Status"]).map(|s| s.to_ascii_lowercase()).as_deref() {
-            Some("success") => EventResult::Success,
-            Some("failure") | Some("interrupted") => EventResult::Failure,
-            _ => EventResult::Unknown,
-        },
+        Some(c) => rules.code(c),
+        None => rules.status_word(&field),
     };
     if e.result == EventResult::Failure {
         e.result_detail = Some(match (code, reason) {

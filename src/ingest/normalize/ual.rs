@@ -4,6 +4,7 @@
 use super::actor::{from_ual_user_type, from_user_id};
 use super::fields::{any_text, name_values, scalar_text, text_at, Rec};
 use super::lazy::{FieldValue, LazyMap, ObjectError};
+use super::outcome::outcomes;
 use super::{clip, lower_id, required_time, Normalized, Reject, TimeAssumption};
 use crate::enrich::ip::parse_ip;
 use crate::model::{ActorKind, Event, EventResult, MailboxAccess, ModifiedProperty, Source, Target};
@@ -107,13 +108,11 @@ fn from_record(r: Rec, documented_utc: bool) -> Result<Normalized, Reject> {
     let mut e =
         Event { id: native_id.clone().unwrap_or_default(), ts, source: Some(source), operation, ..Event::default() };
     e.tenant_id = lower_id(r.text(&["OrganizationId"]));
-    e.result = match r.text(&["ResultStatus"]).map(|s| s.to_ascii_lowercase()).as_deref() {
-        Some("succeeded") | Some("success") | Some("true") | Some("partiallysucceeded") => EventResult::Success,
-        Some("failed") | Some("failure") | Some("false") => EventResult::Failure,
-        _ => EventResult::Unknown,
-    };
+    let rules = &outcomes().ual;
+    let field = |f: &str| r.text(&[f]);
+    e.result = rules.judge(&e.operation, &field);
     if e.result == EventResult::Failure {
-        e.result_detail = r.text(&["LogonError", "ErrorNumber", "ResultReasonType"]);
+        e.result_detail = rules.detail(&field);
     }
 
     // Actor
