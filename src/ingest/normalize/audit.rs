@@ -5,7 +5,7 @@ use super::lazy::LazyMap;
 use super::outcome::outcomes;
 use super::{lower_id, required_time, Normalized, Reject};
 use crate::enrich::ip::parse_ip;
-use crate::model::{ActorKind, Event, EventResult, ModifiedProperty, Source, Target};
+use crate::model::{ActorKind, Event, ModifiedProperty, Source, Target};
 use serde_json::Value;
 
 /// Normalizes one Entra audit record.
