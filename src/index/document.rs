@@ -74,7 +74,9 @@ pub fn to_document(f: &Fields, e: &Event, raw: &Original, dkey: u64, file_id: u6
         d.add_text(f.token, t.trim());
     }
     if let Some(m) = e.mailbox.as_ref().and_then(|m| m.mailbox.as_deref()) {
-        d.add_text(f.mailbox, key(m));
+        for k in crate::model::mailbox::mailbox_keys(m) {
+            d.add_text(f.mailbox, k);
+        }
     }
     for a in [&e.app_id, &e.app_name].into_iter().flatten() {
         d.add_text(f.app, key(a));

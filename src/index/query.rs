@@ -185,6 +185,17 @@ fn clause_query(f: &Fields, c: &Clause) -> Vec<Box<dyn Query>> {
                 .collect()
         }
         Some("id") => vec![Box::new(id_query(f, &c.value))],
+        Some("mailbox") if !c.prefix => {
+            // Any form of the mailbox (address, alias, object path, X.500) finds the records naming it by another.
+            let terms = crate::model::mailbox::mailbox_keys(&c.value)
+                .into_iter()
+                .map(|k| -> Box<dyn Query> {
+                    Box::new(TermQuery::new(Term::from_field_text(f.mailbox, &k), IndexRecordOption::Basic))
+                })
+                .map(|q| (Occur::Should, q))
+                .collect();
+            vec![Box::new(BooleanQuery::new(terms))]
+        }
         Some(name) => {
             let field = field_by_name(f, name);
             let value = match name {

@@ -3,6 +3,7 @@
 mod entity;
 mod event;
 mod kinds;
+pub mod mailbox;
 
 pub use entity::EntityKind;
 pub use event::{

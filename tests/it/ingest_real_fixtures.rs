@@ -152,3 +152,23 @@ fn failed_logons_read_as_failures_whatever_their_status_says() {
     let json = serde_json::to_value(by_source[0].source).unwrap();
     assert_eq!(json, "ual_azuread");
 }
+
+/// A mailbox named by its Exchange object path is the same mailbox as its address: a pivot on the address finds
+/// the inbox rules whose records name only the path.
+#[test]
+fn a_pivot_on_an_address_finds_records_naming_the_mailbox_by_object_path() {
+    let Some(real) =
+        crate::shared::real_fixtures("a_pivot_on_an_address_finds_records_naming_the_mailbox_by_object_path")
+    else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let f = "office_activity_inbox_rule.csv";
+    std::fs::copy(real.join("sentinel-training-lab-telemetry").join(f), tmp.path().join(f)).unwrap();
+    let (case, _) = ingest_dir(tmp.path());
+    for form in ["AdeleV@M365x816222.OnMicrosoft.com", "adelev", "/o=ExchangeLabs/ou=x/cn=Recipients/cn=AdeleV"] {
+        let hits = query(&case, &format!("mailbox:\"{form}\" op:new-inboxrule"));
+        assert_eq!(hits.len(), 2, "{form}");
+    }
+    assert!(query(&case, "mailbox:\"johns@m365x816222.onmicrosoft.com\" op:new-inboxrule").is_empty());
+}

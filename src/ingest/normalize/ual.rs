@@ -7,6 +7,7 @@ use super::lazy::{FieldValue, LazyMap, ObjectError};
 use super::outcome::outcomes;
 use super::{clip, lower_id, required_time, Normalized, Reject, TimeAssumption};
 use crate::enrich::ip::parse_ip;
+use crate::model::mailbox;
 use crate::model::{ActorKind, Event, EventResult, MailboxAccess, ModifiedProperty, Source, Target};
 use serde_json::Value;
 
@@ -210,7 +211,17 @@ fn from_record(r: Rec, documented_utc: bool) -> Result<Normalized, Reject> {
     if source == Source::UalExchange {
         let owner = r.lower(&["MailboxOwnerUPN"]).or_else(|| {
             // Admin cmdlets name the mailbox in their Identity parameter.
-            e.param("Identity").map(|s| s.to_lowercase())
+            e.param("Identity").map(|s| s.to_lowercase()).or_else(|| {
+                // Rule and mailbox cmdlets name the mailbox in the object path of what they changed.
+                let path = r.text(&["ObjectId", "OfficeObjectId"]).filter(|o| mailbox::is_object_path(o))?;
+                // Acting on one's own mailbox: the path's alias is the actor's, so the mailbox is the actor's address.
+                let own = e
+                    .actor
+                    .upn
+                    .as_deref()
+                    .filter(|u| u.contains('@') && mailbox::alias_of(u) == mailbox::alias_of(&path));
+                Some(own.map_or_else(|| path.to_lowercase(), str::to_string))
+            })
         });
         let logon_type = r
             .int(&["LogonType", "Logon_Type"])
