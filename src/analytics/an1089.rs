@@ -9,7 +9,9 @@
 
 use super::catalog::{self, IdSet};
 use super::common::{ip_in, raise, utc, Cx, Findings};
-use super::store::{flags, Feat, Sym, Touch, TouchKind};
+use super::store::profile::Feat;
+use super::store::strings::Sym;
+use super::store::touch::{flags, Touch, TouchKind};
 use crate::model::{Severity, Source};
 use std::collections::{BTreeMap, BTreeSet};
 

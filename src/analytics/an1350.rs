@@ -9,7 +9,7 @@
 
 use super::catalog::{self, IdSet, OpList};
 use super::common::{actor_of, domain_of, ip_of, is_internal, lower, op_in, prop, raise, utc, Cx, Findings};
-use super::store::{flags, Touch, TouchKind};
+use super::store::touch::{flags, Touch, TouchKind};
 use crate::model::{ActorKind, Event, Severity};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

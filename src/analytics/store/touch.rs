@@ -1,0 +1,108 @@
+//! Touches: the compact record kept of each sign-in, Graph request, mailbox or file access.
+
+use super::strings::Sym;
+use crate::model::{ActorKind, Source, UaClass};
+use chrono::{DateTime, TimeZone, Utc};
+
+/// What a touch is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TouchKind {
+    /// A sign-in, interactive or not.
+    SignIn,
+    /// `MailItemsAccessed`: mail items read.
+    MailRead,
+    /// `MailboxLogin`.
+    MailboxLogin,
+    /// Mail sent (`Send`, `SendAs`, `SendOnBehalf`).
+    MailSend,
+    /// A file accessed or previewed.
+    FileRead,
+    /// A file downloaded or synced.
+    FileDownload,
+    /// A Graph request reaching mail.
+    GraphMail,
+    /// A Graph request reaching files.
+    GraphFile,
+    /// A Graph directory listing.
+    GraphEnum,
+    /// Any other Graph request.
+    GraphOther,
+    /// Other workload activity by a principal from an address (kept for session and network reasoning).
+    Activity,
+}
+
+impl TouchKind {
+    /// True for reading mail or files.
+    pub fn is_data_access(self) -> bool {
+        matches!(
+            self,
+            TouchKind::MailRead
+                | TouchKind::FileRead
+                | TouchKind::FileDownload
+                | TouchKind::GraphMail
+                | TouchKind::GraphFile
+        )
+    }
+}
+
+/// Flag bits on a touch.
+pub mod flags {
+    /// The sign-in or request succeeded.
+    pub const SUCCESS: u16 = 1;
+    /// An interactive sign-in.
+    pub const INTERACTIVE: u16 = 2;
+    /// From a device not known to be managed.
+    pub const UNMANAGED: u16 = 4;
+    /// By a partner or through a cross-tenant service-provider setting.
+    pub const SERVICE_PROVIDER: u16 = 8;
+    /// A Graph request following a page link.
+    pub const PAGED: u16 = 16;
+    /// A Graph request selecting mail identities.
+    pub const EMAIL_SELECT: u16 = 32;
+    /// A sign-in by device code or resource-owner password.
+    pub const DEVICE_CODE_OR_ROPC: u16 = 64;
+    /// A mailbox access Exchange marks as external.
+    pub const EXTERNAL_ACCESS: u16 = 128;
+}
+
+/// A compact record of one sign-in, Graph request or workload access.
+#[derive(Debug, Clone)]
+pub struct Touch {
+    pub ts: i64,
+    pub id: Box<str>,
+    pub kind: TouchKind,
+    pub source: Source,
+    pub actor: Sym,
+    pub actor_kind: ActorKind,
+    pub home_tenant: Sym,
+    pub session: Sym,
+    pub token: Sym,
+    pub ip: Sym,
+    pub asn: u32,
+    pub country: Sym,
+    pub ua_class: UaClass,
+    pub ua: Sym,
+    pub ua_family: Sym,
+    pub app: Sym,
+    pub resource: Sym,
+    pub mailbox: Sym,
+    pub logon_type: u8,
+    pub items: u32,
+    pub bytes: u64,
+    pub status: u16,
+    pub template: Sym,
+    /// Group whose members were listed (enumeration) or the auth protocol (sign-ins).
+    pub detail: Sym,
+    pub flags: u16,
+}
+
+impl Touch {
+    /// The UTC time.
+    pub fn time(&self) -> DateTime<Utc> {
+        Utc.timestamp_opt(self.ts, 0).single().unwrap_or_default()
+    }
+    /// True when a flag bit is set.
+    pub fn has(&self, f: u16) -> bool {
+        self.flags & f != 0
+    }
+}
