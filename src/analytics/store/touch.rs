@@ -68,31 +68,55 @@ pub mod flags {
 /// A compact record of one sign-in, Graph request or workload access.
 #[derive(Debug, Clone)]
 pub struct Touch {
+    /// When (unix seconds).
     pub ts: i64,
+    /// The event id, for evidence.
     pub id: Box<str>,
+    /// What it is.
     pub kind: TouchKind,
+    /// The log it came from.
     pub source: Source,
+    /// The principal key (see `principal_key`).
     pub actor: Sym,
+    /// User, guest, partner, app, …
     pub actor_kind: ActorKind,
+    /// The actor's home tenant id, when the record names one.
     pub home_tenant: Sym,
+    /// The session id.
     pub session: Sym,
+    /// The token id (unique token identifier), padding removed.
     pub token: Sym,
+    /// The source address, canonical.
     pub ip: Sym,
+    /// The autonomous system of the address; 0 when unknown.
     pub asn: u32,
+    /// The country of the address.
     pub country: Sym,
+    /// The user-agent class.
     pub ua_class: UaClass,
+    /// The user-agent text (shortened).
     pub ua: Sym,
+    /// The user-agent family.
     pub ua_family: Sym,
+    /// The client application id.
     pub app: Sym,
+    /// The resource signed in to.
     pub resource: Sym,
+    /// The mailbox reached.
     pub mailbox: Sym,
+    /// Exchange logon type; `u8::MAX` when unknown.
     pub logon_type: u8,
+    /// Items reached, at least 1.
     pub items: u32,
+    /// Bytes a Graph request returned.
     pub bytes: u64,
+    /// HTTP status of a Graph request.
     pub status: u16,
+    /// The Graph request template.
     pub template: Sym,
     /// Group whose members were listed (enumeration) or the auth protocol (sign-ins).
     pub detail: Sym,
+    /// Bits of the `flags` module.
     pub flags: u16,
 }
 
