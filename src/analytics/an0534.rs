@@ -8,55 +8,119 @@
 //! same session, token or address within the follow-on window (mail items read, Graph mail and file calls, files
 //! downloaded, bytes returned, other people's mailboxes) sets the severity.
 
+use super::alert::AlertBuilder;
 use super::catalog::{self, IdSet};
+use super::clock::Day;
 use super::common::{ip_in, raise, utc, Cx, Findings};
-use super::store::{flags, Feat, Sym, Touch, TouchKind};
+use super::store::profile::{Feat, Profile};
+use super::store::strings::Sym;
+use super::store::touch::{flags, Touch, TouchKind};
 use crate::model::{ActorKind, Severity, UaClass};
+use ipnet::IpNet;
 use std::collections::{BTreeMap, BTreeSet};
 
-struct Group<'a> {
-    signins: Vec<&'a Touch>,
+/// The allow lists and client lists this analytic reads.
+struct Settings {
+    classes: Vec<String>,
+    extra_uas: Vec<String>,
+    extra_apps: Vec<String>,
+    automation: Vec<String>,
+    nets: Vec<IpNet>,
+    trusted: Vec<String>,
+    vips: Vec<String>,
 }
 
-fn is_scripted_client(cx: &Cx, t: &Touch, classes: &[String], extra_uas: &[String], extra_apps: &[String]) -> bool {
-    if classes.iter().any(|c| c == t.ua_class.as_str()) {
-        return true;
+impl Settings {
+    fn read(cx: &Cx) -> Settings {
+        let p = cx.params;
+        let lower = |name: &str| p.list(name).iter().map(|s| s.to_ascii_lowercase()).collect::<Vec<String>>();
+        Settings {
+            classes: lower("user_agent_classes"),
+            extra_uas: lower("extra_user_agents"),
+            extra_apps: lower("scripting_clients"),
+            automation: cx.list_with("automation_accounts", &cx.config.allow.automation_accounts),
+            nets: cx.expected_nets("expected_ips"),
+            trusted: cx.config.allow.trusted_partner_tenants.iter().map(|t| t.trim().to_ascii_lowercase()).collect(),
+            vips: lower("target_mailboxes"),
+        }
     }
-    let ua = cx.s(t.ua).to_ascii_lowercase();
-    if !ua.is_empty() && extra_uas.iter().any(|x| ua.contains(x.as_str())) {
-        return true;
+
+    /// True when a sign-in's client is a scripting, PowerShell or attack-tool client or a command-line client app.
+    fn is_scripted_client(&self, cx: &Cx, t: &Touch) -> bool {
+        if self.classes.iter().any(|c| c == t.ua_class.as_str()) {
+            return true;
+        }
+        let ua = cx.s(t.ua).to_ascii_lowercase();
+        if !ua.is_empty() && self.extra_uas.iter().any(|x| ua.contains(x.as_str())) {
+            return true;
+        }
+        let app = cx.s(t.app);
+        // A command-line client app id with a non-browser agent (the same ids appear behind interactive browser
+        // sign-ins when someone consents in a browser; those stay out).
+        (catalog::in_set(IdSet::ScriptingClients, app) || self.extra_apps.iter().any(|a| a == app))
+            && !matches!(t.ua_class, UaClass::Browser | UaClass::Mobile | UaClass::OfficeClient)
     }
-    let app = cx.s(t.app);
-    // A command-line client app id with a non-browser agent (the same ids appear behind interactive browser
-    // sign-ins when someone consents in a browser; those stay out).
-    (catalog::in_set(IdSet::ScriptingClients, app) || extra_apps.iter().any(|a| a == app))
-        && !matches!(t.ua_class, UaClass::Browser | UaClass::Mobile | UaClass::OfficeClient)
+}
+
+/// One group of candidate sign-ins being judged, whose they are, and the lookback before the first.
+struct Candidate<'a> {
+    actor: Sym,
+    user: String,
+    signins: Vec<&'a Touch>,
+    first: &'a Touch,
+    profile: Option<&'a Profile>,
+    day: Day,
+    from: Day,
+    to: Day,
+}
+
+/// The client of a group's first sign-in, and on how many earlier days the user used its family.
+struct Client {
+    family: Sym,
+    family_name: String,
+    product: String,
+    used_days: usize,
+}
+
+/// What followed the sign-ins in the same session, token or address within the follow-on window.
+struct FollowOn<'a> {
+    /// The window (seconds).
+    window: i64,
+    mail_items: u64,
+    graph_calls: u64,
+    downloads: u64,
+    bytes: u64,
+    mailboxes: BTreeSet<Sym>,
+    touches: Vec<&'a Touch>,
 }
 
 /// Runs the analytic.
 pub fn run(cx: &Cx) -> Findings {
     let mut out = Findings::default();
-    let store = cx.store;
-    let p = cx.params;
-    let classes: Vec<String> = p.list("user_agent_classes").iter().map(|s| s.to_ascii_lowercase()).collect();
-    let extra_uas: Vec<String> = p.list("extra_user_agents").iter().map(|s| s.to_ascii_lowercase()).collect();
-    let extra_apps: Vec<String> = p.list("scripting_clients").iter().map(|s| s.to_ascii_lowercase()).collect();
-    let automation = cx.list_with("automation_accounts", &cx.config.allow.automation_accounts);
-    let nets = cx.expected_nets("expected_ips");
-    let trusted: Vec<String> =
-        cx.config.allow.trusted_partner_tenants.iter().map(|t| t.trim().to_ascii_lowercase()).collect();
-    let vips: Vec<String> = p.list("target_mailboxes").iter().map(|s| s.to_ascii_lowercase()).collect();
+    let settings = Settings::read(cx);
+    for ((actor, _), signins) in candidate_groups(cx, &settings) {
+        let first = signins[0];
+        let day = cx.day_of(first);
+        let (from, to) = cx.lookback(day);
+        let user = cx.s(actor).to_string();
+        let profile = cx.store.profile(actor);
+        let c = Candidate { actor, user, signins, first, profile, day, from, to };
+        judge_candidate(cx, &settings, &c, &mut out);
+    }
+    out
+}
 
-    // Candidate sign-ins grouped by session (or user + address + day).
-    let mut groups: BTreeMap<(Sym, String), Group> = BTreeMap::new();
-    for t in &store.touches {
+/// Successful scripted sign-ins by people to sensitive resources, grouped by session (or user + address + day).
+fn candidate_groups<'a>(cx: &Cx<'a>, settings: &Settings) -> BTreeMap<(Sym, String), Vec<&'a Touch>> {
+    let mut groups: BTreeMap<(Sym, String), Vec<&Touch>> = BTreeMap::new();
+    for t in &cx.store.touches {
         if t.kind != TouchKind::SignIn || !t.has(flags::SUCCESS) {
             continue;
         }
         if !matches!(t.actor_kind, ActorKind::User | ActorKind::Guest | ActorKind::Partner) {
             continue;
         }
-        if !is_scripted_client(cx, t, &classes, &extra_uas, &extra_apps) {
+        if !settings.is_scripted_client(cx, t) {
             continue;
         }
         let resource = cx.s(t.resource);
@@ -68,173 +132,233 @@ pub fn run(cx: &Cx) -> Findings {
         } else {
             format!("a:{}:{}", cx.s(t.ip), cx.day_of(t))
         };
-        groups.entry((t.actor, key)).or_insert_with(|| Group { signins: Vec::new() }).signins.push(t);
+        groups.entry((t.actor, key)).or_default().push(t);
     }
+    groups
+}
 
-    for ((actor, _), g) in groups {
-        let first = g.signins[0];
-        let user = cx.s(actor).to_string();
-        let ip = cx.s(first.ip).to_string();
-        if automation.iter().any(|a| *a == user || *a == cx.s(first.app)) {
-            out.suppressions.add(&cx.meta.id, "allow.automation_accounts", &user, &first.id);
-            continue;
-        }
-        let home = cx.s(first.home_tenant).to_ascii_lowercase();
-        if !home.is_empty() && trusted.contains(&home) {
-            out.suppressions.add(&cx.meta.id, "allow.trusted_partner_tenants", &home, &first.id);
-            continue;
-        }
-        if !ip.is_empty() && ip_in(&nets, &ip) {
-            out.suppressions.add(&cx.meta.id, "allow.expected_ips", &ip, &first.id);
-            continue;
-        }
-        let day = cx.day_of(first);
-        let (from, to) = cx.lookback(day);
-        let family = first.ua_family;
-        let family_name = if family != 0 { cx.s(family).to_string() } else { first.ua_class.as_str().to_string() };
-        let product = if cx.s(first.ua).is_empty() { family_name.clone() } else { catalog::ua_product(cx.s(first.ua)) };
-        let profile = store.profile(actor);
-        let min_days = p.int("min_baseline_days").max(1) as usize;
-        let used_days = profile.map(|pr| pr.days_with(Feat::UaFamily, family, from, to)).unwrap_or(0);
-        let mut b = cx.alert(String::new(), Severity::Medium);
-        let enough_history = cx.check_history(&mut b, actor, day);
-        if family != 0 && used_days >= min_days {
-            out.suppressions.add(&cx.meta.id, "baseline: client family routine for the user", &user, &first.id);
-            continue;
-        }
-        if !enough_history && family != 0 {
-            let others = store.prevalence_of(Feat::UaFamily, family, actor);
-            if others >= p.int("tenant_prevalence_users").max(1) as usize {
-                out.suppressions.add(&cx.meta.id, "baseline: client family common in the tenant", &user, &first.id);
-                continue;
-            }
-        }
+/// Suppresses an allowed or routine client, else raises an alert sized by what followed the sign-ins.
+fn judge_candidate(cx: &Cx, settings: &Settings, c: &Candidate, out: &mut Findings) {
+    if let Some((rule, matched)) = allow_rule(cx, settings, c) {
+        out.suppressions.add(&cx.meta.id, rule, &matched, &c.first.id);
+        return;
+    }
+    let client = client_of(cx, c);
+    let mut b = cx.alert(String::new(), Severity::Medium);
+    let enough_history = cx.check_history(&mut b, c.actor, c.day);
+    if let Some(rule) = routine_rule(cx, c, &client, enough_history) {
+        out.suppressions.add(&cx.meta.id, rule, &c.user, &c.first.id);
+        return;
+    }
+    let follow = follow_on(cx, c);
+    describe(cx, &mut b, c, &client, &follow);
+    b.alert.severity = severity(cx, settings, &mut b, c, &follow, enough_history);
+    let e = b.entities();
+    e.user(&c.user);
+    for t in &c.signins {
+        e.ip(cx.s(t.ip));
+        e.session(cx.s(t.session));
+        e.app(cx.s(t.app), None);
+    }
+    for m in &follow.mailboxes {
+        e.mailbox(cx.s(*m));
+    }
+    for t in c.signins.iter().chain(follow.touches.iter()) {
+        b.evidence(&t.id, utc(t.ts));
+    }
+    out.alerts.push(b);
+}
 
-        // Follow-on activity: same session, token or address within the window after the first sign-in.
-        let window = p.int("followon_window_min").max(1) * 60;
-        let last_signin = g.signins.iter().map(|t| t.ts).max().unwrap_or(first.ts);
-        let sessions: BTreeSet<Sym> = g.signins.iter().map(|t| t.session).filter(|s| *s != 0).collect();
-        let tokens: BTreeSet<Sym> = g.signins.iter().map(|t| t.token).filter(|s| *s != 0).collect();
-        let ips: BTreeSet<Sym> = g.signins.iter().map(|t| t.ip).filter(|s| *s != 0).collect();
-        let (mut mail_items, mut graph_calls, mut downloads, mut bytes) = (0u64, 0u64, 0u64, 0u64);
-        let mut mailboxes: BTreeSet<Sym> = BTreeSet::new();
-        let mut follow: Vec<&Touch> = Vec::new();
-        for t in store.by_between(actor, first.ts, last_signin + window) {
-            if t.kind == TouchKind::SignIn {
-                continue;
-            }
-            let linked = (t.session != 0 && sessions.contains(&t.session))
-                || (t.token != 0 && tokens.contains(&t.token))
-                || (t.ip != 0 && ips.contains(&t.ip));
-            if !linked {
-                continue;
-            }
-            match t.kind {
-                TouchKind::MailRead => mail_items += t.items as u64,
-                TouchKind::GraphMail | TouchKind::GraphFile => graph_calls += 1,
-                TouchKind::FileDownload | TouchKind::FileRead => downloads += 1,
-                _ => {}
-            }
-            bytes += t.bytes;
-            if t.mailbox != 0 {
-                mailboxes.insert(t.mailbox);
-            }
-            follow.push(t);
-        }
+/// The allow rule the group falls under (automation account, trusted partner tenant, expected address) and the
+/// value it matched.
+fn allow_rule(cx: &Cx, settings: &Settings, c: &Candidate) -> Option<(&'static str, String)> {
+    let first = c.first;
+    let ip = cx.s(first.ip);
+    if settings.automation.iter().any(|a| *a == c.user || *a == cx.s(first.app)) {
+        return Some(("allow.automation_accounts", c.user.clone()));
+    }
+    let home = cx.s(first.home_tenant).to_ascii_lowercase();
+    if !home.is_empty() && settings.trusted.contains(&home) {
+        return Some(("allow.trusted_partner_tenants", home));
+    }
+    if !ip.is_empty() && ip_in(&settings.nets, ip) {
+        return Some(("allow.expected_ips", ip.to_string()));
+    }
+    None
+}
 
+/// The first sign-in's client family and product, and the user's earlier days with the family.
+fn client_of(cx: &Cx, c: &Candidate) -> Client {
+    let first = c.first;
+    let family = first.ua_family;
+    let family_name = if family != 0 { cx.s(family).to_string() } else { first.ua_class.as_str().to_string() };
+    let product = if cx.s(first.ua).is_empty() { family_name.clone() } else { catalog::ua_product(cx.s(first.ua)) };
+    let used_days = c.profile.map(|pr| pr.days_with(Feat::UaFamily, family, c.from, c.to)).unwrap_or(0);
+    Client { family, family_name, product, used_days }
+}
+
+/// The baseline rule that makes the client routine: the user's own use of the family on enough days, or, without
+/// enough history, its use by enough others in the tenant.
+fn routine_rule(cx: &Cx, c: &Candidate, client: &Client, enough_history: bool) -> Option<&'static str> {
+    let p = cx.params;
+    let min_days = p.int("min_baseline_days").max(1) as usize;
+    if client.family != 0 && client.used_days >= min_days {
+        return Some("baseline: client family routine for the user");
+    }
+    if !enough_history && client.family != 0 {
+        let others = cx.store.prevalence_of(Feat::UaFamily, client.family, c.actor);
+        if others >= p.int("tenant_prevalence_users").max(1) as usize {
+            return Some("baseline: client family common in the tenant");
+        }
+    }
+    None
+}
+
+/// Follow-on activity: same session, token or address within the window after the first sign-in.
+fn follow_on<'a>(cx: &Cx<'a>, c: &Candidate) -> FollowOn<'a> {
+    let window = cx.params.int("followon_window_min").max(1) * 60;
+    let last_signin = c.signins.iter().map(|t| t.ts).max().unwrap_or(c.first.ts);
+    let sessions: BTreeSet<Sym> = c.signins.iter().map(|t| t.session).filter(|s| *s != 0).collect();
+    let tokens: BTreeSet<Sym> = c.signins.iter().map(|t| t.token).filter(|s| *s != 0).collect();
+    let ips: BTreeSet<Sym> = c.signins.iter().map(|t| t.ip).filter(|s| *s != 0).collect();
+    let mut f = FollowOn {
+        window,
+        mail_items: 0,
+        graph_calls: 0,
+        downloads: 0,
+        bytes: 0,
+        mailboxes: BTreeSet::new(),
+        touches: Vec::new(),
+    };
+    for t in cx.store.by_between(c.actor, c.first.ts, last_signin + window) {
+        if t.kind == TouchKind::SignIn {
+            continue;
+        }
+        let linked = (t.session != 0 && sessions.contains(&t.session))
+            || (t.token != 0 && tokens.contains(&t.token))
+            || (t.ip != 0 && ips.contains(&t.ip));
+        if !linked {
+            continue;
+        }
+        match t.kind {
+            TouchKind::MailRead => f.mail_items += t.items as u64,
+            TouchKind::GraphMail | TouchKind::GraphFile => f.graph_calls += 1,
+            TouchKind::FileDownload | TouchKind::FileRead => f.downloads += 1,
+            _ => {}
+        }
+        f.bytes += t.bytes;
+        if t.mailbox != 0 {
+            f.mailboxes.insert(t.mailbox);
+        }
+        f.touches.push(t);
+    }
+    f
+}
+
+/// The title, the sign-in reason and the user's earlier clients.
+fn describe(cx: &Cx, b: &mut AlertBuilder, c: &Candidate, client: &Client, follow: &FollowOn) {
+    let (first, user, product) = (c.first, &c.user, &client.product);
+    let ua_text = cx.s(first.ua);
+    let shown_ua = if ua_text.is_empty() { "(no user agent)" } else { ua_text };
+    let app_name = catalog::app_name(cx.s(first.app)).unwrap_or(cx.s(first.app)).to_string();
+    b.alert.title = if follow.mail_items + follow.graph_calls + follow.downloads == 0 {
+        format!("{user} signed in with scripted client {product}")
+    } else {
+        format!("{user} signed in with scripted client {product} and used mail/file data")
+    };
+    b.key.push(user.clone());
+    b.key.push(cx.s(first.session).to_string());
+    b.reason(format!(
+        "{shown_ua} is a {} client; {} sign-in(s) to {} from {}{}",
+        first.ua_class.as_str().replace('_', " "),
+        c.signins.len(),
+        if cx.s(first.resource).is_empty() {
+            app_name.clone()
+        } else {
+            catalog::app_name(cx.s(first.resource)).unwrap_or(cx.s(first.resource)).to_string()
+        },
+        cx.s(first.ip),
+        store_country(cx, first)
+    ));
+    b.baseline(if client.family != 0 {
+        format!(
+            "{user} used {} on {} day(s) in the {} days before",
+            client.family_name,
+            client.used_days,
+            c.to - c.from
+        )
+    } else {
+        format!("{user}: no earlier use of this client in the {} days before", c.to - c.from)
+    });
+    if let Some(pr) = c.profile {
+        let fams = pr.values_of(Feat::UaFamily, c.from, c.to, 1);
+        let mut names: Vec<&str> = fams.iter().map(|s| cx.s(*s)).collect();
+        names.sort_unstable();
+        names.truncate(4);
+        if !names.is_empty() {
+            b.baseline(format!("client families seen for {user} before: {}", names.join("; ")));
+        }
+    }
+}
+
+/// Medium; an attack tool, heavy follow-on use, other people's or VIP mailboxes and an unmanaged device from an
+/// unusual country raise it.
+fn severity(
+    cx: &Cx,
+    settings: &Settings,
+    b: &mut AlertBuilder,
+    c: &Candidate,
+    follow: &FollowOn,
+    enough_history: bool,
+) -> Severity {
+    let p = cx.params;
+    let (first, user) = (c.first, &c.user);
+    let mut sev = Severity::Medium;
+    if first.ua_class == UaClass::Offensive {
+        sev = Severity::High;
         let ua_text = cx.s(first.ua);
-        let shown_ua = if ua_text.is_empty() { "(no user agent)" } else { ua_text };
-        let app_name = catalog::app_name(cx.s(first.app)).unwrap_or(cx.s(first.app)).to_string();
-        b.alert.title = if mail_items + graph_calls + downloads == 0 {
-            format!("{user} signed in with scripted client {product}")
-        } else {
-            format!("{user} signed in with scripted client {product} and used mail/file data")
-        };
-        b.key.push(user.clone());
-        b.key.push(cx.s(first.session).to_string());
+        b.reason(format!("{} is an attack tool", if ua_text.is_empty() { "(no user agent)" } else { ua_text }));
+    }
+    let heavy = follow.mail_items >= p.int("mail_items_threshold") as u64
+        || follow.graph_calls >= p.int("graph_calls_threshold") as u64
+        || follow.downloads >= p.int("downloads_threshold") as u64
+        || follow.bytes >= (p.int("bytes_threshold_mb") as u64) << 20;
+    if !follow.touches.is_empty() {
         b.reason(format!(
-            "{shown_ua} is a {} client; {} sign-in(s) to {} from {ip}{}",
-            first.ua_class.as_str().replace('_', " "),
-            g.signins.len(),
-            if cx.s(first.resource).is_empty() {
-                app_name.clone()
-            } else {
-                catalog::app_name(cx.s(first.resource)).unwrap_or(cx.s(first.resource)).to_string()
-            },
-            store_country(cx, first)
+            "in the next {} min: {} mail item(s) read, {} Graph mail/file request(s), \
+             {} file read(s)/download(s), {:.1} MB returned",
+            (follow.window / 60),
+            follow.mail_items,
+            follow.graph_calls,
+            follow.downloads,
+            follow.bytes as f64 / 1_048_576.0
         ));
-        b.baseline(if family != 0 {
-            format!("{user} used {family_name} on {used_days} day(s) in the {} days before", to - from)
-        } else {
-            format!("{user}: no earlier use of this client in the {} days before", to - from)
-        });
-        if let Some(pr) = profile {
-            let fams = pr.values_of(Feat::UaFamily, from, to, 1);
-            let mut names: Vec<&str> = fams.iter().map(|s| cx.s(*s)).collect();
-            names.sort_unstable();
-            names.truncate(4);
-            if !names.is_empty() {
-                b.baseline(format!("client families seen for {user} before: {}", names.join("; ")));
-            }
-        }
-        let mut sev = Severity::Medium;
-        if first.ua_class == UaClass::Offensive {
-            sev = Severity::High;
-            b.reason(format!("{shown_ua} is an attack tool"));
-        }
-        let heavy = mail_items >= p.int("mail_items_threshold") as u64
-            || graph_calls >= p.int("graph_calls_threshold") as u64
-            || downloads >= p.int("downloads_threshold") as u64
-            || bytes >= (p.int("bytes_threshold_mb") as u64) << 20;
-        if !follow.is_empty() {
+    }
+    if heavy {
+        sev = sev.max(Severity::High);
+    }
+    let mut others: Vec<&str> = follow.mailboxes.iter().map(|m| cx.s(*m)).filter(|m| m != user).collect();
+    others.sort_unstable();
+    if !others.is_empty() {
+        sev = raise(sev).max(Severity::High);
+        b.reason(format!("reached other people's mailboxes: {}", others.join(", ")));
+    }
+    if follow.mailboxes.iter().any(|m| settings.vips.iter().any(|v| v == cx.s(*m))) {
+        sev = Severity::Critical;
+        b.reason("a VIP mailbox (target_mailboxes) was read");
+    }
+    if p.flag("flag_unmanaged_device") && first.has(flags::UNMANAGED) && first.country != 0 {
+        let countries =
+            c.profile.map(|pr| pr.days_with(Feat::InteractiveCountry, first.country, c.from, c.to)).unwrap_or(0);
+        if countries == 0 && enough_history {
+            sev = raise(sev);
             b.reason(format!(
-                "in the next {} min: {mail_items} mail item(s) read, {graph_calls} Graph mail/file request(s), \
-                 {downloads} file read(s)/download(s), {:.1} MB returned",
-                (window / 60),
-                bytes as f64 / 1_048_576.0
+                "unmanaged device from {} where {user} never signed in interactively",
+                cx.s(first.country)
             ));
         }
-        if heavy {
-            sev = sev.max(Severity::High);
-        }
-        let mut others: Vec<&str> = mailboxes.iter().map(|m| cx.s(*m)).filter(|m| *m != user).collect();
-        others.sort_unstable();
-        if !others.is_empty() {
-            sev = raise(sev).max(Severity::High);
-            b.reason(format!("reached other people's mailboxes: {}", others.join(", ")));
-        }
-        if mailboxes.iter().any(|m| vips.iter().any(|v| v == cx.s(*m))) {
-            sev = Severity::Critical;
-            b.reason("a VIP mailbox (target_mailboxes) was read");
-        }
-        if p.flag("flag_unmanaged_device") && first.has(flags::UNMANAGED) && first.country != 0 {
-            let countries =
-                profile.map(|pr| pr.days_with(Feat::InteractiveCountry, first.country, from, to)).unwrap_or(0);
-            if countries == 0 && enough_history {
-                sev = raise(sev);
-                b.reason(format!(
-                    "unmanaged device from {} where {user} never signed in interactively",
-                    cx.s(first.country)
-                ));
-            }
-        }
-        b.alert.severity = sev;
-        let e = b.entities();
-        e.user(&user);
-        for t in &g.signins {
-            e.ip(cx.s(t.ip));
-            e.session(cx.s(t.session));
-            e.app(cx.s(t.app), None);
-        }
-        for m in &mailboxes {
-            e.mailbox(cx.s(*m));
-        }
-        for t in g.signins.iter().chain(follow.iter()) {
-            b.evidence(&t.id, utc(t.ts));
-        }
-        out.alerts.push(b);
     }
-    out
+    sev
 }
 
 fn store_country(cx: &Cx, t: &Touch) -> String {

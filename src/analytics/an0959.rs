@@ -7,12 +7,17 @@
 //! own interactive sign-ins in the lookback. Microsoft's networks, expected egress and allowed countries stay out.
 //! Findings are grouped per user and session so one replay is one alert.
 
+use super::alert::AlertBuilder;
 use super::catalog::{self, IdSet};
 use super::common::{ip_in, raise, utc, Cx, Findings};
-use super::store::{flags, Feat, Sym, Touch, TouchKind};
+use super::store::profile::Feat;
+use super::store::strings::Sym;
+use super::store::touch::{flags, Touch, TouchKind};
 use crate::model::{ActorKind, Severity, UaClass};
+use ipnet::IpNet;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// What the checks found for one user and session.
 #[derive(Default)]
 struct Finding<'a> {
     checks: BTreeSet<&'static str>,
@@ -22,231 +27,289 @@ struct Finding<'a> {
     home_nets: BTreeSet<(Sym, u32)>,
 }
 
+/// Findings by user and session, so one replay is one alert.
+type Found<'a> = BTreeMap<(Sym, Sym), Finding<'a>>;
+
 fn net_of(t: &Touch) -> (Sym, u32) {
     (t.country, t.asn)
 }
 
-/// Runs the analytic.
-pub fn run(cx: &Cx) -> Findings {
-    let mut out = Findings::default();
-    let store = cx.store;
-    let p = cx.params;
-    let nets = cx.expected_nets("expected_ips");
-    let provider: Vec<String> =
-        catalog::set_members(IdSet::ProviderAsns).into_iter().chain(p.list("provider_asns").iter().cloned()).collect();
-    let allowed_countries: Vec<String> = cx.config.allow.countries.iter().map(|c| c.to_ascii_uppercase()).collect();
-    let window = p.int("session_window_hours").max(1) * 3600;
+/// The networks and countries that never count as foreign, and the session window.
+struct Settings {
+    nets: Vec<IpNet>,
+    provider: Vec<String>,
+    allowed_countries: Vec<String>,
+    /// How long after a session's first touch check B follows it (seconds).
+    window: i64,
+}
 
-    // True when a touch's network may count as foreign: a person's activity from a located address outside
-    // Microsoft's networks, the expected egress and the allowed countries. Those exclusions are counted.
-    let foreign = |out: &mut Findings, t: &Touch| -> bool {
+impl Settings {
+    fn read(cx: &Cx) -> Settings {
+        let p = cx.params;
+        Settings {
+            nets: cx.expected_nets("expected_ips"),
+            provider: catalog::set_members(IdSet::ProviderAsns)
+                .into_iter()
+                .chain(p.list("provider_asns").iter().cloned())
+                .collect(),
+            allowed_countries: cx.config.allow.countries.iter().map(|c| c.to_ascii_uppercase()).collect(),
+            window: p.int("session_window_hours").max(1) * 3600,
+        }
+    }
+
+    /// True when a touch's network may count as foreign: a person's activity from a located address outside
+    /// Microsoft's networks, the expected egress and the allowed countries. Those exclusions are counted.
+    fn is_foreign(&self, cx: &Cx, out: &mut Findings, t: &Touch) -> bool {
         if !matches!(t.actor_kind, ActorKind::User | ActorKind::Guest) || t.ip == 0 || t.country == 0 || t.asn == 0 {
             return false;
         }
-        let (rule, matched) = if provider.iter().any(|a| a == &t.asn.to_string()) {
+        let (rule, matched) = if self.provider.iter().any(|a| a == &t.asn.to_string()) {
             ("provider network (Microsoft ASN)", t.country)
-        } else if ip_in(&nets, cx.s(t.ip)) {
+        } else if ip_in(&self.nets, cx.s(t.ip)) {
             ("allow.expected_ips", t.ip)
-        } else if allowed_countries.iter().any(|c| c == cx.s(t.country)) {
+        } else if self.allowed_countries.iter().any(|c| c == cx.s(t.country)) {
             ("allow.countries", t.country)
         } else {
             return true;
         };
         out.suppressions.add(&cx.meta.id, rule, cx.s(matched), &t.id);
         false
-    };
+    }
+}
 
-    let mut found: BTreeMap<(Sym, Sym), Finding> = BTreeMap::new();
-
-    // Check A: token used away from its issuing sign-in.
+/// Runs the analytic.
+pub fn run(cx: &Cx) -> Findings {
+    let mut out = Findings::default();
+    let p = cx.params;
+    let settings = Settings::read(cx);
+    let mut found = Found::new();
     if p.flag("token_join") {
-        let mut issuers: HashMap<Sym, &Touch> = HashMap::new();
-        for t in &store.touches {
-            if t.kind == TouchKind::SignIn && t.token != 0 && t.has(flags::SUCCESS) {
-                issuers.entry(t.token).or_insert(t);
-            }
-        }
-        for t in &store.touches {
-            if t.kind == TouchKind::SignIn || t.token == 0 {
-                continue;
-            }
-            let Some(issuer) = issuers.get(&t.token) else { continue };
-            if issuer.country == 0 || issuer.asn == 0 || net_of(issuer) == net_of(t) || t.country == issuer.country {
-                continue;
-            }
-            if !foreign(&mut out, t) {
-                continue;
-            }
-            let f = found.entry((t.actor, if t.session != 0 { t.session } else { issuer.session })).or_default();
-            f.checks.insert("A");
-            f.issued.push(issuer);
-            f.used.push(t);
-            f.foreign_nets.insert(net_of(t));
-            f.home_nets.insert(net_of(issuer));
-        }
+        check_token_away_from_issuer(cx, &settings, &mut out, &mut found);
     }
-
-    // Check B: one session across networks, the later network never signing in interactively in it.
     if p.flag("session_fanout") {
-        for (session, idx) in store.sessions() {
-            let touches: Vec<&Touch> = idx.iter().map(|&i| &store.touches[i as usize]).collect();
-            let Some(first) = touches.first() else { continue };
-            let interactive_nets: BTreeSet<(Sym, u32)> = touches
-                .iter()
-                .filter(|t| t.kind == TouchKind::SignIn && t.has(flags::INTERACTIVE) && t.has(flags::SUCCESS))
-                .map(|t| net_of(t))
-                .collect();
-            if interactive_nets.is_empty() {
-                continue;
-            }
-            let interactive_countries: BTreeSet<Sym> = interactive_nets.iter().map(|n| n.0).collect();
-            for t in &touches {
-                if t.ts > first.ts + window || t.actor != first.actor {
-                    continue;
-                }
-                if t.country == 0 || interactive_countries.contains(&t.country) || interactive_nets.contains(&net_of(t))
-                {
-                    continue;
-                }
-                if !foreign(&mut out, t) {
-                    continue;
-                }
-                let f = found.entry((t.actor, session)).or_default();
-                f.checks.insert("B");
-                f.used.push(t);
-                f.foreign_nets.insert(net_of(t));
-                for n in &interactive_nets {
-                    f.home_nets.insert(*n);
-                }
-                if let Some(i) = touches.iter().find(|x| x.kind == TouchKind::SignIn && x.has(flags::INTERACTIVE)) {
-                    f.issued.push(i);
-                }
-            }
-        }
+        check_session_across_networks(cx, &settings, &mut out, &mut found);
     }
-
-    // Check C: data access from a country the user's interactive sign-ins never used (lookback up to that day).
     if p.flag("noninteractive_network") {
-        let min_cov = p.int("min_coverage_days").max(0) as i32;
-        for t in &store.touches {
-            if !t.kind.is_data_access() || t.country == 0 {
-                continue;
-            }
-            let day = cx.day_of(t);
-            let Some(profile) = store.profile(t.actor) else { continue };
-            if profile.history_days(day) < min_cov {
-                continue;
-            }
-            let (from, _) = cx.lookback(day);
-            if profile.days_with(Feat::InteractiveCountry, t.country, from, day + 1) > 0 {
-                continue;
-            }
-            if profile.values_of(Feat::InteractiveCountry, from, day + 1, 1).is_empty() {
-                continue;
-            }
-            if !foreign(&mut out, t) {
-                continue;
-            }
-            let f = found.entry((t.actor, t.session)).or_default();
-            f.checks.insert("C");
-            f.used.push(t);
-            f.foreign_nets.insert(net_of(t));
-        }
+        check_data_access_country(cx, &settings, &mut out, &mut found);
     }
-
-    for ((actor, session), mut f) in found {
-        f.used.sort_by_key(|t| (t.ts, t.id.clone()));
-        f.used.dedup_by(|a, b| a.id == b.id);
-        f.issued.sort_by_key(|t| (t.ts, t.id.clone()));
-        f.issued.dedup_by(|a, b| a.id == b.id);
-        let user = cx.s(actor).to_string();
-        let Some(first_use) = f.used.first().copied() else { continue };
-        let mut foreign: Vec<String> = f.foreign_nets.iter().map(|(c, a)| format!("{} AS{a}", cx.s(*c))).collect();
-        let mut home: Vec<String> = f.home_nets.iter().map(|(c, a)| format!("{} AS{a}", cx.s(*c))).collect();
-        foreign.sort_unstable();
-        home.sort_unstable();
-        let mut b = cx.alert(
-            format!("{user}: token/session reused from {} without an interactive sign-in there", foreign.join(", ")),
-            Severity::Medium,
-        );
-        b.key.push(user.clone());
-        b.key.push(cx.s(session).to_string());
-        let day = cx.day_of(first_use);
-        if f.checks.contains("C") && f.checks.len() == 1 {
-            cx.check_history(&mut b, actor, day);
+    for ((actor, session), f) in found {
+        if let Some(b) = replay_alert(cx, actor, session, f) {
+            out.alerts.push(b);
         }
-        if f.checks.contains("A") {
-            b.reason(format!(
-                "token(s) issued to {user} from {} were used from {}",
-                if home.is_empty() { "another network".to_string() } else { home.join(", ") },
-                foreign.join(", ")
-            ));
-        }
-        if f.checks.contains("B") {
-            b.reason(format!(
-                "session {} moved to {} and never signed in interactively from there",
-                cx.s(session),
-                foreign.join(", ")
-            ));
-        }
-        if f.checks.contains("C") {
-            b.reason(format!(
-                "{user} accessed data from {} where they never signed in interactively",
-                foreign.join(", ")
-            ));
-        }
-        if let Some(pr) = store.profile(actor) {
-            let (from, _) = cx.lookback(day);
-            let mut cs: Vec<&str> =
-                pr.values_of(Feat::InteractiveCountry, from, day + 1, 1).iter().map(|s| cx.s(*s)).collect();
-            cs.sort_unstable();
-            b.baseline(format!(
-                "{user} signed in interactively from: {} (lookback {} days)",
-                cs.join(", "),
-                day - from
-            ));
-        }
-        let volume: u64 = f
-            .used
-            .iter()
-            .map(|t| match t.kind {
-                TouchKind::MailRead => t.items as u64,
-                TouchKind::SignIn => 0,
-                _ => 1,
-            })
-            .sum();
-        let mut sev = if f.checks.len() >= 2 { Severity::High } else { Severity::Medium };
-        if volume >= p.int("data_access_threshold") as u64 {
-            sev = raise(sev).max(Severity::High);
-            b.reason(format!("{volume} item(s) or request(s) went through the reused token/session"));
-        }
-        if p.flag("user_agent_check") {
-            let home_ok = f
-                .issued
-                .iter()
-                .any(|t| matches!(t.ua_class, UaClass::Browser | UaClass::OfficeClient | UaClass::Mobile));
-            if let Some(s) = f.used.iter().find(|t| t.ua_class.is_scripted()) {
-                if home_ok {
-                    sev = raise(sev);
-                    b.reason(format!("client changed from a browser/Office app to {}", cx.s(s.ua)));
-                }
-            }
-        }
-        b.alert.severity = sev;
-        let e = b.entities();
-        e.user(&user);
-        e.session(cx.s(session));
-        for t in f.issued.iter().chain(f.used.iter()) {
-            e.ip(cx.s(t.ip));
-            e.app(cx.s(t.app), None);
-            if t.mailbox != 0 {
-                e.mailbox(cx.s(t.mailbox));
-            }
-        }
-        for t in f.issued.iter().chain(f.used.iter()) {
-            b.evidence(&t.id, utc(t.ts));
-        }
-        out.alerts.push(b);
     }
     out
+}
+
+/// Check A: token used away from its issuing sign-in.
+fn check_token_away_from_issuer<'a>(cx: &Cx<'a>, settings: &Settings, out: &mut Findings, found: &mut Found<'a>) {
+    let store = cx.store;
+    let mut issuers: HashMap<Sym, &Touch> = HashMap::new();
+    for t in &store.touches {
+        if t.kind == TouchKind::SignIn && t.token != 0 && t.has(flags::SUCCESS) {
+            issuers.entry(t.token).or_insert(t);
+        }
+    }
+    for t in &store.touches {
+        if t.kind == TouchKind::SignIn || t.token == 0 {
+            continue;
+        }
+        let Some(issuer) = issuers.get(&t.token) else { continue };
+        if issuer.country == 0 || issuer.asn == 0 || net_of(issuer) == net_of(t) || t.country == issuer.country {
+            continue;
+        }
+        if !settings.is_foreign(cx, out, t) {
+            continue;
+        }
+        let f = found.entry((t.actor, if t.session != 0 { t.session } else { issuer.session })).or_default();
+        f.checks.insert("A");
+        f.issued.push(issuer);
+        f.used.push(t);
+        f.foreign_nets.insert(net_of(t));
+        f.home_nets.insert(net_of(issuer));
+    }
+}
+
+/// Check B: one session across networks, the later network never signing in interactively in it.
+fn check_session_across_networks<'a>(cx: &Cx<'a>, settings: &Settings, out: &mut Findings, found: &mut Found<'a>) {
+    let store = cx.store;
+    for (session, idx) in store.sessions() {
+        let touches: Vec<&Touch> = idx.iter().map(|&i| &store.touches[i as usize]).collect();
+        let Some(first) = touches.first() else { continue };
+        let interactive_nets: BTreeSet<(Sym, u32)> = touches
+            .iter()
+            .filter(|t| t.kind == TouchKind::SignIn && t.has(flags::INTERACTIVE) && t.has(flags::SUCCESS))
+            .map(|t| net_of(t))
+            .collect();
+        if interactive_nets.is_empty() {
+            continue;
+        }
+        let interactive_countries: BTreeSet<Sym> = interactive_nets.iter().map(|n| n.0).collect();
+        for t in &touches {
+            if t.ts > first.ts + settings.window || t.actor != first.actor {
+                continue;
+            }
+            if t.country == 0 || interactive_countries.contains(&t.country) || interactive_nets.contains(&net_of(t)) {
+                continue;
+            }
+            if !settings.is_foreign(cx, out, t) {
+                continue;
+            }
+            let f = found.entry((t.actor, session)).or_default();
+            f.checks.insert("B");
+            f.used.push(t);
+            f.foreign_nets.insert(net_of(t));
+            for n in &interactive_nets {
+                f.home_nets.insert(*n);
+            }
+            if let Some(i) = touches.iter().find(|x| x.kind == TouchKind::SignIn && x.has(flags::INTERACTIVE)) {
+                f.issued.push(i);
+            }
+        }
+    }
+}
+
+/// Check C: data access from a country the user's interactive sign-ins never used (lookback up to that day).
+fn check_data_access_country<'a>(cx: &Cx<'a>, settings: &Settings, out: &mut Findings, found: &mut Found<'a>) {
+    let store = cx.store;
+    let min_cov = cx.params.int("min_coverage_days").max(0) as i32;
+    for t in &store.touches {
+        if !t.kind.is_data_access() || t.country == 0 {
+            continue;
+        }
+        let day = cx.day_of(t);
+        let Some(profile) = store.profile(t.actor) else { continue };
+        if profile.history_days(day) < min_cov {
+            continue;
+        }
+        let (from, _) = cx.lookback(day);
+        if profile.days_with(Feat::InteractiveCountry, t.country, from, day + 1) > 0 {
+            continue;
+        }
+        if profile.values_of(Feat::InteractiveCountry, from, day + 1, 1).is_empty() {
+            continue;
+        }
+        if !settings.is_foreign(cx, out, t) {
+            continue;
+        }
+        let f = found.entry((t.actor, t.session)).or_default();
+        f.checks.insert("C");
+        f.used.push(t);
+        f.foreign_nets.insert(net_of(t));
+    }
+}
+
+/// The alert for one user and session: what the checks saw, the user's own countries, and how bad it is.
+fn replay_alert(cx: &Cx, actor: Sym, session: Sym, mut f: Finding) -> Option<AlertBuilder> {
+    f.used.sort_by_key(|t| (t.ts, t.id.clone()));
+    f.used.dedup_by(|a, b| a.id == b.id);
+    f.issued.sort_by_key(|t| (t.ts, t.id.clone()));
+    f.issued.dedup_by(|a, b| a.id == b.id);
+    let user = cx.s(actor).to_string();
+    let first_use = f.used.first().copied()?;
+    let foreign = net_names(cx, &f.foreign_nets);
+    let home = net_names(cx, &f.home_nets);
+    let mut b = cx.alert(
+        format!("{user}: token/session reused from {} without an interactive sign-in there", foreign.join(", ")),
+        Severity::Medium,
+    );
+    b.key.push(user.clone());
+    b.key.push(cx.s(session).to_string());
+    let day = cx.day_of(first_use);
+    if f.checks.contains("C") && f.checks.len() == 1 {
+        cx.check_history(&mut b, actor, day);
+    }
+    explain_checks(cx, &mut b, &f, &user, session, &foreign, &home);
+    if let Some(pr) = cx.store.profile(actor) {
+        let (from, _) = cx.lookback(day);
+        let mut cs: Vec<&str> =
+            pr.values_of(Feat::InteractiveCountry, from, day + 1, 1).iter().map(|s| cx.s(*s)).collect();
+        cs.sort_unstable();
+        b.baseline(format!("{user} signed in interactively from: {} (lookback {} days)", cs.join(", "), day - from));
+    }
+    b.alert.severity = replay_severity(cx, &mut b, &f);
+    add_entities(cx, &mut b, &f, &user, session);
+    Some(b)
+}
+
+/// "<country> AS<asn>" for each network, sorted.
+fn net_names(cx: &Cx, nets: &BTreeSet<(Sym, u32)>) -> Vec<String> {
+    let mut names: Vec<String> = nets.iter().map(|(c, a)| format!("{} AS{a}", cx.s(*c))).collect();
+    names.sort_unstable();
+    names
+}
+
+/// One reason per check that fired.
+fn explain_checks(
+    cx: &Cx,
+    b: &mut AlertBuilder,
+    f: &Finding,
+    user: &str,
+    session: Sym,
+    foreign: &[String],
+    home: &[String],
+) {
+    if f.checks.contains("A") {
+        b.reason(format!(
+            "token(s) issued to {user} from {} were used from {}",
+            if home.is_empty() { "another network".to_string() } else { home.join(", ") },
+            foreign.join(", ")
+        ));
+    }
+    if f.checks.contains("B") {
+        b.reason(format!(
+            "session {} moved to {} and never signed in interactively from there",
+            cx.s(session),
+            foreign.join(", ")
+        ));
+    }
+    if f.checks.contains("C") {
+        b.reason(format!("{user} accessed data from {} where they never signed in interactively", foreign.join(", ")));
+    }
+}
+
+/// Medium, high when two checks agree; raised by the data that went through and by a switch to a scripted client.
+fn replay_severity(cx: &Cx, b: &mut AlertBuilder, f: &Finding) -> Severity {
+    let p = cx.params;
+    let volume: u64 = f
+        .used
+        .iter()
+        .map(|t| match t.kind {
+            TouchKind::MailRead => t.items as u64,
+            TouchKind::SignIn => 0,
+            _ => 1,
+        })
+        .sum();
+    let mut sev = if f.checks.len() >= 2 { Severity::High } else { Severity::Medium };
+    if volume >= p.int("data_access_threshold") as u64 {
+        sev = raise(sev).max(Severity::High);
+        b.reason(format!("{volume} item(s) or request(s) went through the reused token/session"));
+    }
+    if p.flag("user_agent_check") {
+        let home_ok =
+            f.issued.iter().any(|t| matches!(t.ua_class, UaClass::Browser | UaClass::OfficeClient | UaClass::Mobile));
+        if let Some(s) = f.used.iter().find(|t| t.ua_class.is_scripted()) {
+            if home_ok {
+                sev = raise(sev);
+                b.reason(format!("client changed from a browser/Office app to {}", cx.s(s.ua)));
+            }
+        }
+    }
+    sev
+}
+
+/// The user, session, addresses, apps and mailboxes involved, and every touch as evidence.
+fn add_entities(cx: &Cx, b: &mut AlertBuilder, f: &Finding, user: &str, session: Sym) {
+    let e = b.entities();
+    e.user(user);
+    e.session(cx.s(session));
+    for t in f.issued.iter().chain(f.used.iter()) {
+        e.ip(cx.s(t.ip));
+        e.app(cx.s(t.app), None);
+        if t.mailbox != 0 {
+            e.mailbox(cx.s(t.mailbox));
+        }
+    }
+    for t in f.issued.iter().chain(f.used.iter()) {
+        b.evidence(&t.id, utc(t.ts));
+    }
 }

@@ -7,14 +7,19 @@
 //! principals are suppressed and counted. A scripted client, an unexpected network, a first-ever enumeration or mail
 //! and file collection afterwards raise the severity.
 
+use super::alert::AlertBuilder;
 use super::catalog::{self, IdSet};
 use super::common::{ip_in, raise, utc, Cx, Findings};
-use super::store::{flags, Feat, Sym, Touch, TouchKind};
+use super::store::profile::Feat;
+use super::store::strings::Sym;
+use super::store::touch::{flags, Touch, TouchKind};
 use crate::model::{Severity, Source};
+use ipnet::IpNet;
 use std::collections::{BTreeMap, BTreeSet};
 
 const USERS_AND_MEMBERS_WINDOW: i64 = 15 * 60;
 
+/// One window of enumeration requests by a principal, and why it counts as bulk.
 struct Burst<'a> {
     touches: Vec<&'a Touch>,
     groups: BTreeSet<Sym>,
@@ -22,6 +27,48 @@ struct Burst<'a> {
     errors: usize,
     paths: BTreeSet<Sym>,
     why: Vec<String>,
+}
+
+/// Data collected by the principal after a burst.
+struct Collection<'a> {
+    /// Mail items, file reads and Graph data requests.
+    count: u64,
+    /// The first 50 of those accesses.
+    evidence: Vec<&'a Touch>,
+}
+
+/// The thresholds and allow lists this analytic reads.
+struct Settings {
+    /// The sliding window (seconds).
+    window: i64,
+    page_threshold: usize,
+    bytes_threshold: u64,
+    group_threshold: usize,
+    um_min: usize,
+    sync_apps: Vec<String>,
+    admin_allow: Vec<String>,
+    excluded_uas: Vec<String>,
+    nets: Vec<IpNet>,
+}
+
+impl Settings {
+    fn read(cx: &Cx) -> Settings {
+        let p = cx.params;
+        Settings {
+            window: p.int("window_min").max(1) * 60,
+            page_threshold: p.int("page_threshold").max(1) as usize,
+            bytes_threshold: (p.float("bytes_threshold_mb") * 1_048_576.0) as u64,
+            group_threshold: p.int("group_expansion_threshold").max(1) as usize,
+            um_min: p.int("users_and_members_min_requests").max(1) as usize,
+            sync_apps: catalog::set_members(IdSet::DirectorySyncApps)
+                .into_iter()
+                .chain(p.list("sync_apps").iter().map(|s| s.to_ascii_lowercase()))
+                .collect(),
+            admin_allow: p.list("admin_allowlist").iter().map(|s| s.to_ascii_lowercase()).collect(),
+            excluded_uas: p.list("excluded_user_agents").iter().map(|s| s.to_ascii_lowercase()).collect(),
+            nets: cx.expected_nets("expected_ips"),
+        }
+    }
 }
 
 fn is_users_listing(cx: &Cx, t: &Touch) -> bool {
@@ -32,9 +79,7 @@ fn is_users_listing(cx: &Cx, t: &Touch) -> bool {
 /// Runs the analytic.
 pub fn run(cx: &Cx) -> Findings {
     let mut out = Findings::default();
-    let store = cx.store;
-    let p = cx.params;
-    if !store.has_source(Source::Graph) {
+    if !cx.store.has_source(Source::Graph) {
         out.notes.push(
             "no Microsoft Graph activity logs in the case: directory and mailbox enumeration cannot be seen \
              (Exchange Get-Recipient/Get-Mailbox are not audited)"
@@ -42,27 +87,14 @@ pub fn run(cx: &Cx) -> Findings {
         );
         return out;
     }
-    let window = p.int("window_min").max(1) * 60;
-    let page_threshold = p.int("page_threshold").max(1) as usize;
-    let bytes_threshold = (p.float("bytes_threshold_mb") * 1_048_576.0) as u64;
-    let group_threshold = p.int("group_expansion_threshold").max(1) as usize;
-    let um_min = p.int("users_and_members_min_requests").max(1) as usize;
-    let sync_apps: Vec<String> = catalog::set_members(IdSet::DirectorySyncApps)
-        .into_iter()
-        .chain(p.list("sync_apps").iter().map(|s| s.to_ascii_lowercase()))
-        .collect();
-    let admin_allow: Vec<String> = p.list("admin_allowlist").iter().map(|s| s.to_ascii_lowercase()).collect();
-    let excluded_uas: Vec<String> = p.list("excluded_user_agents").iter().map(|s| s.to_ascii_lowercase()).collect();
-    let nets = cx.expected_nets("expected_ips");
-
+    let settings = Settings::read(cx);
     // Enumeration requests per principal, in time order.
     let mut per_actor: BTreeMap<Sym, Vec<&Touch>> = BTreeMap::new();
-    for t in &store.touches {
+    for t in &cx.store.touches {
         if t.kind == TouchKind::GraphEnum {
             per_actor.entry(t.actor).or_default().push(t);
         }
     }
-
     for (actor, list) in per_actor {
         let principal = cx.s(actor).to_string();
         // Greedy sliding windows: a burst starts at the first request not yet used.
@@ -70,86 +102,69 @@ pub fn run(cx: &Cx) -> Findings {
         while i < list.len() {
             let start = list[i].ts;
             let mut j = i;
-            while j < list.len() && list[j].ts < start + window {
+            while j < list.len() && list[j].ts < start + settings.window {
                 j += 1;
             }
-            let slice = &list[i..j];
-            let mut burst = Burst {
-                touches: slice.to_vec(),
-                groups: slice.iter().map(|t| t.detail).filter(|d| *d != 0).collect(),
-                bytes: slice.iter().map(|t| t.bytes).sum(),
-                errors: slice.iter().filter(|t| (400..500).contains(&t.status)).count(),
-                paths: slice.iter().map(|t| t.template).collect(),
-                why: Vec::new(),
-            };
-            if slice.len() >= page_threshold {
-                burst.why.push(format!("{} enumeration request(s) within {} min", slice.len(), window / 60));
-            }
-            if bytes_threshold > 0 && burst.bytes >= bytes_threshold {
-                burst.why.push(format!("{:.1} MB of directory data returned", burst.bytes as f64 / 1_048_576.0));
-            }
-            if burst.groups.len() >= group_threshold {
-                burst.why.push(format!("members of {} groups or roles listed", burst.groups.len()));
-            }
-            let users_at: Vec<i64> = slice.iter().filter(|t| is_users_listing(cx, t)).map(|t| t.ts).collect();
-            let members_at: Vec<i64> = slice.iter().filter(|t| t.detail != 0).map(|t| t.ts).collect();
-            let paired = users_at.iter().any(|u| members_at.iter().any(|m| (u - m).abs() <= USERS_AND_MEMBERS_WINDOW));
-            if paired && slice.len() >= um_min {
-                burst.why.push("listed /users and group members within 15 min".to_string());
-            }
-            if slice.len() >= 20
-                && burst.paths.len() >= 15
-                && burst.errors as f64 >= p.float("error_ratio") * slice.len() as f64
-            {
-                burst.why.push(format!("{} of {} requests refused (blind probing)", burst.errors, slice.len()));
-            }
+            let burst = burst_of(cx, &settings, &list[i..j]);
             if burst.why.is_empty() {
                 i += 1;
                 continue;
             }
             i = j;
-            judge(cx, &mut out, actor, &principal, burst, &sync_apps, &admin_allow, &excluded_uas, &nets);
+            judge(cx, &settings, &mut out, actor, &principal, burst);
         }
     }
     out
 }
 
-#[allow(clippy::too_many_arguments)]
-fn judge(
-    cx: &Cx,
-    out: &mut Findings,
-    actor: Sym,
-    principal: &str,
-    burst: Burst,
-    sync_apps: &[String],
-    admin_allow: &[String],
-    excluded_uas: &[String],
-    nets: &[ipnet::IpNet],
-) {
-    let store = cx.store;
+/// Sums up one window of requests and says which bulk thresholds it crossed.
+fn burst_of<'a>(cx: &Cx, settings: &Settings, slice: &[&'a Touch]) -> Burst<'a> {
+    let mut burst = Burst {
+        touches: slice.to_vec(),
+        groups: slice.iter().map(|t| t.detail).filter(|d| *d != 0).collect(),
+        bytes: slice.iter().map(|t| t.bytes).sum(),
+        errors: slice.iter().filter(|t| (400..500).contains(&t.status)).count(),
+        paths: slice.iter().map(|t| t.template).collect(),
+        why: Vec::new(),
+    };
+    if slice.len() >= settings.page_threshold {
+        burst.why.push(format!("{} enumeration request(s) within {} min", slice.len(), settings.window / 60));
+    }
+    if settings.bytes_threshold > 0 && burst.bytes >= settings.bytes_threshold {
+        burst.why.push(format!("{:.1} MB of directory data returned", burst.bytes as f64 / 1_048_576.0));
+    }
+    if burst.groups.len() >= settings.group_threshold {
+        burst.why.push(format!("members of {} groups or roles listed", burst.groups.len()));
+    }
+    let users_at: Vec<i64> = slice.iter().filter(|t| is_users_listing(cx, t)).map(|t| t.ts).collect();
+    let members_at: Vec<i64> = slice.iter().filter(|t| t.detail != 0).map(|t| t.ts).collect();
+    let paired = users_at.iter().any(|u| members_at.iter().any(|m| (u - m).abs() <= USERS_AND_MEMBERS_WINDOW));
+    if paired && slice.len() >= settings.um_min {
+        burst.why.push("listed /users and group members within 15 min".to_string());
+    }
+    if slice.len() >= 20
+        && burst.paths.len() >= 15
+        && burst.errors as f64 >= cx.params.float("error_ratio") * slice.len() as f64
+    {
+        burst.why.push(format!("{} of {} requests refused (blind probing)", burst.errors, slice.len()));
+    }
+    burst
+}
+
+/// Suppresses an allowed or routine burst, else raises an alert sized by the client, history and what followed.
+fn judge(cx: &Cx, settings: &Settings, out: &mut Findings, actor: Sym, principal: &str, burst: Burst) {
     let p = cx.params;
     let first = burst.touches[0];
-    let last = burst.touches[burst.touches.len() - 1];
-    let app = cx.s(first.app).to_string();
-    if sync_apps.contains(&app) {
-        out.suppressions.add(&cx.meta.id, "directory sync app", principal, &first.id);
-        return;
-    }
-    if admin_allow.iter().any(|a| a == principal || *a == app) {
-        out.suppressions.add(&cx.meta.id, "admin_allowlist", principal, &first.id);
-        return;
-    }
-    let ua = cx.s(first.ua).to_ascii_lowercase();
-    if !ua.is_empty() && excluded_uas.iter().any(|x| ua.contains(x.as_str())) {
-        out.suppressions.add(&cx.meta.id, "excluded_user_agents", &ua, &first.id);
+    if let Some((rule, matched)) = allow_rule(cx, settings, principal, first) {
+        out.suppressions.add(&cx.meta.id, rule, &matched, &first.id);
         return;
     }
     let day = cx.day_of(first);
     let (from, to) = cx.lookback(day);
-    let earlier = store.profile(actor).map(|pr| pr.days_with(Feat::Enumeration, 1, from, to)).unwrap_or(0);
+    let earlier = cx.store.profile(actor).map(|pr| pr.days_with(Feat::Enumeration, 1, from, to)).unwrap_or(0);
     let scripted = burst.touches.iter().any(|t| t.ua_class.is_scripted());
     let ips: BTreeSet<Sym> = burst.touches.iter().map(|t| t.ip).filter(|i| *i != 0).collect();
-    let unexpected_ip = ips.iter().any(|i| !ip_in(nets, cx.s(*i)));
+    let unexpected_ip = ips.iter().any(|i| !ip_in(&settings.nets, cx.s(*i)));
     let routine = earlier >= p.int("min_baseline_days").max(1) as usize;
     if routine && !scripted {
         out.suppressions.add(&cx.meta.id, "baseline: enumeration routine for the principal", principal, &first.id);
@@ -173,18 +188,51 @@ fn judge(
         b.reason(format!("scripted client: {s}"));
         sev = raise(sev);
     }
-    if unexpected_ip && !nets.is_empty() && first.has(flags::SUCCESS) {
+    if unexpected_ip && !settings.nets.is_empty() && first.has(flags::SUCCESS) {
         b.reason("from outside the expected networks");
     }
     let email = burst.touches.iter().filter(|t| t.has(flags::EMAIL_SELECT)).count();
     if email > 0 {
         b.reason(format!("{email} request(s) selected mail addresses"));
     }
-    // Collection afterwards by the same principal.
-    let horizon = last.ts + p.int("collection_window_hours").max(1) * 3600;
+    let collected = collection_after(cx, actor, &burst);
+    if collected.count >= p.int("collection_threshold").max(1) as u64 {
+        b.reason(format!(
+            "followed by {} mail item(s)/file read(s)/Graph data request(s) within {} h",
+            collected.count,
+            p.int("collection_window_hours")
+        ));
+        sev = Severity::Critical;
+    }
+    b.alert.severity = sev;
+    add_entities(cx, &mut b, principal, &burst, &collected.evidence);
+    out.alerts.push(b);
+}
+
+/// The allow rule a burst falls under (directory sync app, admin allow list, excluded agent) and what it matched.
+fn allow_rule(cx: &Cx, settings: &Settings, principal: &str, first: &Touch) -> Option<(&'static str, String)> {
+    let app = cx.s(first.app).to_string();
+    if settings.sync_apps.contains(&app) {
+        return Some(("directory sync app", principal.to_string()));
+    }
+    if settings.admin_allow.iter().any(|a| a == principal || *a == app) {
+        return Some(("admin_allowlist", principal.to_string()));
+    }
+    let ua = cx.s(first.ua).to_ascii_lowercase();
+    if !ua.is_empty() && settings.excluded_uas.iter().any(|x| ua.contains(x.as_str())) {
+        return Some(("excluded_user_agents", ua));
+    }
+    None
+}
+
+/// Collection afterwards by the same principal: mail items, file reads and Graph data requests in the collection
+/// window.
+fn collection_after<'a>(cx: &Cx<'a>, actor: Sym, burst: &Burst) -> Collection<'a> {
+    let last = burst.touches[burst.touches.len() - 1];
+    let horizon = last.ts + cx.params.int("collection_window_hours").max(1) * 3600;
     let mut collected = 0u64;
     let mut coll: Vec<&Touch> = Vec::new();
-    for t in store.by_between(actor, last.ts, horizon) {
+    for t in cx.store.by_between(actor, last.ts, horizon) {
         if t.kind.is_data_access() {
             collected += if t.kind == TouchKind::MailRead { t.items as u64 } else { 1 };
             if coll.len() < 50 {
@@ -192,14 +240,11 @@ fn judge(
             }
         }
     }
-    if collected >= p.int("collection_threshold").max(1) as u64 {
-        b.reason(format!(
-            "followed by {collected} mail item(s)/file read(s)/Graph data request(s) within {} h",
-            p.int("collection_window_hours")
-        ));
-        sev = Severity::Critical;
-    }
-    b.alert.severity = sev;
+    Collection { count: collected, evidence: coll }
+}
+
+/// The principal, addresses, sessions and apps of the burst, and its requests and the collection as evidence.
+fn add_entities(cx: &Cx, b: &mut AlertBuilder, principal: &str, burst: &Burst, collected: &[&Touch]) {
     let e = b.entities();
     if principal.starts_with("app:") {
         e.app(principal.trim_start_matches("app:"), None);
@@ -211,8 +256,7 @@ fn judge(
         e.session(cx.s(t.session));
         e.app(cx.s(t.app), None);
     }
-    for t in burst.touches.iter().chain(coll.iter()) {
+    for t in burst.touches.iter().chain(collected.iter()) {
         b.evidence(&t.id, utc(t.ts));
     }
-    out.alerts.push(b);
 }

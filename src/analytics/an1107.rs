@@ -7,13 +7,16 @@
 //! outside their hours, country or network; use of the grant afterwards raises it. Microsoft system actors and
 //! allowlisted grantees, admins and delegate mailboxes are suppressed and counted; routine grants stay quiet.
 
+use super::alert::AlertBuilder;
 use super::an1350::grant_parts;
 use super::catalog::{self, OpList};
-use super::clock::smoothed_share;
+use super::clock::{smoothed_share, Day};
 use super::common::{actor_of, ip_of, is_internal, op_in, prop, raise, utc, Cx, Findings};
-use super::store::{Feat, Sym, Touch, TouchKind};
+use super::store::profile::{Feat, Profile};
+use super::store::strings::Sym;
+use super::store::touch::{Touch, TouchKind};
 use crate::model::{ActorKind, Event, Severity};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeSet;
 
 const DAY: i64 = 86_400;
@@ -30,304 +33,412 @@ struct Grant {
     tenant_wide: bool,
 }
 
+/// The grant an audit record makes, if it makes one this analytic cares about.
 fn grant_of(ev: &Event) -> Option<Grant> {
     if op_in(ev, OpList::RoleAssignment) {
-        let role = prop(ev, &["Role"]).unwrap_or_default();
-        let low = role.to_ascii_lowercase();
-        let impersonation = low.contains("applicationimpersonation");
-        let app_mail = low.starts_with("application mail") || low.starts_with("application exchangefull");
-        if !impersonation && !app_mail {
-            return None;
-        }
-        let app = prop(ev, &["App"]);
-        let user = prop(ev, &["User", "SecurityGroup"]);
-        let (grantee, app_grantee) = match (app, user) {
-            (Some(a), _) => (a, true),
-            (None, Some(u)) => (u, false),
-            _ => (String::new(), false),
-        };
-        let scope =
-            prop(ev, &["CustomResourceScope", "RecipientAdministrativeUnitScope", "RecipientOrganizationalUnitScope"]);
-        return Some(Grant {
-            what: format!("{role} role assignment"),
-            grantee: grantee.to_ascii_lowercase(),
-            grantee_name: None,
-            app_grantee,
-            mailbox: String::new(),
-            tenant_wide: scope.is_none(),
-        });
+        return role_grant(ev);
     }
     if op_in(ev, OpList::AppGrant) {
-        let mut perms: Vec<&'static str> = Vec::new();
-        for t in &ev.targets {
-            for m in &t.modified {
-                if let Some(v) = m.new.as_deref() {
-                    for p in catalog::mail_permissions_in(v) {
-                        if !perms.contains(&p) {
-                            perms.push(p);
-                        }
+        return app_permission_grant(ev);
+    }
+    if op_in(ev, OpList::MailboxDelegation) {
+        return delegation_grant(ev);
+    }
+    None
+}
+
+/// An ApplicationImpersonation or RBAC-for-Applications mail role assignment.
+fn role_grant(ev: &Event) -> Option<Grant> {
+    let role = prop(ev, &["Role"]).unwrap_or_default();
+    let low = role.to_ascii_lowercase();
+    let impersonation = low.contains("applicationimpersonation");
+    let app_mail = low.starts_with("application mail") || low.starts_with("application exchangefull");
+    if !impersonation && !app_mail {
+        return None;
+    }
+    let app = prop(ev, &["App"]);
+    let user = prop(ev, &["User", "SecurityGroup"]);
+    let (grantee, app_grantee) = match (app, user) {
+        (Some(a), _) => (a, true),
+        (None, Some(u)) => (u, false),
+        _ => (String::new(), false),
+    };
+    let scope =
+        prop(ev, &["CustomResourceScope", "RecipientAdministrativeUnitScope", "RecipientOrganizationalUnitScope"]);
+    Some(Grant {
+        what: format!("{role} role assignment"),
+        grantee: grantee.to_ascii_lowercase(),
+        grantee_name: None,
+        app_grantee,
+        mailbox: String::new(),
+        tenant_wide: scope.is_none(),
+    })
+}
+
+/// A mail application permission or a consent to one.
+fn app_permission_grant(ev: &Event) -> Option<Grant> {
+    let mut perms: Vec<&'static str> = Vec::new();
+    for t in &ev.targets {
+        for m in &t.modified {
+            if let Some(v) = m.new.as_deref() {
+                for p in catalog::mail_permissions_in(v) {
+                    if !perms.contains(&p) {
+                        perms.push(p);
                     }
                 }
             }
         }
-        for (_, v) in &ev.params {
-            for p in catalog::mail_permissions_in(v) {
-                if !perms.contains(&p) {
-                    perms.push(p);
-                }
+    }
+    for (_, v) in &ev.params {
+        for p in catalog::mail_permissions_in(v) {
+            if !perms.contains(&p) {
+                perms.push(p);
             }
         }
-        if perms.is_empty() {
-            return None;
-        }
-        let grantee = prop(ev, &["ServicePrincipal.AppId", "AppId", "ServicePrincipal.DisplayName"])
-            .or_else(|| ev.targets.iter().find_map(|t| t.id.clone()))
-            .unwrap_or_default();
-        let app_only = ev.operation.to_ascii_lowercase().contains("app role");
-        let name = prop(ev, &["ServicePrincipal.DisplayName", "ServicePrincipal.Name", "DisplayName"]);
-        return Some(Grant {
-            what: format!("{} {}", if app_only { "application permission" } else { "consent to" }, perms.join(", ")),
-            grantee: grantee.to_ascii_lowercase(),
-            grantee_name: name,
-            app_grantee: true,
-            mailbox: String::new(),
-            tenant_wide: app_only && perms.iter().any(|p| catalog::is_tenant_wide_mail_permission(p)),
-        });
     }
-    if op_in(ev, OpList::MailboxDelegation) {
-        let (grantee, mailbox) = grant_parts(ev);
-        let rights = prop(ev, &["AccessRights", "ExtendedRights"]).unwrap_or_default();
-        let op = ev.operation.to_ascii_lowercase();
-        if op == "set-mailbox" && prop(ev, &["GrantSendOnBehalfTo"]).is_none() {
-            return None;
-        }
-        if op.contains("folderpermission") && rights.eq_ignore_ascii_case("none") {
-            return None;
-        }
-        return Some(Grant {
-            what: format!("{} {rights}", ev.operation),
-            grantee,
-            grantee_name: None,
-            app_grantee: false,
-            mailbox,
-            tenant_wide: false,
-        });
+    if perms.is_empty() {
+        return None;
     }
-    None
+    let grantee = prop(ev, &["ServicePrincipal.AppId", "AppId", "ServicePrincipal.DisplayName"])
+        .or_else(|| ev.targets.iter().find_map(|t| t.id.clone()))
+        .unwrap_or_default();
+    let app_only = ev.operation.to_ascii_lowercase().contains("app role");
+    let name = prop(ev, &["ServicePrincipal.DisplayName", "ServicePrincipal.Name", "DisplayName"]);
+    Some(Grant {
+        what: format!("{} {}", if app_only { "application permission" } else { "consent to" }, perms.join(", ")),
+        grantee: grantee.to_ascii_lowercase(),
+        grantee_name: name,
+        app_grantee: true,
+        mailbox: String::new(),
+        tenant_wide: app_only && perms.iter().any(|p| catalog::is_tenant_wide_mail_permission(p)),
+    })
+}
+
+/// Mailbox or folder delegation (FullAccess, SendAs, SendOnBehalf, folder rights other than none).
+fn delegation_grant(ev: &Event) -> Option<Grant> {
+    let (grantee, mailbox) = grant_parts(ev);
+    let rights = prop(ev, &["AccessRights", "ExtendedRights"]).unwrap_or_default();
+    let op = ev.operation.to_ascii_lowercase();
+    if op == "set-mailbox" && prop(ev, &["GrantSendOnBehalfTo"]).is_none() {
+        return None;
+    }
+    if op.contains("folderpermission") && rights.eq_ignore_ascii_case("none") {
+        return None;
+    }
+    Some(Grant {
+        what: format!("{} {rights}", ev.operation),
+        grantee,
+        grantee_name: None,
+        app_grantee: false,
+        mailbox,
+        tenant_wide: false,
+    })
+}
+
+/// The allow lists and parameters this analytic reads.
+struct Settings {
+    grantee_allow: Vec<String>,
+    admin_allow: Vec<String>,
+    delegate_ok: Vec<String>,
+    countries: Vec<String>,
+    uas: Vec<String>,
+    vips: Vec<String>,
+    retired: Option<NaiveDate>,
+}
+
+impl Settings {
+    fn read(cx: &Cx) -> Settings {
+        let p = cx.params;
+        let lower = |name: &str| p.list(name).iter().map(|s| s.to_ascii_lowercase()).collect::<Vec<String>>();
+        Settings {
+            grantee_allow: lower("grantee_allowlist"),
+            admin_allow: lower("exchange_admin_allowlist"),
+            delegate_ok: cx.list_with("delegate_mailboxes", &cx.config.allow.delegate_mailboxes),
+            countries: cx.list_with("allowed_countries", &cx.config.allow.countries),
+            uas: lower("user_agents"),
+            vips: lower("target_mailboxes"),
+            retired: NaiveDate::parse_from_str(p.text("impersonation_retired_after"), "%Y-%m-%d").ok(),
+        }
+    }
+
+    /// The allow rule a grant falls under, with the value it matched.
+    fn allowed<'g>(&self, ev: &Event, g: &'g Grant, actor: &'g str) -> Option<(&'static str, &'g str)> {
+        if ev.actor.kind == ActorKind::System || catalog::is_system_actor(actor) {
+            Some(("system actor", actor))
+        } else if self.grantee_allow.contains(&g.grantee) {
+            Some(("grantee_allowlist", &g.grantee))
+        } else if self.admin_allow.iter().any(|a| a == actor) {
+            Some(("exchange_admin_allowlist", actor))
+        } else if !g.mailbox.is_empty() && self.delegate_ok.contains(&g.mailbox) {
+            Some(("allow.delegate_mailboxes", &g.mailbox))
+        } else {
+            None
+        }
+    }
+}
+
+/// One grant being judged: its record and time, what it grants, who granted it, and the lookback before it.
+struct Granted<'e> {
+    ev: &'e Event,
+    ts: DateTime<Utc>,
+    grant: Grant,
+    actor: String,
+    day: Day,
+    from: Day,
+    to: Day,
+}
+
+/// Mail access by the grantee after the grant.
+struct GrantUse<'a> {
+    touches: Vec<&'a Touch>,
+    mailboxes: BTreeSet<Sym>,
 }
 
 /// Runs the analytic.
 pub fn run(cx: &Cx) -> Findings {
     let mut out = Findings::default();
-    let store = cx.store;
-    let p = cx.params;
-    let grantee_allow: Vec<String> = p.list("grantee_allowlist").iter().map(|s| s.to_ascii_lowercase()).collect();
-    let admin_allow: Vec<String> = p.list("exchange_admin_allowlist").iter().map(|s| s.to_ascii_lowercase()).collect();
-    let delegate_ok = cx.list_with("delegate_mailboxes", &cx.config.allow.delegate_mailboxes);
-    let countries = cx.list_with("allowed_countries", &cx.config.allow.countries);
-    let uas: Vec<String> = p.list("user_agents").iter().map(|s| s.to_ascii_lowercase()).collect();
-    let vips: Vec<String> = p.list("target_mailboxes").iter().map(|s| s.to_ascii_lowercase()).collect();
-    let retired = NaiveDate::parse_from_str(p.text("impersonation_retired_after"), "%Y-%m-%d").ok();
-
+    let settings = Settings::read(cx);
     for ev in cx.audits {
-        let Some(g) = grant_of(ev) else { continue };
+        let Some(grant) = grant_of(ev) else { continue };
         let Some(ts) = ev.ts else { continue };
         let actor = actor_of(ev);
-        if ev.actor.kind == ActorKind::System || catalog::is_system_actor(&actor) {
-            out.suppressions.add(&cx.meta.id, "system actor", &actor, &ev.id);
+        if let Some((rule, matched)) = settings.allowed(ev, &grant, &actor) {
+            out.suppressions.add(&cx.meta.id, rule, matched, &ev.id);
             continue;
         }
-        if grantee_allow.contains(&g.grantee) {
-            out.suppressions.add(&cx.meta.id, "grantee_allowlist", &g.grantee, &ev.id);
-            continue;
-        }
-        if admin_allow.contains(&actor) {
-            out.suppressions.add(&cx.meta.id, "exchange_admin_allowlist", &actor, &ev.id);
-            continue;
-        }
-        if !g.mailbox.is_empty() && delegate_ok.contains(&g.mailbox) {
-            out.suppressions.add(&cx.meta.id, "allow.delegate_mailboxes", &g.mailbox, &ev.id);
-            continue;
-        }
-        let day = store.clock.day(ts);
+        let day = cx.store.clock.day(ts);
         let (from, to) = cx.lookback(day);
-        let mut b = cx.alert(String::new(), Severity::Medium);
-        let mut anomalies: Vec<String> = Vec::new();
-        let mut grantee_notes: Vec<String> = Vec::new();
-
-        // The grantee.
-        let grantee_key = if g.app_grantee { format!("app:{}", g.grantee) } else { g.grantee.clone() };
-        let grantee_sym = store.strings.lookup(&grantee_key);
-        let gprof = grantee_sym.and_then(|s| store.profile(s));
-        let broad_folder = g.grantee == "default" || g.grantee == "anonymous";
-        if g.app_grantee {
-            grantee_notes.push(format!("grantee {} is an application", g.grantee));
-        } else if broad_folder {
-            grantee_notes.push(format!(
-                "{} opened to everyone ({})",
-                if g.mailbox.is_empty() { "a folder" } else { &g.mailbox },
-                g.grantee
-            ));
-        } else {
-            let active = gprof.map(|pr| pr.active.count_in(from, to)).unwrap_or(0);
-            let first_seen = gprof.and_then(|pr| pr.active.first());
-            if active <= p.int("rare_user_active_days") as usize {
-                grantee_notes.push(format!(
-                    "grantee {} was active on {active} day(s) in the {} days before",
-                    g.grantee,
-                    to - from
-                ));
-            }
-            if first_seen.is_some_and(|f| day - f <= p.int("new_account_days") as i32 && f > from) && active > 0 {
-                grantee_notes.push(format!("grantee {} is new in the case", g.grantee));
-            }
-            if g.grantee.contains('@') && !is_internal(cx.config, &g.grantee) {
-                grantee_notes.push(format!("grantee {} is outside the tenant", g.grantee));
-            }
-        }
-        if g.what.contains("ApplicationImpersonation") {
-            if let Some(r) = retired {
-                if ts.date_naive() >= r {
-                    anomalies.push(format!(
-                        "ApplicationImpersonation is retired in Exchange Online since {r}; a new assignment is unusual"
-                    ));
-                }
-            }
-        }
-
-        // The actor's norms: hours, country, agent.
-        let actor_sym = store.strings.lookup(&actor);
-        let aprof = actor_sym.and_then(|s| store.profile(s));
-        let enough = actor_sym.map(|s| cx.check_history(&mut b, s, day)).unwrap_or(false);
-        let agent = ev.user_agent.as_deref().or_else(|| ev.param("User-Agent")).unwrap_or("").to_ascii_lowercase();
-        let expected_agent = !agent.is_empty() && uas.iter().any(|u| agent.contains(u.as_str()));
-        if let (Some(pr), true) = (aprof, enough) {
-            let hist = pr.how_histogram(from, to);
-            let share = smoothed_share(&hist, store.clock.how(ts));
-            if share < p.float("hour_bucket_min_share") && !expected_agent {
-                anomalies.push(format!(
-                    "{actor} acted at {}, an hour holding {:.1}% of their activity",
-                    store.clock.describe(ts),
-                    share * 100.0
-                ));
-            }
-            if let Some(c) = ev.net.country.as_deref() {
-                let sym = store.strings.lookup(c).unwrap_or(0);
-                let days = pr.days_with(Feat::Country, sym, from, to);
-                if days < p.int("min_country_days") as usize && !countries.iter().any(|x| x.eq_ignore_ascii_case(c)) {
-                    anomalies.push(format!("{actor} acted from {c}, seen on {days} day(s) of their history"));
-                }
-            }
-        } else if !store.clock.in_working_hours(ts) && !expected_agent {
-            anomalies.push(format!(
-                "granted at {}, outside working hours ({})",
-                store.clock.describe(ts),
-                store.clock.window_text()
-            ));
-        }
-
-        // Use of the grant afterwards.
-        let horizon = ts.timestamp() + p.int("use_window_days").max(1) * DAY;
-        let mut used: Vec<&Touch> = Vec::new();
-        let mut used_mailboxes: BTreeSet<Sym> = BTreeSet::new();
-        if let Some(gs) = grantee_sym {
-            for t in store.by_between(gs, ts.timestamp(), horizon) {
-                if matches!(t.kind, TouchKind::MailRead | TouchKind::MailboxLogin | TouchKind::GraphMail) {
-                    let mb = cx.s(t.mailbox);
-                    if mb.is_empty() || mb != g.grantee {
-                        used.push(t);
-                        if t.mailbox != 0 {
-                            used_mailboxes.insert(t.mailbox);
-                        }
-                    }
-                }
-            }
-        }
-
-        let notable = !grantee_notes.is_empty() || !anomalies.is_empty() || g.tenant_wide && g.app_grantee;
-        if !notable {
-            out.suppressions.add(
-                &cx.meta.id,
-                "routine grant (active grantee, usual hours and places)",
-                &g.grantee,
-                &ev.id,
-            );
-            continue;
-        }
-        let mut sev = if g.app_grantee && g.tenant_wide || !grantee_notes.is_empty() && !anomalies.is_empty() {
-            Severity::High
-        } else {
-            Severity::Medium
-        };
-        b.alert.title = format!(
-            "{actor} granted {} to {}",
-            g.what.trim(),
-            match (&g.grantee_name, g.grantee.is_empty()) {
-                (_, true) => "(unnamed grantee)".to_string(),
-                (Some(n), false) => format!("{n} ({})", g.grantee),
-                (None, false) => g.grantee.clone(),
-            }
-        );
-        b.key.push(ev.id.clone());
-        b.reason(format!("{} by {actor} at {}", g.what.trim(), store.clock.describe(ts)));
-        if g.tenant_wide && g.app_grantee {
-            b.reason("the permission reaches every mailbox in the tenant");
-        }
-        for n in grantee_notes.iter().chain(anomalies.iter()) {
-            b.reason(n.clone());
-        }
-        if let Some(pr) = gprof {
-            b.baseline(format!("grantee active on {} day(s) in the lookback", pr.active.count_in(from, to)));
-        }
-        if let Some(pr) = aprof {
-            let mut cs: Vec<&str> = pr.values_of(Feat::Country, from, to, 1).iter().map(|s| cx.s(*s)).collect();
-            cs.sort_unstable();
-            b.baseline(format!(
-                "{actor} usually acts from: {}",
-                if cs.is_empty() { "-".to_string() } else { cs.join(", ") }
-            ));
-        }
-        if !used.is_empty() {
-            let items: u64 = used.iter().map(|t| t.items as u64).sum();
-            let mut mbs: Vec<&str> = used_mailboxes.iter().map(|m| cx.s(*m)).collect();
-            mbs.sort_unstable();
-            b.reason(format!("then used: {} access record(s), {items} item(s) in {}", used.len(), mbs.join(", ")));
-            sev = raise(sev);
-            if used_mailboxes.len() >= p.int("multi_mailbox_threshold").max(1) as usize
-                || mbs.iter().any(|m| vips.iter().any(|v| v == m))
-            {
-                sev = Severity::Critical;
-            }
-        }
-        if vips.contains(&g.mailbox) {
-            sev = raise(sev);
-            b.reason(format!("{} is a VIP mailbox (target_mailboxes)", g.mailbox));
-        }
-        b.alert.severity = sev;
-        b.evidence(&ev.id, ts);
-        let e = b.entities();
-        e.user(&actor);
-        if g.app_grantee {
-            e.app(&g.grantee, g.grantee_name.as_deref());
-        } else if g.grantee.contains('@') {
-            e.user(&g.grantee);
-        }
-        e.mailbox(&g.mailbox);
-        if let Some(ip) = ip_of(ev) {
-            e.ip(&ip);
-        }
-        if let Some(s) = ev.session_id.as_deref() {
-            e.session(s);
-        }
-        for t in used.iter().take(200) {
-            let e = b.entities();
-            e.ip(cx.s(t.ip));
-            e.session(cx.s(t.session));
-            e.mailbox(cx.s(t.mailbox));
-            e.app(cx.s(t.app), None);
-            b.evidence(&t.id, utc(t.ts));
-        }
-        out.alerts.push(b);
+        let granted = Granted { ev, ts, grant, actor, day, from, to };
+        judge_grant(cx, &settings, &granted, &mut out);
     }
     out
+}
+
+/// Suppresses a routine grant, else raises an alert saying what about the grantee and the actor is unusual and
+/// whether the grant was used.
+fn judge_grant(cx: &Cx, settings: &Settings, x: &Granted, out: &mut Findings) {
+    let store = cx.store;
+    let g = &x.grant;
+    let mut b = cx.alert(String::new(), Severity::Medium);
+    let grantee_key = if g.app_grantee { format!("app:{}", g.grantee) } else { g.grantee.clone() };
+    let grantee_sym = store.strings.lookup(&grantee_key);
+    let gprof = grantee_sym.and_then(|s| store.profile(s));
+    let grantee_notes = grantee_notes(cx, x, gprof);
+    let mut anomalies: Vec<String> = retired_impersonation(settings, x).into_iter().collect();
+    let actor_sym = store.strings.lookup(&x.actor);
+    let aprof = actor_sym.and_then(|s| store.profile(s));
+    let enough = actor_sym.map(|s| cx.check_history(&mut b, s, x.day)).unwrap_or(false);
+    anomalies.extend(actor_anomalies(cx, settings, x, aprof.filter(|_| enough)));
+    let used = grant_use(cx, x, grantee_sym);
+
+    let notable = !grantee_notes.is_empty() || !anomalies.is_empty() || g.tenant_wide && g.app_grantee;
+    if !notable {
+        out.suppressions.add(
+            &cx.meta.id,
+            "routine grant (active grantee, usual hours and places)",
+            &g.grantee,
+            &x.ev.id,
+        );
+        return;
+    }
+    let mut sev = if g.app_grantee && g.tenant_wide || !grantee_notes.is_empty() && !anomalies.is_empty() {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
+    b.alert.title = grant_title(x);
+    b.key.push(x.ev.id.clone());
+    b.reason(format!("{} by {} at {}", g.what.trim(), x.actor, store.clock.describe(x.ts)));
+    if g.tenant_wide && g.app_grantee {
+        b.reason("the permission reaches every mailbox in the tenant");
+    }
+    for n in grantee_notes.iter().chain(anomalies.iter()) {
+        b.reason(n.clone());
+    }
+    add_baselines(cx, &mut b, x, gprof, aprof);
+    sev = explain_use(cx, settings, &mut b, &used, sev);
+    if settings.vips.contains(&g.mailbox) {
+        sev = raise(sev);
+        b.reason(format!("{} is a VIP mailbox (target_mailboxes)", g.mailbox));
+    }
+    b.alert.severity = sev;
+    add_entities(cx, &mut b, x, &used);
+    out.alerts.push(b);
+}
+
+/// What makes the grantee worth a look: an application, a folder opened to everyone, or a rarely active, new or
+/// outside account.
+fn grantee_notes(cx: &Cx, x: &Granted, gprof: Option<&Profile>) -> Vec<String> {
+    let p = cx.params;
+    let g = &x.grant;
+    let mut notes = Vec::new();
+    let broad_folder = g.grantee == "default" || g.grantee == "anonymous";
+    if g.app_grantee {
+        notes.push(format!("grantee {} is an application", g.grantee));
+    } else if broad_folder {
+        notes.push(format!(
+            "{} opened to everyone ({})",
+            if g.mailbox.is_empty() { "a folder" } else { &g.mailbox },
+            g.grantee
+        ));
+    } else {
+        let active = gprof.map(|pr| pr.active.count_in(x.from, x.to)).unwrap_or(0);
+        let first_seen = gprof.and_then(|pr| pr.active.first());
+        if active <= p.int("rare_user_active_days") as usize {
+            notes.push(format!(
+                "grantee {} was active on {active} day(s) in the {} days before",
+                g.grantee,
+                x.to - x.from
+            ));
+        }
+        if first_seen.is_some_and(|f| x.day - f <= p.int("new_account_days") as i32 && f > x.from) && active > 0 {
+            notes.push(format!("grantee {} is new in the case", g.grantee));
+        }
+        if g.grantee.contains('@') && !is_internal(cx.config, &g.grantee) {
+            notes.push(format!("grantee {} is outside the tenant", g.grantee));
+        }
+    }
+    notes
+}
+
+/// A new ApplicationImpersonation assignment after Exchange Online retired the role.
+fn retired_impersonation(settings: &Settings, x: &Granted) -> Option<String> {
+    if !x.grant.what.contains("ApplicationImpersonation") {
+        return None;
+    }
+    let r = settings.retired?;
+    (x.ts.date_naive() >= r).then(|| {
+        format!("ApplicationImpersonation is retired in Exchange Online since {r}; a new assignment is unusual")
+    })
+}
+
+/// What is unusual about the actor at the time of the grant: with enough history (`profile`), an hour or country
+/// they rarely act in; without, a grant outside working hours. An expected admin agent excuses the hour.
+fn actor_anomalies(cx: &Cx, settings: &Settings, x: &Granted, profile: Option<&Profile>) -> Vec<String> {
+    let p = cx.params;
+    let clock = &cx.store.clock;
+    let ev = x.ev;
+    let mut anomalies = Vec::new();
+    let agent = ev.user_agent.as_deref().or_else(|| ev.param("User-Agent")).unwrap_or("").to_ascii_lowercase();
+    let expected_agent = !agent.is_empty() && settings.uas.iter().any(|u| agent.contains(u.as_str()));
+    if let Some(pr) = profile {
+        let hist = pr.how_histogram(x.from, x.to);
+        let share = smoothed_share(&hist, clock.how(x.ts));
+        if share < p.float("hour_bucket_min_share") && !expected_agent {
+            anomalies.push(format!(
+                "{} acted at {}, an hour holding {:.1}% of their activity",
+                x.actor,
+                clock.describe(x.ts),
+                share * 100.0
+            ));
+        }
+        if let Some(c) = ev.net.country.as_deref() {
+            let sym = cx.store.strings.lookup(c).unwrap_or(0);
+            let days = pr.days_with(Feat::Country, sym, x.from, x.to);
+            if days < p.int("min_country_days") as usize
+                && !settings.countries.iter().any(|k| k.eq_ignore_ascii_case(c))
+            {
+                anomalies.push(format!("{} acted from {c}, seen on {days} day(s) of their history", x.actor));
+            }
+        }
+    } else if !clock.in_working_hours(x.ts) && !expected_agent {
+        anomalies.push(format!("granted at {}, outside working hours ({})", clock.describe(x.ts), clock.window_text()));
+    }
+    anomalies
+}
+
+/// Mail read by the grantee in other mailboxes within the use window after the grant.
+fn grant_use<'a>(cx: &Cx<'a>, x: &Granted, grantee: Option<Sym>) -> GrantUse<'a> {
+    let horizon = x.ts.timestamp() + cx.params.int("use_window_days").max(1) * DAY;
+    let mut used = GrantUse { touches: Vec::new(), mailboxes: BTreeSet::new() };
+    let Some(gs) = grantee else { return used };
+    for t in cx.store.by_between(gs, x.ts.timestamp(), horizon) {
+        if matches!(t.kind, TouchKind::MailRead | TouchKind::MailboxLogin | TouchKind::GraphMail) {
+            let mb = cx.s(t.mailbox);
+            if mb.is_empty() || mb != x.grant.grantee {
+                used.touches.push(t);
+                if t.mailbox != 0 {
+                    used.mailboxes.insert(t.mailbox);
+                }
+            }
+        }
+    }
+    used
+}
+
+/// "<actor> granted <what> to <grantee>".
+fn grant_title(x: &Granted) -> String {
+    let g = &x.grant;
+    format!(
+        "{} granted {} to {}",
+        x.actor,
+        g.what.trim(),
+        match (&g.grantee_name, g.grantee.is_empty()) {
+            (_, true) => "(unnamed grantee)".to_string(),
+            (Some(n), false) => format!("{n} ({})", g.grantee),
+            (None, false) => g.grantee.clone(),
+        }
+    )
+}
+
+/// The grantee's activity and the actor's usual countries in the lookback.
+fn add_baselines(cx: &Cx, b: &mut AlertBuilder, x: &Granted, gprof: Option<&Profile>, aprof: Option<&Profile>) {
+    if let Some(pr) = gprof {
+        b.baseline(format!("grantee active on {} day(s) in the lookback", pr.active.count_in(x.from, x.to)));
+    }
+    if let Some(pr) = aprof {
+        let mut cs: Vec<&str> = pr.values_of(Feat::Country, x.from, x.to, 1).iter().map(|s| cx.s(*s)).collect();
+        cs.sort_unstable();
+        b.baseline(format!(
+            "{} usually acts from: {}",
+            x.actor,
+            if cs.is_empty() { "-".to_string() } else { cs.join(", ") }
+        ));
+    }
+}
+
+/// Says how the grant was used; use raises the severity, many or VIP mailboxes make it critical.
+fn explain_use(cx: &Cx, settings: &Settings, b: &mut AlertBuilder, used: &GrantUse, mut sev: Severity) -> Severity {
+    if used.touches.is_empty() {
+        return sev;
+    }
+    let items: u64 = used.touches.iter().map(|t| t.items as u64).sum();
+    let mut mbs: Vec<&str> = used.mailboxes.iter().map(|m| cx.s(*m)).collect();
+    mbs.sort_unstable();
+    b.reason(format!("then used: {} access record(s), {items} item(s) in {}", used.touches.len(), mbs.join(", ")));
+    sev = raise(sev);
+    if used.mailboxes.len() >= cx.params.int("multi_mailbox_threshold").max(1) as usize
+        || mbs.iter().any(|m| settings.vips.iter().any(|v| v == m))
+    {
+        sev = Severity::Critical;
+    }
+    sev
+}
+
+/// The grant record and its use as evidence, with the people, app, mailboxes, addresses and sessions involved.
+fn add_entities(cx: &Cx, b: &mut AlertBuilder, x: &Granted, used: &GrantUse) {
+    let (ev, g) = (x.ev, &x.grant);
+    b.evidence(&ev.id, x.ts);
+    let e = b.entities();
+    e.user(&x.actor);
+    if g.app_grantee {
+        e.app(&g.grantee, g.grantee_name.as_deref());
+    } else if g.grantee.contains('@') {
+        e.user(&g.grantee);
+    }
+    e.mailbox(&g.mailbox);
+    if let Some(ip) = ip_of(ev) {
+        e.ip(&ip);
+    }
+    if let Some(s) = ev.session_id.as_deref() {
+        e.session(s);
+    }
+    for t in used.touches.iter().take(200) {
+        let e = b.entities();
+        e.ip(cx.s(t.ip));
+        e.session(cx.s(t.session));
+        e.mailbox(cx.s(t.mailbox));
+        e.app(cx.s(t.app), None);
+        b.evidence(&t.id, utc(t.ts));
+    }
 }

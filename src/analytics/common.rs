@@ -5,7 +5,9 @@ use super::alert::{AlertBuilder, Suppressions};
 use super::catalog;
 use super::clock::Day;
 use super::params::{AnalyticMeta, Params};
-use super::store::{Store, Sym, Touch};
+use super::store::strings::Sym;
+use super::store::touch::Touch;
+use super::store::Store;
 use crate::config::parse_net;
 use crate::config::CaseConfig;
 use crate::model::{Event, Severity};
@@ -159,7 +161,7 @@ pub fn actor_of(ev: &Event) -> String {
 
 /// The canonical IP text of an event, if any.
 pub fn ip_of(ev: &Event) -> Option<String> {
-    ev.net.ip.as_ref().map(super::store::canonical_ip)
+    ev.net.ip.as_ref().map(super::store::address::canonical_ip)
 }
 
 /// Severity one step higher (critical stays critical).

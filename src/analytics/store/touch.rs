@@ -1,0 +1,132 @@
+//! Touches: the compact record kept of each sign-in, Graph request, mailbox or file access.
+
+use super::strings::Sym;
+use crate::model::{ActorKind, Source, UaClass};
+use chrono::{DateTime, TimeZone, Utc};
+
+/// What a touch is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TouchKind {
+    /// A sign-in, interactive or not.
+    SignIn,
+    /// `MailItemsAccessed`: mail items read.
+    MailRead,
+    /// `MailboxLogin`.
+    MailboxLogin,
+    /// Mail sent (`Send`, `SendAs`, `SendOnBehalf`).
+    MailSend,
+    /// A file accessed or previewed.
+    FileRead,
+    /// A file downloaded or synced.
+    FileDownload,
+    /// A Graph request reaching mail.
+    GraphMail,
+    /// A Graph request reaching files.
+    GraphFile,
+    /// A Graph directory listing.
+    GraphEnum,
+    /// Any other Graph request.
+    GraphOther,
+    /// Other workload activity by a principal from an address (kept for session and network reasoning).
+    Activity,
+}
+
+impl TouchKind {
+    /// True for reading mail or files.
+    pub fn is_data_access(self) -> bool {
+        matches!(
+            self,
+            TouchKind::MailRead
+                | TouchKind::FileRead
+                | TouchKind::FileDownload
+                | TouchKind::GraphMail
+                | TouchKind::GraphFile
+        )
+    }
+}
+
+/// Flag bits on a touch.
+pub mod flags {
+    /// The sign-in or request succeeded.
+    pub const SUCCESS: u16 = 1;
+    /// An interactive sign-in.
+    pub const INTERACTIVE: u16 = 2;
+    /// From a device not known to be managed.
+    pub const UNMANAGED: u16 = 4;
+    /// By a partner or through a cross-tenant service-provider setting.
+    pub const SERVICE_PROVIDER: u16 = 8;
+    /// A Graph request following a page link.
+    pub const PAGED: u16 = 16;
+    /// A Graph request selecting mail identities.
+    pub const EMAIL_SELECT: u16 = 32;
+    /// A sign-in by device code or resource-owner password.
+    pub const DEVICE_CODE_OR_ROPC: u16 = 64;
+    /// A mailbox access Exchange marks as external.
+    pub const EXTERNAL_ACCESS: u16 = 128;
+}
+
+/// A compact record of one sign-in, Graph request or workload access.
+#[derive(Debug, Clone)]
+pub struct Touch {
+    /// When (unix seconds).
+    pub ts: i64,
+    /// The event id, for evidence.
+    pub id: Box<str>,
+    /// What it is.
+    pub kind: TouchKind,
+    /// The log it came from.
+    pub source: Source,
+    /// The principal key (see `principal_key`).
+    pub actor: Sym,
+    /// User, guest, partner, app, …
+    pub actor_kind: ActorKind,
+    /// The actor's home tenant id, when the record names one.
+    pub home_tenant: Sym,
+    /// The session id.
+    pub session: Sym,
+    /// The token id (unique token identifier), padding removed.
+    pub token: Sym,
+    /// The source address, canonical.
+    pub ip: Sym,
+    /// The autonomous system of the address; 0 when unknown.
+    pub asn: u32,
+    /// The country of the address.
+    pub country: Sym,
+    /// The user-agent class.
+    pub ua_class: UaClass,
+    /// The user-agent text (shortened).
+    pub ua: Sym,
+    /// The user-agent family.
+    pub ua_family: Sym,
+    /// The client application id.
+    pub app: Sym,
+    /// The resource signed in to.
+    pub resource: Sym,
+    /// The mailbox reached.
+    pub mailbox: Sym,
+    /// Exchange logon type; `u8::MAX` when unknown.
+    pub logon_type: u8,
+    /// Items reached, at least 1.
+    pub items: u32,
+    /// Bytes a Graph request returned.
+    pub bytes: u64,
+    /// HTTP status of a Graph request.
+    pub status: u16,
+    /// The Graph request template.
+    pub template: Sym,
+    /// Group whose members were listed (enumeration) or the auth protocol (sign-ins).
+    pub detail: Sym,
+    /// Bits of the `flags` module.
+    pub flags: u16,
+}
+
+impl Touch {
+    /// The UTC time.
+    pub fn time(&self) -> DateTime<Utc> {
+        Utc.timestamp_opt(self.ts, 0).single().unwrap_or_default()
+    }
+    /// True when a flag bit is set.
+    pub fn has(&self, f: u16) -> bool {
+        self.flags & f != 0
+    }
+}
