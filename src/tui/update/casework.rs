@@ -5,11 +5,12 @@ use super::pivot::open_timeline;
 use crate::case::state::{EntityFilter, StepProgress, TriageStatus};
 use crate::index::query::ParsedQuery;
 use crate::report::export::ExportFormat;
-use crate::tui::app::{App, View};
-use crate::tui::casebook::{checklist, pivot_entities, runbook_of};
-use crate::tui::casejobs::{CaseJob, ExportMeter, ExportPath};
-use crate::tui::jobs::Job;
-use crate::tui::prompt::{Prompt, PromptKind};
+use crate::tui::state::app::App;
+use crate::tui::state::casebook::{checklist, pivot_entities, runbook_of};
+use crate::tui::state::export::ExportMeter;
+use crate::tui::state::prompt::{Prompt, PromptKind};
+use crate::tui::state::view::View;
+use crate::tui::update::job::{CaseJob, ExportPath, Job};
 
 /// `r`: moves the keys between the alert's pivots and its runbook checklist.
 pub(super) fn toggle_runbook(app: &mut App) -> Vec<Job> {
@@ -196,8 +197,8 @@ pub(super) fn suppress(app: &mut App) -> Result<Vec<Job>, String> {
 }
 
 /// Keys while the suppression preview is open: Enter writes it, Esc/q closes it, arrows scroll.
-pub(super) fn suppress_key(app: &mut App, cmd: crate::tui::keymap::Command) -> Vec<Job> {
-    use crate::tui::keymap::Command;
+pub(super) fn suppress_key(app: &mut App, cmd: crate::tui::state::keymap::Command) -> Vec<Job> {
+    use crate::tui::state::keymap::Command;
     match cmd {
         Command::Open => {
             if let Some(plan) = app.suppress.take() {

@@ -2,14 +2,14 @@
 
 use super::pivot::selected;
 use super::{ensure_page, focused_event, keep_visible, move_cursor};
-use crate::tui::action::MouseInput;
-use crate::tui::app::View;
-use crate::tui::app::{App, FACET_SIDE_MIN_WIDTH, FACET_SIDE_WIDTH};
-use crate::tui::bookmarks::{Bookmark, MAX_BOOKMARKS};
-use crate::tui::casejobs::CaseJob;
-use crate::tui::clipboard::sanitize;
-use crate::tui::columns::{self, Column};
-use crate::tui::jobs::Job;
+use crate::case::state::bookmarks::{Bookmark, MAX_BOOKMARKS};
+use crate::tui::state::app::App;
+use crate::tui::state::columns::{self, Column};
+use crate::tui::state::timeline::{FACET_SIDE_MIN_WIDTH, FACET_SIDE_WIDTH};
+use crate::tui::state::view::View;
+use crate::tui::update::action::MouseInput;
+use crate::tui::update::clipboard::sanitize;
+use crate::tui::update::job::{CaseJob, Job};
 
 /// `y`: the selected value; `Y` (`row`): the whole row, or the original record in the detail view.
 pub(super) fn copy(app: &mut App, row: bool) -> Vec<Job> {

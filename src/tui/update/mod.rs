@@ -1,9 +1,14 @@
-//! The only place the App changes: an action in, the jobs to start out. No I/O here; the clipboard text
-//! waits in `App::clipboard` for the terminal loop.
+//! The update: the only place the App changes. An [`Action`] in (a key, a prompt edit, a new terminal size, a
+//! finished job), the App changed and the [`Job`]s to start out. No I/O and no clock but the App's own
+//! ([`RunEnv`](crate::runenv::RunEnv)): the clipboard text and the request for `$EDITOR` wait in the App for the
+//! runtime, and a result that arrives for a request no longer awaited is dropped.
 
+pub mod action;
 mod casework;
 #[cfg(test)]
 mod casework_tests;
+pub mod clipboard;
+pub mod job;
 mod marks;
 mod pivot;
 mod prompt;
@@ -11,18 +16,22 @@ mod search;
 #[cfg(test)]
 mod tests;
 
-use super::action::Action;
-use super::app::PAGE_SIZE;
-use super::app::{
-    alert_items, entity_items, facet_items, App, EventDetail, Evidence, Loaded, Page, TimelineView, View,
-};
-use super::columns;
-use super::jobs::Job;
-use super::keymap::Command;
-use super::prompt::{Prompt, PromptKind};
 use crate::index::paging::PageAt;
 use crate::index::query::ParsedQuery;
 use crate::model::{Event, Severity};
+use crate::tui::state::alerts::alert_items;
+use crate::tui::state::app::App;
+use crate::tui::state::columns;
+use crate::tui::state::detail::EventDetail;
+use crate::tui::state::entity_page::entity_items;
+use crate::tui::state::evidence::Evidence;
+use crate::tui::state::facets::facet_items;
+use crate::tui::state::keymap::Command;
+use crate::tui::state::prompt::{Prompt, PromptKind};
+use crate::tui::state::timeline::{Page, TimelineView, PAGE_SIZE};
+use crate::tui::state::view::{Loaded, View};
+use crate::tui::update::action::Action;
+use crate::tui::update::job::{CaseJob, Job};
 
 pub use pivot::{open_entity, open_timeline};
 
@@ -68,10 +77,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
                         }
                         match &o.history {
                             Ok(saved) => {
-                                let keep = super::settings::settings().history.searches;
+                                let keep = crate::tui::state::settings::settings().history.searches;
                                 let mut list = Vec::new();
                                 for h in saved.iter().chain(app.history.iter()) {
-                                    super::history::remember(&mut list, h, keep);
+                                    crate::tui::state::searches::remember(&mut list, h, keep);
                                 }
                                 app.history = list;
                             }
@@ -183,7 +192,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
                 }
                 Err(e) => {
                     app.warn(format!("not saved: {e}"));
-                    return vec![Job::Case(super::casejobs::CaseJob::Load)];
+                    return vec![Job::Case(CaseJob::Load)];
                 }
             }
             Vec::new()
@@ -229,16 +238,28 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
             } else {
                 app.notice("notes reloaded");
             }
-            vec![Job::Case(super::casejobs::CaseJob::Load)]
+            vec![Job::Case(CaseJob::Load)]
         }
+        Action::ReplayClockMoved { backwards } => clock_moved(app, backwards),
     }
+}
+
+/// After the replay clock moved: reload the overview and alerts; going back also closes the views opened since,
+/// which could show events now beyond the clock.
+fn clock_moved(app: &mut App, backwards: bool) -> Vec<Job> {
+    if backwards {
+        app.stack.truncate(1);
+        app.forward.clear();
+        app.detail = None;
+    }
+    start(app)
 }
 
 /// The first job of a session: load the overview.
 pub fn start(app: &mut App) -> Vec<Job> {
     let gen = app.next_gen();
     app.overview_pending = Some(gen);
-    vec![Job::LoadOverview { gen }, Job::Case(super::casejobs::CaseJob::Load)]
+    vec![Job::LoadOverview { gen }, Job::Case(CaseJob::Load)]
 }
 
 fn timeline_awaiting(app: &mut App, pred: impl Fn(&TimelineView) -> bool) -> Option<&mut TimelineView> {
@@ -340,7 +361,7 @@ fn command(app: &mut App, cmd: Command) -> Vec<Job> {
         }
         Command::FilterStatus => {
             if matches!(app.top(), View::Alerts { .. }) {
-                app.filter.status = super::app::StatusFilter::next(app.filter.status);
+                app.filter.status = crate::tui::state::alerts::StatusFilter::next(app.filter.status);
                 set_cursor(app, 0);
             }
             Vec::new()
@@ -365,10 +386,10 @@ fn command(app: &mut App, cmd: Command) -> Vec<Job> {
             Vec::new()
         }
         Command::Open => open(app),
-        Command::PivotUser => pivot::pivot_row(app, super::entity::EntityKind::User),
-        Command::PivotIp => pivot::pivot_row(app, super::entity::EntityKind::Ip),
-        Command::PivotSession => pivot::pivot_row(app, super::entity::EntityKind::Session),
-        Command::PivotApp => pivot::pivot_row(app, super::entity::EntityKind::App),
+        Command::PivotUser => pivot::pivot_row(app, crate::tui::state::entity::EntityKind::User),
+        Command::PivotIp => pivot::pivot_row(app, crate::tui::state::entity::EntityKind::Ip),
+        Command::PivotSession => pivot::pivot_row(app, crate::tui::state::entity::EntityKind::Session),
+        Command::PivotApp => pivot::pivot_row(app, crate::tui::state::entity::EntityKind::App),
         Command::Entity => pivot::entity_of_selection(app),
         Command::Pivot => pivot::timeline_of_selection(app),
         Command::Around => pivot::around(app),
@@ -458,7 +479,9 @@ pub(super) fn refresh_top(app: &mut App) -> Vec<Job> {
     if let View::AlertDetail { alert_id, .. } = app.top() {
         let wanted: Vec<String> = app
             .alert(alert_id)
-            .map(|a| a.evidence.iter().take(super::settings::settings().evidence.lookup_limit).cloned().collect())
+            .map(|a| {
+                a.evidence.iter().take(crate::tui::state::settings::settings().evidence.lookup_limit).cloned().collect()
+            })
             .unwrap_or_default();
         let missing: Vec<String> = wanted.into_iter().filter(|id| !app.evidence.contains_key(id)).collect();
         let asked = app.evidence_pending.as_ref().is_some_and(|(_, ids)| *ids == missing);
@@ -479,11 +502,16 @@ pub(super) fn refresh_top(app: &mut App) -> Vec<Job> {
                 jobs.push(Job::LoadHistogram { gen: gen_hist, query: t.query.clone() });
             }
             if let Some(f) = t.facets.as_mut() {
-                jobs.extend(request_stats(&mut f.data, gen_stats, &t.query, super::app::facet_dims(&t.query)));
+                jobs.extend(request_stats(
+                    &mut f.data,
+                    gen_stats,
+                    &t.query,
+                    crate::tui::state::facets::facet_dims(&t.query),
+                ));
             }
         }
         Some(View::Entity(e)) => {
-            let dims = super::app::entity_dims(e.entity.kind).to_vec();
+            let dims = crate::tui::state::entity_page::entity_dims(e.entity.kind).to_vec();
             jobs.extend(request_stats(&mut e.data, gen_stats, &e.entity.query(), dims));
         }
         Some(View::Frequency(f)) => jobs.extend(request_stats(&mut f.data, gen_stats, &f.query, vec![f.dim])),
@@ -493,7 +521,12 @@ pub(super) fn refresh_top(app: &mut App) -> Vec<Job> {
 }
 
 /// A counting job for `slot` unless it already has its numbers (or an error).
-fn request_stats(slot: &mut Loaded, gen: u64, query: &ParsedQuery, dims: Vec<super::stats::Dim>) -> Option<Job> {
+fn request_stats(
+    slot: &mut Loaded,
+    gen: u64,
+    query: &ParsedQuery,
+    dims: Vec<crate::tui::state::stats::Dim>,
+) -> Option<Job> {
     if slot.stats.is_some() || slot.error.is_some() {
         return None;
     }
@@ -614,7 +647,7 @@ fn list_len(app: &App) -> usize {
     match app.top() {
         View::Alerts { .. } => app.filtered_alerts().len(),
         View::AlertDetail { alert_id, step: Some(_), .. } => {
-            app.alert(alert_id).map(|a| super::casebook::runbook_of(a).step_count()).unwrap_or(0)
+            app.alert(alert_id).map(|a| crate::tui::state::casebook::runbook_of(a).step_count()).unwrap_or(0)
         }
         View::AlertDetail { alert_id, .. } => app.alert(alert_id).map(|a| alert_items(a).len()).unwrap_or(0),
         View::Notes { .. } => app.case.notes.lines().count().max(1),
@@ -628,7 +661,7 @@ fn list_len(app: &App) -> usize {
 
 pub(super) fn move_cursor(app: &mut App, delta: i64) -> Vec<Job> {
     if let Some(d) = app.detail.as_mut() {
-        let n = super::fields::fields(&d.hit.event, app.tz).len();
+        let n = crate::tui::state::fields::fields(&d.hit.event, app.tz).len();
         let raw_lines = match &d.raw {
             Some(Ok(text)) => text.lines().count(),
             _ => 1,

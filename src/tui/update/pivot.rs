@@ -5,15 +5,18 @@ use super::{focused_event, push_view, refresh_top};
 use crate::index::query::ParsedQuery;
 use crate::text::sanitize::cell;
 use crate::time::format::show;
-use crate::tui::app::{
-    alert_items, entity_items, facet_items, App, EntityView, FacetPanel, FrequencyView, Item, Loaded, TimelineView,
-    View,
-};
-use crate::tui::columns::Column;
-use crate::tui::entity::{EntityKind, EntityRef};
-use crate::tui::fields::{entity_value, fields};
-use crate::tui::jobs::Job;
-use crate::tui::stats::{narrowed, Dim, Narrow};
+use crate::tui::state::alerts::alert_items;
+use crate::tui::state::app::App;
+use crate::tui::state::columns::Column;
+use crate::tui::state::entity::{EntityKind, EntityRef};
+use crate::tui::state::entity_page::{entity_items, EntityView};
+use crate::tui::state::facets::{facet_items, FacetPanel, Item};
+use crate::tui::state::fields::{entity_value, fields};
+use crate::tui::state::frequency::FrequencyView;
+use crate::tui::state::stats::{narrowed, Dim, Narrow};
+use crate::tui::state::timeline::TimelineView;
+use crate::tui::state::view::{Loaded, View};
+use crate::tui::update::job::Job;
 
 /// What the cursor is on, in whatever view is on top.
 #[derive(Debug, Default)]

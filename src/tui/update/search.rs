@@ -4,9 +4,14 @@
 use super::keep_visible;
 use crate::index::query::{Clause, ParsedQuery};
 use crate::text::sanitize::cell;
-use crate::tui::alerts::Alert;
-use crate::tui::app::{alert_items, entity_items, App, Evidence, Item, View};
-use crate::tui::jobs::{Job, MatchFound};
+use crate::tui::state::alerts::{alert_items, Alert};
+use crate::tui::state::app::App;
+use crate::tui::state::entity_page::entity_items;
+use crate::tui::state::evidence::Evidence;
+use crate::tui::state::facets::Item;
+use crate::tui::state::view::View;
+use crate::tui::update::action::MatchFound;
+use crate::tui::update::job::Job;
 
 /// `n` (`forward`) or `N`.
 pub(super) fn step(app: &mut App, forward: bool) -> Vec<Job> {
@@ -54,7 +59,7 @@ pub(super) fn found(app: &mut App, gen: u64, forward: bool, result: Result<Optio
         Ok(None) => app.warn(format!("no rows here match '{label}'")),
         Ok(Some(m)) => {
             if let Some(page) = m.page {
-                t.page = Some(crate::tui::app::Page { start: page.start, hits: page.hits });
+                t.page = Some(crate::tui::state::timeline::Page { start: page.start, hits: page.hits });
                 t.pending = None;
             }
             t.cursor = m.row;
@@ -95,7 +100,7 @@ fn local_step(app: &mut App, forward: bool, query: &ParsedQuery, label: &str) ->
         },
         View::Entity(e) => entity_items(e, app.alerts()).iter().map(|i| item_fields(app, i)).collect(),
         View::Timeline(t) => match &t.facets {
-            Some(f) => crate::tui::app::facet_items(f).iter().map(|i| item_fields(app, i)).collect(),
+            Some(f) => crate::tui::state::facets::facet_items(f).iter().map(|i| item_fields(app, i)).collect(),
             None => Vec::new(),
         },
         View::Frequency(f) => f

@@ -4,12 +4,13 @@ use super::*;
 use crate::index::paging::{KeyedPage, PageAt, SortKey};
 use crate::index::query::ParsedQuery;
 use crate::index::Hit;
-use crate::tui::action::{MouseInput, PromptKey};
-use crate::tui::app::{FrequencyView, Status};
-use crate::tui::casejobs::CaseJob;
-use crate::tui::columns::Column;
-use crate::tui::entity::{EntityKind, EntityRef};
-use crate::tui::stats::{tally, Dim, Stats};
+use crate::tui::state::app::Status;
+use crate::tui::state::columns::Column;
+use crate::tui::state::entity::{EntityKind, EntityRef};
+use crate::tui::state::frequency::FrequencyView;
+use crate::tui::state::stats::{tally, Dim, Stats};
+use crate::tui::update::action::{MouseInput, PromptKey};
+use crate::tui::update::job::CaseJob;
 use chrono::{TimeZone, Utc};
 use tantivy::DocAddress;
 
@@ -323,7 +324,8 @@ fn around_uses_the_selected_detail_field_and_the_window_is_settable() {
     cmd(&mut app, Command::Back);
     cmd(&mut app, Command::Open);
     // Walk the field cursor to the IP line.
-    let ip_line = crate::tui::fields::fields(&event(0), chrono_tz::UTC).iter().position(|f| f.label == "ip").unwrap();
+    let ip_line =
+        crate::tui::state::fields::fields(&event(0), chrono_tz::UTC).iter().position(|f| f.label == "ip").unwrap();
     for _ in 0..ip_line {
         cmd(&mut app, Command::Down);
     }
@@ -430,20 +432,20 @@ fn wheel_moves_and_a_click_selects_row_and_column() {
 }
 
 /// An App on the overview whose alerts are `alerts` and whose saved searches are `history`.
-fn app_with_overview(alerts: Vec<crate::tui::alerts::Alert>, history: Vec<String>) -> App {
+fn app_with_overview(alerts: Vec<crate::tui::state::alerts::Alert>, history: Vec<String>) -> App {
     let mut app = App::new("case".into(), chrono_tz::UTC);
     update(&mut app, Action::Resize { width: 80, height: 24 });
     let gen = start(&mut app).into_iter().find_map(|j| match j {
         Job::LoadOverview { gen } => Some(gen),
         _ => None,
     });
-    let data = crate::tui::app::OverviewData {
+    let data = crate::tui::state::overview::OverviewData {
         ledger: Default::default(),
         per_source: Vec::new(),
         total: 0,
         first: None,
         last: None,
-        alerts: crate::tui::alerts::AlertsState::Loaded(alerts),
+        alerts: crate::tui::state::alerts::AlertsState::Loaded(alerts),
         bookmarks: Ok(Vec::new()),
         history: Ok(history),
     };
@@ -451,15 +453,18 @@ fn app_with_overview(alerts: Vec<crate::tui::alerts::Alert>, history: Vec<String
     app
 }
 
-fn alert() -> crate::tui::alerts::Alert {
-    crate::tui::alerts::Alert {
+fn alert() -> crate::tui::state::alerts::Alert {
+    crate::tui::state::alerts::Alert {
         id: "AN1350-0001".into(),
         analytic: "AN1350".into(),
         title: "Inbox rule".into(),
         severity: Severity::High,
         first_seen: None,
         last_seen: None,
-        entities: crate::tui::alerts::AlertEntities { users: vec!["adele@contoso.com".into()], ..Default::default() },
+        entities: crate::tui::state::alerts::AlertEntities {
+            users: vec!["adele@contoso.com".into()],
+            ..Default::default()
+        },
         evidence: vec!["ev1".into(), "ev2".into()],
         reasons: vec!["new rule".into()],
         baseline: Vec::new(),
@@ -470,8 +475,8 @@ fn alert() -> crate::tui::alerts::Alert {
 /// The screen line whose text contains `text`, drawn at the App's size.
 fn line_with(app: &App, text: &str) -> u16 {
     let ui = crate::tui::views::Ui {
-        theme: crate::tui::theme::Theme::defaults(false),
-        keymap: crate::tui::keymap::Keymap::defaults(),
+        theme: crate::tui::views::theme::Theme::defaults(false),
+        keymap: crate::tui::state::keymap::Keymap::defaults(),
     };
     let mut term =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(app.width, app.height)).expect("test terminal");
@@ -524,7 +529,10 @@ fn entity_page_click_selects_a_value_and_a_second_click_narrows_by_it() {
     let jobs = update(&mut app, Action::Mouse(MouseInput::Click { x: 4, y }));
     assert!(jobs.is_empty());
     let View::Entity(v) = app.top() else { panic!("entity page") };
-    assert_eq!(entity_items(v, &[])[v.cursor], crate::tui::app::Item::Value(Dim::Ip, "203.0.113.2".into(), 1));
+    assert_eq!(
+        entity_items(v, &[])[v.cursor],
+        crate::tui::state::facets::Item::Value(Dim::Ip, "203.0.113.2".into(), 1)
+    );
     update(&mut app, Action::Mouse(MouseInput::ScrollDown));
     update(&mut app, Action::Mouse(MouseInput::ScrollUp));
     let jobs = update(&mut app, Action::Mouse(MouseInput::DoubleClick { x: 4, y }));
@@ -537,7 +545,7 @@ fn n_asks_the_index_from_the_cursor_and_applies_only_the_latest_answer() {
     let mut app = loaded_timeline(20);
     assert!(cmd(&mut app, Command::NextMatch).is_empty(), "no search yet");
     assert!(app.status.as_ref().is_some_and(|s| s.error));
-    app.last_search = Some(crate::tui::app::LastSearch {
+    app.last_search = Some(crate::tui::state::searches::LastSearch {
         text: "ip:203.0.113.7".into(),
         query: ParsedQuery::parse("ip:203.0.113.7").unwrap(),
     });
@@ -552,7 +560,7 @@ fn n_asks_the_index_from_the_cursor_and_applies_only_the_latest_answer() {
         other => panic!("expected a match job, got {other:?}"),
     };
     let found = |row: usize, wrapped| {
-        Ok(Some(crate::tui::jobs::MatchFound { row, key: hit(row as u32).key, wrapped, page: None }))
+        Ok(Some(crate::tui::update::action::MatchFound { row, key: hit(row as u32).key, wrapped, page: None }))
     };
     update(&mut app, Action::MatchFound { gen: gen - 1, forward: true, result: found(3, false) });
     assert_eq!(timeline(&app).cursor, 1, "a stale answer is dropped");

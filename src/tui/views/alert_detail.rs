@@ -4,9 +4,10 @@
 use super::Ui;
 use crate::text::sanitize::{cell, clean};
 use crate::time::format::show;
-use crate::tui::alerts::Alert;
-use crate::tui::app::{alert_items, App, Evidence};
-use crate::tui::theme::Theme;
+use crate::tui::state::alerts::{alert_items, Alert};
+use crate::tui::state::app::App;
+use crate::tui::state::evidence::Evidence;
+use crate::tui::views::theme::Theme;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};

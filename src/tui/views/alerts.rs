@@ -3,9 +3,9 @@
 use super::Ui;
 use crate::text::sanitize::{cell, clean};
 use crate::time::format::show;
-use crate::tui::alerts::AlertsState;
-use crate::tui::app::App;
-use crate::tui::casebook::status_label;
+use crate::tui::state::alerts::AlertsState;
+use crate::tui::state::app::App;
+use crate::tui::state::casebook::status_label;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
@@ -100,6 +100,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
     frame.render_stateful_widget(table, body, &mut state);
 }
 
-fn short_time(a: &crate::tui::alerts::Alert, app: &App) -> String {
+fn short_time(a: &crate::tui::state::alerts::Alert, app: &App) -> String {
     a.first_seen.map(|t| t.with_timezone(&app.tz).format("%m-%d %H:%M %Z").to_string()).unwrap_or_default()
 }

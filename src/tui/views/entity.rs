@@ -4,9 +4,10 @@
 use super::Ui;
 use crate::text::sanitize::cell;
 use crate::time::format::show;
-use crate::tui::app::{entity_dims, App, EntityView, ENTITY_TOP};
-use crate::tui::stats::{Stats, TopValues};
-use crate::tui::theme::Theme;
+use crate::tui::state::app::App;
+use crate::tui::state::entity_page::{entity_dims, EntityView, ENTITY_TOP};
+use crate::tui::state::stats::{Stats, TopValues};
+use crate::tui::views::theme::Theme;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

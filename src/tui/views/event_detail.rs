@@ -4,8 +4,9 @@
 use super::Ui;
 use crate::model::Event;
 use crate::text::sanitize::{cell, clean};
-use crate::tui::app::{App, EventDetail};
-use crate::tui::fields::fields;
+use crate::tui::state::app::App;
+use crate::tui::state::detail::EventDetail;
+use crate::tui::state::fields::fields;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};

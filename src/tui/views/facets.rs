@@ -3,7 +3,9 @@
 
 use super::Ui;
 use crate::text::sanitize::cell;
-use crate::tui::app::{App, FacetPanel, TimelineView, FACET_TOP};
+use crate::tui::state::app::App;
+use crate::tui::state::facets::{FacetPanel, FACET_TOP};
+use crate::tui::state::timeline::TimelineView;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};

@@ -2,7 +2,8 @@
 
 use super::Ui;
 use crate::text::sanitize::cell;
-use crate::tui::app::{App, FrequencyView};
+use crate::tui::state::app::App;
+use crate::tui::state::frequency::FrequencyView;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};

@@ -1,5 +1,5 @@
-//! Pure rendering: the App in, a frame out. Views never query the index; every string from a log
-//! passes through `sanitize` before it reaches a cell.
+//! The views: pure rendering, the App in, a frame out. Views read the state and never change it or query the
+//! index; every string from a log passes through `sanitize` before it reaches a cell.
 
 mod alert_detail;
 mod alerts;
@@ -14,17 +14,19 @@ mod notes;
 mod overview;
 mod runbook;
 mod suppress;
+pub mod theme;
 mod timeline;
 
-use super::app::{App, View};
-use super::keymap::{Command, Keymap};
-use super::prompt::PromptKind;
-use super::theme::Theme;
 use crate::text::sanitize::{cell, clean};
+use crate::tui::state::app::App;
+use crate::tui::state::keymap::{Command, Keymap};
+use crate::tui::state::prompt::PromptKind;
+use crate::tui::state::view::View;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use ratatui::Frame;
+use theme::Theme;
 
 /// What rendering needs besides the state: colours and the live keymap.
 pub struct Ui {

@@ -2,7 +2,7 @@
 
 use super::Ui;
 use crate::text::sanitize::clean;
-use crate::tui::app::App;
+use crate::tui::state::app::App;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};

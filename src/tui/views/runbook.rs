@@ -3,9 +3,9 @@
 
 use super::Ui;
 use crate::text::sanitize::{cell, clean};
-use crate::tui::alerts::Alert;
-use crate::tui::app::App;
-use crate::tui::casebook::{checklist, runbook_of};
+use crate::tui::state::alerts::Alert;
+use crate::tui::state::app::App;
+use crate::tui::state::casebook::{checklist, runbook_of};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};

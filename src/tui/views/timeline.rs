@@ -5,10 +5,11 @@ use super::Ui;
 use crate::model::{Event, EventResult};
 use crate::text::sanitize::cell;
 use crate::time::format::show;
-use crate::tui::app::{
-    App, Histogram, TimelineView, FACET_SIDE_MIN_WIDTH, FACET_SIDE_WIDTH, PREVIEW_MIN_WIDTH, PREVIEW_WIDTH,
+use crate::tui::state::app::App;
+use crate::tui::state::columns::{visible, widths, Column};
+use crate::tui::state::timeline::{
+    Histogram, TimelineView, FACET_SIDE_MIN_WIDTH, FACET_SIDE_WIDTH, PREVIEW_MIN_WIDTH, PREVIEW_WIDTH,
 };
-use crate::tui::columns::{visible, widths, Column};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

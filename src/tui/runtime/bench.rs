@@ -3,15 +3,17 @@
 //! for each key it records the time to the next frame and the time until the frame shows the query's
 //! result. Nothing is written to the case: saving jobs (bookmarks, search history) are not run.
 
-use super::action::{Action, PromptKey};
-use super::app::{App, View};
-use super::jobs::{Job, JobContext};
-use super::keymap::{Command, Keymap};
-use super::theme::Theme;
-use super::update::{start, update};
-use super::views::{draw, Ui};
-use super::Workers;
+use super::context::JobContext;
+use super::workers::Workers;
 use crate::case::Case;
+use crate::tui::state::app::App;
+use crate::tui::state::keymap::{Command, Keymap};
+use crate::tui::state::view::View;
+use crate::tui::update::action::{Action, PromptKey};
+use crate::tui::update::job::Job;
+use crate::tui::update::{start, update};
+use crate::tui::views::theme::Theme;
+use crate::tui::views::{draw, Ui};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use serde::Serialize;
