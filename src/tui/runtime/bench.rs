@@ -214,25 +214,25 @@ fn settle(
 
 /// True while the screen on top waits for a query.
 fn busy(app: &App) -> bool {
-    if app.overview_pending.is_some() || app.match_pending.is_some() {
+    if app.overview.is_loading() || app.match_step.is_loading() {
         return true;
     }
-    if matches!(app.top(), View::AlertDetail { .. }) && app.evidence_pending.is_some() {
+    if matches!(app.top(), View::AlertDetail { .. }) && app.evidence_lookup.is_loading() {
         return true;
     }
-    if app.detail.as_ref().is_some_and(|d| d.raw.is_none()) {
+    if app.detail.as_ref().is_some_and(|d| d.raw.is_loading()) {
         return true;
     }
     match app.top() {
         View::Timeline(t) => {
-            t.error.is_none()
+            t.error().is_none()
                 && (t.total.is_none()
-                    || t.pending.is_some()
-                    || t.hist_pending.is_some()
-                    || t.facets.as_ref().is_some_and(|f| f.data.pending.is_some()))
+                    || t.page.is_loading()
+                    || t.histogram.is_loading()
+                    || t.facets.as_ref().is_some_and(|f| f.data.is_loading()))
         }
-        View::Entity(e) => e.data.pending.is_some(),
-        View::Frequency(f) => f.data.pending.is_some(),
+        View::Entity(e) => e.data.is_loading(),
+        View::Frequency(f) => f.data.is_loading(),
         _ => false,
     }
 }

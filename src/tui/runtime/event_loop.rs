@@ -114,7 +114,7 @@ impl Turns {
         pane: Option<&ExercisePane>,
     ) -> anyhow::Result<()> {
         // An export reports progress through shared counters: redraw a few times a second while it runs.
-        if app.export.is_some() && self.last_draw.elapsed() >= EXPORT_REDRAW {
+        if app.export.is_loading() && self.last_draw.elapsed() >= EXPORT_REDRAW {
             self.dirty = true;
         }
         if !self.dirty {

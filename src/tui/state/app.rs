@@ -5,8 +5,9 @@ use super::alerts::{Alert, AlertFilter};
 use super::casebook::CaseBook;
 use super::detail::EventDetail;
 use super::entity::EntityKind;
-use super::evidence::Evidence;
-use super::export::ExportMeter;
+use super::evidence::{Evidence, EvidenceRequest};
+use super::export::RunningExport;
+use super::loadable::Loadable;
 use super::overview::OverviewData;
 use super::prompt::Prompt;
 use super::searches::LastSearch;
@@ -32,9 +33,8 @@ pub struct App {
     pub tz: Tz,
     /// Pivot stack; `stack[0]` is the overview and is never popped.
     pub stack: Vec<View>,
-    pub overview: Option<OverviewData>,
-    pub overview_pending: Option<u64>,
-    pub overview_error: Option<String>,
+    /// Counts, ledger and alerts of the case; the last ones stay shown while the overview reloads.
+    pub overview: Loadable<OverviewData>,
     pub filter: AlertFilter,
     pub detail: Option<EventDetail>,
     /// The open `/` or `:` line.
@@ -43,12 +43,12 @@ pub struct App {
     pub history: Vec<String>,
     /// The last submitted search, which `n` and `N` look for in the table on screen.
     pub last_search: Option<LastSearch>,
-    /// Generation of the `n`/`N` step in flight.
-    pub match_pending: Option<u64>,
+    /// The `n`/`N` step in flight; its answer moves the cursor.
+    pub match_step: Loadable<()>,
     /// Evidence events looked up for alert details, by event id (kept for the session).
     pub evidence: std::collections::HashMap<String, Evidence>,
-    /// Generation of the evidence lookup in flight, and the ids it asked for.
-    pub evidence_pending: Option<(u64, Vec<String>)>,
+    /// The evidence lookup in flight; its answer fills `evidence`.
+    pub evidence_lookup: Loadable<(), EvidenceRequest>,
     /// Views left with Esc or `[`, most recent last; `]` returns to them.
     pub forward: Vec<View>,
     pub bookmarks: Vec<Bookmark>,
@@ -71,13 +71,13 @@ pub struct App {
     pub case: CaseBook,
     /// Why the case work could not be read, if it could not.
     pub case_error: Option<String>,
-    /// Generation of the suppression preview being computed.
-    pub suppress_pending: Option<u64>,
+    /// The suppression preview being computed; its answer opens `suppress`.
+    pub suppress_plan: Loadable<()>,
     /// The suppression preview overlay: applied only on Enter.
     pub suppress: Option<Box<SuppressionPlan>>,
     pub suppress_scroll: usize,
     /// The export in flight: what it writes, and its progress.
-    pub export: Option<(String, ExportMeter)>,
+    pub export: Loadable<(), RunningExport>,
     /// The terminal loop should open `$EDITOR` on the notes.
     pub edit_notes: bool,
     /// The run's clock, analyst and editor (a neutral one until the terminal loop sets the real one).
@@ -92,17 +92,15 @@ impl App {
             case_name,
             tz,
             stack: vec![View::Overview { scroll: 0 }],
-            overview: None,
-            overview_pending: None,
-            overview_error: None,
+            overview: Loadable::Idle,
             filter: AlertFilter::default(),
             detail: None,
             prompt: None,
             history: Vec::new(),
             last_search: None,
-            match_pending: None,
+            match_step: Loadable::Idle,
             evidence: Default::default(),
-            evidence_pending: None,
+            evidence_lookup: Loadable::Idle,
             forward: Vec::new(),
             bookmarks: Vec::new(),
             clipboard: None,
@@ -117,10 +115,10 @@ impl App {
             height: 24,
             case: CaseBook::default(),
             case_error: None,
-            suppress_pending: None,
+            suppress_plan: Loadable::Idle,
             suppress: None,
             suppress_scroll: 0,
-            export: None,
+            export: Loadable::Idle,
             edit_notes: false,
             env: crate::runenv::RunEnv::default(),
             next_gen: 0,
@@ -150,7 +148,7 @@ impl App {
 
     /// The saved alerts (empty until loaded).
     pub fn alerts(&self) -> &[Alert] {
-        self.overview.as_ref().map(|o| o.alerts.list()).unwrap_or(&[])
+        self.overview.value().map(|o| o.alerts.list()).unwrap_or(&[])
     }
 
     /// Alerts passing the filters, in queue order.

@@ -4,8 +4,8 @@
 use super::alerts::Alert;
 use super::entity::{EntityKind, EntityRef};
 use super::facets::Item;
-use super::stats::Dim;
-use super::view::Loaded;
+use super::loadable::Loadable;
+use super::stats::{Dim, Stats};
 
 /// Values per section on an entity page.
 pub const ENTITY_TOP: usize = 6;
@@ -14,7 +14,7 @@ pub const ENTITY_TOP: usize = 6;
 #[derive(Debug, Clone)]
 pub struct EntityView {
     pub entity: EntityRef,
-    pub data: Loaded,
+    pub data: Loadable<Stats>,
     pub cursor: usize,
 }
 
@@ -37,7 +37,7 @@ pub fn entity_dims(kind: EntityKind) -> &'static [Dim] {
 pub fn entity_items(view: &EntityView, alerts: &[Alert]) -> Vec<Item> {
     let mut items: Vec<Item> =
         alerts.iter().filter(|a| view.entity.in_alert(a)).map(|a| Item::Alert(a.id.clone())).collect();
-    if let Some(stats) = &view.data.stats {
+    if let Some(stats) = view.data.value() {
         for d in entity_dims(view.entity.kind) {
             if let Some(t) = stats.dim(*d) {
                 items.extend(t.values.iter().take(ENTITY_TOP).map(|(v, n)| Item::Value(*d, v.clone(), *n)));

@@ -1,4 +1,4 @@
-//! An export in flight: the counters its worker advances and the hint bar reads.
+//! An export in flight: what it writes, and the counters its worker advances and the hint bar reads.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -15,4 +15,11 @@ impl ExportMeter {
     pub fn read(&self) -> (u64, u64) {
         (self.done.load(Ordering::Relaxed), self.total.load(Ordering::Relaxed))
     }
+}
+
+/// An export that is running: what it writes (for the hint bar) and its progress.
+#[derive(Debug, Clone)]
+pub struct RunningExport {
+    pub what: String,
+    pub meter: ExportMeter,
 }

@@ -1,13 +1,13 @@
 //! The facet panel of a timeline: the top values of a few fields over the pivot's events; Enter narrows by one.
 
-use super::stats::Dim;
-use super::view::Loaded;
+use super::loadable::Loadable;
+use super::stats::{Dim, Stats};
 use crate::index::query::ParsedQuery;
 
 /// The facet panel of a timeline: top values of the pivot's events; Enter narrows by one.
 #[derive(Debug, Clone, Default)]
 pub struct FacetPanel {
-    pub data: Loaded,
+    pub data: Loadable<Stats>,
     pub cursor: usize,
     /// Keys go to the panel rather than the rows.
     pub focused: bool,
@@ -29,7 +29,7 @@ pub enum Item {
 
 /// The selectable values of a facet panel.
 pub fn facet_items(panel: &FacetPanel) -> Vec<Item> {
-    let Some(stats) = &panel.data.stats else { return Vec::new() };
+    let Some(stats) = panel.data.value() else { return Vec::new() };
     stats
         .dims
         .iter()

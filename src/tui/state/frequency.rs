@@ -1,7 +1,7 @@
 //! A frequency table: every counted value of one field over a timeline's events.
 
-use super::stats::Dim;
-use super::view::Loaded;
+use super::loadable::Loadable;
+use super::stats::{Dim, Stats};
 use crate::index::query::ParsedQuery;
 
 /// A frequency table of one field over a timeline's events.
@@ -11,6 +11,6 @@ pub struct FrequencyView {
     pub of_title: String,
     pub query: ParsedQuery,
     pub dim: Dim,
-    pub data: Loaded,
+    pub data: Loadable<Stats>,
     pub cursor: usize,
 }

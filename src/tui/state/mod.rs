@@ -15,6 +15,7 @@ pub mod facets;
 pub mod fields;
 pub mod frequency;
 pub mod keymap;
+pub mod loadable;
 pub mod overview;
 pub mod prompt;
 pub mod searches;
@@ -24,4 +25,5 @@ pub mod timeline;
 pub mod view;
 
 pub use app::App;
+pub use loadable::Loadable;
 pub use view::View;

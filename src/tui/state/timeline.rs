@@ -2,6 +2,7 @@
 //! widths at which a side panel or preview fits beside the rows.
 
 use super::facets::FacetPanel;
+use super::loadable::{Generation, Loadable};
 use crate::index::query::ParsedQuery;
 use crate::index::Hit;
 use crate::model::Event;
@@ -17,6 +18,19 @@ pub const HISTOGRAM_BUCKETS: usize = 64;
 pub struct Page {
     pub start: usize,
     pub hits: Vec<Hit>,
+}
+
+/// The page request in flight: its generation and the first row it asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub generation: u64,
+    pub start: usize,
+}
+
+impl Generation for PageRequest {
+    fn generation(&self) -> u64 {
+        self.generation
+    }
 }
 
 /// Event counts over equal slices of a timeline's span.
@@ -37,12 +51,9 @@ pub struct TimelineView {
     pub cursor: usize,
     /// First row shown.
     pub top: usize,
-    pub page: Option<Page>,
-    /// (generation, first row) of the page request in flight.
-    pub pending: Option<(u64, usize)>,
-    pub histogram: Option<Histogram>,
-    pub hist_pending: Option<u64>,
-    pub error: Option<String>,
+    /// The loaded rows around the cursor; they stay shown while the next page loads.
+    pub page: Loadable<Page, PageRequest>,
+    pub histogram: Loadable<Histogram>,
     /// Column under the column cursor, an index into `Column::ALL`.
     pub column: usize,
     /// The facet panel, when open.
@@ -60,11 +71,8 @@ impl TimelineView {
             total: None,
             cursor: 0,
             top: 0,
-            page: None,
-            pending: None,
-            histogram: None,
-            hist_pending: None,
-            error: None,
+            page: Loadable::Idle,
+            histogram: Loadable::Idle,
             column: 0,
             facets: None,
             auto_open: false,
@@ -73,8 +81,18 @@ impl TimelineView {
 
     /// The loaded event at row `row`, if its page is here.
     pub fn hit(&self, row: usize) -> Option<&Hit> {
-        let p = self.page.as_ref()?;
+        let p = self.page.value()?;
         row.checked_sub(p.start).and_then(|i| p.hits.get(i))
+    }
+
+    /// The rows loaded, as a range of row numbers.
+    pub fn loaded_rows(&self) -> std::ops::Range<usize> {
+        self.page.value().map_or(0..0, |p| p.start..p.start + p.hits.len())
+    }
+
+    /// The error the title line shows: of the last page asked for, else of the histogram.
+    pub fn error(&self) -> Option<&str> {
+        self.page.error().or(self.histogram.error())
     }
 
     /// The event under the cursor.

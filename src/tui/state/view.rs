@@ -2,7 +2,6 @@
 
 use super::entity_page::EntityView;
 use super::frequency::FrequencyView;
-use super::stats::Stats;
 use super::timeline::TimelineView;
 
 /// One screen on the pivot stack; each keeps its own cursor so going back restores it.
@@ -45,13 +44,4 @@ impl View {
             View::Notes { .. } => "Notes".into(),
         }
     }
-}
-
-/// Counts loaded for a view by a worker job.
-#[derive(Debug, Clone, Default)]
-pub struct Loaded {
-    pub stats: Option<Stats>,
-    /// Generation of the job in flight.
-    pub pending: Option<u64>,
-    pub error: Option<String>,
 }

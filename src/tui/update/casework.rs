@@ -7,7 +7,7 @@ use crate::index::query::ParsedQuery;
 use crate::report::export::ExportFormat;
 use crate::tui::state::app::App;
 use crate::tui::state::casebook::{checklist, pivot_entities, runbook_of};
-use crate::tui::state::export::ExportMeter;
+use crate::tui::state::export::{ExportMeter, RunningExport};
 use crate::tui::state::prompt::{Prompt, PromptKind};
 use crate::tui::state::view::View;
 use crate::tui::update::job::{CaseJob, ExportPath, Job};
@@ -191,7 +191,7 @@ pub(super) fn suppress(app: &mut App) -> Result<Vec<Job>, String> {
         return Err(format!("alert {alert_id} is {}: triage it false or benign positive first (T)", status.as_str()));
     }
     let gen = app.next_gen();
-    app.suppress_pending = Some(gen);
+    app.suppress_plan.ask(gen);
     app.notice("computing the case.toml change…");
     Ok(vec![Job::Case(CaseJob::PlanSuppression { gen, alert_id })])
 }
@@ -279,7 +279,7 @@ pub(super) fn annotate_bookmark(app: &mut App, args: &str) -> Result<Vec<Job>, S
 
 /// `:export FORMAT [PATH]`: writes the events of the timeline on top (or last opened) in the background.
 pub(super) fn export(app: &mut App, args: &str) -> Result<Vec<Job>, String> {
-    if app.export.is_some() {
+    if app.export.is_loading() {
         return Err("an export is already running".into());
     }
     let mut words = args.split_whitespace();
@@ -304,7 +304,7 @@ pub(super) fn export(app: &mut App, args: &str) -> Result<Vec<Job>, String> {
         ExportPath::Given(std::path::PathBuf::from(path))
     };
     let meter = ExportMeter::default();
-    app.export = Some((crate::text::sanitize::cell(&title, 40), meter.clone()));
+    app.export.ask(RunningExport { what: crate::text::sanitize::cell(&title, 40), meter: meter.clone() });
     Ok(vec![Job::Case(CaseJob::Export { query, format, path, meter })])
 }
 

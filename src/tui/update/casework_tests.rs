@@ -200,9 +200,9 @@ fn notes_and_exports_are_asked_of_the_core_and_reported() {
         }
         other => panic!("unexpected jobs {other:?}"),
     }
-    assert!(app.export.is_some());
+    assert!(app.export.is_loading());
     update(&mut app, Action::ExportDone { result: Ok(("/tmp/x.csv".into(), 12)) });
-    assert!(app.export.is_none());
+    assert!(!app.export.is_loading());
     assert!(app.status.as_ref().is_some_and(|s| s.text.contains("12 events") && s.text.contains("/tmp/x.csv")));
     let jobs = cmd(&mut app, Command::ScreenNotes);
     assert!(matches!(app.top(), View::Notes { .. }));

@@ -33,9 +33,9 @@ pub(super) fn copy(app: &mut App, row: bool) -> Vec<Job> {
 /// columns.
 fn row_text(app: &App) -> Option<String> {
     if let Some(d) = &app.detail {
-        return match &d.raw {
-            Some(Ok(raw)) => Some(raw.clone()),
-            _ => serde_json::to_string_pretty(&d.hit.event).ok(),
+        return match d.raw.value() {
+            Some(raw) => Some(raw.clone()),
+            None => serde_json::to_string_pretty(&d.hit.event).ok(),
         };
     }
     match app.top() {

@@ -24,12 +24,14 @@ use crate::tui::state::app::App;
 use crate::tui::state::columns;
 use crate::tui::state::detail::EventDetail;
 use crate::tui::state::entity_page::entity_items;
-use crate::tui::state::evidence::Evidence;
+use crate::tui::state::evidence::{Evidence, EvidenceRequest};
 use crate::tui::state::facets::facet_items;
 use crate::tui::state::keymap::Command;
+use crate::tui::state::loadable::Loadable;
 use crate::tui::state::prompt::{Prompt, PromptKind};
-use crate::tui::state::timeline::{Page, TimelineView, PAGE_SIZE};
-use crate::tui::state::view::{Loaded, View};
+use crate::tui::state::stats::Stats;
+use crate::tui::state::timeline::{Page, PageRequest, TimelineView, PAGE_SIZE};
+use crate::tui::state::view::View;
 use crate::tui::update::action::Action;
 use crate::tui::update::job::{CaseJob, Job};
 
@@ -59,8 +61,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
             Vec::new()
         }
         Action::OverviewLoaded { gen, result } => {
-            if app.overview_pending == Some(gen) {
-                app.overview_pending = None;
+            if app.overview.awaits(gen) {
                 match result {
                     Ok(o) => {
                         match &o.bookmarks {
@@ -86,9 +87,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
                             }
                             Err(e) => app.warn(format!("search history not loaded: {e}")),
                         }
-                        app.overview = Some(*o);
+                        app.overview.answer(Ok(*o));
                     }
-                    Err(e) => app.overview_error = Some(e),
+                    Err(e) => app.overview.answer(Err(e)),
                 }
             }
             Vec::new()
@@ -96,19 +97,22 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
         Action::PageLoaded { gen, result } => {
             let rows = app.timeline_rows();
             let mut open_now = false;
-            if let Some(t) = timeline_awaiting(app, |t| t.pending.is_some_and(|(g, _)| g == gen)) {
-                t.pending = None;
+            if let Some(t) = timeline_awaiting(app, |t| t.page.awaits(gen)) {
                 match result {
                     Ok((page, total)) => {
                         if total.is_some() {
                             t.total = total;
                         }
-                        t.page = Some(Page { start: page.start, hits: page.hits });
-                        t.error = None;
+                        t.page.answer(Ok(Page { start: page.start, hits: page.hits }));
+                        // Rows that load clear the title's error line; a failed histogram is asked for again
+                        // when the view is next refreshed.
+                        if t.histogram.error().is_some() {
+                            t.histogram = Loadable::Idle;
+                        }
                         keep_visible(t, rows);
                         open_now = std::mem::take(&mut t.auto_open) && t.hit(t.cursor).is_some();
                     }
-                    Err(e) => t.error = Some(e),
+                    Err(e) => t.page.answer(Err(e)),
                 }
             }
             if open_now && matches!(app.top(), View::Timeline(t) if t.hit(t.cursor).is_some()) && app.detail.is_none() {
@@ -117,38 +121,27 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
             Vec::new()
         }
         Action::HistogramLoaded { gen, result } => {
-            if let Some(t) = timeline_awaiting(app, |t| t.hist_pending == Some(gen)) {
-                t.hist_pending = None;
-                match result {
-                    Ok(h) => t.histogram = Some(h),
-                    Err(e) => t.error = Some(e),
-                }
+            if let Some(t) = timeline_awaiting(app, |t| t.histogram.awaits(gen)) {
+                t.histogram.answer(result);
             }
             Vec::new()
         }
         Action::RawLoaded { gen, result } => {
-            if let Some(d) = app.detail.as_mut().filter(|d| d.pending == gen) {
-                d.raw = Some(result);
+            if let Some(d) = app.detail.as_mut().filter(|d| d.raw.awaits(gen)) {
+                d.raw.answer(result);
             }
             Vec::new()
         }
         Action::StatsLoaded { gen, result } => {
-            if let Some(slot) = loaded_awaiting(app, gen) {
-                slot.pending = None;
-                match result {
-                    Ok(s) => {
-                        slot.stats = Some(*s);
-                        slot.error = None;
-                    }
-                    Err(e) => slot.error = Some(e),
-                }
+            if let Some(slot) = stats_awaiting(app, gen) {
+                slot.answer(result.map(|s| *s));
             }
             Vec::new()
         }
         Action::MatchFound { gen, forward, result } => search::found(app, gen, forward, result),
         Action::EventsLooked { gen, result } => {
-            if app.evidence_pending.as_ref().is_some_and(|(g, _)| *g == gen) {
-                let (_, asked) = app.evidence_pending.take().unwrap_or_default();
+            if app.evidence_lookup.awaits(gen) {
+                let asked = app.evidence_lookup.take_request().map(|r| r.ids).unwrap_or_default();
                 match result {
                     Ok(found) => {
                         if app.evidence.len() > EVIDENCE_CACHE {
@@ -211,8 +204,8 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
             Vec::new()
         }
         Action::SuppressionPlanned { gen, result } => {
-            if app.suppress_pending == Some(gen) {
-                app.suppress_pending = None;
+            if app.suppress_plan.awaits(gen) {
+                app.suppress_plan.take_request();
                 match result {
                     Ok(plan) => {
                         app.suppress = Some(plan);
@@ -225,7 +218,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
             Vec::new()
         }
         Action::ExportDone { result } => {
-            app.export = None;
+            app.export.take_request();
             match result {
                 Ok((path, rows)) => app.notice(format!("exported {rows} events to {}", path.display())),
                 Err(e) => app.warn(format!("export failed: {e}")),
@@ -258,7 +251,7 @@ fn clock_moved(app: &mut App, backwards: bool) -> Vec<Job> {
 /// The first job of a session: load the overview.
 pub fn start(app: &mut App) -> Vec<Job> {
     let gen = app.next_gen();
-    app.overview_pending = Some(gen);
+    app.overview.ask(gen);
     vec![Job::LoadOverview { gen }, Job::Case(CaseJob::Load)]
 }
 
@@ -269,7 +262,7 @@ fn timeline_awaiting(app: &mut App, pred: impl Fn(&TimelineView) -> bool) -> Opt
     })
 }
 
-fn loaded_awaiting(app: &mut App, gen: u64) -> Option<&mut Loaded> {
+fn stats_awaiting(app: &mut App, gen: u64) -> Option<&mut Loadable<Stats>> {
     app.stack.iter_mut().rev().find_map(|v| {
         let slot = match v {
             View::Entity(e) => &mut e.data,
@@ -277,7 +270,7 @@ fn loaded_awaiting(app: &mut App, gen: u64) -> Option<&mut Loaded> {
             View::Timeline(t) => &mut t.facets.as_mut()?.data,
             _ => return None,
         };
-        (slot.pending == Some(gen)).then_some(slot)
+        slot.awaits(gen).then_some(slot)
     })
 }
 
@@ -484,21 +477,21 @@ pub(super) fn refresh_top(app: &mut App) -> Vec<Job> {
             })
             .unwrap_or_default();
         let missing: Vec<String> = wanted.into_iter().filter(|id| !app.evidence.contains_key(id)).collect();
-        let asked = app.evidence_pending.as_ref().is_some_and(|(_, ids)| *ids == missing);
+        let asked = app.evidence_lookup.request().is_some_and(|r| r.ids == missing);
         if !missing.is_empty() && !asked {
             let gen = app.next_gen();
-            app.evidence_pending = Some((gen, missing.clone()));
+            app.evidence_lookup.ask(EvidenceRequest { generation: gen, ids: missing.clone() });
             jobs.push(Job::LookupEvents { gen, ids: missing });
         }
     }
     match app.stack.last_mut() {
         Some(View::Timeline(t)) => {
             if t.hit(t.cursor).is_none() {
-                t.pending = None;
+                t.page.forget();
             }
             jobs.extend(ensure_page(t, gen_page));
-            if t.histogram.is_none() {
-                t.hist_pending = Some(gen_hist);
+            if t.histogram.value().is_none() {
+                t.histogram.ask(gen_hist);
                 jobs.push(Job::LoadHistogram { gen: gen_hist, query: t.query.clone() });
             }
             if let Some(f) = t.facets.as_mut() {
@@ -522,15 +515,15 @@ pub(super) fn refresh_top(app: &mut App) -> Vec<Job> {
 
 /// A counting job for `slot` unless it already has its numbers (or an error).
 fn request_stats(
-    slot: &mut Loaded,
+    slot: &mut Loadable<Stats>,
     gen: u64,
     query: &ParsedQuery,
     dims: Vec<crate::tui::state::stats::Dim>,
 ) -> Option<Job> {
-    if slot.stats.is_some() || slot.error.is_some() {
+    if slot.is_settled() {
         return None;
     }
-    slot.pending = Some(gen);
+    slot.ask(gen);
     Some(Job::LoadStats { gen, query: query.clone(), dims })
 }
 
@@ -544,11 +537,11 @@ fn ensure_page(t: &mut TimelineView, gen: u64) -> Option<Job> {
             return None;
         }
     }
-    if t.pending.is_some_and(|(_, s)| (s..s + PAGE_SIZE).contains(&t.cursor)) {
+    if t.page.request().is_some_and(|r| (r.start..r.start + PAGE_SIZE).contains(&t.cursor)) {
         return None;
     }
     let (at, start) = page_for(t);
-    t.pending = Some((gen, start));
+    t.page.ask(PageRequest { generation: gen, start });
     Some(Job::LoadPage { gen, query: t.query.clone(), at, limit: PAGE_SIZE, total: t.total })
 }
 
@@ -565,7 +558,7 @@ fn page_for(t: &TimelineView) -> (PageAt, usize) {
     if c + half >= total {
         return (PageAt::Last, total.saturating_sub(PAGE_SIZE));
     }
-    if let Some(p) = t.page.as_ref().filter(|p| !p.hits.is_empty()) {
+    if let Some(p) = t.page.value().filter(|p| !p.hits.is_empty()) {
         let end = p.start + p.hits.len();
         if c >= end && c < end + PAGE_SIZE {
             let row = (c - half).clamp(p.start, end - 1);
@@ -652,7 +645,7 @@ fn list_len(app: &App) -> usize {
         View::AlertDetail { alert_id, .. } => app.alert(alert_id).map(|a| alert_items(a).len()).unwrap_or(0),
         View::Notes { .. } => app.case.notes.lines().count().max(1),
         View::Entity(e) => entity_items(e, app.alerts()).len(),
-        View::Frequency(f) => f.data.stats.as_ref().and_then(|s| s.dims.first()).map_or(0, |t| t.values.len()),
+        View::Frequency(f) => f.data.value().and_then(|s| s.dims.first()).map_or(0, |t| t.values.len()),
         View::Bookmarks { .. } => app.bookmarks.len(),
         View::Timeline(t) => t.facets.as_ref().map_or(0, |f| facet_items(f).len()),
         View::Overview { .. } => 10_000,
@@ -662,10 +655,7 @@ fn list_len(app: &App) -> usize {
 pub(super) fn move_cursor(app: &mut App, delta: i64) -> Vec<Job> {
     if let Some(d) = app.detail.as_mut() {
         let n = crate::tui::state::fields::fields(&d.hit.event, app.tz).len();
-        let raw_lines = match &d.raw {
-            Some(Ok(text)) => text.lines().count(),
-            _ => 1,
-        };
+        let raw_lines = d.raw.value().map_or(1, |text| text.lines().count());
         move_detail(d, n, delta);
         d.scroll = d.scroll.min(raw_lines + 2);
         return Vec::new();
@@ -763,7 +753,7 @@ fn open_detail(app: &mut App) -> Vec<Job> {
     };
     let gen = app.next_gen();
     let address = hit.address;
-    app.detail = Some(EventDetail { hit, raw: None, pending: gen, cursor: 0, scroll: 0 });
+    app.detail = Some(EventDetail { hit, raw: Loadable::loading(gen), cursor: 0, scroll: 0 });
     vec![Job::LoadRaw { gen, address }]
 }
 

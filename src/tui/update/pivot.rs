@@ -13,9 +13,10 @@ use crate::tui::state::entity_page::{entity_items, EntityView};
 use crate::tui::state::facets::{facet_items, FacetPanel, Item};
 use crate::tui::state::fields::{entity_value, fields};
 use crate::tui::state::frequency::FrequencyView;
+use crate::tui::state::loadable::Loadable;
 use crate::tui::state::stats::{narrowed, Dim, Narrow};
 use crate::tui::state::timeline::TimelineView;
-use crate::tui::state::view::{Loaded, View};
+use crate::tui::state::view::View;
 use crate::tui::update::job::Job;
 
 /// What the cursor is on, in whatever view is on top.
@@ -73,7 +74,7 @@ pub(super) fn selected(app: &App) -> Selected {
         },
         View::Entity(v) => item_sel(entity_items(v, app.alerts()).get(v.cursor)),
         View::Frequency(f) => {
-            let row = f.data.stats.as_ref().and_then(|s| s.dims.first()).and_then(|t| t.values.get(f.cursor));
+            let row = f.data.value().and_then(|s| s.dims.first()).and_then(|t| t.values.get(f.cursor));
             row.map(|(v, _)| value_of(f.dim, v)).unwrap_or_default()
         }
         View::AlertDetail { alert_id, cursor, .. } => {
@@ -119,7 +120,7 @@ pub fn open_timeline(app: &mut App, title: String, query: ParsedQuery) -> Vec<Jo
 
 /// Pushes the entity page of `entity` and asks for its counts.
 pub fn open_entity(app: &mut App, entity: EntityRef) -> Vec<Job> {
-    push_view(app, View::Entity(Box::new(EntityView { entity, data: Loaded::default(), cursor: 0 })));
+    push_view(app, View::Entity(Box::new(EntityView { entity, data: Loadable::Idle, cursor: 0 })));
     refresh_top(app)
 }
 
@@ -247,10 +248,7 @@ pub(super) fn frequency(app: &mut App) -> Vec<Job> {
         },
         _ => return Vec::new(),
     };
-    push_view(
-        app,
-        View::Frequency(Box::new(FrequencyView { of_title, query, dim, data: Loaded::default(), cursor: 0 })),
-    );
+    push_view(app, View::Frequency(Box::new(FrequencyView { of_title, query, dim, data: Loadable::Idle, cursor: 0 })));
     refresh_top(app)
 }
 

@@ -9,6 +9,8 @@ use crate::tui::state::app::App;
 use crate::tui::state::entity_page::entity_items;
 use crate::tui::state::evidence::Evidence;
 use crate::tui::state::facets::Item;
+use crate::tui::state::loadable::Loadable;
+use crate::tui::state::timeline::Page;
 use crate::tui::state::view::View;
 use crate::tui::update::action::MatchFound;
 use crate::tui::update::job::Job;
@@ -35,10 +37,10 @@ pub(super) fn step(app: &mut App, forward: bool) -> Vec<Job> {
             }
             return Vec::new();
         };
-        let loaded = t.page.as_ref().map_or(0..0, |p| p.start..p.start + p.hits.len());
+        let loaded = t.loaded_rows();
         let query = t.query.clone();
         let gen = app.next_gen();
-        app.match_pending = Some(gen);
+        app.match_step.ask(gen);
         app.notice(format!("looking for '{label}'…"));
         return vec![Job::FindMatch { gen, query, search: last.query, from: Some(from), forward, loaded }];
     }
@@ -47,10 +49,10 @@ pub(super) fn step(app: &mut App, forward: bool) -> Vec<Job> {
 
 /// Applies a timeline match found by the index.
 pub(super) fn found(app: &mut App, gen: u64, forward: bool, result: Result<Option<MatchFound>, String>) -> Vec<Job> {
-    if app.match_pending != Some(gen) {
+    if !app.match_step.awaits(gen) {
         return Vec::new();
     }
-    app.match_pending = None;
+    app.match_step.take_request();
     let label = app.last_search.as_ref().map(|s| cell(&s.text, 40)).unwrap_or_default();
     let rows = app.timeline_rows();
     let Some(View::Timeline(t)) = app.stack.last_mut() else { return Vec::new() };
@@ -59,8 +61,7 @@ pub(super) fn found(app: &mut App, gen: u64, forward: bool, result: Result<Optio
         Ok(None) => app.warn(format!("no rows here match '{label}'")),
         Ok(Some(m)) => {
             if let Some(page) = m.page {
-                t.page = Some(crate::tui::state::timeline::Page { start: page.start, hits: page.hits });
-                t.pending = None;
+                t.page = Loadable::Ready(Page { start: page.start, hits: page.hits });
             }
             t.cursor = m.row;
             keep_visible(t, rows);
@@ -105,8 +106,7 @@ fn local_step(app: &mut App, forward: bool, query: &ParsedQuery, label: &str) ->
         },
         View::Frequency(f) => f
             .data
-            .stats
-            .as_ref()
+            .value()
             .and_then(|s| s.dims.first())
             .map(|t| t.values.iter().map(|(v, _)| vec![(f.dim.field(), v.clone())]).collect())
             .unwrap_or_default(),

@@ -112,10 +112,10 @@ fn stale_page_results_are_dropped() {
     let (mut app, gen) = app_with_timeline();
     update(&mut app, Action::PageLoaded { gen: gen - 1, result: Ok((kp(0, Vec::new()), Some(7))) });
     assert_eq!(timeline(&app).total, None);
-    assert!(timeline(&app).pending.is_some());
+    assert!(timeline(&app).page.is_loading());
     update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, Vec::new()), Some(7))) });
     assert_eq!(timeline(&app).total, Some(7));
-    assert!(timeline(&app).pending.is_none());
+    assert!(!timeline(&app).page.is_loading());
     update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, Vec::new()), Some(99))) });
     assert_eq!(timeline(&app).total, Some(7));
 }
@@ -145,7 +145,7 @@ fn paging_asks_relative_to_loaded_rows_and_g_asks_for_the_last_page() {
         other => panic!("expected the last page, got {other:?}"),
     }
     assert_eq!(timeline(&app).cursor, 9_999);
-    let (gen, _) = timeline(&app).pending.expect("last page pending");
+    let gen = timeline(&app).page.request().expect("last page pending").generation;
     let tail: Vec<Hit> = (0..PAGE_SIZE as u32).map(|i| hit(i + 9_500)).collect();
     update(&mut app, Action::PageLoaded { gen, result: Ok((kp(9_500, tail), None)) });
     assert_eq!(timeline(&app).current().map(|e| e.id.as_str()), Some("ev9999"));
@@ -154,7 +154,7 @@ fn paging_asks_relative_to_loaded_rows_and_g_asks_for_the_last_page() {
     cmd(&mut app, Command::Top);
     let t = timeline(&app);
     assert_eq!(t.cursor, 0);
-    assert!(matches!(t.pending, Some((_, 0))));
+    assert!(matches!(t.page.request(), Some(r) if r.start == 0));
 }
 
 #[test]
@@ -221,7 +221,7 @@ fn entity_page_counts_then_narrows_opens_its_timeline_and_restores_its_cursor() 
     let events: Vec<Event> = (0..3).map(event).chain([event(1)]).collect();
     update(&mut app, Action::StatsLoaded { gen, result: Ok(stats_of(&events, &dims)) });
     let View::Entity(v) = app.top() else { panic!("entity page on top") };
-    assert_eq!(v.data.stats.as_ref().unwrap().dim(Dim::Ip).unwrap().values[0], ("203.0.113.1".to_string(), 2));
+    assert_eq!(v.data.value().unwrap().dim(Dim::Ip).unwrap().values[0], ("203.0.113.1".to_string(), 2));
     // The first item is the most frequent IP; Enter narrows the user's events to it.
     let jobs = cmd(&mut app, Command::Open);
     let q = page_query(&jobs);
@@ -307,7 +307,7 @@ fn shift_f_counts_the_column_under_the_cursor_and_enter_narrows() {
     update(&mut app, Action::StatsLoaded { gen, result: Ok(stats_of(&events, &dims)) });
     let View::Frequency(f) = app.top() else { panic!("frequency table on top") };
     let f: &FrequencyView = f;
-    assert_eq!(f.data.stats.as_ref().unwrap().dims[0].values, vec![("UserLoggedIn".to_string(), 3)]);
+    assert_eq!(f.data.value().unwrap().dims[0].values, vec![("UserLoggedIn".to_string(), 3)]);
     let jobs = cmd(&mut app, Command::Open);
     assert_eq!(page_query(&jobs).clauses[0].field.as_deref(), Some("op"));
 }
@@ -360,7 +360,7 @@ fn command_line_runs_commands_and_keeps_errors_inline() {
 fn y_copies_the_cell_sanitised_and_capital_y_the_row() {
     let mut app = loaded_timeline(2);
     if let Some(View::Timeline(t)) = app.stack.last_mut() {
-        if let Some(p) = t.page.as_mut() {
+        if let Some(p) = t.page.value_mut() {
             p.hits[0].event.operation = "Evil\x1b]52;c;AAAA\x07Op".into();
         }
         t.column = 2;

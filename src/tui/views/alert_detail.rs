@@ -70,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, c
         .collect();
     let evidence = a.evidence.len();
     let loading = a.evidence.iter().filter(|id| matches!(app.evidence_of(id), Evidence::Loading)).count();
-    let state = if loading > 0 && app.evidence_pending.is_some() {
+    let state = if loading > 0 && app.evidence_lookup.is_loading() {
         format!(" · looking up {loading} events…")
     } else {
         String::new()

@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
         ])),
         head,
     );
-    let empty = match app.overview.as_ref().map(|o| &o.alerts) {
+    let empty = match app.overview.value().map(|o| &o.alerts) {
         None => Some(("loading…".to_string(), t.style("loading"))),
         Some(AlertsState::NotRun) => {
             Some(("No alerts yet: detection has not been run for this case (harrier detect).".into(), t.style("muted")))

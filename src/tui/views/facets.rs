@@ -21,8 +21,8 @@ pub fn draw(frame: &mut Frame, area: Rect, _app: &App, ui: &Ui, tl: &TimelineVie
     frame.render_widget(Clear, area);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(stats) = &panel.data.stats else {
-        let msg = match &panel.data.error {
+    let Some(stats) = panel.data.value() else {
+        let msg = match panel.data.error() {
             Some(e) => Span::styled(cell(e, inner.width as usize), t.style("error")),
             None => Span::styled("counting…", t.style("loading")),
         };

@@ -13,8 +13,8 @@ use ratatui::Frame;
 pub fn draw(frame: &mut Frame, area: Rect, _app: &App, ui: &Ui, f: &FrequencyView) {
     let t = &ui.theme;
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    let Some(stats) = &f.data.stats else {
-        let msg = match &f.data.error {
+    let Some(stats) = f.data.value() else {
+        let msg = match f.data.error() {
             Some(e) => Span::styled(cell(e, area.width as usize), t.style("error")),
             None => Span::styled(format!("counting {}…", f.dim.title().to_lowercase()), t.style("loading")),
         };

@@ -19,6 +19,7 @@ mod timeline;
 
 use crate::text::sanitize::{cell, clean};
 use crate::tui::state::app::App;
+use crate::tui::state::export::RunningExport;
 use crate::tui::state::keymap::{Command, Keymap};
 use crate::tui::state::prompt::PromptKind;
 use crate::tui::state::view::View;
@@ -113,7 +114,7 @@ fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
         frame.render_widget(Paragraph::new(Span::styled(clean(&msg.text), style)), area);
         return;
     }
-    if let Some((what, meter)) = &app.export {
+    if let Some(RunningExport { what, meter }) = app.export.request() {
         let (done, total) = meter.read();
         let text = format!("exporting {} · {done}/{total} events…", clean(what));
         frame.render_widget(Paragraph::new(Span::styled(text, ui.theme.style("loading"))), area);
