@@ -1,6 +1,7 @@
 //! Case work from the workbench: the runbook checklist of an alert, triage, suppression, notes, bookmark
 //! annotations and exports. Changes are asked of the core through jobs; the screen follows what is saved.
 
+use super::navigation::push_view;
 use super::pivot::open_timeline;
 use crate::case::state::{EntityFilter, StepProgress, TriageStatus};
 use crate::index::query::ParsedQuery;
@@ -231,7 +232,7 @@ pub(super) fn note(text: &str) -> Result<Vec<Job>, String> {
 pub(super) fn open_notes(app: &mut App) -> Vec<Job> {
     app.detail = None;
     if !matches!(app.top(), View::Notes { .. }) {
-        super::push_view(app, View::Notes { scroll: 0 });
+        push_view(app, View::Notes { scroll: 0 });
     }
     vec![Job::Case(CaseJob::Load)]
 }

@@ -2,9 +2,13 @@
 
 use super::*;
 use crate::case::state::{CaseState, SuppressionPlan, TriageStatus};
+use crate::index::query::ParsedQuery;
+use crate::model::Severity;
 use crate::tui::state::alerts::{Alert, AlertEntities, AlertsState};
 use crate::tui::state::casebook::{self, checklist, runbook_of};
+use crate::tui::state::keymap::Command;
 use crate::tui::state::overview::OverviewData;
+use crate::tui::state::View;
 use crate::tui::update::action::PromptKey;
 use crate::tui::update::job::{self, CaseJob};
 

@@ -1,7 +1,8 @@
 //! Pivots: timelines and entity pages of whatever is selected, narrowing by a counted value, the facet
 //! panel, frequency tables and "around this event".
 
-use super::{focused_event, push_view, refresh_top};
+use super::fetch::refresh_top;
+use super::navigation::{focused_event, open_alert, push_view};
 use crate::index::query::ParsedQuery;
 use crate::text::sanitize::cell;
 use crate::time::format::show;
@@ -183,7 +184,7 @@ pub(super) fn timeline_of_selection(app: &mut App) -> Vec<Job> {
 pub(super) fn narrow_by_selection(app: &mut App) -> Vec<Job> {
     let sel = selected(app);
     if let Some(id) = sel.alert {
-        return super::open_alert(app, id);
+        return open_alert(app, id);
     }
     let Some((dim, value)) = sel.narrow else { return Vec::new() };
     let (title, query) = match app.top() {

@@ -1,7 +1,9 @@
 //! Keys of the `/` search line and the `:` command line, and what submitting them does.
 
+use super::casework;
+use super::commands::command;
+use super::navigation::focused_event;
 use super::pivot::{around, open_entity, open_timeline};
-use super::{casework, command, focused_event};
 use crate::index::query::ParsedQuery;
 use crate::text::sanitize::cell;
 use crate::tui::state::app::App;

@@ -1,7 +1,7 @@
 //! `n` and `N`: the next or previous row of the table on screen that matches the last `/` search. On a
 //! timeline the index finds it (beyond the loaded rows too); lists held in memory are searched here.
 
-use super::keep_visible;
+use super::cursor::{keep_visible, set_line};
 use crate::index::query::{Clause, ParsedQuery};
 use crate::text::sanitize::cell;
 use crate::tui::state::alerts::{alert_items, Alert};
@@ -138,7 +138,7 @@ fn local_step(app: &mut App, forward: bool, query: &ParsedQuery, label: &str) ->
     match hit {
         None => app.warn(format!("no rows here match '{label}'")),
         Some((i, wrapped)) => {
-            super::set_line(app, i);
+            set_line(app, i);
             match (wrapped, forward) {
                 (true, true) => app.notice(format!("'{label}': hit the bottom, continued from the top")),
                 (true, false) => app.notice(format!("'{label}': hit the top, continued from the bottom")),
