@@ -17,6 +17,7 @@ use crate::case::state::bookmarks::Bookmark;
 use crate::case::state::SuppressionPlan;
 use crate::model::Event;
 use chrono_tz::Tz;
+use std::sync::OnceLock;
 
 /// A message on the bottom line until the next key.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,10 +68,9 @@ pub struct App {
     pub status: Option<Status>,
     pub width: u16,
     pub height: u16,
-    /// Triage, runbook progress and notes of the case.
-    pub case: CaseBook,
-    /// Why the case work could not be read, if it could not.
-    pub case_error: Option<String>,
+    /// Triage, runbook progress and notes of the case as last read (and ticked since), or why they could not be
+    /// read.
+    pub case: Loadable<CaseBook>,
     /// The suppression preview being computed; its answer opens `suppress`.
     pub suppress_plan: Loadable<()>,
     /// The suppression preview overlay: applied only on Enter.
@@ -113,8 +113,7 @@ impl App {
             status: None,
             width: 80,
             height: 24,
-            case: CaseBook::default(),
-            case_error: None,
+            case: Loadable::Idle,
             suppress_plan: Loadable::Idle,
             suppress: None,
             suppress_scroll: 0,
@@ -141,6 +140,12 @@ impl App {
         self.next_gen
     }
 
+    /// The case work to show: as last read, or empty until it is.
+    pub fn case_book(&self) -> &CaseBook {
+        static EMPTY: OnceLock<CaseBook> = OnceLock::new();
+        self.case.value().unwrap_or_else(|| EMPTY.get_or_init(CaseBook::default))
+    }
+
     /// The view on top of the stack.
     pub fn top(&self) -> &View {
         self.stack.last().expect("stack holds the overview")
@@ -157,7 +162,7 @@ impl App {
             .iter()
             .filter(|a| self.filter.min_severity.is_none_or(|s| a.severity >= s))
             .filter(|a| self.filter.analytic.as_ref().is_none_or(|an| &a.analytic == an))
-            .filter(|a| self.filter.status.is_none_or(|f| f.passes(self.case.status_of(&a.id))))
+            .filter(|a| self.filter.status.is_none_or(|f| f.passes(self.case_book().status_of(&a.id))))
             .collect()
     }
 

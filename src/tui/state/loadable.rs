@@ -53,6 +53,21 @@ impl<T, R> Loadable<T, R> {
         }
     }
 
+    /// The value shown, to change in place; an empty one when nothing has arrived yet (an error stays).
+    pub fn value_or_default(&mut self) -> &mut T
+    where
+        T: Default,
+    {
+        if let Loadable::Idle = self {
+            *self = Loadable::Ready(T::default());
+        }
+        match self {
+            Loadable::Ready(v) => v,
+            Loadable::Loading { shown, .. } | Loadable::Failed { shown, .. } => shown.get_or_insert_with(T::default),
+            Loadable::Idle => unreachable!("an idle value was made ready above"),
+        }
+    }
+
     /// The request in flight, if there is one.
     pub fn request(&self) -> Option<&R> {
         match self {
@@ -165,5 +180,15 @@ mod tests {
         let mut failed: Loadable<u8> = Loadable::Failed { error: "x".into(), shown: None };
         failed.forget();
         assert_eq!(failed.error(), Some("x"), "only a request in flight is forgotten");
+    }
+
+    #[test]
+    fn an_empty_value_can_be_changed_before_anything_arrives() {
+        let mut l: Loadable<Vec<u8>> = Loadable::Idle;
+        l.value_or_default().push(1);
+        assert_eq!(l.value(), Some(&vec![1]));
+        let mut failed: Loadable<Vec<u8>> = Loadable::Failed { error: "x".into(), shown: None };
+        failed.value_or_default().push(2);
+        assert_eq!((failed.value(), failed.error()), (Some(&vec![2]), Some("x")));
     }
 }

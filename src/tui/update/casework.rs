@@ -44,8 +44,8 @@ pub(super) fn tick(app: &mut App) -> Vec<Job> {
     let Some(alert) = app.alert(&alert_id).cloned() else { return Vec::new() };
     let rb = runbook_of(&alert);
     let Some((_, step)) = checklist(rb).get(i).copied() else { return Vec::new() };
-    let done = !app.case.step(&alert_id, &step.id).is_some_and(|p| p.done);
-    let steps = app.case.progress.alerts.entry(alert_id.clone()).or_default();
+    let done = !app.case_book().step(&alert_id, &step.id).is_some_and(|p| p.done);
+    let steps = app.case.value_or_default().progress.alerts.entry(alert_id.clone()).or_default();
     let entry = steps.entry(step.id.clone()).or_insert_with(|| StepProgress {
         done,
         note: None,
@@ -67,7 +67,7 @@ pub(super) fn annotate(app: &mut App) -> Vec<Job> {
     if let Some((alert_id, i)) = selected_step(app) {
         let Some(alert) = app.alert(&alert_id) else { return Vec::new() };
         let Some((_, step)) = checklist(runbook_of(alert)).get(i).copied() else { return Vec::new() };
-        let note = app.case.step(&alert_id, &step.id).and_then(|p| p.note.clone()).unwrap_or_default();
+        let note = app.case_book().step(&alert_id, &step.id).and_then(|p| p.note.clone()).unwrap_or_default();
         app.prompt = Some(Prompt::with_text(PromptKind::Command, &format!("step-note {note}")));
         return Vec::new();
     }
@@ -133,7 +133,7 @@ pub(super) fn open_step(app: &mut App, alert_id: &str, i: usize) -> Vec<Job> {
 pub(super) fn triage_prompt(app: &mut App) -> Vec<Job> {
     match target_alert(app) {
         Some(id) => {
-            let cur = app.case.status_of(&id);
+            let cur = app.case_book().status_of(&id);
             let mut p = Prompt::with_text(PromptKind::Command, "triage ");
             p.hint = Some(format!("now {} · new investigating tp fp bp, then the reason", cur.as_str()));
             app.prompt = Some(p);
@@ -187,7 +187,7 @@ pub(super) fn triage_entity(args: &str) -> Result<Vec<Job>, String> {
 /// `:suppress`: asks for the `case.toml` change that silences what a false (or benign) positive found.
 pub(super) fn suppress(app: &mut App) -> Result<Vec<Job>, String> {
     let alert_id = target_alert(app).ok_or("open or select an alert (2) first")?;
-    let status = app.case.status_of(&alert_id);
+    let status = app.case_book().status_of(&alert_id);
     if !matches!(status, TriageStatus::FalsePositive | TriageStatus::BenignPositive) {
         return Err(format!("alert {alert_id} is {}: triage it false or benign positive first (T)", status.as_str()));
     }

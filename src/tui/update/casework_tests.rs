@@ -80,11 +80,11 @@ fn x_ticks_and_unticks_the_selected_runbook_step_and_asks_the_core_to_save_it() 
         }
         other => panic!("unexpected jobs {other:?}"),
     }
-    assert!(app.case.step("A-1", &second).is_some_and(|p| p.done), "the tick shows at once");
-    assert!(app.case.progress_label(app.alert("A-1").unwrap()).starts_with("1/"));
+    assert!(app.case_book().step("A-1", &second).is_some_and(|p| p.done), "the tick shows at once");
+    assert!(app.case_book().progress_label(app.alert("A-1").unwrap()).starts_with("1/"));
     let jobs = cmd(&mut app, Command::TickStep);
     assert!(matches!(jobs.as_slice(), [Job::Case(CaseJob::SetStep { done: Some(false), .. })]));
-    assert!(!app.case.step("A-1", &second).unwrap().done);
+    assert!(!app.case_book().step("A-1", &second).unwrap().done);
     // c opens the command line on the step's note; submitting saves it.
     cmd(&mut app, Command::Annotate);
     assert_eq!(app.prompt.as_ref().map(|p| p.text.as_str()), Some("step-note "));

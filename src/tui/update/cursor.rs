@@ -94,7 +94,7 @@ pub(super) fn list_len(app: &App) -> usize {
             app.alert(alert_id).map(|a| runbook_of(a).step_count()).unwrap_or(0)
         }
         View::AlertDetail { alert_id, .. } => app.alert(alert_id).map(|a| alert_items(a).len()).unwrap_or(0),
-        View::Notes { .. } => app.case.notes.lines().count().max(1),
+        View::Notes { .. } => app.case_book().notes.lines().count().max(1),
         View::Entity(e) => entity_items(e, app.alerts()).len(),
         View::Frequency(f) => f.data.value().and_then(|s| s.dims.first()).map_or(0, |t| t.values.len()),
         View::Bookmarks { .. } => app.bookmarks.len(),

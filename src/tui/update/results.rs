@@ -150,13 +150,7 @@ pub(super) fn history_saved(app: &mut App, result: Result<(), String>) -> Vec<Jo
 
 /// Triage, runbook progress and notes as saved.
 pub(super) fn case_loaded(app: &mut App, result: Result<Box<CaseBook>, String>) -> Vec<Job> {
-    match result {
-        Ok(book) => {
-            app.case = *book;
-            app.case_error = None;
-        }
-        Err(e) => app.case_error = Some(e),
-    }
+    app.case.answer(result.map(|book| *book));
     Vec::new()
 }
 
@@ -164,8 +158,7 @@ pub(super) fn case_loaded(app: &mut App, result: Result<Box<CaseBook>, String>) 
 pub(super) fn case_saved(app: &mut App, result: Result<(String, Box<CaseBook>), String>) -> Vec<Job> {
     match result {
         Ok((msg, book)) => {
-            app.case = *book;
-            app.case_error = None;
+            app.case.answer(Ok(*book));
             app.notice(msg);
             Vec::new()
         }

@@ -123,7 +123,7 @@ fn local_step(app: &mut App, forward: bool, query: &ParsedQuery, label: &str) ->
                 ]
             })
             .collect(),
-        View::Notes { .. } => app.case.notes.lines().map(|l| vec![(None, l.to_string())]).collect(),
+        View::Notes { .. } => app.case_book().notes.lines().map(|l| vec![(None, l.to_string())]).collect(),
         View::Overview { .. } => {
             app.notice("n and N find search matches in tables: alerts, timelines, entity pages");
             return Vec::new();
@@ -149,6 +149,7 @@ fn local_step(app: &mut App, forward: bool, query: &ParsedQuery, label: &str) ->
     Vec::new()
 }
 
+/// The line selected in the view on top (on a timeline, the facet panel's).
 pub(super) fn current_line(app: &App) -> usize {
     match app.top() {
         View::Alerts { cursor } | View::AlertDetail { cursor, .. } | View::Bookmarks { cursor } => *cursor,

@@ -104,8 +104,8 @@ fn split(area: Rect, head_lines: usize) -> [Rect; 2] {
 }
 
 fn head_lines<'a>(a: &Alert, app: &App, t: &Theme) -> Vec<Line<'a>> {
-    let status = app.case.status_of(&a.id);
-    let reason = app.case.triage.get(&a.id).and_then(|e| e.reason.clone());
+    let status = app.case_book().status_of(&a.id);
+    let reason = app.case_book().triage.get(&a.id).and_then(|e| e.reason.clone());
     let mut head = vec![
         Line::from(vec![
             Span::styled(format!("{} ", a.severity.as_str().to_uppercase()), t.severity(a.severity)),
@@ -114,7 +114,7 @@ fn head_lines<'a>(a: &Alert, app: &App, t: &Theme) -> Vec<Line<'a>> {
         ]),
         Line::from(vec![
             Span::styled(status.title().to_string(), t.style(if status.is_closed() { "notice" } else { "header" })),
-            Span::styled(format!(" · {} steps", app.case.progress_label(a)), t.style("muted")),
+            Span::styled(format!(" · {} steps", app.case_book().progress_label(a)), t.style("muted")),
             Span::styled(reason.map(|r| format!(" · {}", clean(&r))).unwrap_or_default(), t.style("muted")),
         ]),
         Line::styled(format!("{} → {}", show(a.first_seen, app.tz), show(a.last_seen, app.tz)), t.style("muted")),

@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
     let title_w =
         (area.width as usize).saturating_sub(if wide { 8 + 8 + 24 + 16 + 30 + 16 } else { 8 + 8 + 20 + 5 + 16 });
     let rows = list.iter().map(|a| {
-        let status = app.case.status_of(&a.id);
+        let status = app.case_book().status_of(&a.id);
         let mut cells = vec![
             Span::styled(a.severity.as_str().to_string(), t.severity(a.severity)),
             Span::raw(cell(&a.analytic, 8)),
@@ -56,7 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
                 status_label(status).to_string(),
                 t.style(if status.is_closed() { "muted" } else { "notice" }),
             ),
-            Span::raw(app.case.progress_label(a)),
+            Span::raw(app.case_book().progress_label(a)),
             Span::raw(if wide { show(a.first_seen, app.tz) } else { short_time(a, app) }),
         ];
         if wide {
