@@ -198,7 +198,7 @@ fn bench_tui(path: &Path, state: Option<&Path>, width: u16, height: u16, search:
     if !case.is_ingested() {
         return Err(anyhow!("{} is not ingested; run `harrier ingest` first", path.display()));
     }
-    let r = harrier::tui::bench::run(case, width, height, search)?;
+    let r = harrier::tui::runtime::bench::run(case, width, height, search)?;
     if json {
         outln!("{}", harrier::text::sanitize::json_pretty(&r)?);
         return Ok(0);

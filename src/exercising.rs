@@ -131,7 +131,7 @@ pub fn run(cmd: ExerciseCommand, state: Option<&Path>, env: &RunEnv, quiet: bool
             let o = open(&exercise, state, env)?;
             ensure_ingested(&o.case, quiet)?;
             let (s, ()) = session::update(&o.case.state_dir, &o.exercise, o.now, |_| Ok(()))?;
-            harrier::tui::exercise::run(o.case, o.exercise, s, facilitator, env.clone())?;
+            harrier::tui::runtime::exercise::run(o.case, o.exercise, s, facilitator, env.clone())?;
             Ok(0)
         }
         ExerciseCommand::Answer { exercise, question, value } => {

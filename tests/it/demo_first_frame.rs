@@ -3,8 +3,8 @@
 
 use harrier::case::detection::{alerts_stale, detect_and_save};
 use harrier::case::Case;
-use harrier::tui::headless::Headless;
-use harrier::tui::theme::Theme;
+use harrier::tui::runtime::headless::Headless;
+use harrier::tui::views::theme::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::path::PathBuf;

@@ -4,11 +4,11 @@
 use harrier::case::state::CaseState;
 use harrier::case::Case;
 use harrier::ingest::{ingest, IngestOptions, IngestProgress};
-use harrier::tui::action::{Action, PromptKey};
-use harrier::tui::app::View;
-use harrier::tui::headless::Headless;
-use harrier::tui::keymap::Command;
-use harrier::tui::theme::Theme;
+use harrier::tui::runtime::headless::Headless;
+use harrier::tui::state::keymap::Command;
+use harrier::tui::state::View;
+use harrier::tui::update::action::{Action, PromptKey};
+use harrier::tui::views::theme::Theme;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::path::{Path, PathBuf};

@@ -120,7 +120,7 @@ fn tmux_alert_to_user_timeline_and_back() {
     let pane = Pane::open_demo("pivot");
     pane.wait_text("Events per source");
     // `open` ran the analytics; the queue lists their alerts most severe first.
-    let alerts = harrier::tui::alerts::load(&pane.case.join(".harrier/alerts.json"));
+    let alerts = harrier::tui::runtime::saved_alerts::load(&pane.case.join(".harrier/alerts.json"));
     let first = alerts.list().first().expect("the demo case raises alerts").clone();
     let user = first.entities.users.first().expect("the first alert names a user").clone();
     pane.keys(&["2"]);

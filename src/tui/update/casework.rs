@@ -1,15 +1,17 @@
 //! Case work from the workbench: the runbook checklist of an alert, triage, suppression, notes, bookmark
 //! annotations and exports. Changes are asked of the core through jobs; the screen follows what is saved.
 
+use super::navigation::push_view;
 use super::pivot::open_timeline;
 use crate::case::state::{EntityFilter, StepProgress, TriageStatus};
 use crate::index::query::ParsedQuery;
 use crate::report::export::ExportFormat;
-use crate::tui::app::{App, View};
-use crate::tui::casebook::{checklist, pivot_entities, runbook_of};
-use crate::tui::casejobs::{CaseJob, ExportMeter, ExportPath};
-use crate::tui::jobs::Job;
-use crate::tui::prompt::{Prompt, PromptKind};
+use crate::tui::state::app::App;
+use crate::tui::state::casebook::{checklist, pivot_entities, runbook_of};
+use crate::tui::state::export::{ExportMeter, RunningExport};
+use crate::tui::state::prompt::{Prompt, PromptKind};
+use crate::tui::state::view::View;
+use crate::tui::update::job::{CaseJob, ExportPath, Job};
 
 /// `r`: moves the keys between the alert's pivots and its runbook checklist.
 pub(super) fn toggle_runbook(app: &mut App) -> Vec<Job> {
@@ -42,8 +44,8 @@ pub(super) fn tick(app: &mut App) -> Vec<Job> {
     let Some(alert) = app.alert(&alert_id).cloned() else { return Vec::new() };
     let rb = runbook_of(&alert);
     let Some((_, step)) = checklist(rb).get(i).copied() else { return Vec::new() };
-    let done = !app.case.step(&alert_id, &step.id).is_some_and(|p| p.done);
-    let steps = app.case.progress.alerts.entry(alert_id.clone()).or_default();
+    let done = !app.case_book().step(&alert_id, &step.id).is_some_and(|p| p.done);
+    let steps = app.case.value_or_default().progress.alerts.entry(alert_id.clone()).or_default();
     let entry = steps.entry(step.id.clone()).or_insert_with(|| StepProgress {
         done,
         note: None,
@@ -65,7 +67,7 @@ pub(super) fn annotate(app: &mut App) -> Vec<Job> {
     if let Some((alert_id, i)) = selected_step(app) {
         let Some(alert) = app.alert(&alert_id) else { return Vec::new() };
         let Some((_, step)) = checklist(runbook_of(alert)).get(i).copied() else { return Vec::new() };
-        let note = app.case.step(&alert_id, &step.id).and_then(|p| p.note.clone()).unwrap_or_default();
+        let note = app.case_book().step(&alert_id, &step.id).and_then(|p| p.note.clone()).unwrap_or_default();
         app.prompt = Some(Prompt::with_text(PromptKind::Command, &format!("step-note {note}")));
         return Vec::new();
     }
@@ -131,7 +133,7 @@ pub(super) fn open_step(app: &mut App, alert_id: &str, i: usize) -> Vec<Job> {
 pub(super) fn triage_prompt(app: &mut App) -> Vec<Job> {
     match target_alert(app) {
         Some(id) => {
-            let cur = app.case.status_of(&id);
+            let cur = app.case_book().status_of(&id);
             let mut p = Prompt::with_text(PromptKind::Command, "triage ");
             p.hint = Some(format!("now {} · new investigating tp fp bp, then the reason", cur.as_str()));
             app.prompt = Some(p);
@@ -185,19 +187,19 @@ pub(super) fn triage_entity(args: &str) -> Result<Vec<Job>, String> {
 /// `:suppress`: asks for the `case.toml` change that silences what a false (or benign) positive found.
 pub(super) fn suppress(app: &mut App) -> Result<Vec<Job>, String> {
     let alert_id = target_alert(app).ok_or("open or select an alert (2) first")?;
-    let status = app.case.status_of(&alert_id);
+    let status = app.case_book().status_of(&alert_id);
     if !matches!(status, TriageStatus::FalsePositive | TriageStatus::BenignPositive) {
         return Err(format!("alert {alert_id} is {}: triage it false or benign positive first (T)", status.as_str()));
     }
     let gen = app.next_gen();
-    app.suppress_pending = Some(gen);
+    app.suppress_plan.ask(gen);
     app.notice("computing the case.toml change…");
     Ok(vec![Job::Case(CaseJob::PlanSuppression { gen, alert_id })])
 }
 
 /// Keys while the suppression preview is open: Enter writes it, Esc/q closes it, arrows scroll.
-pub(super) fn suppress_key(app: &mut App, cmd: crate::tui::keymap::Command) -> Vec<Job> {
-    use crate::tui::keymap::Command;
+pub(super) fn suppress_key(app: &mut App, cmd: crate::tui::state::keymap::Command) -> Vec<Job> {
+    use crate::tui::state::keymap::Command;
     match cmd {
         Command::Open => {
             if let Some(plan) = app.suppress.take() {
@@ -230,7 +232,7 @@ pub(super) fn note(text: &str) -> Result<Vec<Job>, String> {
 pub(super) fn open_notes(app: &mut App) -> Vec<Job> {
     app.detail = None;
     if !matches!(app.top(), View::Notes { .. }) {
-        super::push_view(app, View::Notes { scroll: 0 });
+        push_view(app, View::Notes { scroll: 0 });
     }
     vec![Job::Case(CaseJob::Load)]
 }
@@ -278,7 +280,7 @@ pub(super) fn annotate_bookmark(app: &mut App, args: &str) -> Result<Vec<Job>, S
 
 /// `:export FORMAT [PATH]`: writes the events of the timeline on top (or last opened) in the background.
 pub(super) fn export(app: &mut App, args: &str) -> Result<Vec<Job>, String> {
-    if app.export.is_some() {
+    if app.export.is_loading() {
         return Err("an export is already running".into());
     }
     let mut words = args.split_whitespace();
@@ -303,7 +305,7 @@ pub(super) fn export(app: &mut App, args: &str) -> Result<Vec<Job>, String> {
         ExportPath::Given(std::path::PathBuf::from(path))
     };
     let meter = ExportMeter::default();
-    app.export = Some((crate::text::sanitize::cell(&title, 40), meter.clone()));
+    app.export.ask(RunningExport { what: crate::text::sanitize::cell(&title, 40), meter: meter.clone() });
     Ok(vec![Job::Case(CaseJob::Export { query, format, path, meter })])
 }
 

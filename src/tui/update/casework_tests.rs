@@ -2,11 +2,15 @@
 
 use super::*;
 use crate::case::state::{CaseState, SuppressionPlan, TriageStatus};
-use crate::tui::action::PromptKey;
-use crate::tui::alerts::{Alert, AlertEntities, AlertsState};
-use crate::tui::app::OverviewData;
-use crate::tui::casebook::{checklist, runbook_of};
-use crate::tui::casejobs::{self, CaseJob};
+use crate::index::query::ParsedQuery;
+use crate::model::Severity;
+use crate::tui::state::alerts::{Alert, AlertEntities, AlertsState};
+use crate::tui::state::casebook::{self, checklist, runbook_of};
+use crate::tui::state::keymap::Command;
+use crate::tui::state::overview::OverviewData;
+use crate::tui::state::View;
+use crate::tui::update::action::PromptKey;
+use crate::tui::update::job::{self, CaseJob};
 
 fn alert(id: &str, user: &str) -> Alert {
     Alert {
@@ -76,11 +80,11 @@ fn x_ticks_and_unticks_the_selected_runbook_step_and_asks_the_core_to_save_it() 
         }
         other => panic!("unexpected jobs {other:?}"),
     }
-    assert!(app.case.step("A-1", &second).is_some_and(|p| p.done), "the tick shows at once");
-    assert!(app.case.progress_label(app.alert("A-1").unwrap()).starts_with("1/"));
+    assert!(app.case_book().step("A-1", &second).is_some_and(|p| p.done), "the tick shows at once");
+    assert!(app.case_book().progress_label(app.alert("A-1").unwrap()).starts_with("1/"));
     let jobs = cmd(&mut app, Command::TickStep);
     assert!(matches!(jobs.as_slice(), [Job::Case(CaseJob::SetStep { done: Some(false), .. })]));
-    assert!(!app.case.step("A-1", &second).unwrap().done);
+    assert!(!app.case_book().step("A-1", &second).unwrap().done);
     // c opens the command line on the step's note; submitting saves it.
     cmd(&mut app, Command::Annotate);
     assert_eq!(app.prompt.as_ref().map(|p| p.text.as_str()), Some("step-note "));
@@ -127,7 +131,7 @@ fn status_filter_cycles_and_hides_closed_alerts() {
     let state = CaseState::new(dir.path(), &crate::runenv::RunEnv::default());
     state.set_triage("A-1", TriageStatus::TruePositive, Some("mailbox rule forwarding out")).unwrap();
     let mut app = queue();
-    update(&mut app, Action::CaseLoaded { result: casejobs::load(&state).map(Box::new) });
+    update(&mut app, Action::CaseLoaded { result: casebook::load(&state).map(Box::new) });
     assert_eq!(app.filtered_alerts().len(), 2);
     cmd(&mut app, Command::FilterStatus);
     let ids: Vec<&str> = app.filtered_alerts().iter().map(|a| a.id.as_str()).collect();
@@ -149,7 +153,7 @@ fn suppress_previews_and_writes_only_on_confirm() {
     let dir = tempfile::tempdir().unwrap();
     let state = CaseState::new(dir.path(), &crate::runenv::RunEnv::default());
     state.set_triage("A-1", TriageStatus::FalsePositive, Some("the user's own script")).unwrap();
-    update(&mut app, Action::CaseLoaded { result: casejobs::load(&state).map(Box::new) });
+    update(&mut app, Action::CaseLoaded { result: casebook::load(&state).map(Box::new) });
     let plan = || SuppressionPlan {
         alert_id: "A-1".into(),
         analytic: "AN1350".into(),
@@ -194,15 +198,15 @@ fn notes_and_exports_are_asked_of_the_core_and_reported() {
     open_timeline(&mut app, "user:adele@contoso.com".into(), ParsedQuery::pivot("user", "adele@contoso.com"));
     let jobs = line(&mut app, "export csv");
     match jobs.as_slice() {
-        [Job::Case(CaseJob::Export { query, path: casejobs::ExportPath::InState(name), .. })] => {
+        [Job::Case(CaseJob::Export { query, path: job::ExportPath::InState(name), .. })] => {
             assert_eq!(*query, ParsedQuery::pivot("user", "adele@contoso.com"));
             assert!(name.ends_with("user-adele@contoso.com.csv"), "{name}");
         }
         other => panic!("unexpected jobs {other:?}"),
     }
-    assert!(app.export.is_some());
+    assert!(app.export.is_loading());
     update(&mut app, Action::ExportDone { result: Ok(("/tmp/x.csv".into(), 12)) });
-    assert!(app.export.is_none());
+    assert!(!app.export.is_loading());
     assert!(app.status.as_ref().is_some_and(|s| s.text.contains("12 events") && s.text.contains("/tmp/x.csv")));
     let jobs = cmd(&mut app, Command::ScreenNotes);
     assert!(matches!(app.top(), View::Notes { .. }));
@@ -221,7 +225,7 @@ fn enter_on_a_step_with_a_pivot_opens_it_with_the_alert_entities_filled_in() {
         .enumerate()
         .find_map(|(i, (_, s))| {
             let p = s.pivot.as_ref().filter(|p| !p.placeholders().is_empty())?;
-            let r = p.resolve(&crate::tui::casebook::pivot_entities(&a));
+            let r = p.resolve(&crate::tui::state::casebook::pivot_entities(&a));
             r.first().cloned().map(|r| (i, r))
         })
         .expect("the runbook has a step whose pivot takes the alert's user");

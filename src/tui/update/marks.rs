@@ -1,15 +1,18 @@
 //! Copying (`y`, `Y`), bookmarks (`m`) and the mouse.
 
+use super::cursor::{keep_visible, list_len, move_cursor};
+use super::fetch::ensure_page;
+use super::navigation::{focused_event, open};
 use super::pivot::selected;
-use super::{ensure_page, focused_event, keep_visible, move_cursor};
-use crate::tui::action::MouseInput;
-use crate::tui::app::View;
-use crate::tui::app::{App, FACET_SIDE_MIN_WIDTH, FACET_SIDE_WIDTH};
-use crate::tui::bookmarks::{Bookmark, MAX_BOOKMARKS};
-use crate::tui::casejobs::CaseJob;
-use crate::tui::clipboard::sanitize;
-use crate::tui::columns::{self, Column};
-use crate::tui::jobs::Job;
+use super::search::current_line;
+use crate::case::state::bookmarks::{Bookmark, MAX_BOOKMARKS};
+use crate::tui::state::app::App;
+use crate::tui::state::columns::{self, Column};
+use crate::tui::state::timeline::{FACET_SIDE_MIN_WIDTH, FACET_SIDE_WIDTH};
+use crate::tui::state::view::View;
+use crate::tui::update::action::MouseInput;
+use crate::tui::update::clipboard::sanitize;
+use crate::tui::update::job::{CaseJob, Job};
 
 /// `y`: the selected value; `Y` (`row`): the whole row, or the original record in the detail view.
 pub(super) fn copy(app: &mut App, row: bool) -> Vec<Job> {
@@ -33,9 +36,9 @@ pub(super) fn copy(app: &mut App, row: bool) -> Vec<Job> {
 /// columns.
 fn row_text(app: &App) -> Option<String> {
     if let Some(d) = &app.detail {
-        return match &d.raw {
-            Some(Ok(raw)) => Some(raw.clone()),
-            _ => serde_json::to_string_pretty(&d.hit.event).ok(),
+        return match d.raw.value() {
+            Some(raw) => Some(raw.clone()),
+            None => serde_json::to_string_pretty(&d.hit.event).ok(),
         };
     }
     match app.top() {
@@ -101,7 +104,7 @@ pub(super) fn mouse(app: &mut App, m: MouseInput) -> Vec<Job> {
                 return Vec::new();
             }
             app.click_target = Some(target);
-            let before = super::search::current_line(app);
+            let before = current_line(app);
             let was_timeline = matches!(app.top(), View::Timeline(t) if !t.facets.as_ref().is_some_and(|f| f.focused));
             let (jobs, hit) = click(app, x, y as usize);
             // A click on the selected line (the second of a double click too) opens it, as Enter does; on
@@ -109,7 +112,7 @@ pub(super) fn mouse(app: &mut App, m: MouseInput) -> Vec<Job> {
             let again = hit.is_some_and(|line| line == before && !was_timeline);
             if (double && hit.is_some()) || again {
                 let mut jobs = jobs;
-                jobs.extend(super::open(app));
+                jobs.extend(open(app));
                 return jobs;
             }
             jobs
@@ -139,7 +142,7 @@ fn click(app: &mut App, x: u16, y: usize) -> (Vec<Job>, Option<usize>) {
     let cursor = match app.top() {
         View::Timeline(t) if !t.facets.as_ref().is_some_and(|f| f.focused) => t.cursor,
         View::Timeline(_) => return (jobs, None),
-        _ => super::search::current_line(app),
+        _ => current_line(app),
     };
     (jobs, clicked_row(app, x, y).filter(|r| *r == cursor))
 }
@@ -173,7 +176,7 @@ fn click_table(app: &mut App, x: u16, y: usize) -> Vec<Job> {
         _ => app.width,
     };
     let height = app.height;
-    let len = super::list_len(app);
+    let len = list_len(app);
     match app.stack.last_mut() {
         Some(View::Timeline(t)) => {
             let panel_over = t.facets.as_ref().is_some_and(|f| f.focused) && app.width < FACET_SIDE_MIN_WIDTH;

@@ -1,19 +1,24 @@
 //! Pivots: timelines and entity pages of whatever is selected, narrowing by a counted value, the facet
 //! panel, frequency tables and "around this event".
 
-use super::{focused_event, push_view, refresh_top};
+use super::fetch::refresh_top;
+use super::navigation::{focused_event, open_alert, push_view};
 use crate::index::query::ParsedQuery;
 use crate::text::sanitize::cell;
 use crate::time::format::show;
-use crate::tui::app::{
-    alert_items, entity_items, facet_items, App, EntityView, FacetPanel, FrequencyView, Item, Loaded, TimelineView,
-    View,
-};
-use crate::tui::columns::Column;
-use crate::tui::entity::{EntityKind, EntityRef};
-use crate::tui::fields::{entity_value, fields};
-use crate::tui::jobs::Job;
-use crate::tui::stats::{narrowed, Dim, Narrow};
+use crate::tui::state::alerts::alert_items;
+use crate::tui::state::app::App;
+use crate::tui::state::columns::Column;
+use crate::tui::state::entity::{EntityKind, EntityRef};
+use crate::tui::state::entity_page::{entity_items, EntityView};
+use crate::tui::state::facets::{facet_items, FacetPanel, Item};
+use crate::tui::state::fields::{entity_value, fields};
+use crate::tui::state::frequency::FrequencyView;
+use crate::tui::state::loadable::Loadable;
+use crate::tui::state::stats::{narrowed, Dim, Narrow};
+use crate::tui::state::timeline::TimelineView;
+use crate::tui::state::view::View;
+use crate::tui::update::job::Job;
 
 /// What the cursor is on, in whatever view is on top.
 #[derive(Debug, Default)]
@@ -70,7 +75,7 @@ pub(super) fn selected(app: &App) -> Selected {
         },
         View::Entity(v) => item_sel(entity_items(v, app.alerts()).get(v.cursor)),
         View::Frequency(f) => {
-            let row = f.data.stats.as_ref().and_then(|s| s.dims.first()).and_then(|t| t.values.get(f.cursor));
+            let row = f.data.value().and_then(|s| s.dims.first()).and_then(|t| t.values.get(f.cursor));
             row.map(|(v, _)| value_of(f.dim, v)).unwrap_or_default()
         }
         View::AlertDetail { alert_id, cursor, .. } => {
@@ -116,7 +121,7 @@ pub fn open_timeline(app: &mut App, title: String, query: ParsedQuery) -> Vec<Jo
 
 /// Pushes the entity page of `entity` and asks for its counts.
 pub fn open_entity(app: &mut App, entity: EntityRef) -> Vec<Job> {
-    push_view(app, View::Entity(Box::new(EntityView { entity, data: Loaded::default(), cursor: 0 })));
+    push_view(app, View::Entity(Box::new(EntityView { entity, data: Loadable::Idle, cursor: 0 })));
     refresh_top(app)
 }
 
@@ -179,7 +184,7 @@ pub(super) fn timeline_of_selection(app: &mut App) -> Vec<Job> {
 pub(super) fn narrow_by_selection(app: &mut App) -> Vec<Job> {
     let sel = selected(app);
     if let Some(id) = sel.alert {
-        return super::open_alert(app, id);
+        return open_alert(app, id);
     }
     let Some((dim, value)) = sel.narrow else { return Vec::new() };
     let (title, query) = match app.top() {
@@ -244,10 +249,7 @@ pub(super) fn frequency(app: &mut App) -> Vec<Job> {
         },
         _ => return Vec::new(),
     };
-    push_view(
-        app,
-        View::Frequency(Box::new(FrequencyView { of_title, query, dim, data: Loaded::default(), cursor: 0 })),
-    );
+    push_view(app, View::Frequency(Box::new(FrequencyView { of_title, query, dim, data: Loadable::Idle, cursor: 0 })));
     refresh_top(app)
 }
 

@@ -1,16 +1,18 @@
 //! Keys of the `/` search line and the `:` command line, and what submitting them does.
 
+use super::casework;
+use super::commands::command;
+use super::navigation::focused_event;
 use super::pivot::{around, open_entity, open_timeline};
-use super::{casework, command, focused_event};
 use crate::index::query::ParsedQuery;
 use crate::text::sanitize::cell;
-use crate::tui::action::PromptKey;
-use crate::tui::app::{App, LastSearch};
-use crate::tui::history;
-use crate::tui::jobs::Job;
-use crate::tui::keymap::Command;
-use crate::tui::prompt::{parse_command, LineCommand, PromptKind};
-use crate::tui::settings::settings;
+use crate::tui::state::app::App;
+use crate::tui::state::keymap::Command;
+use crate::tui::state::prompt::{parse_command, LineCommand, PromptKind};
+use crate::tui::state::searches::{remember, LastSearch};
+use crate::tui::state::settings::settings;
+use crate::tui::update::action::PromptKey;
+use crate::tui::update::job::Job;
 
 /// Applies one key to the open prompt.
 pub(super) fn key(app: &mut App, key: PromptKey) -> Vec<Job> {
@@ -50,7 +52,7 @@ fn search(app: &mut App, text: &str) -> Result<Vec<Job>, String> {
     let mut jobs = Vec::new();
     if !text.is_empty() {
         let before = app.history.clone();
-        history::remember(&mut app.history, text, settings().history.searches);
+        remember(&mut app.history, text, settings().history.searches);
         if app.history != before {
             jobs.push(Job::SaveHistory { list: app.history.clone() });
         }

@@ -1,12 +1,19 @@
 //! `n` and `N`: the next or previous row of the table on screen that matches the last `/` search. On a
 //! timeline the index finds it (beyond the loaded rows too); lists held in memory are searched here.
 
-use super::keep_visible;
+use super::cursor::{keep_visible, set_line};
 use crate::index::query::{Clause, ParsedQuery};
 use crate::text::sanitize::cell;
-use crate::tui::alerts::Alert;
-use crate::tui::app::{alert_items, entity_items, App, Evidence, Item, View};
-use crate::tui::jobs::{Job, MatchFound};
+use crate::tui::state::alerts::{alert_items, Alert};
+use crate::tui::state::app::App;
+use crate::tui::state::entity_page::entity_items;
+use crate::tui::state::evidence::Evidence;
+use crate::tui::state::facets::Item;
+use crate::tui::state::loadable::Loadable;
+use crate::tui::state::timeline::Page;
+use crate::tui::state::view::View;
+use crate::tui::update::action::MatchFound;
+use crate::tui::update::job::Job;
 
 /// `n` (`forward`) or `N`.
 pub(super) fn step(app: &mut App, forward: bool) -> Vec<Job> {
@@ -30,10 +37,10 @@ pub(super) fn step(app: &mut App, forward: bool) -> Vec<Job> {
             }
             return Vec::new();
         };
-        let loaded = t.page.as_ref().map_or(0..0, |p| p.start..p.start + p.hits.len());
+        let loaded = t.loaded_rows();
         let query = t.query.clone();
         let gen = app.next_gen();
-        app.match_pending = Some(gen);
+        app.match_step.ask(gen);
         app.notice(format!("looking for '{label}'…"));
         return vec![Job::FindMatch { gen, query, search: last.query, from: Some(from), forward, loaded }];
     }
@@ -42,10 +49,10 @@ pub(super) fn step(app: &mut App, forward: bool) -> Vec<Job> {
 
 /// Applies a timeline match found by the index.
 pub(super) fn found(app: &mut App, gen: u64, forward: bool, result: Result<Option<MatchFound>, String>) -> Vec<Job> {
-    if app.match_pending != Some(gen) {
+    if !app.match_step.awaits(gen) {
         return Vec::new();
     }
-    app.match_pending = None;
+    app.match_step.take_request();
     let label = app.last_search.as_ref().map(|s| cell(&s.text, 40)).unwrap_or_default();
     let rows = app.timeline_rows();
     let Some(View::Timeline(t)) = app.stack.last_mut() else { return Vec::new() };
@@ -54,8 +61,7 @@ pub(super) fn found(app: &mut App, gen: u64, forward: bool, result: Result<Optio
         Ok(None) => app.warn(format!("no rows here match '{label}'")),
         Ok(Some(m)) => {
             if let Some(page) = m.page {
-                t.page = Some(crate::tui::app::Page { start: page.start, hits: page.hits });
-                t.pending = None;
+                t.page = Loadable::Ready(Page { start: page.start, hits: page.hits });
             }
             t.cursor = m.row;
             keep_visible(t, rows);
@@ -95,13 +101,12 @@ fn local_step(app: &mut App, forward: bool, query: &ParsedQuery, label: &str) ->
         },
         View::Entity(e) => entity_items(e, app.alerts()).iter().map(|i| item_fields(app, i)).collect(),
         View::Timeline(t) => match &t.facets {
-            Some(f) => crate::tui::app::facet_items(f).iter().map(|i| item_fields(app, i)).collect(),
+            Some(f) => crate::tui::state::facets::facet_items(f).iter().map(|i| item_fields(app, i)).collect(),
             None => Vec::new(),
         },
         View::Frequency(f) => f
             .data
-            .stats
-            .as_ref()
+            .value()
             .and_then(|s| s.dims.first())
             .map(|t| t.values.iter().map(|(v, _)| vec![(f.dim.field(), v.clone())]).collect())
             .unwrap_or_default(),
@@ -118,7 +123,7 @@ fn local_step(app: &mut App, forward: bool, query: &ParsedQuery, label: &str) ->
                 ]
             })
             .collect(),
-        View::Notes { .. } => app.case.notes.lines().map(|l| vec![(None, l.to_string())]).collect(),
+        View::Notes { .. } => app.case_book().notes.lines().map(|l| vec![(None, l.to_string())]).collect(),
         View::Overview { .. } => {
             app.notice("n and N find search matches in tables: alerts, timelines, entity pages");
             return Vec::new();
@@ -133,7 +138,7 @@ fn local_step(app: &mut App, forward: bool, query: &ParsedQuery, label: &str) ->
     match hit {
         None => app.warn(format!("no rows here match '{label}'")),
         Some((i, wrapped)) => {
-            super::set_line(app, i);
+            set_line(app, i);
             match (wrapped, forward) {
                 (true, true) => app.notice(format!("'{label}': hit the bottom, continued from the top")),
                 (true, false) => app.notice(format!("'{label}': hit the top, continued from the bottom")),
@@ -144,6 +149,7 @@ fn local_step(app: &mut App, forward: bool, query: &ParsedQuery, label: &str) ->
     Vec::new()
 }
 
+/// The line selected in the view on top (on a timeline, the facet panel's).
 pub(super) fn current_line(app: &App) -> usize {
     match app.top() {
         View::Alerts { cursor } | View::AlertDetail { cursor, .. } | View::Bookmarks { cursor } => *cursor,

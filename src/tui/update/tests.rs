@@ -4,12 +4,19 @@ use super::*;
 use crate::index::paging::{KeyedPage, PageAt, SortKey};
 use crate::index::query::ParsedQuery;
 use crate::index::Hit;
-use crate::tui::action::{MouseInput, PromptKey};
-use crate::tui::app::{FrequencyView, Status};
-use crate::tui::casejobs::CaseJob;
-use crate::tui::columns::Column;
-use crate::tui::entity::{EntityKind, EntityRef};
-use crate::tui::stats::{tally, Dim, Stats};
+use crate::model::{Event, Severity};
+use crate::tui::state::app::Status;
+use crate::tui::state::columns::Column;
+use crate::tui::state::entity::{EntityKind, EntityRef};
+use crate::tui::state::entity_page::entity_items;
+use crate::tui::state::evidence::Evidence;
+use crate::tui::state::frequency::FrequencyView;
+use crate::tui::state::keymap::Command;
+use crate::tui::state::stats::{tally, Dim, Stats};
+use crate::tui::state::timeline::{TimelineView, PAGE_SIZE};
+use crate::tui::state::View;
+use crate::tui::update::action::{MouseInput, PromptKey};
+use crate::tui::update::job::CaseJob;
 use chrono::{TimeZone, Utc};
 use tantivy::DocAddress;
 
@@ -111,10 +118,10 @@ fn stale_page_results_are_dropped() {
     let (mut app, gen) = app_with_timeline();
     update(&mut app, Action::PageLoaded { gen: gen - 1, result: Ok((kp(0, Vec::new()), Some(7))) });
     assert_eq!(timeline(&app).total, None);
-    assert!(timeline(&app).pending.is_some());
+    assert!(timeline(&app).page.is_loading());
     update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, Vec::new()), Some(7))) });
     assert_eq!(timeline(&app).total, Some(7));
-    assert!(timeline(&app).pending.is_none());
+    assert!(!timeline(&app).page.is_loading());
     update(&mut app, Action::PageLoaded { gen, result: Ok((kp(0, Vec::new()), Some(99))) });
     assert_eq!(timeline(&app).total, Some(7));
 }
@@ -144,7 +151,7 @@ fn paging_asks_relative_to_loaded_rows_and_g_asks_for_the_last_page() {
         other => panic!("expected the last page, got {other:?}"),
     }
     assert_eq!(timeline(&app).cursor, 9_999);
-    let (gen, _) = timeline(&app).pending.expect("last page pending");
+    let gen = timeline(&app).page.request().expect("last page pending").generation;
     let tail: Vec<Hit> = (0..PAGE_SIZE as u32).map(|i| hit(i + 9_500)).collect();
     update(&mut app, Action::PageLoaded { gen, result: Ok((kp(9_500, tail), None)) });
     assert_eq!(timeline(&app).current().map(|e| e.id.as_str()), Some("ev9999"));
@@ -153,7 +160,7 @@ fn paging_asks_relative_to_loaded_rows_and_g_asks_for_the_last_page() {
     cmd(&mut app, Command::Top);
     let t = timeline(&app);
     assert_eq!(t.cursor, 0);
-    assert!(matches!(t.pending, Some((_, 0))));
+    assert!(matches!(t.page.request(), Some(r) if r.start == 0));
 }
 
 #[test]
@@ -220,7 +227,7 @@ fn entity_page_counts_then_narrows_opens_its_timeline_and_restores_its_cursor() 
     let events: Vec<Event> = (0..3).map(event).chain([event(1)]).collect();
     update(&mut app, Action::StatsLoaded { gen, result: Ok(stats_of(&events, &dims)) });
     let View::Entity(v) = app.top() else { panic!("entity page on top") };
-    assert_eq!(v.data.stats.as_ref().unwrap().dim(Dim::Ip).unwrap().values[0], ("203.0.113.1".to_string(), 2));
+    assert_eq!(v.data.value().unwrap().dim(Dim::Ip).unwrap().values[0], ("203.0.113.1".to_string(), 2));
     // The first item is the most frequent IP; Enter narrows the user's events to it.
     let jobs = cmd(&mut app, Command::Open);
     let q = page_query(&jobs);
@@ -306,7 +313,7 @@ fn shift_f_counts_the_column_under_the_cursor_and_enter_narrows() {
     update(&mut app, Action::StatsLoaded { gen, result: Ok(stats_of(&events, &dims)) });
     let View::Frequency(f) = app.top() else { panic!("frequency table on top") };
     let f: &FrequencyView = f;
-    assert_eq!(f.data.stats.as_ref().unwrap().dims[0].values, vec![("UserLoggedIn".to_string(), 3)]);
+    assert_eq!(f.data.value().unwrap().dims[0].values, vec![("UserLoggedIn".to_string(), 3)]);
     let jobs = cmd(&mut app, Command::Open);
     assert_eq!(page_query(&jobs).clauses[0].field.as_deref(), Some("op"));
 }
@@ -323,7 +330,8 @@ fn around_uses_the_selected_detail_field_and_the_window_is_settable() {
     cmd(&mut app, Command::Back);
     cmd(&mut app, Command::Open);
     // Walk the field cursor to the IP line.
-    let ip_line = crate::tui::fields::fields(&event(0), chrono_tz::UTC).iter().position(|f| f.label == "ip").unwrap();
+    let ip_line =
+        crate::tui::state::fields::fields(&event(0), chrono_tz::UTC).iter().position(|f| f.label == "ip").unwrap();
     for _ in 0..ip_line {
         cmd(&mut app, Command::Down);
     }
@@ -358,7 +366,7 @@ fn command_line_runs_commands_and_keeps_errors_inline() {
 fn y_copies_the_cell_sanitised_and_capital_y_the_row() {
     let mut app = loaded_timeline(2);
     if let Some(View::Timeline(t)) = app.stack.last_mut() {
-        if let Some(p) = t.page.as_mut() {
+        if let Some(p) = t.page.value_mut() {
             p.hits[0].event.operation = "Evil\x1b]52;c;AAAA\x07Op".into();
         }
         t.column = 2;
@@ -430,20 +438,20 @@ fn wheel_moves_and_a_click_selects_row_and_column() {
 }
 
 /// An App on the overview whose alerts are `alerts` and whose saved searches are `history`.
-fn app_with_overview(alerts: Vec<crate::tui::alerts::Alert>, history: Vec<String>) -> App {
+fn app_with_overview(alerts: Vec<crate::tui::state::alerts::Alert>, history: Vec<String>) -> App {
     let mut app = App::new("case".into(), chrono_tz::UTC);
     update(&mut app, Action::Resize { width: 80, height: 24 });
     let gen = start(&mut app).into_iter().find_map(|j| match j {
         Job::LoadOverview { gen } => Some(gen),
         _ => None,
     });
-    let data = crate::tui::app::OverviewData {
+    let data = crate::tui::state::overview::OverviewData {
         ledger: Default::default(),
         per_source: Vec::new(),
         total: 0,
         first: None,
         last: None,
-        alerts: crate::tui::alerts::AlertsState::Loaded(alerts),
+        alerts: crate::tui::state::alerts::AlertsState::Loaded(alerts),
         bookmarks: Ok(Vec::new()),
         history: Ok(history),
     };
@@ -451,15 +459,18 @@ fn app_with_overview(alerts: Vec<crate::tui::alerts::Alert>, history: Vec<String
     app
 }
 
-fn alert() -> crate::tui::alerts::Alert {
-    crate::tui::alerts::Alert {
+fn alert() -> crate::tui::state::alerts::Alert {
+    crate::tui::state::alerts::Alert {
         id: "AN1350-0001".into(),
         analytic: "AN1350".into(),
         title: "Inbox rule".into(),
         severity: Severity::High,
         first_seen: None,
         last_seen: None,
-        entities: crate::tui::alerts::AlertEntities { users: vec!["adele@contoso.com".into()], ..Default::default() },
+        entities: crate::tui::state::alerts::AlertEntities {
+            users: vec!["adele@contoso.com".into()],
+            ..Default::default()
+        },
         evidence: vec!["ev1".into(), "ev2".into()],
         reasons: vec!["new rule".into()],
         baseline: Vec::new(),
@@ -470,8 +481,8 @@ fn alert() -> crate::tui::alerts::Alert {
 /// The screen line whose text contains `text`, drawn at the App's size.
 fn line_with(app: &App, text: &str) -> u16 {
     let ui = crate::tui::views::Ui {
-        theme: crate::tui::theme::Theme::defaults(false),
-        keymap: crate::tui::keymap::Keymap::defaults(),
+        theme: crate::tui::views::theme::Theme::defaults(false),
+        keymap: crate::tui::state::keymap::Keymap::defaults(),
     };
     let mut term =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(app.width, app.height)).expect("test terminal");
@@ -524,7 +535,10 @@ fn entity_page_click_selects_a_value_and_a_second_click_narrows_by_it() {
     let jobs = update(&mut app, Action::Mouse(MouseInput::Click { x: 4, y }));
     assert!(jobs.is_empty());
     let View::Entity(v) = app.top() else { panic!("entity page") };
-    assert_eq!(entity_items(v, &[])[v.cursor], crate::tui::app::Item::Value(Dim::Ip, "203.0.113.2".into(), 1));
+    assert_eq!(
+        entity_items(v, &[])[v.cursor],
+        crate::tui::state::facets::Item::Value(Dim::Ip, "203.0.113.2".into(), 1)
+    );
     update(&mut app, Action::Mouse(MouseInput::ScrollDown));
     update(&mut app, Action::Mouse(MouseInput::ScrollUp));
     let jobs = update(&mut app, Action::Mouse(MouseInput::DoubleClick { x: 4, y }));
@@ -537,7 +551,7 @@ fn n_asks_the_index_from_the_cursor_and_applies_only_the_latest_answer() {
     let mut app = loaded_timeline(20);
     assert!(cmd(&mut app, Command::NextMatch).is_empty(), "no search yet");
     assert!(app.status.as_ref().is_some_and(|s| s.error));
-    app.last_search = Some(crate::tui::app::LastSearch {
+    app.last_search = Some(crate::tui::state::searches::LastSearch {
         text: "ip:203.0.113.7".into(),
         query: ParsedQuery::parse("ip:203.0.113.7").unwrap(),
     });
@@ -552,7 +566,7 @@ fn n_asks_the_index_from_the_cursor_and_applies_only_the_latest_answer() {
         other => panic!("expected a match job, got {other:?}"),
     };
     let found = |row: usize, wrapped| {
-        Ok(Some(crate::tui::jobs::MatchFound { row, key: hit(row as u32).key, wrapped, page: None }))
+        Ok(Some(crate::tui::update::action::MatchFound { row, key: hit(row as u32).key, wrapped, page: None }))
     };
     update(&mut app, Action::MatchFound { gen: gen - 1, forward: true, result: found(3, false) });
     assert_eq!(timeline(&app).cursor, 1, "a stale answer is dropped");

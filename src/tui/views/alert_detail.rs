@@ -4,9 +4,10 @@
 use super::Ui;
 use crate::text::sanitize::{cell, clean};
 use crate::time::format::show;
-use crate::tui::alerts::Alert;
-use crate::tui::app::{alert_items, App, Evidence};
-use crate::tui::theme::Theme;
+use crate::tui::state::alerts::{alert_items, Alert};
+use crate::tui::state::app::App;
+use crate::tui::state::evidence::Evidence;
+use crate::tui::views::theme::Theme;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
@@ -69,7 +70,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, c
         .collect();
     let evidence = a.evidence.len();
     let loading = a.evidence.iter().filter(|id| matches!(app.evidence_of(id), Evidence::Loading)).count();
-    let state = if loading > 0 && app.evidence_pending.is_some() {
+    let state = if loading > 0 && app.evidence_lookup.is_loading() {
         format!(" · looking up {loading} events…")
     } else {
         String::new()
@@ -103,8 +104,8 @@ fn split(area: Rect, head_lines: usize) -> [Rect; 2] {
 }
 
 fn head_lines<'a>(a: &Alert, app: &App, t: &Theme) -> Vec<Line<'a>> {
-    let status = app.case.status_of(&a.id);
-    let reason = app.case.triage.get(&a.id).and_then(|e| e.reason.clone());
+    let status = app.case_book().status_of(&a.id);
+    let reason = app.case_book().triage.get(&a.id).and_then(|e| e.reason.clone());
     let mut head = vec![
         Line::from(vec![
             Span::styled(format!("{} ", a.severity.as_str().to_uppercase()), t.severity(a.severity)),
@@ -113,7 +114,7 @@ fn head_lines<'a>(a: &Alert, app: &App, t: &Theme) -> Vec<Line<'a>> {
         ]),
         Line::from(vec![
             Span::styled(status.title().to_string(), t.style(if status.is_closed() { "notice" } else { "header" })),
-            Span::styled(format!(" · {} steps", app.case.progress_label(a)), t.style("muted")),
+            Span::styled(format!(" · {} steps", app.case_book().progress_label(a)), t.style("muted")),
             Span::styled(reason.map(|r| format!(" · {}", clean(&r))).unwrap_or_default(), t.style("muted")),
         ]),
         Line::styled(format!("{} → {}", show(a.first_seen, app.tz), show(a.last_seen, app.tz)), t.style("muted")),

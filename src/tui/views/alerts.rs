@@ -3,9 +3,9 @@
 use super::Ui;
 use crate::text::sanitize::{cell, clean};
 use crate::time::format::show;
-use crate::tui::alerts::AlertsState;
-use crate::tui::app::App;
-use crate::tui::casebook::status_label;
+use crate::tui::state::alerts::AlertsState;
+use crate::tui::state::app::App;
+use crate::tui::state::casebook::status_label;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
@@ -29,7 +29,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
         ])),
         head,
     );
-    let empty = match app.overview.as_ref().map(|o| &o.alerts) {
+    let empty = match app.overview.value().map(|o| &o.alerts) {
         None => Some(("loading…".to_string(), t.style("loading"))),
         Some(AlertsState::NotRun) => {
             Some(("No alerts yet: detection has not been run for this case (harrier detect).".into(), t.style("muted")))
@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
     let title_w =
         (area.width as usize).saturating_sub(if wide { 8 + 8 + 24 + 16 + 30 + 16 } else { 8 + 8 + 20 + 5 + 16 });
     let rows = list.iter().map(|a| {
-        let status = app.case.status_of(&a.id);
+        let status = app.case_book().status_of(&a.id);
         let mut cells = vec![
             Span::styled(a.severity.as_str().to_string(), t.severity(a.severity)),
             Span::raw(cell(&a.analytic, 8)),
@@ -56,7 +56,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
                 status_label(status).to_string(),
                 t.style(if status.is_closed() { "muted" } else { "notice" }),
             ),
-            Span::raw(app.case.progress_label(a)),
+            Span::raw(app.case_book().progress_label(a)),
             Span::raw(if wide { show(a.first_seen, app.tz) } else { short_time(a, app) }),
         ];
         if wide {
@@ -100,6 +100,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
     frame.render_stateful_widget(table, body, &mut state);
 }
 
-fn short_time(a: &crate::tui::alerts::Alert, app: &App) -> String {
+fn short_time(a: &crate::tui::state::alerts::Alert, app: &App) -> String {
     a.first_seen.map(|t| t.with_timezone(&app.tz).format("%m-%d %H:%M %Z").to_string()).unwrap_or_default()
 }

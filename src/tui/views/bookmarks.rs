@@ -3,7 +3,7 @@
 use super::Ui;
 use crate::text::sanitize::cell;
 use crate::time::format::show;
-use crate::tui::app::App;
+use crate::tui::state::app::App;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};

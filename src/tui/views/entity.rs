@@ -4,9 +4,10 @@
 use super::Ui;
 use crate::text::sanitize::cell;
 use crate::time::format::show;
-use crate::tui::app::{entity_dims, App, EntityView, ENTITY_TOP};
-use crate::tui::stats::{Stats, TopValues};
-use crate::tui::theme::Theme;
+use crate::tui::state::app::App;
+use crate::tui::state::entity_page::{entity_dims, EntityView, ENTITY_TOP};
+use crate::tui::state::stats::{Stats, TopValues};
+use crate::tui::views::theme::Theme;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -48,7 +49,7 @@ fn plan<'a>(area: Rect, app: &App, t: &Theme, v: &EntityView) -> Vec<Placed<'a>>
         Span::styled(format!("{} ", v.entity.kind.title()), t.style("header")),
         Span::styled(cell(&v.entity.value, area.width.saturating_sub(20) as usize), t.style("title")),
     ])];
-    match (&v.data.stats, &v.data.error) {
+    match (v.data.value(), v.data.error()) {
         (_, Some(e)) => head.push(Line::styled(cell(e, area.width as usize), t.style("error"))),
         (None, None) => head.push(Line::styled("counting…", t.style("loading"))),
         (Some(s), None) if s.total == 0 => {
@@ -96,7 +97,7 @@ fn plan<'a>(area: Rect, app: &App, t: &Theme, v: &EntityView) -> Vec<Placed<'a>>
     alert_lines.push(Line::raw(""));
     alert_items.push(None);
     let mut sections: Vec<(Vec<Line>, Vec<Option<usize>>)> = Vec::new();
-    if let Some(stats) = &v.data.stats {
+    if let Some(stats) = v.data.value() {
         let mut index = related.len();
         for d in entity_dims(v.entity.kind) {
             if let Some(top) = stats.dim(*d) {

@@ -4,8 +4,9 @@
 use super::Ui;
 use crate::model::Event;
 use crate::text::sanitize::{cell, clean};
-use crate::tui::app::{App, EventDetail};
-use crate::tui::fields::fields;
+use crate::tui::state::app::App;
+use crate::tui::state::detail::EventDetail;
+use crate::tui::state::fields::fields;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
@@ -48,10 +49,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, d: &EventDetail) 
     let mut lines = field_lines(&d.hit.event, app, ui, Some((d.cursor, inner_w)));
     lines.push(Line::raw(""));
     lines.push(Line::styled("Original record", t.style("header")));
-    match &d.raw {
-        None => lines.push(Line::styled("loading…", t.style("loading"))),
-        Some(Err(e)) => lines.push(Line::styled(clean(e), t.style("error"))),
-        Some(Ok(text)) => lines.extend(text.lines().map(|l| Line::raw(clean(l)))),
+    match (d.raw.value(), d.raw.error()) {
+        (_, Some(e)) => lines.push(Line::styled(clean(e), t.style("error"))),
+        (Some(text), None) => lines.extend(text.lines().map(|l| Line::raw(clean(l)))),
+        (None, None) => lines.push(Line::styled("loading…", t.style("loading"))),
     }
     // Field lines are one row each, so keeping the cursor in view is plain arithmetic.
     let follow = (d.cursor + 1).saturating_sub(inner_h.max(1));

@@ -5,7 +5,7 @@ use super::Ui;
 use crate::exercise::answer::expected;
 use crate::text::sanitize::{cell, clean};
 use crate::time::format::show;
-use crate::tui::exercise::{ExercisePane, InputKind};
+use crate::tui::state::exercise::{ExerciseScreen, InputKind};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use ratatui::layout::Rect;
@@ -14,7 +14,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// Draws the pane over the right part of `area`.
-pub fn draw(frame: &mut Frame, area: Rect, pane: &ExercisePane, ui: &Ui, tz: Tz, now: DateTime<Utc>) {
+pub fn draw(frame: &mut Frame, area: Rect, pane: &ExerciseScreen, ui: &Ui, tz: Tz, now: DateTime<Utc>) {
     if !pane.open {
         return;
     }

@@ -3,7 +3,9 @@
 
 use super::Ui;
 use crate::text::sanitize::cell;
-use crate::tui::app::{App, FacetPanel, TimelineView, FACET_TOP};
+use crate::tui::state::app::App;
+use crate::tui::state::facets::{FacetPanel, FACET_TOP};
+use crate::tui::state::timeline::TimelineView;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
@@ -19,8 +21,8 @@ pub fn draw(frame: &mut Frame, area: Rect, _app: &App, ui: &Ui, tl: &TimelineVie
     frame.render_widget(Clear, area);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(stats) = &panel.data.stats else {
-        let msg = match &panel.data.error {
+    let Some(stats) = panel.data.value() else {
+        let msg = match panel.data.error() {
             Some(e) => Span::styled(cell(e, inner.width as usize), t.style("error")),
             None => Span::styled("counting…", t.style("loading")),
         };

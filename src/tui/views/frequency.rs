@@ -2,7 +2,8 @@
 
 use super::Ui;
 use crate::text::sanitize::cell;
-use crate::tui::app::{App, FrequencyView};
+use crate::tui::state::app::App;
+use crate::tui::state::frequency::FrequencyView;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Row, Table, TableState};
@@ -12,8 +13,8 @@ use ratatui::Frame;
 pub fn draw(frame: &mut Frame, area: Rect, _app: &App, ui: &Ui, f: &FrequencyView) {
     let t = &ui.theme;
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    let Some(stats) = &f.data.stats else {
-        let msg = match &f.data.error {
+    let Some(stats) = f.data.value() else {
+        let msg = match f.data.error() {
             Some(e) => Span::styled(cell(e, area.width as usize), t.style("error")),
             None => Span::styled(format!("counting {}…", f.dim.title().to_lowercase()), t.style("loading")),
         };

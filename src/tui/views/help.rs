@@ -1,7 +1,7 @@
 //! The help overlay, generated from the live keymap and the `:` command catalogue; scrolls with j/k.
 
 use super::Ui;
-use crate::tui::settings::commands;
+use crate::tui::state::settings::commands;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Clear, Row, Table};

@@ -1,30 +1,33 @@
-//! Pure rendering: the App in, a frame out. Views never query the index; every string from a log
-//! passes through `sanitize` before it reaches a cell.
+//! The views: pure rendering, the App in, a frame out. Views read the state and never change it or query the
+//! index; every string from a log passes through `sanitize` before it reaches a cell.
 
 mod alert_detail;
 mod alerts;
 mod bookmarks;
+mod bottom_line;
 mod entity;
 mod event_detail;
 pub mod exercise;
 mod facets;
 mod frequency;
 mod help;
+mod hints;
 mod notes;
 mod overview;
 mod runbook;
 mod suppress;
+pub mod theme;
 mod timeline;
 
-use super::app::{App, View};
-use super::keymap::{Command, Keymap};
-use super::prompt::PromptKind;
-use super::theme::Theme;
 use crate::text::sanitize::{cell, clean};
+use crate::tui::state::app::App;
+use crate::tui::state::keymap::Keymap;
+use crate::tui::state::view::View;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use theme::Theme;
 
 /// What rendering needs besides the state: colours and the live keymap.
 pub struct Ui {
@@ -58,7 +61,7 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &Ui) {
     if app.help {
         help::draw(frame, body, ui, app.help_scroll);
     }
-    draw_bottom(frame, bottom, app, ui);
+    bottom_line::draw(frame, bottom, app, ui);
 }
 
 fn draw_breadcrumbs(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
@@ -82,156 +85,6 @@ fn draw_breadcrumbs(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
     shown.reverse();
     spans.push(Span::styled(shown.join(" › "), ui.theme.style("breadcrumb")));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-fn draw_bottom(frame: &mut Frame, area: Rect, app: &App, ui: &Ui) {
-    if let Some(p) = &app.prompt {
-        let lead = match p.kind {
-            PromptKind::Search => "/",
-            PromptKind::Command => ":",
-        };
-        let mut spans = vec![Span::styled(lead, ui.theme.style("key")), Span::raw(clean(&p.text)), Span::raw("▏")];
-        if let Some(e) = &p.error {
-            spans.push(Span::styled(format!("  {}", clean(e)), ui.theme.style("error")));
-        } else if let Some(h) = &p.hint {
-            spans.push(Span::styled(format!("  {}", clean(h)), ui.theme.style("muted")));
-        } else if p.text.is_empty() {
-            let tip = match p.kind {
-                PromptKind::Search => "  user:… ip:… op:… -field:… word*  · Tab completes fields · ↑↓ history",
-                PromptKind::Command => "  user ip session mailbox app search around alerts bookmarks q · Tab completes",
-            };
-            spans.push(Span::styled(tip, ui.theme.style("muted")));
-        }
-        frame.render_widget(Clear, area);
-        frame.render_widget(Paragraph::new(Line::from(spans)), area);
-        return;
-    }
-    if let Some(msg) = &app.status {
-        let style = if msg.error { ui.theme.style("error") } else { ui.theme.style("notice") };
-        frame.render_widget(Paragraph::new(Span::styled(clean(&msg.text), style)), area);
-        return;
-    }
-    if let Some((what, meter)) = &app.export {
-        let (done, total) = meter.read();
-        let text = format!("exporting {} · {done}/{total} events…", clean(what));
-        frame.render_widget(Paragraph::new(Span::styled(text, ui.theme.style("loading"))), area);
-        return;
-    }
-    if app.suppress.is_some() {
-        let text = format!(
-            " {} write case.toml  {} cancel ",
-            ui.keymap.key_of(Command::Open),
-            ui.keymap.key_of(Command::Back)
-        );
-        frame.render_widget(Paragraph::new(Span::styled(text, ui.theme.style("key"))), area);
-        return;
-    }
-    let facets_focused = matches!(app.top(), View::Timeline(t) if t.facets.as_ref().is_some_and(|f| f.focused));
-    let cmds: &[(Command, &str)] = if app.detail.is_some() {
-        &[
-            (Command::Back, "close"),
-            (Command::Entity, "entity"),
-            (Command::Pivot, "timeline"),
-            (Command::Around, "around"),
-            (Command::Copy, "copy"),
-            (Command::Bookmark, "mark"),
-        ]
-    } else if facets_focused {
-        &[
-            (Command::Open, "narrow"),
-            (Command::Entity, "entity"),
-            (Command::Frequency, "all values"),
-            (Command::Facets, "rows"),
-            (Command::Back, "close"),
-        ]
-    } else {
-        match app.top() {
-            View::Overview { .. } => &[
-                (Command::ScreenAlerts, "alerts"),
-                (Command::ScreenTimeline, "timeline"),
-                (Command::ScreenBookmarks, "bookmarks"),
-                (Command::CommandLine, "command"),
-            ],
-            View::Alerts { .. } => &[
-                (Command::Open, "open"),
-                (Command::Triage, "triage"),
-                (Command::FilterSeverity, "severity"),
-                (Command::FilterStatus, "status"),
-                (Command::FilterAnalytic, "analytic"),
-                (Command::Entity, "entity"),
-            ],
-            View::AlertDetail { step: Some(_), .. } => &[
-                (Command::TickStep, "tick"),
-                (Command::Open, "pivot"),
-                (Command::Annotate, "note"),
-                (Command::Triage, "triage"),
-                (Command::Runbook, "entities"),
-            ],
-            View::AlertDetail { .. } => &[
-                (Command::Open, "open"),
-                (Command::Runbook, "runbook"),
-                (Command::Triage, "triage"),
-                (Command::Entity, "entity"),
-                (Command::Copy, "copy"),
-            ],
-            View::Notes { .. } => &[(Command::CommandLine, "command (:note TEXT)"), (Command::EditNotes, "$EDITOR")],
-            View::Timeline(_) => &[
-                (Command::Open, "detail"),
-                (Command::Entity, "entity"),
-                (Command::Pivot, "timeline"),
-                (Command::ColumnRight, "column"),
-                (Command::Facets, "facets"),
-                (Command::Frequency, "freq"),
-                (Command::Around, "±"),
-                (Command::Bookmark, "mark"),
-            ],
-            View::Entity(_) => &[
-                (Command::Open, "narrow/open"),
-                (Command::Pivot, "its timeline"),
-                (Command::Entity, "entity"),
-                (Command::Frequency, "all values"),
-                (Command::Copy, "copy"),
-            ],
-            View::Frequency(_) => &[(Command::Open, "narrow"), (Command::Entity, "entity"), (Command::Copy, "copy")],
-            View::Bookmarks { .. } => &[
-                (Command::Open, "open event"),
-                (Command::Bookmark, "remove"),
-                (Command::Annotate, "tags/comment"),
-                (Command::Copy, "copy id"),
-            ],
-        }
-    };
-    let quit = if app.stack.len() > 1 || app.detail.is_some() { "back" } else { "quit" };
-    let next = if app.last_search.is_some() && !matches!(app.top(), View::Overview { .. }) && app.detail.is_none() {
-        vec![(Command::NextMatch, "next match")]
-    } else {
-        Vec::new()
-    };
-    let tail: Vec<(Command, &str)> =
-        next.into_iter().chain([(Command::Search, "search"), (Command::Help, "help"), (Command::Quit, quit)]).collect();
-    let piece = |cmd: Command, label: &str| (format!(" {} ", ui.keymap.key_of(cmd)), format!("{label} "));
-    let width = |(k, l): &(String, String)| k.chars().count() + l.chars().count();
-    // The view's own keys first, as many as fit beside "? help", which always shows.
-    let help = piece(Command::Help, "help");
-    let mut budget = (area.width as usize).saturating_sub(width(&help));
-    let mut pieces = Vec::new();
-    for (cmd, label) in cmds.iter().chain(tail.iter()) {
-        let p = piece(*cmd, label);
-        if *cmd == Command::Help {
-            pieces.push(p);
-            continue;
-        }
-        if width(&p) <= budget {
-            budget -= width(&p);
-            pieces.push(p);
-        }
-    }
-    let mut spans = Vec::new();
-    for (k, l) in pieces {
-        spans.push(Span::styled(k, ui.theme.style("key")));
-        spans.push(Span::styled(l, ui.theme.style("hint")));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)).style(ui.theme.style("hint")), area);
 }
 
 /// The screen area between the breadcrumbs and the hint bar, where views draw.

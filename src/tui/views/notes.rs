@@ -2,7 +2,7 @@
 
 use super::Ui;
 use crate::text::sanitize::clean;
-use crate::tui::app::App;
+use crate::tui::state::app::App;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -14,16 +14,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, scroll: usize) {
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(format!("Notes {} lines  ", app.case.notes.lines().count()), t.style("header")),
+            Span::styled(format!("Notes {} lines  ", app.case_book().notes.lines().count()), t.style("header")),
             Span::styled("notes.md in the case state · :note TEXT appends", t.style("muted")),
         ])),
         head,
     );
-    if let Some(e) = &app.case_error {
+    if let Some(e) = app.case.error() {
         frame.render_widget(Paragraph::new(Span::styled(clean(e), t.style("error"))), body);
         return;
     }
-    if app.case.notes.trim().is_empty() {
+    if app.case_book().notes.trim().is_empty() {
         frame.render_widget(
             Paragraph::new(Span::styled("No notes yet: :note TEXT adds a paragraph.", t.style("muted"))),
             body,
@@ -31,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, scroll: usize) {
         return;
     }
     let lines: Vec<Line> = app
-        .case
+        .case_book()
         .notes
         .lines()
         .skip(scroll)

@@ -4,8 +4,8 @@ use super::Ui;
 use crate::model::Severity;
 use crate::text::sanitize::{cell, clean};
 use crate::time::format::show;
-use crate::tui::alerts::AlertsState;
-use crate::tui::app::App;
+use crate::tui::state::alerts::AlertsState;
+use crate::tui::state::app::App;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -16,8 +16,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, scroll: usize) {
     let t = &ui.theme;
     let mut lines: Vec<Line> = Vec::new();
     let width = area.width as usize;
-    let Some(o) = &app.overview else {
-        let msg = match &app.overview_error {
+    let Some(o) = app.overview.value() else {
+        let msg = match app.overview.error() {
             Some(e) => Span::styled(format!("cannot read the case: {}", clean(e)), t.style("error")),
             None => Span::styled("loading…", t.style("loading")),
         };

@@ -3,9 +3,9 @@
 
 use super::Ui;
 use crate::text::sanitize::{cell, clean};
-use crate::tui::alerts::Alert;
-use crate::tui::app::App;
-use crate::tui::casebook::{checklist, runbook_of};
+use crate::tui::state::alerts::Alert;
+use crate::tui::state::app::App;
+use crate::tui::state::casebook::{checklist, runbook_of};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
@@ -17,7 +17,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert: &Alert, se
     let t = &ui.theme;
     let rb = runbook_of(alert);
     let steps = checklist(rb);
-    let done = app.case.progress.done_count(&alert.id, rb);
+    let done = app.case_book().progress.done_count(&alert.id, rb);
     let title = format!(" {done}/{} steps · Runbook: {} ", steps.len(), clean(rb.title()));
     let block = Block::default().borders(Borders::TOP).title(Span::styled(
         cell(&title, area.width as usize),
@@ -39,7 +39,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert: &Alert, se
         if selected == Some(i) {
             selected_line = Some(items.len());
         }
-        let progress = app.case.step(&alert.id, &step.id);
+        let progress = app.case_book().step(&alert.id, &step.id);
         let mark = if progress.is_some_and(|s| s.done) { "[x] " } else { "[ ] " };
         let mut spans = vec![Span::raw(mark)];
         let pivot = if step.pivot.is_some() { " ↗" } else { "" };

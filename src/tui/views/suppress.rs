@@ -3,7 +3,7 @@
 
 use super::{centered, Ui};
 use crate::text::sanitize::clean;
-use crate::tui::app::App;
+use crate::tui::state::app::App;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};

@@ -5,10 +5,11 @@ use super::Ui;
 use crate::model::{Event, EventResult};
 use crate::text::sanitize::cell;
 use crate::time::format::show;
-use crate::tui::app::{
-    App, Histogram, TimelineView, FACET_SIDE_MIN_WIDTH, FACET_SIDE_WIDTH, PREVIEW_MIN_WIDTH, PREVIEW_WIDTH,
+use crate::tui::state::app::App;
+use crate::tui::state::columns::{visible, widths, Column};
+use crate::tui::state::timeline::{
+    Histogram, TimelineView, FACET_SIDE_MIN_WIDTH, FACET_SIDE_WIDTH, PREVIEW_MIN_WIDTH, PREVIEW_WIDTH,
 };
-use crate::tui::columns::{visible, widths, Column};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -22,13 +23,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, tl: &TimelineView
     let t = &ui.theme;
     let [title, hist, table_area] =
         Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(1)]).areas(area);
-    let count = match (tl.total, &tl.error) {
+    let count = match (tl.total, tl.error()) {
         (_, Some(e)) => Span::styled(cell(e, area.width as usize), t.style("error")),
         (Some(0), _) => Span::styled("no events match", t.style("muted")),
         (Some(n), _) => Span::raw(format!("row {} of {n}", tl.cursor + 1)),
         (None, _) => Span::styled("loading…", t.style("loading")),
     };
-    let loading = if tl.pending.is_some() && tl.total.is_some() {
+    let loading = if tl.page.is_loading() && tl.total.is_some() {
         Span::styled("  loading…", t.style("loading"))
     } else {
         Span::raw("")
@@ -41,7 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, tl: &TimelineView
         ])),
         title,
     );
-    draw_histogram(frame, hist, app, ui, tl.histogram.as_ref());
+    draw_histogram(frame, hist, app, ui, tl.histogram.value());
     let rows_w = app.rows_width(tl);
     match &tl.facets {
         Some(f) if area.width >= FACET_SIDE_MIN_WIDTH => {

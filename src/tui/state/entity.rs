@@ -57,7 +57,7 @@ impl EntityRef {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::alerts::AlertEntities;
+    use crate::tui::state::alerts::AlertEntities;
 
     #[test]
     fn alerts_match_entities_case_insensitively_and_users_match_their_mailbox() {

@@ -3,8 +3,8 @@
 use serde::Deserialize;
 use std::sync::OnceLock;
 
-const DEFAULTS: &str = include_str!("../../assets/tui.toml");
-const COMMANDS: &str = include_str!("../../assets/commands.toml");
+const DEFAULTS: &str = include_str!("../../../assets/tui.toml");
+const COMMANDS: &str = include_str!("../../../assets/commands.toml");
 
 /// Numbers the workbench starts with.
 #[derive(Debug, Clone, Deserialize)]

@@ -1,14 +1,14 @@
 //! Everything that can change the App: commands from keys, search-line edits, terminal size, finished jobs.
 
-use super::app::{Histogram, OverviewData};
-use super::bookmarks::Bookmark;
-use super::casebook::CaseBook;
-use super::jobs::MatchFound;
-use super::keymap::Command;
-use super::stats::Stats;
+use crate::case::state::bookmarks::Bookmark;
 use crate::case::state::SuppressionPlan;
-use crate::index::paging::KeyedPage;
+use crate::index::paging::{KeyedPage, SortKey};
 use crate::index::Hit;
+use crate::tui::state::casebook::CaseBook;
+use crate::tui::state::keymap::Command;
+use crate::tui::state::overview::OverviewData;
+use crate::tui::state::stats::Stats;
+use crate::tui::state::timeline::Histogram;
 
 /// One change request. Finished jobs carry the generation they were started with; stale ones are dropped.
 #[derive(Debug, Clone)]
@@ -49,6 +49,8 @@ pub enum Action {
     ExportDone { result: Result<(std::path::PathBuf, u64), String> },
     /// `$EDITOR` closed on `notes.md` (or could not start).
     EditorClosed { result: Result<(), String> },
+    /// The exercise's replay clock moved (`backwards`: to an earlier time).
+    ReplayClockMoved { backwards: bool },
 }
 
 /// Keys of a prompt line.
@@ -83,4 +85,15 @@ pub enum MouseInput {
         x: u16,
         y: u16,
     },
+}
+
+/// Where the next match of a timeline search is, and the rows around it.
+#[derive(Debug, Clone)]
+pub struct MatchFound {
+    pub row: usize,
+    pub key: SortKey,
+    /// The search went past the end (or the start) and began again at the other end.
+    pub wrapped: bool,
+    /// Rows around the match when it was not among the loaded rows.
+    pub page: Option<crate::index::paging::KeyedPage>,
 }

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
 use std::path::Path;
 
-const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+const DEFAULT_KEYMAP: &str = include_str!("../../../assets/keymap.toml");
 
 /// Everything a key can ask for; what it does depends on the screen (see `update`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]

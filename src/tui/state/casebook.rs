@@ -2,7 +2,7 @@
 //! core state files ([`crate::case::state`]) and refreshed after every change the workbench writes.
 
 use super::alerts::Alert;
-use crate::case::state::{ProgressBook, StepProgress, TriageBook, TriageStatus};
+use crate::case::state::{CaseState, ProgressBook, StepProgress, TriageBook, TriageStatus};
 use crate::runbook::{Phase, Runbook, Step};
 
 /// Triage, progress and notes of the case, as last read.
@@ -30,6 +30,15 @@ impl CaseBook {
         let rb = runbook_of(alert);
         format!("{}/{}", self.progress.done_count(&alert.id, rb), rb.step_count())
     }
+}
+
+/// Triage, progress and notes as saved.
+pub fn load(state: &CaseState) -> Result<CaseBook, String> {
+    Ok(CaseBook {
+        triage: state.triage().map_err(|e| e.to_string())?,
+        progress: state.progress().map_err(|e| e.to_string())?,
+        notes: state.notes().map_err(|e| e.to_string())?,
+    })
 }
 
 /// The runbook an alert is worked with: its analytic's, else the general compromise runbook.

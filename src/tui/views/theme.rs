@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
 
-const DEFAULT_THEME: &str = include_str!("../../assets/theme.toml");
+const DEFAULT_THEME: &str = include_str!("../../../assets/theme.toml");
 
 #[derive(Debug, Deserialize, Default, Clone)]
 struct StyleSpec {

@@ -1,34 +1,8 @@
-//! Reading saved detection results (`CASE/.harrier/alerts.json`, the `detect --format json` contract).
+//! Reading the saved detection results the alerts queue shows.
 
 use crate::analytics::saved;
+use crate::tui::state::alerts::{sort, AlertsState};
 use std::path::Path;
-
-/// One saved alert: the same type reports, triage and suppression read.
-pub type Alert = saved::SavedAlert;
-/// The entities an alert names, each a pivot.
-pub type AlertEntities = saved::SavedEntities;
-
-/// What the alerts file said: not there yet, unreadable, or a list.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum AlertsState {
-    /// Detection has not been run for this case.
-    #[default]
-    NotRun,
-    /// The file exists but could not be read; the message names it.
-    Unreadable(String),
-    /// The saved alerts, sorted most severe first, then by first seen.
-    Loaded(Vec<Alert>),
-}
-
-impl AlertsState {
-    /// The alerts, empty unless loaded.
-    pub fn list(&self) -> &[Alert] {
-        match self {
-            AlertsState::Loaded(v) => v,
-            _ => &[],
-        }
-    }
-}
 
 /// Reads `path` through the one reader of saved results; a missing file means detection has not been run.
 pub fn load(path: &Path) -> AlertsState {
@@ -41,13 +15,6 @@ pub fn load(path: &Path) -> AlertsState {
         }
         Err(e) => AlertsState::Unreadable(e.to_string()),
     }
-}
-
-/// Most severe first, then earliest first seen, then id.
-pub fn sort(alerts: &mut [Alert]) {
-    alerts.sort_by(|a, b| {
-        b.severity.cmp(&a.severity).then(a.first_seen.cmp(&b.first_seen)).then_with(|| a.id.cmp(&b.id))
-    });
 }
 
 #[cfg(test)]

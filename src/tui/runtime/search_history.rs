@@ -2,6 +2,7 @@
 //! line recalls what was searched in earlier sessions of the same case.
 
 use crate::case::{write_atomic, Case};
+use crate::tui::state::searches::remember;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -13,19 +14,6 @@ struct HistoryFile {
 /// Where a case's search history lives.
 pub fn path(case: &Case) -> PathBuf {
     case.state_dir.join(crate::case::paths::SEARCH_HISTORY)
-}
-
-/// Adds `text` as the newest search: an earlier copy is dropped, and only the newest `keep` stay.
-pub fn remember(list: &mut Vec<String>, text: &str, keep: usize) {
-    let text = text.trim();
-    if text.is_empty() {
-        return;
-    }
-    list.retain(|h| h != text);
-    list.push(text.to_string());
-    if list.len() > keep {
-        list.drain(..list.len() - keep);
-    }
 }
 
 /// Reads the history (oldest first), de-duplicated and cut to the newest `keep`; a missing file is an

@@ -2,15 +2,17 @@
 //! analytics raise over that slice instead of the saved ones, and the exercise pane (`F2`): questions, answers,
 //! score, injects; for the facilitator also upcoming injects, the answer key, answer timings and clock keys.
 
-use super::alerts::AlertsState;
-use super::jobs::JobContext;
+use super::context::JobContext;
 use crate::analytics::{detect, DetectContext};
 use crate::case::Case;
 use crate::exercise::{session, Exercise, Session};
 use crate::index::CaseIndex;
 use crate::runenv::{Clock, RunEnv};
+use crate::tui::state::alerts::{self, Alert, AlertsState};
+use crate::tui::state::exercise::{ExerciseScreen, InputKind};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -31,19 +33,9 @@ pub enum PaneOutcome {
     ClockMoved { backwards: bool },
 }
 
-/// The exercise pane and the session it drives.
+/// The exercise pane and the session it drives: what it shows, and the clock, folders and index it acts on.
 pub struct ExercisePane {
-    pub exercise: Exercise,
-    pub session: Session,
-    pub facilitator: bool,
-    pub open: bool,
-    pub cursor: usize,
-    /// The answer (or, for the facilitator, the jump time) being typed.
-    pub input: Option<(InputKind, String)>,
-    /// Facilitator: answer key shown.
-    pub reveal: bool,
-    /// The last message (verdict, hint, error).
-    pub message: Option<String>,
+    screen: ExerciseScreen,
     speed: usize,
     state_dir: PathBuf,
     shown_until: DateTime<Utc>,
@@ -54,11 +46,13 @@ pub struct ExercisePane {
     analyst: String,
 }
 
-/// What the pane's input line is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputKind {
-    Answer,
-    Jump,
+/// The pane reads as what it shows, so views draw it and the terminal loop reads its clock.
+impl Deref for ExercisePane {
+    type Target = ExerciseScreen;
+
+    fn deref(&self) -> &ExerciseScreen {
+        &self.screen
+    }
 }
 
 impl ExercisePane {
@@ -66,14 +60,16 @@ impl ExercisePane {
     pub fn new(case: &Case, exercise: Exercise, session: Session, facilitator: bool, env: &RunEnv) -> ExercisePane {
         let shown_until = session.position(env.exercise_clock.now());
         ExercisePane {
-            exercise,
-            session,
-            facilitator,
-            open: true,
-            cursor: 0,
-            input: None,
-            reveal: false,
-            message: None,
+            screen: ExerciseScreen {
+                exercise,
+                session,
+                facilitator,
+                open: true,
+                cursor: 0,
+                input: None,
+                reveal: false,
+                message: None,
+            },
             speed: 0,
             state_dir: case.state_dir.clone(),
             shown_until,
@@ -90,23 +86,23 @@ impl ExercisePane {
     }
 
     fn apply(&mut self, now: DateTime<Utc>) {
-        self.shown_until = self.session.position(now);
+        self.shown_until = self.screen.session.position(now);
         if let Some(Ok(ix)) = self.ctx.as_ref().map(|c| &c.index) {
-            ix.set_visibility(Some(self.session.visibility(&self.exercise, now)));
+            ix.set_visibility(Some(self.screen.session.visibility(&self.screen.exercise, now)));
         }
     }
 
     /// Follows the clock: a running clock, or one moved by `harrier exercise clock` from another terminal.
     pub fn tick(&mut self, now: DateTime<Utc>) -> PaneOutcome {
-        if let Ok(s) = session::load(&self.state_dir, &self.exercise, now) {
-            self.session = s;
+        if let Ok(s) = session::load(&self.state_dir, &self.screen.exercise, now) {
+            self.screen.session = s;
         }
-        let pos = self.session.position(now);
+        let pos = self.screen.session.position(now);
         let moved = (pos - self.shown_until).num_seconds();
-        let fired = self.exercise.injects.iter().any(|i| i.at > self.shown_until && i.at <= pos);
+        let fired = self.screen.exercise.injects.iter().any(|i| i.at > self.shown_until && i.at <= pos);
         if !(0..FOLLOW_SECONDS).contains(&moved) || fired {
             if fired {
-                let _ = session::update(&self.state_dir, &self.exercise, now, |_| Ok(()));
+                let _ = session::update(&self.state_dir, &self.screen.exercise, now, |_| Ok(()));
             }
             self.apply(now);
             return PaneOutcome::ClockMoved { backwards: moved < 0 };
@@ -117,15 +113,15 @@ impl ExercisePane {
     /// Handles a key when it is the pane's.
     pub fn on_key(&mut self, k: &KeyEvent, now: DateTime<Utc>) -> PaneOutcome {
         if k.code == KeyCode::F(2) {
-            self.open = !self.open;
+            self.screen.open = !self.screen.open;
             return PaneOutcome::Handled;
         }
-        if !self.open {
+        if !self.screen.open {
             return PaneOutcome::Ignored;
         }
-        if let Some((kind, text)) = &mut self.input {
+        if let Some((kind, text)) = &mut self.screen.input {
             match k.code {
-                KeyCode::Esc => self.input = None,
+                KeyCode::Esc => self.screen.input = None,
                 KeyCode::Backspace => {
                     text.pop();
                 }
@@ -137,7 +133,7 @@ impl ExercisePane {
                 }
                 KeyCode::Enter => {
                     let (kind, text) = (*kind, std::mem::take(text));
-                    self.input = None;
+                    self.screen.input = None;
                     return match kind {
                         InputKind::Answer => {
                             self.submit(&text, now);
@@ -150,21 +146,23 @@ impl ExercisePane {
             }
             return PaneOutcome::Handled;
         }
-        let n = self.exercise.questions.len();
+        let n = self.screen.exercise.questions.len();
         match k.code {
-            KeyCode::Esc => self.open = false,
-            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => self.cursor = (self.cursor + 1).min(n.saturating_sub(1)),
-            KeyCode::Enter | KeyCode::Char('e') => self.input = Some((InputKind::Answer, String::new())),
+            KeyCode::Esc => self.screen.open = false,
+            KeyCode::Up | KeyCode::Char('k') => self.screen.cursor = self.screen.cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.screen.cursor = (self.screen.cursor + 1).min(n.saturating_sub(1))
+            }
+            KeyCode::Enter | KeyCode::Char('e') => self.screen.input = Some((InputKind::Answer, String::new())),
             KeyCode::Char('h') => self.hint(now),
-            KeyCode::Char('n') if self.facilitator => {
+            KeyCode::Char('n') if self.screen.facilitator => {
                 return self.change_clock(now, |s, ex| {
                     s.step_to_next_inject(ex, now);
                     Ok(())
                 })
             }
-            KeyCode::Char('t') if self.facilitator => self.input = Some((InputKind::Jump, String::new())),
-            KeyCode::Char('r') if self.facilitator => {
+            KeyCode::Char('t') if self.screen.facilitator => self.screen.input = Some((InputKind::Jump, String::new())),
+            KeyCode::Char('r') if self.screen.facilitator => {
                 self.speed = (self.speed + 1) % SPEEDS.len();
                 let speed = SPEEDS[self.speed];
                 return self.change_clock(now, |s, _| {
@@ -176,49 +174,49 @@ impl ExercisePane {
                     }
                 });
             }
-            KeyCode::Char('p') if self.facilitator => {
+            KeyCode::Char('p') if self.screen.facilitator => {
                 self.speed = SPEEDS.len() - 1;
                 return self.change_clock(now, |s, _| {
                     s.clock.pause(now);
                     Ok(())
                 });
             }
-            KeyCode::Char('a') if self.facilitator => self.reveal = !self.reveal,
+            KeyCode::Char('a') if self.screen.facilitator => self.screen.reveal = !self.screen.reveal,
             _ => return PaneOutcome::Ignored,
         }
         PaneOutcome::Handled
     }
 
     fn selected(&self) -> Option<String> {
-        self.exercise.questions.get(self.cursor).map(|q| q.id.clone())
+        self.screen.exercise.questions.get(self.screen.cursor).map(|q| q.id.clone())
     }
 
     fn submit(&mut self, text: &str, now: DateTime<Utc>) {
         let Some(id) = self.selected() else { return };
         let by = self.analyst.clone();
-        let ex = &self.exercise;
+        let ex = &self.screen.exercise;
         match session::update(&self.state_dir, ex, now, |s| s.answer(ex, &id, text, &by, now).cloned()) {
             Ok((s, given)) => {
-                self.message = Some(match given.verdict.correct {
+                self.screen.message = Some(match given.verdict.correct {
                     Some(true) => format!("{id}: right"),
                     Some(false) => format!("{id}: not right"),
                     None => format!("{id}: recorded for the debrief"),
                 });
-                self.session = s;
+                self.screen.session = s;
             }
-            Err(e) => self.message = Some(e.to_string()),
+            Err(e) => self.screen.message = Some(e.to_string()),
         }
     }
 
     fn hint(&mut self, now: DateTime<Utc>) {
         let Some(id) = self.selected() else { return };
-        let ex = &self.exercise;
+        let ex = &self.screen.exercise;
         match session::update(&self.state_dir, ex, now, |s| s.take_hint(ex, &id, now).cloned()) {
             Ok((s, h)) => {
-                self.message = Some(format!("hint (−{}): {}", h.cost, h.text));
-                self.session = s;
+                self.screen.message = Some(format!("hint (−{}): {}", h.cost, h.text));
+                self.screen.session = s;
             }
-            Err(e) => self.message = Some(e.to_string()),
+            Err(e) => self.screen.message = Some(e.to_string()),
         }
     }
 
@@ -229,7 +227,7 @@ impl ExercisePane {
                 Ok(())
             }),
             Err(e) => {
-                self.message = Some(e);
+                self.screen.message = Some(e);
                 PaneOutcome::Handled
             }
         }
@@ -241,15 +239,15 @@ impl ExercisePane {
         change: impl FnOnce(&mut Session, &Exercise) -> Result<(), crate::exercise::ExerciseError>,
     ) -> PaneOutcome {
         let before = self.shown_until;
-        let ex = &self.exercise;
+        let ex = &self.screen.exercise;
         match session::update(&self.state_dir, ex, now, |s| change(s, ex)) {
             Ok((s, ())) => {
-                self.session = s;
+                self.screen.session = s;
                 self.apply(now);
                 PaneOutcome::ClockMoved { backwards: self.shown_until < before }
             }
             Err(e) => {
-                self.message = Some(e.to_string());
+                self.screen.message = Some(e.to_string());
                 PaneOutcome::Handled
             }
         }
@@ -272,11 +270,11 @@ pub fn visible_alerts(case: &Case, ix: &CaseIndex) -> AlertsState {
     match detect(ix, &ctx) {
         Ok(d) => {
             // The queue reads alerts in their saved JSON form.
-            let parsed: Result<Vec<super::alerts::Alert>, _> =
+            let parsed: Result<Vec<Alert>, _> =
                 d.alerts.iter().map(|a| serde_json::to_value(a).and_then(serde_json::from_value)).collect();
             match parsed {
                 Ok(mut alerts) => {
-                    super::alerts::sort(&mut alerts);
+                    alerts::sort(&mut alerts);
                     AlertsState::Loaded(alerts)
                 }
                 Err(e) => AlertsState::Unreadable(e.to_string()),

@@ -1,14 +1,15 @@
 //! Driving the workbench without a terminal: actions in, jobs run at once on the calling thread,
 //! frames rendered to any backend. Tests and scripted runs use this.
 
-use super::action::{Action, PromptKey};
-use super::app::App;
-use super::jobs::{execute, JobContext};
-use super::keymap::{Command, Keymap};
-use super::theme::Theme;
-use super::update::{start, update};
-use super::views::{draw, Ui};
+use super::context::JobContext;
+use super::jobs::execute;
 use crate::case::Case;
+use crate::tui::state::app::App;
+use crate::tui::state::keymap::{Command, Keymap};
+use crate::tui::update::action::{Action, PromptKey};
+use crate::tui::update::{start, update};
+use crate::tui::views::theme::Theme;
+use crate::tui::views::{draw, Ui};
 use chrono_tz::Tz;
 use ratatui::backend::Backend;
 use ratatui::Terminal;

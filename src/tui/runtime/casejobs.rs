@@ -2,73 +2,17 @@
 //! through the core ([`crate::case::state`], [`crate::report::export`]): each takes the state lock, writes
 //! atomically, logs the activity, and comes back with the case work read again so the screen shows what is saved.
 
-use super::action::Action;
-use super::bookmarks::Bookmark;
-use super::casebook::CaseBook;
-use super::jobs::JobContext;
+use super::context::JobContext;
 use crate::analytics::saved::SavedAlert;
-use crate::case::state::{suppress, CaseState, EntityFilter, SuppressionPlan, TriageStatus};
+use crate::case::state::{suppress, CaseState};
 use crate::index::query::ParsedQuery;
 use crate::report::export::{export_events, ExportFormat};
+use crate::tui::state::casebook::load;
+use crate::tui::state::export::ExportMeter;
+use crate::tui::update::action::Action;
+use crate::tui::update::job::{CaseJob, ExportPath};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-
-/// Rows done and total of an export in flight, shared with the hint bar.
-#[derive(Debug, Clone, Default)]
-pub struct ExportMeter {
-    pub done: Arc<AtomicU64>,
-    pub total: Arc<AtomicU64>,
-}
-
-impl ExportMeter {
-    /// (rows done, rows in all).
-    pub fn read(&self) -> (u64, u64) {
-        (self.done.load(Ordering::Relaxed), self.total.load(Ordering::Relaxed))
-    }
-}
-
-/// Where an export goes.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ExportPath {
-    /// This file name in the case state folder's `exports/`.
-    InState(String),
-    /// The path the analyst gave.
-    Given(PathBuf),
-}
-
-/// One write of case work, or an export.
-#[derive(Debug, Clone)]
-pub enum CaseJob {
-    /// Read triage, progress and notes.
-    Load,
-    /// Tick/untick a runbook step and/or set its note.
-    SetStep { alert_id: String, analytic: String, step_id: String, done: Option<bool>, note: Option<String> },
-    /// Set one alert's status.
-    SetTriage { alert_id: String, status: TriageStatus, reason: Option<String> },
-    /// Set the status of every alert naming an entity.
-    BulkTriage { entity: EntityFilter, status: TriageStatus, reason: Option<String> },
-    /// Compute the `case.toml` change that would silence what an alert found.
-    PlanSuppression { gen: u64, alert_id: String },
-    /// Write a previewed suppression.
-    ApplySuppression { plan: Box<SuppressionPlan> },
-    /// Append a paragraph to `notes.md`.
-    AppendNote { text: String },
-    /// Bookmark an event.
-    AddBookmark { bookmark: Box<Bookmark> },
-    /// Remove an event's bookmark.
-    RemoveBookmark { event_id: String, source: String },
-    /// Add/remove tags and set the comment of a bookmark.
-    AnnotateBookmark {
-        event_id: String,
-        source: String,
-        add: Vec<String>,
-        remove: Vec<String>,
-        comment: Option<String>,
-    },
-    /// Write the events of `query` to `path`.
-    Export { query: ParsedQuery, format: ExportFormat, path: ExportPath, meter: ExportMeter },
-}
+use std::sync::atomic::Ordering;
 
 /// Runs one case job on the calling thread.
 pub fn execute(ctx: &JobContext, job: CaseJob) -> Action {
@@ -132,15 +76,6 @@ pub fn execute(ctx: &JobContext, job: CaseJob) -> Action {
             Action::ExportDone { result: export(ctx, &query, format, &path, &meter) }
         }
     }
-}
-
-/// Triage, progress and notes as saved.
-pub fn load(state: &CaseState) -> Result<CaseBook, String> {
-    Ok(CaseBook {
-        triage: state.triage().map_err(|e| e.to_string())?,
-        progress: state.progress().map_err(|e| e.to_string())?,
-        notes: state.notes().map_err(|e| e.to_string())?,
-    })
 }
 
 fn saved_as(state: &CaseState, write: impl FnOnce() -> Result<String, String>) -> Action {

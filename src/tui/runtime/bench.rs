@@ -3,15 +3,17 @@
 //! for each key it records the time to the next frame and the time until the frame shows the query's
 //! result. Nothing is written to the case: saving jobs (bookmarks, search history) are not run.
 
-use super::action::{Action, PromptKey};
-use super::app::{App, View};
-use super::jobs::{Job, JobContext};
-use super::keymap::{Command, Keymap};
-use super::theme::Theme;
-use super::update::{start, update};
-use super::views::{draw, Ui};
-use super::Workers;
+use super::context::JobContext;
+use super::workers::Workers;
 use crate::case::Case;
+use crate::tui::state::app::App;
+use crate::tui::state::keymap::{Command, Keymap};
+use crate::tui::state::view::View;
+use crate::tui::update::action::{Action, PromptKey};
+use crate::tui::update::job::Job;
+use crate::tui::update::{start, update};
+use crate::tui::views::theme::Theme;
+use crate::tui::views::{draw, Ui};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use serde::Serialize;
@@ -212,25 +214,25 @@ fn settle(
 
 /// True while the screen on top waits for a query.
 fn busy(app: &App) -> bool {
-    if app.overview_pending.is_some() || app.match_pending.is_some() {
+    if app.overview.is_loading() || app.match_step.is_loading() {
         return true;
     }
-    if matches!(app.top(), View::AlertDetail { .. }) && app.evidence_pending.is_some() {
+    if matches!(app.top(), View::AlertDetail { .. }) && app.evidence_lookup.is_loading() {
         return true;
     }
-    if app.detail.as_ref().is_some_and(|d| d.raw.is_none()) {
+    if app.detail.as_ref().is_some_and(|d| d.raw.is_loading()) {
         return true;
     }
     match app.top() {
         View::Timeline(t) => {
-            t.error.is_none()
+            t.error().is_none()
                 && (t.total.is_none()
-                    || t.pending.is_some()
-                    || t.hist_pending.is_some()
-                    || t.facets.as_ref().is_some_and(|f| f.data.pending.is_some()))
+                    || t.page.is_loading()
+                    || t.histogram.is_loading()
+                    || t.facets.as_ref().is_some_and(|f| f.data.is_loading()))
         }
-        View::Entity(e) => e.data.pending.is_some(),
-        View::Frequency(f) => f.data.pending.is_some(),
+        View::Entity(e) => e.data.is_loading(),
+        View::Frequency(f) => f.data.is_loading(),
         _ => false,
     }
 }
