@@ -12,19 +12,25 @@ use crate::gen::records::ip_with_port;
 use crate::gen::records::signin::SignInArgs;
 use crate::gen::records::ual::UalActor;
 use crate::gen::records::Kind;
-use crate::gen::tenant::{Net, ServicePrincipal};
-use chrono::Duration;
+use crate::gen::tenant::{Net, Person, ServicePrincipal};
+use chrono::{DateTime, Duration, Utc};
 
 /// AN1107: ApplicationImpersonation for a dormant account at night from a new country, and `full_access_as_app`
 /// granted to a service principal created minutes before; both are then used.
 pub fn an1107(day: &mut Day) {
+    let net = Net::new("203.0.113.77", "saopaulo");
+    let ts = impersonation(day, &net);
+    full_access_as_app(day, &net, ts + Duration::minutes(12));
+}
+
+/// The admin assigns ApplicationImpersonation to the dormant account, which then reads the CFO's mailbox through
+/// EWS. Returns when the admin's PowerShell session signed in.
+fn impersonation(day: &mut Day, net: &Net) -> DateTime<Utc> {
     let cat = Catalog::get();
     let t = day.t;
     let admin = t.people[t.cast.admin].clone();
     let dormant = t.dormant.clone();
     let cfo = t.people[t.cast.cfo].clone();
-    let ceo = t.people[t.cast.ceo].clone();
-    let net = Net::new("203.0.113.77", "saopaulo");
     let from = day.out.len();
     let ts = day.between(2.6, 2.8);
     let ps = day.user_sign_in(
@@ -34,7 +40,7 @@ pub fn an1107(day: &mut Day) {
         None,
         "exo-rest-ps",
         "exchange",
-        &net,
+        net,
         cat.ua("exo-powershell"),
         false,
     );
@@ -63,7 +69,7 @@ pub fn an1107(day: &mut Day) {
         None,
         "office",
         "exchange",
-        &net,
+        net,
         cat.ua("powershell"),
         false,
     );
@@ -74,7 +80,7 @@ pub fn an1107(day: &mut Day) {
         5,
         &ual_actor(&dormant, false),
         &cfo,
-        &net,
+        net,
         1,
         false,
         "Client=WebServices;ExchangeWebServices/15.0;",
@@ -101,10 +107,24 @@ pub fn an1107(day: &mut Day) {
         },
         "high",
     );
+    ts
+}
 
-    // full_access_as_app to a brand-new service principal.
+/// The app the intruder registers. Its ids come from a stream of their own, so they do not depend on the day.
+struct RogueApp {
+    app_id: String,
+    sp_id: String,
+    name: &'static str,
+}
+
+/// The admin creates a service principal, grants it `full_access_as_app` on Exchange, and the app then reads the
+/// executives' mail with a client secret.
+fn full_access_as_app(day: &mut Day, net: &Net, ts2: DateTime<Utc>) {
+    let t = day.t;
+    let admin = t.people[t.cast.admin].clone();
+    let cfo = t.people[t.cast.cfo].clone();
+    let ceo = t.people[t.cast.ceo].clone();
     let from = day.out.len();
-    let ts2 = ts + Duration::minutes(12);
     let portal = day.user_sign_in(
         ts2 - Duration::minutes(1),
         Kind::SignInInteractive,
@@ -112,58 +132,96 @@ pub fn an1107(day: &mut Day) {
         None,
         "azure-portal",
         "azure-mgmt",
-        &net,
+        net,
         admin.device.browser_ua,
         false,
     );
     let mut rng = ids::stream(t.seed, &[ids::label("rogue-app")]);
-    let app_id = ids::guid(&mut rng);
-    let sp_id = ids::guid(&mut rng);
-    let app_name = "Mail Archive Connector";
+    let app = RogueApp { app_id: ids::guid(&mut rng), sp_id: ids::guid(&mut rng), name: "Mail Archive Connector" };
     let ip = net.ip.to_string();
+    add_service_principal(day, ts2, &admin, &ip, &app);
+    let grant_ts = ts2 + Duration::minutes(3);
+    grant_full_access_as_app(day, grant_ts, &admin, &ip, &app);
+    // The new app signs in with a secret and reads executives' mail through EWS.
+    let sp = ServicePrincipal {
+        app_id: app.app_id.clone(),
+        sp_id: app.sp_id.clone(),
+        name: app.name.into(),
+        net: net.clone(),
+        credential: "clientSecret",
+        key_id: ids::guid(&mut rng),
+        thumbprint: String::new(),
+    };
+    app_reads_mail(day, grant_ts + Duration::minutes(9), &admin, &sp, &[ceo.clone(), cfo.clone()]);
+    let RogueApp { app_id, name: app_name, .. } = app;
+    record_key(
+        day,
+        from,
+        true,
+        "an1107-full-access-as-app",
+        "AN1107",
+        &format!("full_access_as_app granted to the new service principal '{app_name}' ({app_id}) at night from {}, then used on executive mailboxes", net.place.country),
+        Entities {
+            users: vec![admin.upn.clone()],
+            ips: vec![net.ip.to_string()],
+            sessions: vec![portal.session_id.clone()],
+            mailboxes: vec![ceo.upn.clone(), cfo.upn.clone()],
+            apps: vec![app_id.clone()],
+        },
+        "high",
+    );
+}
+
+/// The directory audit (and its UAL mirror) of the admin creating the app's service principal.
+fn add_service_principal(day: &mut Day, ts: DateTime<Utc>, admin: &Person, ip: &str, app: &RogueApp) {
+    let RogueApp { app_id, sp_id, name: app_name } = app;
     audit_with_mirror(
         day,
-        ts2,
-        &admin,
-        &ip,
+        ts,
+        admin,
+        ip,
         "ApplicationManagement",
         "Add service principal",
         "Add service principal.",
         "Add",
         vec![target(
-            &sp_id,
+            sp_id,
             Some(app_name),
             "ServicePrincipal",
             None,
             vec![
                 prop("AccountEnabled", Some("[]"), "[true]"),
-                prop("AppPrincipalId", Some("[]"), &format!("[{}]", quoted(&app_id))),
+                prop("AppPrincipalId", Some("[]"), &format!("[{}]", quoted(app_id))),
                 prop("DisplayName", Some("[]"), &format!("[{}]", quoted(app_name))),
-                prop("ServicePrincipalName", Some("[]"), &format!("[{}]", quoted(&app_id))),
+                prop("ServicePrincipalName", Some("[]"), &format!("[{}]", quoted(app_id))),
                 prop(
                     "Included Updated Properties",
                     None,
                     &quoted("AccountEnabled, AppPrincipalId, DisplayName, ServicePrincipalName"),
                 ),
-                prop("TargetId.ServicePrincipalNames", None, &quoted(&app_id)),
+                prop("TargetId.ServicePrincipalNames", None, &quoted(app_id)),
             ],
         )],
         vec![
-            ("AppPrincipalId", String::new(), format!("[{}]", quoted(&app_id))),
+            ("AppPrincipalId", String::new(), format!("[{}]", quoted(app_id))),
             ("DisplayName", String::new(), format!("[{}]", quoted(app_name))),
         ],
         vec![(sp_id.clone(), 2), (app_id.clone(), 2)],
     );
-    let exo = cat.app("exchange");
-    let exo_sp = t.resource_sp(exo.id);
-    let grant_ts = ts2 + Duration::minutes(3);
+}
+
+/// The directory audit (and its UAL mirror) of the admin granting the app Exchange's `full_access_as_app` role.
+fn grant_full_access_as_app(day: &mut Day, grant_ts: DateTime<Utc>, admin: &Person, ip: &str, app: &RogueApp) {
+    let RogueApp { app_id, sp_id, name: app_name } = app;
+    let exo = Catalog::get().app("exchange");
+    let exo_sp = day.t.resource_sp(exo.id);
     let created = crate::gen::clock::iso_7(grant_ts);
     let role_id = "dc890d15-9560-4a4c-9b7f-a736ec74ec40";
     audit_with_mirror(
         day,
         grant_ts,
-        &admin,
-        &ip,
+        admin,
+        ip,
         "ApplicationManagement",
         "Add app role assignment to service principal",
         "Add app role assignment to service principal.",
@@ -184,9 +242,9 @@ pub fn an1107(day: &mut Day) {
                     ),
                     prop("AppRoleAssignment.CreatedDateTime", None, &quoted(&created)),
                     prop("AppRoleAssignment.LastModifiedDateTime", None, &quoted(&created)),
-                    prop("ServicePrincipal.ObjectID", None, &quoted(&sp_id)),
+                    prop("ServicePrincipal.ObjectID", None, &quoted(sp_id)),
                     prop("ServicePrincipal.DisplayName", None, &quoted(app_name)),
-                    prop("ServicePrincipal.AppId", None, &quoted(&app_id)),
+                    prop("ServicePrincipal.AppId", None, &quoted(app_id)),
                     prop("ServicePrincipal.Name", None, &quoted(app_name)),
                     prop(
                         "TargetId.ServicePrincipalNames",
@@ -195,7 +253,7 @@ pub fn an1107(day: &mut Day) {
                     ),
                 ],
             ),
-            target(&sp_id, None, "ServicePrincipal", None, vec![]),
+            target(sp_id, None, "ServicePrincipal", None, vec![]),
         ],
         vec![
             ("AppRole.Id", String::new(), role_id.to_string()),
@@ -206,27 +264,23 @@ pub fn an1107(day: &mut Day) {
         ],
         vec![(exo_sp.clone(), 2), (sp_id.clone(), 2)],
     );
-    // The new app signs in with a secret and reads executives' mail through EWS.
-    let sp = ServicePrincipal {
-        app_id: app_id.clone(),
-        sp_id: sp_id.clone(),
-        name: app_name.into(),
-        net: net.clone(),
-        credential: "clientSecret",
-        key_id: ids::guid(&mut rng),
-        thumbprint: String::new(),
-    };
-    let sts = grant_ts + Duration::minutes(9);
+}
+
+/// The app's service-principal sign-in at `sts`, then its EWS reads of each mailbox, six minutes apart.
+fn app_reads_mail(day: &mut Day, sts: DateTime<Utc>, admin: &Person, sp: &ServicePrincipal, mailboxes: &[Person]) {
+    let exo = Catalog::get().app("exchange");
+    let net = &sp.net;
     let ids_ = day.signin_ids(None);
-    let mut a = SignInArgs::user(sts, Kind::SignInServicePrincipal, ids_, user_ref(&admin), exo, exo, &net, "");
+    let mut a = SignInArgs::user(sts, Kind::SignInServicePrincipal, ids_, user_ref(admin), exo, exo, net, "");
     a.user = None;
-    a.app = App { id: leak(&app_id), name: leak(app_name) };
-    a.sp = Some(&sp);
+    a.app = App { id: leak(&sp.app_id), name: leak(&sp.name) };
+    a.sp = Some(sp);
     a.client_app_used = "";
     a.incoming_token = "none";
     let sptok = day.sign_in(&a);
-    let app_actor = UalActor { user_id: leak(&sp_id), user_key: sp_id.clone(), user_type: 5, object_id: leak(&sp_id) };
-    for (k, mbx) in [ceo.clone(), cfo.clone()].iter().enumerate() {
+    let sp_id = &sp.sp_id;
+    let app_actor = UalActor { user_id: leak(sp_id), user_key: sp_id.clone(), user_type: 5, object_id: leak(sp_id) };
+    for (k, mbx) in mailboxes.iter().enumerate() {
         mail_reads(
             day,
             sts + Duration::minutes(1 + 6 * k as i64),
@@ -234,29 +288,13 @@ pub fn an1107(day: &mut Day) {
             3,
             &app_actor,
             mbx,
-            &net,
+            net,
             1,
             false,
             "Client=WebServices;ExchangeWebServices/15.0;",
-            leak(&app_id),
+            leak(&sp.app_id),
             Some(&sptok),
             15..=40,
         );
     }
-    record_key(
-        day,
-        from,
-        true,
-        "an1107-full-access-as-app",
-        "AN1107",
-        &format!("full_access_as_app granted to the new service principal '{app_name}' ({app_id}) at night from {}, then used on executive mailboxes", net.place.country),
-        Entities {
-            users: vec![admin.upn.clone()],
-            ips: vec![net.ip.to_string()],
-            sessions: vec![portal.session_id.clone()],
-            mailboxes: vec![ceo.upn.clone(), cfo.upn.clone()],
-            apps: vec![app_id.clone()],
-        },
-        "high",
-    );
 }
