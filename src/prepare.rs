@@ -18,8 +18,11 @@ use std::sync::Arc;
 /// What a subcommand takes from the command line around it: the run environment, `--state-dir` and `--quiet`.
 #[derive(Clone, Copy)]
 pub struct Invocation<'a> {
+    /// The clock, analyst, `--tz` and the rest read from the process once.
     pub env: &'a RunEnv,
+    /// `--state-dir`: where the case state lives when not in CASE/.harrier.
     pub state_dir: Option<&'a Path>,
+    /// `--quiet`: results and errors only.
     pub quiet: bool,
 }
 

@@ -17,8 +17,11 @@ use std::path::{Path, PathBuf};
 
 /// Which events an export takes: a pivot or a query, within optional time bounds.
 pub struct EventSelection {
+    /// `--user`, `--ip`, …: follow one entity.
     pub pivot: PivotArgs,
+    /// `--query`: a search in the query language, when no pivot is given.
     pub query: Option<String>,
+    /// `--from` / `--to`: time bounds as the user typed them.
     pub from: Option<String>,
     pub to: Option<String>,
 }
