@@ -1,6 +1,7 @@
 //! Runs each subcommand; the library does the work, this file does the printing.
 
-use crate::prepare::{apply_bounds, ensure_ingested, open_case, require_logs, run_ingest, zone};
+use crate::args::PivotArgs;
+use crate::prepare::{apply_bounds, ensure_ingested, open_case, require_logs, run_ingest, Invocation};
 use crate::usage::usage;
 use crate::{outln, Cli, Command, Format};
 use anyhow::{anyhow, Context, Result};
@@ -9,6 +10,7 @@ use harrier::case::Case;
 use harrier::index::query::ParsedQuery;
 use harrier::index::{CaseIndex, Hit};
 use harrier::ingest::IngestOptions;
+use harrier::model::Severity;
 use harrier::runenv::RunEnv;
 use harrier::text::sanitize::cell;
 use harrier::time::format::show;
@@ -17,143 +19,200 @@ use std::path::Path;
 
 /// Dispatches a parsed command line; returns the process exit code.
 pub fn run(cli: Cli, env: &RunEnv) -> Result<u8> {
-    let state = cli.state_dir.clone();
+    let inv = Invocation { env, state_dir: cli.state_dir.as_deref(), quiet: cli.quiet };
     match cli.command {
-        None => {
-            let demo = demo_case();
-            if !demo.is_dir() {
-                return Err(anyhow!(
-                    "no demo case at {}; open a case folder with `harrier open CASE` (see `harrier --help`)",
-                    demo.display()
-                ));
-            }
-            open_tui(&demo, state.as_deref(), cli.quiet, env)
-        }
-        Some(Command::Gen(args)) => {
-            let opts = args.options().map_err(|e| usage(format!("{e:#}")))?;
-            harrier::gen::cli::run(&args, &opts, cli.quiet)?;
-            Ok(0)
-        }
+        None => open_demo(inv),
+        Some(Command::Gen(args)) => gen(&args, inv.quiet),
         Some(Command::Help { topic }) => crate::help::show(&topic),
         Some(Command::Completions { shell }) => crate::help::completions(shell),
         Some(Command::Manpage { dir }) => crate::help::manpage(dir.as_deref()),
         Some(Command::Anonymize(args)) => {
-            harrier::anonymize::cli::run(&args, cli.quiet)?;
+            harrier::anonymize::cli::run(&args, inv.quiet)?;
             Ok(0)
         }
-        Some(Command::Bench { dir, events, seed, json }) => {
-            if dir.exists() && std::fs::read_dir(&dir)?.next().is_some() {
-                return Err(anyhow!("{} is not empty; bench writes a fresh case there", dir.display()));
-            }
-            let r = harrier::cli::bench::run(&dir, events, seed)?;
-            if json {
-                outln!("{}", harrier::text::sanitize::json_pretty(&r)?);
-            } else {
-                outln!("generated   {} records, {:.0} MB in {:.1} s", r.records_generated, r.input_mb, r.generate_s);
-                outln!(
-                    "ingest      {:.1} s = {:.0} events/s ({:.1} MB/s); index {:.0} MB = {:.2}x input",
-                    r.ingest_s,
-                    r.ingest_events_per_s,
-                    r.ingest_mb_per_s,
-                    r.index_mb,
-                    r.index_to_input
-                );
-                outln!(
-                    "timeline    {} ({} rows): first 200 rows {:.2} ms cold, {:.2} ms again; {:.2} ms per 100-row \
-                     page (medians)",
-                    r.timeline_pivot,
-                    r.timeline_rows,
-                    r.timeline_first_200_cold_ms,
-                    r.timeline_first_200_ms,
-                    r.timeline_page_ms
-                );
-                outln!(
-                    "id lookup   {:.2} ms for one id, {:.2} ms for 100 at once (medians)",
-                    r.id_lookup_ms,
-                    r.ids_100_lookup_ms
-                );
-                outln!("detect      {:.1} s, {} alert(s)", r.detect_s, r.alerts);
-                let a = &r.archive;
-                outln!(
-                    "archive     {} small exports: {:.2} s as files, {:.2} s in one zip ({:.2}x); unchanged zip again \
-                     {:.2} s",
-                    a.members,
-                    a.unpacked_ingest_s,
-                    a.zip_ingest_s,
-                    a.zip_to_unpacked,
-                    a.zip_reingest_s
-                );
-                if let Some(m) = r.peak_rss_mb {
-                    outln!("peak memory {m:.0} MB");
-                }
-            }
-            Ok(0)
-        }
-        Some(Command::Exercise(cmd)) => crate::exercising::run(cmd, state.as_deref(), env, cli.quiet),
-        Some(Command::Open { case }) => open_tui(&case, state.as_deref(), cli.quiet, env),
+        Some(Command::Bench { dir, events, seed, json }) => bench(&dir, events, seed, json),
+        Some(Command::Exercise(cmd)) => crate::exercising::run(cmd, inv),
+        Some(Command::Open { case }) => open_tui(&case, inv.state_dir, inv.quiet, env),
         Some(Command::BenchTui { case, width, height, search, json }) => {
-            bench_tui(&case, state.as_deref(), width, height, &search, json)
+            bench_tui(&case, inv.state_dir, width, height, &search, json)
         }
         Some(Command::Ingest { case, json, rebuild, geoip }) => {
-            let case = open_case(&case, state.as_deref())?;
-            let ledger = run_ingest(&case, IngestOptions { rebuild, geoip }, cli.quiet || json)?;
-            if json {
-                outln!("{}", harrier::text::sanitize::json_pretty(&ledger)?);
-            } else if !cli.quiet {
-                print_ledger_summary(&ledger)?;
-            }
-            require_logs(&case, &ledger)?;
-            Ok(0)
+            ingest_case(inv, &case, json, IngestOptions { rebuild, geoip })
         }
         Some(Command::Detect { case, format, min_severity, fail_on, analytic }) => {
-            let case = open_case(&case, state.as_deref())?;
-            let tz = zone(&cli.tz, &case)?;
-            let (min, fail) = (min_severity, fail_on);
-            ensure_ingested(&case, cli.quiet)?;
-            let d = run_detect(&case, analytic)?;
-            let mut out = std::io::stdout().lock();
-            match format {
-                Format::Json => writeln!(out, "{}", harrier::text::sanitize::json_pretty(&output::to_json(&d, min))?)?,
-                Format::Jsonl => write!(out, "{}", output::to_jsonl(&d, min))?,
-                Format::Table => {
-                    let colour = std::io::stdout().is_terminal() && env.colour;
-                    write!(out, "{}", output::table(&d, min, colour, tz))?
-                }
-            }
-            Ok(match fail {
-                Some(f) if d.at_least(f).next().is_some() => 3,
-                _ => 0,
-            })
+            detect(inv, &case, format, min_severity, fail_on, analytic)
         }
         Some(Command::Search { case, query, from, to, limit, format }) => {
-            let case = open_case(&case, state.as_deref())?;
-            let tz = zone(&cli.tz, &case)?;
-            let mut q = ParsedQuery::parse(&query).map_err(|e| usage(format!("query: {e}")))?;
-            apply_bounds(&mut q, from.as_deref(), to.as_deref(), tz)?;
-            ensure_ingested(&case, cli.quiet)?;
-            let index = CaseIndex::open(&case.index_dir())?;
-            let hits = index.search(&q, 0, limit)?;
-            let total = index.count(&q)?;
-            print_hits(&hits, format, tz, total)?;
-            Ok(0)
+            search(inv, &case, &query, (from, to), limit, format)
         }
         Some(Command::Timeline { case, pivot, from, to, limit, format }) => {
-            let case = open_case(&case, state.as_deref())?;
-            let tz = zone(&cli.tz, &case)?;
-            let (field, value) = pivot
-                .chosen()
-                .ok_or_else(|| usage("timeline needs one of --user --ip --session --token --mailbox --app"))?;
-            let mut q = ParsedQuery::pivot(field, &value);
-            apply_bounds(&mut q, from.as_deref(), to.as_deref(), tz)?;
-            ensure_ingested(&case, cli.quiet)?;
-            let index = CaseIndex::open(&case.index_dir())?;
-            let hits = index.search(&q, 0, limit)?;
-            let total = index.count(&q)?;
-            print_hits(&hits, format, tz, total)?;
-            Ok(0)
+            timeline(inv, &case, pivot, (from, to), limit, format)
         }
-        Some(other) => crate::casework::run(other, env, state.as_deref(), cli.quiet),
+        Some(other) => crate::casework::run(other, env, inv.state_dir, inv.quiet),
     }
+}
+
+/// `harrier` alone: the workbench on the bundled demo case.
+fn open_demo(inv: Invocation) -> Result<u8> {
+    let demo = demo_case();
+    if !demo.is_dir() {
+        return Err(anyhow!(
+            "no demo case at {}; open a case folder with `harrier open CASE` (see `harrier --help`)",
+            demo.display()
+        ));
+    }
+    open_tui(&demo, inv.state_dir, inv.quiet, inv.env)
+}
+
+/// `harrier gen`: a generated case; bad options are usage errors.
+fn gen(args: &harrier::gen::cli::GenArgs, quiet: bool) -> Result<u8> {
+    let opts = args.options().map_err(|e| usage(format!("{e:#}")))?;
+    harrier::gen::cli::run(args, &opts, quiet)?;
+    Ok(0)
+}
+
+/// `harrier bench`: generates a case in the empty folder `dir`, measures it and prints the figures.
+fn bench(dir: &Path, events: u64, seed: u64, json: bool) -> Result<u8> {
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+        return Err(anyhow!("{} is not empty; bench writes a fresh case there", dir.display()));
+    }
+    let r = harrier::cli::bench::run(dir, events, seed)?;
+    if json {
+        outln!("{}", harrier::text::sanitize::json_pretty(&r)?);
+    } else {
+        print_bench(&r)?;
+    }
+    Ok(0)
+}
+
+/// The benchmark figures, one line per measured stage.
+fn print_bench(r: &harrier::cli::bench::BenchReport) -> Result<()> {
+    outln!("generated   {} records, {:.0} MB in {:.1} s", r.records_generated, r.input_mb, r.generate_s);
+    outln!(
+        "ingest      {:.1} s = {:.0} events/s ({:.1} MB/s); index {:.0} MB = {:.2}x input",
+        r.ingest_s,
+        r.ingest_events_per_s,
+        r.ingest_mb_per_s,
+        r.index_mb,
+        r.index_to_input
+    );
+    outln!(
+        "timeline    {} ({} rows): first 200 rows {:.2} ms cold, {:.2} ms again; {:.2} ms per 100-row \
+         page (medians)",
+        r.timeline_pivot,
+        r.timeline_rows,
+        r.timeline_first_200_cold_ms,
+        r.timeline_first_200_ms,
+        r.timeline_page_ms
+    );
+    outln!("id lookup   {:.2} ms for one id, {:.2} ms for 100 at once (medians)", r.id_lookup_ms, r.ids_100_lookup_ms);
+    outln!("detect      {:.1} s, {} alert(s)", r.detect_s, r.alerts);
+    let a = &r.archive;
+    outln!(
+        "archive     {} small exports: {:.2} s as files, {:.2} s in one zip ({:.2}x); unchanged zip again \
+         {:.2} s",
+        a.members,
+        a.unpacked_ingest_s,
+        a.zip_ingest_s,
+        a.zip_to_unpacked,
+        a.zip_reingest_s
+    );
+    if let Some(m) = r.peak_rss_mb {
+        outln!("peak memory {m:.0} MB");
+    }
+    Ok(())
+}
+
+/// `harrier ingest`: indexes the case and prints the ledger (as JSON with `--json`); no logs at all is an error.
+fn ingest_case(inv: Invocation, case: &Path, json: bool, opts: IngestOptions) -> Result<u8> {
+    let case = inv.open(case)?;
+    let ledger = run_ingest(&case, opts, inv.quiet || json)?;
+    if json {
+        outln!("{}", harrier::text::sanitize::json_pretty(&ledger)?);
+    } else if !inv.quiet {
+        print_ledger_summary(&ledger)?;
+    }
+    require_logs(&case, &ledger)?;
+    Ok(0)
+}
+
+/// `harrier detect`: runs the analytics and prints the alerts; exit code 3 when one is at or above `fail_on`.
+fn detect(
+    inv: Invocation,
+    case: &Path,
+    format: Format,
+    min: Severity,
+    fail: Option<Severity>,
+    analytic: Vec<String>,
+) -> Result<u8> {
+    let case = inv.open(case)?;
+    let tz = inv.zone(&case)?;
+    ensure_ingested(&case, inv.quiet)?;
+    let d = run_detect(&case, analytic)?;
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => writeln!(out, "{}", harrier::text::sanitize::json_pretty(&output::to_json(&d, min))?)?,
+        Format::Jsonl => write!(out, "{}", output::to_jsonl(&d, min))?,
+        Format::Table => {
+            let colour = std::io::stdout().is_terminal() && inv.env.colour;
+            write!(out, "{}", output::table(&d, min, colour, tz))?
+        }
+    }
+    Ok(match fail {
+        Some(f) if d.at_least(f).next().is_some() => 3,
+        _ => 0,
+    })
+}
+
+/// `harrier search`: the events a query matches, within optional `--from` / `--to` bounds.
+fn search(
+    inv: Invocation,
+    case: &Path,
+    query: &str,
+    (from, to): (Option<String>, Option<String>),
+    limit: usize,
+    format: Format,
+) -> Result<u8> {
+    let case = inv.open(case)?;
+    let tz = inv.zone(&case)?;
+    let mut q = ParsedQuery::parse(query).map_err(|e| usage(format!("query: {e}")))?;
+    apply_bounds(&mut q, from.as_deref(), to.as_deref(), tz)?;
+    print_matches(inv, &case, &q, limit, format, tz)
+}
+
+/// `harrier timeline`: the events of one user, IP, session, token, mailbox or app, oldest first.
+fn timeline(
+    inv: Invocation,
+    case: &Path,
+    pivot: PivotArgs,
+    (from, to): (Option<String>, Option<String>),
+    limit: usize,
+    format: Format,
+) -> Result<u8> {
+    let case = inv.open(case)?;
+    let tz = inv.zone(&case)?;
+    let (field, value) =
+        pivot.chosen().ok_or_else(|| usage("timeline needs one of --user --ip --session --token --mailbox --app"))?;
+    let mut q = ParsedQuery::pivot(field, &value);
+    apply_bounds(&mut q, from.as_deref(), to.as_deref(), tz)?;
+    print_matches(inv, &case, &q, limit, format, tz)
+}
+
+/// Prints the first `limit` events `q` matches and how many match in all, ingesting the case first if needed.
+fn print_matches(
+    inv: Invocation,
+    case: &Case,
+    q: &ParsedQuery,
+    limit: usize,
+    format: Format,
+    tz: chrono_tz::Tz,
+) -> Result<u8> {
+    ensure_ingested(case, inv.quiet)?;
+    let index = CaseIndex::open(&case.index_dir())?;
+    let hits = index.search(q, 0, limit)?;
+    let total = index.count(q)?;
+    print_hits(&hits, format, tz, total)?;
+    Ok(0)
 }
 
 /// The bundled demo case: `sample-cases/demo` in the working folder, else beside the sources.

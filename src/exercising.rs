@@ -1,6 +1,6 @@
 //! `harrier exercise …`: run a tabletop exercise over a case, answer, move the clock, and write the debrief.
 
-use crate::prepare::{ensure_ingested, open_case, zone};
+use crate::prepare::{ensure_ingested, open_case, Invocation};
 use crate::usage::usage;
 use crate::{out, outln};
 use anyhow::{Context, Result};
@@ -124,119 +124,152 @@ fn open(path: &Path, state: Option<&Path>, env: &RunEnv) -> Result<Opened> {
 }
 
 /// Runs one `harrier exercise` subcommand.
-pub fn run(cmd: ExerciseCommand, state: Option<&Path>, env: &RunEnv, quiet: bool) -> Result<u8> {
-    let tz = &env.tz;
+pub fn run(cmd: ExerciseCommand, inv: Invocation) -> Result<u8> {
     match cmd {
-        ExerciseCommand::Run { exercise, facilitator } => {
-            let o = open(&exercise, state, env)?;
-            ensure_ingested(&o.case, quiet)?;
-            let (s, ()) = session::update(&o.case.state_dir, &o.exercise, o.now, |_| Ok(()))?;
-            harrier::tui::runtime::exercise::run(o.case, o.exercise, s, facilitator, env.clone())?;
-            Ok(0)
-        }
-        ExerciseCommand::Answer { exercise, question, value } => {
-            let o = open(&exercise, state, env)?;
-            let by = env.analyst.clone();
-            let (s, given) = session::update(&o.case.state_dir, &o.exercise, o.now, |s| {
-                s.answer(&o.exercise, &question, &value, &by, o.now).cloned()
-            })?;
-            let verdict = match given.verdict.correct {
-                Some(true) => "right",
-                Some(false) => "wrong",
-                None => "recorded for the debrief",
-            };
-            outln!("{}: {verdict}; score {} of {}", question.trim(), s.score(&o.exercise), o.exercise.max_points());
-            Ok(0)
-        }
-        ExerciseCommand::Hint { exercise, question } => {
-            let o = open(&exercise, state, env)?;
-            let (_, hint) = session::update(&o.case.state_dir, &o.exercise, o.now, |s| {
-                s.take_hint(&o.exercise, &question, o.now).cloned()
-            })?;
-            outln!("hint (−{} points): {}", hint.cost, hint.text);
-            Ok(0)
-        }
+        ExerciseCommand::Run { exercise, facilitator } => replay(inv, &exercise, facilitator),
+        ExerciseCommand::Answer { exercise, question, value } => answer(inv, &exercise, &question, &value),
+        ExerciseCommand::Hint { exercise, question } => hint(inv, &exercise, &question),
         ExerciseCommand::Clock { exercise, next_inject, at, run, pause } => {
-            let o = open(&exercise, state, env)?;
-            let tz = zone(tz, &o.case)?;
-            let at = at
-                .map(|t| harrier::time::format::parse_bound(&t, tz).map_err(|e| usage(format!("--at: {e}"))))
-                .transpose()?;
-            if !next_inject && at.is_none() && run.is_none() && !pause {
-                return Err(usage("say how to move the clock: --next-inject, --at T, --run SPEED or --pause"));
-            }
-            let (s, ()) = session::update(&o.case.state_dir, &o.exercise, o.now, |s| {
-                if next_inject {
-                    s.step_to_next_inject(&o.exercise, o.now);
-                } else if let Some(t) = at {
-                    s.clock.jump(t, o.now);
-                } else if let Some(speed) = run {
-                    s.clock.run(speed, o.now).map_err(harrier::exercise::ExerciseError::Refused)?;
-                } else {
-                    s.clock.pause(o.now);
-                }
-                Ok(())
-            })?;
-            print_injects(&o, &s, tz)?;
-            Ok(0)
+            clock(inv, &exercise, ClockMove { next_inject, at, run, pause })
         }
-        ExerciseCommand::Status { exercise, facilitator, json } => {
-            let o = open(&exercise, state, env)?;
-            let tz = zone(tz, &o.case)?;
-            let s = session::load(&o.case.state_dir, &o.exercise, o.now)?;
-            let alerts = visible_alerts(&o, &s)?;
-            if json {
-                outln!("{}", harrier::text::sanitize::json_pretty(&status_json(&o, &s, &alerts, facilitator))?);
-            } else {
-                print_injects(&o, &s, tz)?;
-                if facilitator {
-                    let pos = s.position(o.now);
-                    for i in o.exercise.injects.iter().filter(|i| i.at > pos) {
-                        outln!(
-                            "upcoming {} at {}: {}",
-                            i.id,
-                            harrier::time::format::show(Some(i.at), tz),
-                            harrier::text::sanitize::clean(&i.message)
-                        );
-                    }
-                }
-                outln!("alerts visible: {}", alerts.len());
-                for q in &o.exercise.questions {
-                    let a = s.answers.get(&q.id);
-                    let sc = s.score_of(q);
-                    out!("  {} [{}/{}] {}", q.id, sc.earned, q.points, q.prompt);
-                    match a {
-                        Some(a) => out!(" -> {}", a.value),
-                        None => out!(" -> (not answered)"),
-                    }
-                    if facilitator {
-                        out!("  [key: {}]", harrier::exercise::answer::expected(q));
-                    }
-                    outln!();
-                }
-                outln!("score {} of {}", s.score(&o.exercise), o.exercise.max_points());
-            }
-            Ok(0)
+        ExerciseCommand::Status { exercise, facilitator, json } => status(inv, &exercise, facilitator, json),
+        ExerciseCommand::Report { exercise, format, output } => debrief(inv, &exercise, format, output),
+    }
+}
+
+/// `harrier exercise run`: the workbench in exercise mode.
+fn replay(inv: Invocation, exercise: &Path, facilitator: bool) -> Result<u8> {
+    let o = open(exercise, inv.state_dir, inv.env)?;
+    ensure_ingested(&o.case, inv.quiet)?;
+    let (s, ()) = session::update(&o.case.state_dir, &o.exercise, o.now, |_| Ok(()))?;
+    harrier::tui::runtime::exercise::run(o.case, o.exercise, s, facilitator, inv.env.clone())?;
+    Ok(0)
+}
+
+/// `harrier exercise answer`: records an answer and prints whether it is right and the score.
+fn answer(inv: Invocation, exercise: &Path, question: &str, value: &str) -> Result<u8> {
+    let o = open(exercise, inv.state_dir, inv.env)?;
+    let by = inv.env.analyst.clone();
+    let (s, given) = session::update(&o.case.state_dir, &o.exercise, o.now, |s| {
+        s.answer(&o.exercise, question, value, &by, o.now).cloned()
+    })?;
+    let verdict = match given.verdict.correct {
+        Some(true) => "right",
+        Some(false) => "wrong",
+        None => "recorded for the debrief",
+    };
+    outln!("{}: {verdict}; score {} of {}", question.trim(), s.score(&o.exercise), o.exercise.max_points());
+    Ok(0)
+}
+
+/// `harrier exercise hint`: takes and prints the next hint of a question.
+fn hint(inv: Invocation, exercise: &Path, question: &str) -> Result<u8> {
+    let o = open(exercise, inv.state_dir, inv.env)?;
+    let (_, hint) =
+        session::update(&o.case.state_dir, &o.exercise, o.now, |s| s.take_hint(&o.exercise, question, o.now).cloned())?;
+    outln!("hint (−{} points): {}", hint.cost, hint.text);
+    Ok(0)
+}
+
+/// How `harrier exercise clock` was asked to move the replay clock (at most one is given).
+struct ClockMove {
+    next_inject: bool,
+    at: Option<String>,
+    run: Option<f64>,
+    pause: bool,
+}
+
+/// `harrier exercise clock`: moves the replay clock and prints the injects fired so far.
+fn clock(inv: Invocation, exercise: &Path, to: ClockMove) -> Result<u8> {
+    let o = open(exercise, inv.state_dir, inv.env)?;
+    let tz = inv.zone(&o.case)?;
+    let ClockMove { next_inject, at, run, pause } = to;
+    let at =
+        at.map(|t| harrier::time::format::parse_bound(&t, tz).map_err(|e| usage(format!("--at: {e}")))).transpose()?;
+    if !next_inject && at.is_none() && run.is_none() && !pause {
+        return Err(usage("say how to move the clock: --next-inject, --at T, --run SPEED or --pause"));
+    }
+    let (s, ()) = session::update(&o.case.state_dir, &o.exercise, o.now, |s| {
+        if next_inject {
+            s.step_to_next_inject(&o.exercise, o.now);
+        } else if let Some(t) = at {
+            s.clock.jump(t, o.now);
+        } else if let Some(speed) = run {
+            s.clock.run(speed, o.now).map_err(harrier::exercise::ExerciseError::Refused)?;
+        } else {
+            s.clock.pause(o.now);
         }
-        ExerciseCommand::Report { exercise, format, output } => {
-            let o = open(&exercise, state, env)?;
-            let tz = zone(tz, &o.case)?;
-            let s = session::load(&o.case.state_dir, &o.exercise, o.now)?;
-            let progress = CaseState::of(&o.case, env).progress()?;
-            let d = debrief::build(&o.exercise, &s, &progress, o.now);
-            let fmt = match format {
-                DebriefFormatArg::Md => DebriefFormat::Markdown,
-                DebriefFormatArg::Html => DebriefFormat::Html,
-            };
-            let text = debrief::render(&d, fmt, tz);
-            match output {
-                Some(p) => harrier::case::write_atomic(&p, text.as_bytes())
-                    .with_context(|| format!("writing {}", p.display()))?,
-                None => out!("{text}"),
-            }
-            Ok(0)
+        Ok(())
+    })?;
+    print_injects(&o, &s, tz)?;
+    Ok(0)
+}
+
+/// `harrier exercise status`: clock, injects, visible alerts, questions and score, as text or JSON.
+fn status(inv: Invocation, exercise: &Path, facilitator: bool, json: bool) -> Result<u8> {
+    let o = open(exercise, inv.state_dir, inv.env)?;
+    let tz = inv.zone(&o.case)?;
+    let s = session::load(&o.case.state_dir, &o.exercise, o.now)?;
+    let alerts = visible_alerts(&o, &s)?;
+    if json {
+        outln!("{}", harrier::text::sanitize::json_pretty(&status_json(&o, &s, &alerts, facilitator))?);
+    } else {
+        print_status(&o, &s, alerts.len(), facilitator, tz)?;
+    }
+    Ok(0)
+}
+
+/// The status as text: the fired injects (and, for the facilitator, the upcoming ones), then each question.
+fn print_status(o: &Opened, s: &Session, alerts: usize, facilitator: bool, tz: chrono_tz::Tz) -> Result<()> {
+    print_injects(o, s, tz)?;
+    if facilitator {
+        let pos = s.position(o.now);
+        for i in o.exercise.injects.iter().filter(|i| i.at > pos) {
+            outln!(
+                "upcoming {} at {}: {}",
+                i.id,
+                harrier::time::format::show(Some(i.at), tz),
+                harrier::text::sanitize::clean(&i.message)
+            );
         }
     }
+    outln!("alerts visible: {}", alerts);
+    for q in &o.exercise.questions {
+        let a = s.answers.get(&q.id);
+        let sc = s.score_of(q);
+        out!("  {} [{}/{}] {}", q.id, sc.earned, q.points, q.prompt);
+        match a {
+            Some(a) => out!(" -> {}", a.value),
+            None => out!(" -> (not answered)"),
+        }
+        if facilitator {
+            out!("  [key: {}]", harrier::exercise::answer::expected(q));
+        }
+        outln!();
+    }
+    outln!("score {} of {}", s.score(&o.exercise), o.exercise.max_points());
+    Ok(())
+}
+
+/// `harrier exercise report`: the debrief, written to `output` or standard output.
+fn debrief(inv: Invocation, exercise: &Path, format: DebriefFormatArg, output: Option<PathBuf>) -> Result<u8> {
+    let o = open(exercise, inv.state_dir, inv.env)?;
+    let tz = inv.zone(&o.case)?;
+    let s = session::load(&o.case.state_dir, &o.exercise, o.now)?;
+    let progress = CaseState::of(&o.case, inv.env).progress()?;
+    let d = debrief::build(&o.exercise, &s, &progress, o.now);
+    let fmt = match format {
+        DebriefFormatArg::Md => DebriefFormat::Markdown,
+        DebriefFormatArg::Html => DebriefFormat::Html,
+    };
+    let text = debrief::render(&d, fmt, tz);
+    match output {
+        Some(p) => {
+            harrier::case::write_atomic(&p, text.as_bytes()).with_context(|| format!("writing {}", p.display()))?
+        }
+        None => out!("{text}"),
+    }
+    Ok(0)
 }
 
 fn print_injects(o: &Opened, s: &Session, tz: chrono_tz::Tz) -> Result<()> {

@@ -6,6 +6,7 @@ mod commands;
 mod exercising;
 mod help;
 mod prepare;
+mod reporting;
 mod usage;
 
 /// Ingest and detection allocate many short-lived values across threads; mimalloc handles that far better than

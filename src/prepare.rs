@@ -6,6 +6,7 @@ use anyhow::{anyhow, Context, Result};
 use harrier::case::Case;
 use harrier::index::query::ParsedQuery;
 use harrier::ingest::{ingest, IngestOptions, IngestProgress};
+use harrier::runenv::RunEnv;
 use harrier::text::sanitize::cell;
 use harrier::time::format::{parse_bound, show};
 use std::io::IsTerminal;
@@ -13,6 +14,29 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+
+/// What a subcommand takes from the command line around it: the run environment, `--state-dir` and `--quiet`.
+#[derive(Clone, Copy)]
+pub struct Invocation<'a> {
+    /// The clock, analyst, `--tz` and the rest read from the process once.
+    pub env: &'a RunEnv,
+    /// `--state-dir`: where the case state lives when not in CASE/.harrier.
+    pub state_dir: Option<&'a Path>,
+    /// `--quiet`: results and errors only.
+    pub quiet: bool,
+}
+
+impl Invocation<'_> {
+    /// Opens the case folder, with the state folder given by `--state-dir`.
+    pub fn open(&self, path: &Path) -> Result<Case> {
+        open_case(path, self.state_dir)
+    }
+
+    /// The zone to show the case's times in: `--tz`, else the case's own.
+    pub fn zone(&self, case: &Case) -> Result<chrono_tz::Tz> {
+        zone(&self.env.tz, case)
+    }
+}
 
 /// Opens the case folder, naming it in the error.
 pub fn open_case(path: &Path, state: Option<&Path>) -> Result<Case> {

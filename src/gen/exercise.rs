@@ -52,10 +52,33 @@ pub fn exercise(opts: &GenOptions, t: &Tenant, name: &str, entries: &[KeyEntry])
     let sources = graph_late.then(|| {
         Source::ALL.iter().filter(|s| **s != Source::Graph).map(|s| s.as_str().to_string()).collect::<Vec<_>>()
     });
+    let (injects, graph_at) = injects(&planted, start, end);
+    let mut questions: Vec<Question> = planted.iter().flat_map(|e| story_questions(e, graph_at)).collect();
+    questions.extend(closing_questions(t, planted.is_empty()));
+    Exercise {
+        exercise: Header {
+            title: format!("Tabletop: {name}"),
+            briefing: format!(
+                "You are the incident response team for {} ({}). Logs cover {} days from {} ({}). Answer the \
+                 questions as the replay clock advances; hints cost points.",
+                t.org.name, t.org.domain, opts.days, opts.start, opts.timezone
+            ),
+            start,
+            end,
+            sources,
+            facilitator_notes: facilitator_notes(entries, &planted),
+        },
+        injects,
+        questions,
+    }
+}
 
+/// One report per planted story half an hour after it ends, the late Graph logs an hour after the first story that
+/// needs them (returned with the injects), or a vague helpdesk report when nothing is planted. In time order.
+fn injects(planted: &[&KeyEntry], start: DateTime<Utc>, end: DateTime<Utc>) -> (Vec<Inject>, Option<DateTime<Utc>>) {
     let mut injects = Vec::new();
     let mut graph_at = None;
-    for e in &planted {
+    for e in planted {
         let user = e.entities.users.first().cloned().unwrap_or_default();
         let at = (time(&e.window.to) + Duration::minutes(30)).min(end);
         injects.push(Inject {
@@ -87,85 +110,98 @@ pub fn exercise(opts: &GenOptions, t: &Tenant, name: &str, entries: &[KeyEntry])
         });
     }
     injects.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.id.cmp(&b.id)));
+    (injects, graph_at)
+}
 
+/// The questions about one planted story: who, from where (when the key names IPs), and when. Graph stories can
+/// only be answered once the Graph logs arrive at `graph_at`.
+fn story_questions(e: &KeyEntry, graph_at: Option<DateTime<Utc>>) -> Vec<Question> {
     let mut questions = Vec::new();
-    for e in &planted {
-        let from = time(&e.window.from);
-        let graph = GRAPH_ANALYTICS.contains(&e.analytic);
-        let visible = match (graph, graph_at) {
-            (true, Some(g)) => from.max(g),
-            _ => from,
-        };
-        let day = from.format("%Y-%m-%d").to_string();
+    let from = time(&e.window.from);
+    let graph = GRAPH_ANALYTICS.contains(&e.analytic);
+    let visible = match (graph, graph_at) {
+        (true, Some(g)) => from.max(g),
+        _ => from,
+    };
+    let day = from.format("%Y-%m-%d").to_string();
+    questions.push(Question {
+        id: format!("{}-user", e.id),
+        prompt: story(e.analytic).1.into(),
+        kind: AnswerKind::Entity,
+        entity: Some(EntityKind::User),
+        answers: e.entities.users.clone(),
+        choices: vec![],
+        window: None,
+        points: 10,
+        evidence_at: Some(visible),
+        finding: Some(e.id.clone()),
+        hints: vec![Hint { text: format!("Start from the {} alerts.", e.analytic), cost: 3 }],
+    });
+    if !e.entities.ips.is_empty() {
         questions.push(Question {
-            id: format!("{}-user", e.id),
-            prompt: story(e.analytic).1.into(),
+            id: format!("{}-ip", e.id),
+            prompt: format!("{}: from which IP address did the activity come?", e.analytic),
             kind: AnswerKind::Entity,
-            entity: Some(EntityKind::User),
-            answers: e.entities.users.clone(),
+            entity: Some(EntityKind::Ip),
+            answers: e.entities.ips.clone(),
             choices: vec![],
             window: None,
             points: 10,
             evidence_at: Some(visible),
             finding: Some(e.id.clone()),
-            hints: vec![Hint { text: format!("Start from the {} alerts.", e.analytic), cost: 3 }],
-        });
-        if !e.entities.ips.is_empty() {
-            questions.push(Question {
-                id: format!("{}-ip", e.id),
-                prompt: format!("{}: from which IP address did the activity come?", e.analytic),
-                kind: AnswerKind::Entity,
-                entity: Some(EntityKind::Ip),
-                answers: e.entities.ips.clone(),
-                choices: vec![],
-                window: None,
-                points: 10,
-                evidence_at: Some(visible),
-                finding: Some(e.id.clone()),
-                hints: vec![Hint { text: format!("Look at the events of {day} (UTC)."), cost: 3 }],
-            });
-        }
-        questions.push(Question {
-            id: format!("{}-window", e.id),
-            prompt: format!("{}: when did it happen (a UTC window, FROM/TO)?", e.analytic),
-            kind: AnswerKind::Window,
-            entity: None,
-            answers: vec![],
-            choices: vec![],
-            window: Some(TimeWindow { from, to: time(&e.window.to) }),
-            points: 5,
-            evidence_at: Some(visible),
-            finding: Some(e.id.clone()),
-            hints: vec![],
+            hints: vec![Hint { text: format!("Look at the events of {day} (UTC)."), cost: 3 }],
         });
     }
     questions.push(Question {
-        id: "compromised".into(),
-        prompt: format!("Was the {} tenant compromised?", t.org.name),
-        kind: AnswerKind::Choice,
-        entity: None,
-        answers: vec![if planted.is_empty() { "No" } else { "Yes" }.into()],
-        choices: vec!["Yes".into(), "No".into()],
-        window: None,
-        points: 5,
-        evidence_at: None,
-        finding: None,
-        hints: vec![],
-    });
-    questions.push(Question {
-        id: "containment".into(),
-        prompt: "What would you revoke, reset or remove first, and why?".into(),
-        kind: AnswerKind::Text,
+        id: format!("{}-window", e.id),
+        prompt: format!("{}: when did it happen (a UTC window, FROM/TO)?", e.analytic),
+        kind: AnswerKind::Window,
         entity: None,
         answers: vec![],
         choices: vec![],
-        window: None,
-        points: 0,
-        evidence_at: None,
-        finding: None,
+        window: Some(TimeWindow { from, to: time(&e.window.to) }),
+        points: 5,
+        evidence_at: Some(visible),
+        finding: Some(e.id.clone()),
         hints: vec![],
     });
+    questions
+}
 
+/// The two questions every exercise ends with: was the tenant compromised, and what to contain first.
+fn closing_questions(t: &Tenant, nothing_planted: bool) -> [Question; 2] {
+    [
+        Question {
+            id: "compromised".into(),
+            prompt: format!("Was the {} tenant compromised?", t.org.name),
+            kind: AnswerKind::Choice,
+            entity: None,
+            answers: vec![if nothing_planted { "No" } else { "Yes" }.into()],
+            choices: vec!["Yes".into(), "No".into()],
+            window: None,
+            points: 5,
+            evidence_at: None,
+            finding: None,
+            hints: vec![],
+        },
+        Question {
+            id: "containment".into(),
+            prompt: "What would you revoke, reset or remove first, and why?".into(),
+            kind: AnswerKind::Text,
+            entity: None,
+            answers: vec![],
+            choices: vec![],
+            window: None,
+            points: 0,
+            evidence_at: None,
+            finding: None,
+            hints: vec![],
+        },
+    ]
+}
+
+/// What the facilitator is told: the planted stories and the look-alikes the team should explain away.
+fn facilitator_notes(entries: &[KeyEntry], planted: &[&KeyEntry]) -> String {
     let mut notes = String::from("Planted (answer-key.json): ");
     let ids: Vec<&str> = planted.iter().map(|e| e.id.as_str()).collect();
     notes.push_str(if ids.is_empty() { "nothing" } else { "" });
@@ -174,23 +210,7 @@ pub fn exercise(opts: &GenOptions, t: &Tenant, name: &str, entries: &[KeyEntry])
     let looks: Vec<&str> = entries.iter().filter(|e| !e.planted).map(|e| e.id.as_str()).collect();
     notes.push_str(&looks.join(", "));
     notes.push_str(". SCENARIO.md tells the story.");
-
-    Exercise {
-        exercise: Header {
-            title: format!("Tabletop: {name}"),
-            briefing: format!(
-                "You are the incident response team for {} ({}). Logs cover {} days from {} ({}). Answer the \
-                 questions as the replay clock advances; hints cost points.",
-                t.org.name, t.org.domain, opts.days, opts.start, opts.timezone
-            ),
-            start,
-            end,
-            sources,
-            facilitator_notes: notes,
-        },
-        injects,
-        questions,
-    }
+    notes
 }
 
 /// The exercise as the text of `exercise.toml`.

@@ -129,6 +129,8 @@ const TITLES: [&str; 10] = [
     "Marketing Coordinator",
     "Regional Sales Director",
 ];
+const GROUPS: [&str; 8] =
+    ["All Staff", "Finance", "Sales", "IT Admins", "Leadership", "Service Desk", "Operations", "Marketing"];
 const HOME_PLACES: [&str; 7] =
     ["chicago-comcast", "evanston", "naperville", "oakpark", "schaumburg", "joliet", "milwaukee"];
 const DEVICES: [(&str, &str, &str); 4] = [
@@ -188,6 +190,89 @@ fn service_principal(rng: &mut GenRng, name: &str, net: Net, credential: &'stati
     }
 }
 
+/// `count` people with distinct names, walking the first × last name grid with a stride; past its size, names
+/// repeat with a number. The first ones get the cast's job titles.
+fn people(rng: &mut GenRng, org: &Org, count: usize) -> Vec<Person> {
+    let cat = Catalog::get();
+    let mut used = std::collections::BTreeSet::new();
+    let mut people = Vec::with_capacity(count);
+    let nf = cat.first_names.len();
+    let nl = cat.last_names.len();
+    let offset = rng.random_range(0..nf * nl);
+    let grid = nf * nl;
+    for i in 0..count {
+        let round = i / grid;
+        let mut k = (offset + i * 7919) % grid;
+        while used.contains(&(round, k)) {
+            k = (k + 1) % grid;
+        }
+        used.insert((round, k));
+        let (first, last) = (cat.first_names[k % nf], cat.last_names[(k / nf) % nl]);
+        let last = if round == 0 { last.to_string() } else { format!("{last}{}", round + 1) };
+        let title = TITLES.get(i).copied().unwrap_or(if i % 3 == 0 { "Operations Specialist" } else { "Analyst" });
+        people.push(make_person(rng, org, first, &last, i, title));
+    }
+    people
+}
+
+/// A service account: a person-shaped directory entry with its own UPN, working from the office.
+fn service_account(rng: &mut GenRng, org: &Org, upn: &str, display: &str) -> Person {
+    let mut p = make_person(rng, org, "svc", "account", 0, "Service account");
+    p.upn = upn.to_ascii_lowercase();
+    p.upn_cased = upn.to_string();
+    p.display = display.to_string();
+    p.home = Net::new("198.51.100.12", "chicago-att");
+    p
+}
+
+/// The shared mailboxes: helpdesk, accounts payable and reception.
+fn shared_mailboxes(rng: &mut GenRng, domain: &str) -> Vec<SharedMailbox> {
+    ["helpdesk", "accounts-payable", "reception"]
+        .iter()
+        .map(|n| SharedMailbox {
+            upn: format!("{n}@{domain}"),
+            display: match *n {
+                "helpdesk" => "IT Helpdesk".to_string(),
+                "accounts-payable" => "Accounts Payable".to_string(),
+                _ => "Reception".to_string(),
+            },
+            guid: guid(rng),
+        })
+        .collect()
+}
+
+/// A partner tenant and its technician, who signs in from `ips`.
+fn partner(rng: &mut GenRng, name: &str, pdomain: &str, ips: Vec<Net>) -> Partner {
+    let technician_id = guid(rng);
+    Partner {
+        tenant_id: guid(rng),
+        name: name.to_string(),
+        technician_upn: format!("user_{}@{pdomain}", technician_id.replace('-', "")),
+        technician_display: format!("{} Technician", name.split_whitespace().next().unwrap_or(name)),
+        technician_id,
+        ips,
+    }
+}
+
+impl Cast {
+    /// The parts, given to the first people in order; the BEC victim falls back to the last person in a small
+    /// tenant.
+    fn of(people: usize) -> Cast {
+        Cast {
+            ceo: 0,
+            cfo: 1,
+            admin: 2,
+            helpdesk: [3, 4],
+            finance: 5,
+            replay_victim: 6,
+            script_victim: 7,
+            enum_actor: 8,
+            traveller: 9,
+            bec_victim: 5.min(people - 1),
+        }
+    }
+}
+
 impl Tenant {
     /// Builds the tenant for a seed and size. `users` is at least 10 (checked by the caller).
     pub fn build(seed: u64, users: usize, org_name: Option<&str>) -> Tenant {
@@ -198,58 +283,22 @@ impl Tenant {
             .copied()
             .unwrap_or_else(|| cat.orgs[(seed as usize) % cat.orgs.len()]);
         let id = guid(&mut rng);
-        let mut used = std::collections::BTreeSet::new();
-        let mut people = Vec::with_capacity(users);
-        let nf = cat.first_names.len();
-        let nl = cat.last_names.len();
-        let offset = rng.random_range(0..nf * nl);
-        let grid = nf * nl;
-        for i in 0..users + 1 {
-            // Walk the first × last grid with a stride; past its size, names repeat with a number.
-            let round = i / grid;
-            let mut k = (offset + i * 7919) % grid;
-            while used.contains(&(round, k)) {
-                k = (k + 1) % grid;
-            }
-            used.insert((round, k));
-            let (first, last) = (cat.first_names[k % nf], cat.last_names[(k / nf) % nl]);
-            let last = if round == 0 { last.to_string() } else { format!("{last}{}", round + 1) };
-            let title = TITLES.get(i).copied().unwrap_or(if i % 3 == 0 { "Operations Specialist" } else { "Analyst" });
-            people.push(make_person(&mut rng, &org, first, &last, i, title));
-        }
+        let mut people = people(&mut rng, &org, users + 1);
         // The last generated person is the dormant account: in the directory, never active.
         let mut dormant =
             people.pop().unwrap_or_else(|| make_person(&mut rng, &org, "Rolf", "Lindqvist", 0, "Analyst"));
         dormant.title = "Project Coordinator (on leave)";
         let domain = org.domain;
-        let account = |rng: &mut GenRng, upn: &str, display: &str| -> Person {
-            let mut p = make_person(rng, &org, "svc", "account", 0, "Service account");
-            p.upn = upn.to_ascii_lowercase();
-            p.upn_cased = upn.to_string();
-            p.display = display.to_string();
-            p.home = Net::new("198.51.100.12", "chicago-att");
-            p
-        };
         let sync_host = format!("{}DC01", org.short.to_ascii_uppercase());
         let sync_tag = ids::hex_upper(&mut rng, 6).to_ascii_lowercase();
-        let sync_account = account(
+        let sync_account = service_account(
             &mut rng,
+            &org,
             &format!("Sync_{sync_host}_{sync_tag}@{domain}"),
             "On-Premises Directory Synchronization Service Account",
         );
-        let automation = account(&mut rng, &format!("svc-reporting@{domain}"), "Reporting Automation");
-        let shared = ["helpdesk", "accounts-payable", "reception"]
-            .iter()
-            .map(|n| SharedMailbox {
-                upn: format!("{n}@{domain}"),
-                display: match *n {
-                    "helpdesk" => "IT Helpdesk".to_string(),
-                    "accounts-payable" => "Accounts Payable".to_string(),
-                    _ => "Reception".to_string(),
-                },
-                guid: guid(&mut rng),
-            })
-            .collect();
+        let automation = service_account(&mut rng, &org, &format!("svc-reporting@{domain}"), "Reporting Automation");
+        let shared = shared_mailboxes(&mut rng, domain);
         let corp = vec![
             Net::new("198.51.100.10", "chicago-att"),
             Net::new("198.51.100.11", "chicago-att"),
@@ -273,17 +322,6 @@ impl Tenant {
             Net::new("2001:db8:8075::1f", "microsoft"),
             "managedIdentity",
         );
-        let partner = |rng: &mut GenRng, name: &str, pdomain: &str, ips: Vec<Net>| {
-            let technician_id = guid(rng);
-            Partner {
-                tenant_id: guid(rng),
-                name: name.to_string(),
-                technician_upn: format!("user_{}@{pdomain}", technician_id.replace('-', "")),
-                technician_display: format!("{} Technician", name.split_whitespace().next().unwrap_or(name)),
-                technician_id,
-                ips,
-            }
-        };
         let rogue_partner = partner(
             &mut rng,
             "Bluestone IT Services",
@@ -296,24 +334,8 @@ impl Tenant {
             "fourthcoffee-msp.example",
             vec![Net::new("198.51.100.200", "dallas")],
         );
-        let groups =
-            ["All Staff", "Finance", "Sales", "IT Admins", "Leadership", "Service Desk", "Operations", "Marketing"]
-                .iter()
-                .map(|g| (guid(&mut rng), g.to_string()))
-                .collect();
-        let n = people.len();
-        let cast = Cast {
-            ceo: 0,
-            cfo: 1,
-            admin: 2,
-            helpdesk: [3, 4],
-            finance: 5,
-            replay_victim: 6,
-            script_victim: 7,
-            enum_actor: 8,
-            traveller: 9,
-            bec_victim: 5.min(n - 1),
-        };
+        let groups = GROUPS.iter().map(|g| (guid(&mut rng), g.to_string())).collect();
+        let cast = Cast::of(people.len());
         Tenant {
             seed,
             id,

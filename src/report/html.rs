@@ -2,7 +2,7 @@
 //! layout, so it can be mailed, archived or printed to PDF as it is. Every string from the logs or the analyst is
 //! escaped.
 
-use super::model::Report;
+use super::model::{AlertGroup, AlertRow, Report};
 use crate::text::sanitize::clean;
 use std::fmt::Write as _;
 
@@ -39,20 +39,38 @@ pub fn esc(s: &str) -> String {
 /// Renders the whole report.
 pub fn render_html(r: &Report) -> String {
     let mut s = String::new();
-    let c = &r.case;
+    header(&mut s, r);
+    case_summary(&mut s, r);
+    coverage(&mut s, r);
+    alerts(&mut s, r);
+    suppressions(&mut s, r);
+    evidence(&mut s, r);
+    runbooks(&mut s, r);
+    notes(&mut s, r);
+    attack(&mut s, r);
+    s.push_str("</body>\n</html>\n");
+    s
+}
+
+/// The page head with its style, the title and when the report was made.
+fn header(s: &mut String, r: &Report) {
+    let name = esc(&r.case.name);
     let _ = write!(
         s,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Case report: {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        esc(&c.name)
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Case report: {name}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
     );
-    let _ = writeln!(s, "<h1>Case report: {}</h1>", esc(&c.name));
+    let _ = writeln!(s, "<h1>Case report: {name}</h1>");
     let _ = writeln!(
         s,
         "<p class=\"meta\">Generated {} · times in {}</p>",
         r.generated_at.format("%Y-%m-%d %H:%M:%S UTC"),
         esc(&r.timezone)
     );
+}
 
+/// The tenant, the time span and what ingest read, in all and per source.
+fn case_summary(s: &mut String, r: &Report) {
+    let c = &r.case;
     let _ = writeln!(s, "<h2>Case summary</h2>\n<ul>");
     if let Some(t) = &c.tenant_id {
         let doms = if c.domains.is_empty() { String::new() } else { format!(" ({})", esc(&c.domains.join(", "))) };
@@ -70,7 +88,7 @@ pub fn render_html(r: &Report) -> String {
         c.files, c.unsupported_files, c.records, c.indexed, c.duplicates, c.rejected
     );
     if !c.sources.is_empty() {
-        table_head(&mut s, &["Source", "Files", "Records", "Indexed", "Duplicates", "Rejected"]);
+        table_head(s, &["Source", "Files", "Records", "Indexed", "Duplicates", "Rejected"]);
         for x in &c.sources {
             let _ = writeln!(
                 s,
@@ -80,12 +98,15 @@ pub fn render_html(r: &Report) -> String {
         }
         s.push_str("</tbody></table>\n");
     }
+}
 
+/// The days each source covers, and whether each analytic could run.
+fn coverage(s: &mut String, r: &Report) {
     let _ = writeln!(s, "<h2>Coverage</h2>");
     if r.coverage.sources.is_empty() {
         let _ = writeln!(s, "<p>No events were indexed.</p>");
     } else {
-        table_head(&mut s, &["Source", "Events", "First day", "Last day", "Days", "Missing working days"]);
+        table_head(s, &["Source", "Events", "First day", "Last day", "Days", "Missing working days"]);
         for x in &r.coverage.sources {
             let _ = writeln!(
                 s,
@@ -103,7 +124,10 @@ pub fn render_html(r: &Report) -> String {
         }
         s.push_str("</ul>\n");
     }
+}
 
+/// The alerts, grouped by triage status.
+fn alerts(s: &mut String, r: &Report) {
     let _ = writeln!(s, "<h2>Alerts</h2>");
     if r.alert_groups.is_empty() {
         let _ = writeln!(s, "<p>No alerts.</p>");
@@ -111,101 +135,120 @@ pub fn render_html(r: &Report) -> String {
     for g in &r.alert_groups {
         let _ = writeln!(s, "<h3>{} ({})</h3>", esc(&g.title), g.alerts.len());
         for a in &g.alerts {
-            let sev = esc(&a.severity);
-            let _ = writeln!(s, "<div class=\"alert {sev}\">");
-            let _ = writeln!(
-                s,
-                "<p><span class=\"sev\">{sev}</span> · {} · <b>{}</b><br><code>{}</code> · {} to {}</p>",
-                esc(&a.analytic),
-                esc(&a.title),
-                esc(&a.id),
-                esc(&a.first_seen),
-                esc(&a.last_seen)
-            );
-            let _ = writeln!(s, "<ul>");
-            if !a.techniques.is_empty() {
-                let _ = writeln!(s, "<li>ATT&amp;CK: {}</li>", esc(&a.techniques.join(", ")));
-            }
-            if !a.entities.is_empty() {
-                let _ = writeln!(s, "<li>Entities: {}</li>", esc(&a.entities.join(" · ")));
-            }
-            if let (Some(by), Some(at)) = (&a.triaged_by, &a.triaged_at) {
-                let why = a.triage_reason.as_deref().map(|r| format!(": {}", esc(r))).unwrap_or_default();
-                let _ = writeln!(s, "<li>Triage: {} by {} at {}{why}</li>", esc(&g.title), esc(by), esc(at));
-            }
-            for reason in &a.reasons {
-                let _ = writeln!(s, "<li>{}</li>", esc(reason));
-            }
-            let _ = writeln!(s, "</ul>\n</div>");
+            alert(s, g, a);
         }
     }
-    if !r.suppressions.is_empty() {
-        let total: u64 = r.suppressions.iter().map(|x| x.count).sum();
-        let _ = writeln!(s, "<p>{total} finding(s) suppressed:</p>\n<ul>");
-        for x in &r.suppressions {
-            let _ = writeln!(s, "<li>{} {} × {} ({})</li>", esc(&x.analytic), x.count, esc(&x.rule), esc(&x.matched));
-        }
-        s.push_str("</ul>\n");
-    }
+}
 
+/// One alert as a box: what, when, ATT&CK, entities, its triage and its reasons.
+fn alert(s: &mut String, g: &AlertGroup, a: &AlertRow) {
+    let sev = esc(&a.severity);
+    let _ = writeln!(s, "<div class=\"alert {sev}\">");
+    let _ = writeln!(
+        s,
+        "<p><span class=\"sev\">{sev}</span> · {} · <b>{}</b><br><code>{}</code> · {} to {}</p>",
+        esc(&a.analytic),
+        esc(&a.title),
+        esc(&a.id),
+        esc(&a.first_seen),
+        esc(&a.last_seen)
+    );
+    let _ = writeln!(s, "<ul>");
+    if !a.techniques.is_empty() {
+        let _ = writeln!(s, "<li>ATT&amp;CK: {}</li>", esc(&a.techniques.join(", ")));
+    }
+    if !a.entities.is_empty() {
+        let _ = writeln!(s, "<li>Entities: {}</li>", esc(&a.entities.join(" · ")));
+    }
+    if let (Some(by), Some(at)) = (&a.triaged_by, &a.triaged_at) {
+        let why = a.triage_reason.as_deref().map(|r| format!(": {}", esc(r))).unwrap_or_default();
+        let _ = writeln!(s, "<li>Triage: {} by {} at {}{why}</li>", esc(&g.title), esc(by), esc(at));
+    }
+    for reason in &a.reasons {
+        let _ = writeln!(s, "<li>{}</li>", esc(reason));
+    }
+    let _ = writeln!(s, "</ul>\n</div>");
+}
+
+/// The findings the case's allowlists silenced, when there are any.
+fn suppressions(s: &mut String, r: &Report) {
+    if r.suppressions.is_empty() {
+        return;
+    }
+    let total: u64 = r.suppressions.iter().map(|x| x.count).sum();
+    let _ = writeln!(s, "<p>{total} finding(s) suppressed:</p>\n<ul>");
+    for x in &r.suppressions {
+        let _ = writeln!(s, "<li>{} {} × {} ({})</li>", esc(&x.analytic), x.count, esc(&x.rule), esc(&x.matched));
+    }
+    s.push_str("</ul>\n");
+}
+
+/// The bookmarked events, in time order.
+fn evidence(s: &mut String, r: &Report) {
     let _ = writeln!(s, "<h2>Evidence timeline</h2>");
     if r.evidence.is_empty() {
         let _ = writeln!(s, "<p>No bookmarked events.</p>");
-    } else {
-        table_head(&mut s, &["Time", "Source", "Operation", "Actor", "IP", "Tags", "Comment", "Origin"]);
-        for e in &r.evidence {
-            let tags: String = e.tags.iter().map(|t| format!("<span class=\"tag\">{}</span>", esc(t))).collect();
-            let _ = writeln!(
-                s,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{tags}</td><td>{}</td><td><code>{}</code></td></tr>",
-                esc(&e.time),
-                esc(&e.source),
-                esc(&e.operation),
-                esc(&e.actor),
-                esc(&e.ip),
-                esc(e.comment.as_deref().unwrap_or("")),
-                esc(&e.origin)
-            );
-        }
-        s.push_str("</tbody></table>\n");
+        return;
     }
+    table_head(s, &["Time", "Source", "Operation", "Actor", "IP", "Tags", "Comment", "Origin"]);
+    for e in &r.evidence {
+        let tags: String = e.tags.iter().map(|t| format!("<span class=\"tag\">{}</span>", esc(t))).collect();
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{tags}</td><td>{}</td><td><code>{}</code></td></tr>",
+            esc(&e.time),
+            esc(&e.source),
+            esc(&e.operation),
+            esc(&e.actor),
+            esc(&e.ip),
+            esc(e.comment.as_deref().unwrap_or("")),
+            esc(&e.origin)
+        );
+    }
+    s.push_str("</tbody></table>\n");
+}
 
+/// Each alert's runbook: steps done out of all, and the steps worked on.
+fn runbooks(s: &mut String, r: &Report) {
     let _ = writeln!(s, "<h2>Runbook progress</h2>");
     if r.runbooks.is_empty() {
         let _ = writeln!(s, "<p>No alerts, no runbooks.</p>");
-    } else {
-        s.push_str("<ul>\n");
-        for rb in &r.runbooks {
-            let _ = write!(
-                s,
-                "<li><code>{}</code> {} · {}: {}/{} steps done",
-                esc(&rb.alert_id),
-                esc(&rb.analytic),
-                esc(&rb.runbook_title),
-                rb.done,
-                rb.total
-            );
-            if !rb.steps.is_empty() {
-                s.push_str("\n<ul>\n");
-                for st in &rb.steps {
-                    let note = st.note.as_deref().map(|n| format!(": {}", esc(n))).unwrap_or_default();
-                    let _ = writeln!(
-                        s,
-                        "<li>{} {} / {}{note} ({} at {})</li>",
-                        if st.done { "&#9745;" } else { "&#9744;" },
-                        esc(&st.phase),
-                        esc(&st.title),
-                        esc(&st.by),
-                        esc(&st.at)
-                    );
-                }
-                s.push_str("</ul>\n");
-            }
-            s.push_str("</li>\n");
-        }
-        s.push_str("</ul>\n");
+        return;
     }
+    s.push_str("<ul>\n");
+    for rb in &r.runbooks {
+        let _ = write!(
+            s,
+            "<li><code>{}</code> {} · {}: {}/{} steps done",
+            esc(&rb.alert_id),
+            esc(&rb.analytic),
+            esc(&rb.runbook_title),
+            rb.done,
+            rb.total
+        );
+        if !rb.steps.is_empty() {
+            s.push_str("\n<ul>\n");
+            for st in &rb.steps {
+                let note = st.note.as_deref().map(|n| format!(": {}", esc(n))).unwrap_or_default();
+                let _ = writeln!(
+                    s,
+                    "<li>{} {} / {}{note} ({} at {})</li>",
+                    if st.done { "&#9745;" } else { "&#9744;" },
+                    esc(&st.phase),
+                    esc(&st.title),
+                    esc(&st.by),
+                    esc(&st.at)
+                );
+            }
+            s.push_str("</ul>\n");
+        }
+        s.push_str("</li>\n");
+    }
+    s.push_str("</ul>\n");
+}
 
+/// The analyst's notes, as preformatted text.
+fn notes(s: &mut String, r: &Report) {
     let _ = writeln!(s, "<h2>Case notes</h2>");
     if r.notes.trim().is_empty() {
         let _ = writeln!(s, "<p>No notes.</p>");
@@ -213,9 +256,12 @@ pub fn render_html(r: &Report) -> String {
         let lines: Vec<String> = r.notes.lines().map(esc).collect();
         let _ = writeln!(s, "<pre class=\"notes\">{}</pre>", lines.join("\n"));
     }
+}
 
+/// Every analytic with its ATT&CK techniques and how many alerts it raised.
+fn attack(s: &mut String, r: &Report) {
     let _ = writeln!(s, "<h2>ATT&amp;CK mapping</h2>");
-    table_head(&mut s, &["Analytic", "Detection strategy", "Techniques", "Alerts", "What it looks for"]);
+    table_head(s, &["Analytic", "Detection strategy", "Techniques", "Alerts", "What it looks for"]);
     for a in &r.attack {
         let _ = writeln!(
             s,
@@ -227,8 +273,7 @@ pub fn render_html(r: &Report) -> String {
             esc(&a.title)
         );
     }
-    s.push_str("</tbody></table>\n</body>\n</html>\n");
-    s
+    s.push_str("</tbody></table>\n");
 }
 
 fn table_head(s: &mut String, cols: &[&str]) {

@@ -10,13 +10,12 @@ use crate::gen::records::signin::SignInArgs;
 use crate::gen::records::ual::{self, FileOp, MailAccess};
 use crate::gen::records::{Kind, Workload};
 use crate::gen::tenant::{Net, Person};
-use chrono::{Datelike, Duration};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use rand::seq::IndexedRandom;
 use rand::Rng;
 
 /// Emits one person's ordinary day. `net` overrides where they work from (travel).
 pub fn person_day(day: &mut Day, p: &Person, net_override: Option<&Net>) {
-    let cat = Catalog::get();
     let workday = clock::is_workday(day.date);
     if !workday {
         if day.rng.random_bool(0.25) {
@@ -34,41 +33,69 @@ pub fn person_day(day: &mut Day, p: &Person, net_override: Option<&Net>) {
     };
     let managed = in_office || p.device.os != "MacOs";
     let start = p.start_hour as f64 + day.rng.random_range(-0.4..0.6);
+    let w = WorkDay { net, managed, start, end: start + 8.5 };
     let login = day.between(start, start + 0.3);
     // An occasional mistyped password before the real sign-in.
     if day.rng.random_bool(0.04) {
-        let ids = day.signin_ids(None);
-        let mut a = SignInArgs::user(
-            login - Duration::seconds(40),
-            Kind::SignInInteractive,
-            ids,
-            super::user_ref(p),
-            cat.app("officehome"),
-            cat.app("officehome"),
-            &net,
-            p.device.browser_ua,
-        );
-        a.device = Some(&p.device);
-        a.error_code = 50126;
-        a.failure_reason = "Invalid username or password or Invalid on-premise username or password.";
-        let tok = day.sign_in(&a);
-        let v = ual::sts_logon(
-            t,
-            a.ts,
-            &tok.request_id,
-            &tok.correlation_id,
-            &ual_actor(p, true),
-            &net.ip,
-            a.app.id,
-            a.resource.id,
-            p.device.browser_ua,
-            p.device.os,
-            p.device.browser,
-            &tok.session_id,
-            50126,
-        );
-        day.push(a.ts, Kind::Ual(Workload::AzureActiveDirectory), v);
+        mistyped_password(day, p, &w, login);
     }
+    let session = browser_sign_in(day, p, &w, login);
+    let clients = desktop_clients(day, p, &w, login, &session);
+    desk_work(day, p, &w, &clients);
+}
+
+/// Where and when a person works today.
+struct WorkDay {
+    net: Net,
+    /// Whether the device they use counts as managed (office days, and Windows at home).
+    managed: bool,
+    /// Local hours the working day starts and ends.
+    start: f64,
+    end: f64,
+}
+
+/// A failed browser sign-in (wrong password) forty seconds before `login`, and its UAL mirror.
+fn mistyped_password(day: &mut Day, p: &Person, w: &WorkDay, login: DateTime<Utc>) {
+    let cat = Catalog::get();
+    let t = day.t;
+    let net = &w.net;
+    let ids = day.signin_ids(None);
+    let mut a = SignInArgs::user(
+        login - Duration::seconds(40),
+        Kind::SignInInteractive,
+        ids,
+        super::user_ref(p),
+        cat.app("officehome"),
+        cat.app("officehome"),
+        net,
+        p.device.browser_ua,
+    );
+    a.device = Some(&p.device);
+    a.error_code = 50126;
+    a.failure_reason = "Invalid username or password or Invalid on-premise username or password.";
+    let tok = day.sign_in(&a);
+    let v = ual::sts_logon(
+        t,
+        a.ts,
+        &tok.request_id,
+        &tok.correlation_id,
+        &ual_actor(p, true),
+        &net.ip,
+        a.app.id,
+        a.resource.id,
+        p.device.browser_ua,
+        p.device.os,
+        p.device.browser,
+        &tok.session_id,
+        50126,
+    );
+    day.push(a.ts, Kind::Ual(Workload::AzureActiveDirectory), v);
+}
+
+/// The morning browser sign-in to the Office home page and its UAL mirror; returns the session it opens.
+fn browser_sign_in(day: &mut Day, p: &Person, w: &WorkDay, login: DateTime<Utc>) -> String {
+    let t = day.t;
+    let (net, managed) = (&w.net, w.managed);
     let browser = day.user_sign_in(
         login,
         Kind::SignInInteractive,
@@ -76,7 +103,7 @@ pub fn person_day(day: &mut Day, p: &Person, net_override: Option<&Net>) {
         None,
         "officehome",
         "officehome",
-        &net,
+        net,
         p.device.browser_ua,
         managed,
     );
@@ -96,17 +123,28 @@ pub fn person_day(day: &mut Day, p: &Person, net_override: Option<&Net>) {
         0,
     );
     day.push(login, Kind::Ual(Workload::AzureActiveDirectory), v);
-    let session = browser.session_id.clone();
-    let end = start + 8.5;
-    // Desktop clients refresh their tokens through the day on the same session.
+    browser.session_id
+}
+
+/// The desktop clients' tokens of the day: Outlook, Teams (for Graph) and OneDrive.
+struct DesktopTokens {
+    outlook: Token,
+    teams_graph: Token,
+    onedrive: Token,
+}
+
+/// Outlook, Teams and OneDrive refresh their tokens through the day on the browser's session.
+fn desktop_clients(day: &mut Day, p: &Person, w: &WorkDay, login: DateTime<Utc>, session: &str) -> DesktopTokens {
+    let cat = Catalog::get();
+    let (net, managed, start, end) = (&w.net, w.managed, w.start, w.end);
     let outlook = day.user_sign_in(
         login + Duration::seconds(95),
         Kind::SignInNonInteractive,
         p,
-        Some(&session),
+        Some(session),
         "office",
         "exchange",
-        &net,
+        net,
         cat.ua("outlook-win"),
         managed,
     );
@@ -115,10 +153,10 @@ pub fn person_day(day: &mut Day, p: &Person, net_override: Option<&Net>) {
         ts,
         Kind::SignInNonInteractive,
         p,
-        Some(&session),
+        Some(session),
         "teams",
         "graph",
-        &net,
+        net,
         cat.ua("teams-win"),
         managed,
     );
@@ -127,10 +165,10 @@ pub fn person_day(day: &mut Day, p: &Person, net_override: Option<&Net>) {
         ts,
         Kind::SignInNonInteractive,
         p,
-        Some(&session),
+        Some(session),
         "onedrive",
         "sharepoint",
-        &net,
+        net,
         cat.ua("onedrive-win"),
         managed,
     );
@@ -140,21 +178,29 @@ pub fn person_day(day: &mut Day, p: &Person, net_override: Option<&Net>) {
             ts,
             Kind::SignInNonInteractive,
             p,
-            Some(&session),
+            Some(session),
             "teams",
             "teams-services",
-            &net,
+            net,
             cat.ua("teams-win"),
             managed,
         );
     }
+    DesktopTokens { outlook, teams_graph, onedrive }
+}
+
+/// The day's work through those tokens: own mail read, files touched, Graph calls of Teams.
+fn desk_work(day: &mut Day, p: &Person, w: &WorkDay, clients: &DesktopTokens) {
+    let cat = Catalog::get();
+    let (net, managed, start, end) = (&w.net, w.managed, w.start, w.end);
+    let DesktopTokens { outlook, teams_graph, onedrive } = clients;
     for _ in 0..day.rng.random_range(1..=2) {
         let ts = day.between(start + 0.2, end);
-        owner_mail(day, p, &outlook, &net, ts, "Client=MSExchangeRPC", "Sync");
+        owner_mail(day, p, outlook, net, ts, "Client=MSExchangeRPC", "Sync");
     }
     for _ in 0..day.rng.random_range(1..=3) {
         let ts = day.between(start + 0.3, end);
-        file_activity(day, p, &onedrive, &net, ts, managed);
+        file_activity(day, p, onedrive, net, ts, managed);
     }
     for _ in 0..day.rng.random_range(0..=2) {
         let ts = day.between(start + 0.3, end);
@@ -167,8 +213,8 @@ pub fn person_day(day: &mut Day, p: &Person, net_override: Option<&Net>) {
         day.graph_user(
             ts,
             p,
-            &teams_graph,
-            &net,
+            teams_graph,
+            net,
             cat.ua("teams-win"),
             "GET",
             uri,

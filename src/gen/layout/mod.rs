@@ -10,6 +10,8 @@ use std::io;
 use std::ops::Range;
 use std::path::Path;
 
+mod mixed;
+
 const SIGNINS_CONTEXT: &str = "https://graph.microsoft.com/beta/$metadata#auditLogs/signIns";
 const AUDITS_CONTEXT: &str = "https://graph.microsoft.com/v1.0/$metadata#auditLogs/directoryAudits";
 const SIGNIN_KINDS: [Kind; 4] =
@@ -86,149 +88,6 @@ impl Layout {
         let source = kinds.first().map(|k| k.source_name()).unwrap_or("ual");
         self.sinks.push(FileSink::new(root, rel, source, shape, enc, max));
         self.routes.push(Route { kinds: kinds.to_vec(), days, sink: self.sinks.len() - 1 });
-    }
-
-    /// The realistic mix: every shape and quirk, split over the period the way responders collect in pieces.
-    pub fn mixed(root: &Path, tenant_id: &str, start: NaiveDate, days: u32) -> Layout {
-        let mut l = Layout::new(tenant_id);
-        let h = (days / 2).max(1).min(days);
-        let d = |i: u32| clock::file_date(start + Duration::days(i as i64));
-        let last = days.saturating_sub(1);
-        let (a, b, c, e) = (d(0), d(h.saturating_sub(1)), d(h), d(last));
-        let stamp = format!("{}{}", (start + Duration::days(last as i64)).format("%Y%m%d"), "093012");
-        let day = (start + Duration::days(last as i64)).format("%Y%m%d").to_string();
-        let all = 0..days;
-        l.add(
-            root,
-            &[Kind::SignInInteractive],
-            0..h,
-            format!("EntraID/SignIns/Interactive/GraphAPI/signIns_{a}_{b}_page{{part}}.json"),
-            Shape::GraphPage { context: SIGNINS_CONTEXT },
-            Encoding::Utf8,
-            Some(100),
-        );
-        l.add(
-            root,
-            &[Kind::SignInInteractive],
-            h..days,
-            format!("EntraID/SignIns/Interactive/InteractiveSignIns_{c}_{e}.csv"),
-            Shape::PortalCsv,
-            Encoding::Utf8Bom,
-            None,
-        );
-        l.add(
-            root,
-            &[Kind::SignInNonInteractive],
-            0..h,
-            format!("EntraID/DiagnosticSettings/NonInteractiveUserSignInLogs/{a}_{b}.json.gz"),
-            Shape::Diag { category: "NonInteractiveUserSignInLogs" },
-            Encoding::Gzip,
-            None,
-        );
-        l.add(
-            root,
-            &[Kind::SignInNonInteractive],
-            h..days,
-            format!("LogAnalytics/AADNonInteractiveUserSignInLogs_{c}_{e}.csv"),
-            Shape::LaCsv(LaTable::NonInteractive),
-            Encoding::Utf8Bom,
-            None,
-        );
-        l.add(
-            root,
-            &[Kind::SignInServicePrincipal],
-            all.clone(),
-            format!("EntraID/SignIns/ServicePrincipal/servicePrincipalSignIns_{a}_{e}.jsonl"),
-            Shape::JsonLines,
-            Encoding::Utf8,
-            None,
-        );
-        l.add(
-            root,
-            &[Kind::SignInManagedIdentity],
-            all.clone(),
-            format!("EntraID/{day}-SignInLogs/managedIdentity/{stamp}-managedIdentity-SignInLogs.json"),
-            Shape::PsJson { crlf: true },
-            Encoding::Utf16LeBom,
-            None,
-        );
-        l.add(
-            root,
-            &[Kind::Audit],
-            0..h,
-            format!("EntraID/{day}-Auditlogs/{stamp}-AuditLogs.json"),
-            Shape::PsJson { crlf: false },
-            Encoding::Utf8Bom,
-            None,
-        );
-        l.add(
-            root,
-            &[Kind::Audit],
-            h..days,
-            format!("EntraID/DiagnosticSettings/AuditLogs/{c}_{e}.json"),
-            Shape::DiagRecords { category: "AuditLogs" },
-            Encoding::Utf8,
-            None,
-        );
-        // Two UAL exports of the Exchange workload that overlap by two days (same record Ids in both).
-        let ov_start = h.saturating_sub(1);
-        let ov_end = (h + 1).min(days);
-        let exo = [Kind::Ual(Workload::Exchange)];
-        l.add(
-            root,
-            &exo,
-            0..ov_end,
-            format!("UAL/Purview/AuditSearch_Exchange_{a}_{}.csv", d(ov_end.saturating_sub(1))),
-            Shape::PurviewCsv,
-            Encoding::Utf8Bom,
-            None,
-        );
-        l.add(
-            root,
-            &exo,
-            ov_start..days,
-            format!("UAL/Classic/UnifiedAuditLog_Exchange_{}_{e}.csv", d(ov_start)),
-            Shape::ClassicCsv,
-            Encoding::Utf8Bom,
-            None,
-        );
-        l.add(
-            root,
-            &[Kind::Ual(Workload::SharePoint)],
-            all.clone(),
-            format!("UAL/ManagementActivityAPI/Audit.SharePoint_{a}_{e}.jsonl"),
-            Shape::ManagementApi,
-            Encoding::Utf8,
-            None,
-        );
-        l.add(
-            root,
-            &[Kind::Ual(Workload::AzureActiveDirectory)],
-            all,
-            format!("UAL/ManagementActivityAPI/Audit.AzureActiveDirectory_{a}_{e}.jsonl"),
-            Shape::ManagementApi,
-            Encoding::Utf8,
-            None,
-        );
-        l.add(
-            root,
-            &[Kind::Graph],
-            0..h,
-            format!("GraphActivity/MicrosoftGraphActivityLogs_{a}_{b}.json"),
-            Shape::Diag { category: "MicrosoftGraphActivityLogs" },
-            Encoding::Utf8,
-            None,
-        );
-        l.add(
-            root,
-            &[Kind::Graph],
-            h..days,
-            format!("LogAnalytics/MicrosoftGraphActivityLogs_{c}_{e}.csv"),
-            Shape::LaCsv(LaTable::GraphActivity),
-            Encoding::Utf8Bom,
-            None,
-        );
-        l
     }
 
     /// One shape family for every source it can carry.

@@ -1,0 +1,54 @@
+//! AN0534, scripted access: a scripting client signs in as a user and reads mail and OneDrive in bulk.
+
+use super::actions::{record_key, scripted_reads};
+use crate::gen::activity::{user_ref, Day};
+use crate::gen::catalog::Catalog;
+use crate::gen::key::Entities;
+use crate::gen::records::signin::SignInArgs;
+use crate::gen::records::Kind;
+use crate::gen::tenant::Net;
+use chrono::Duration;
+
+/// AN0534: a scripting client signs in as a user and reads mail and OneDrive in bulk.
+pub fn an0534(day: &mut Day) {
+    let cat = Catalog::get();
+    let t = day.t;
+    let from = day.out.len();
+    let p = t.people[t.cast.script_victim].clone();
+    let net = Net::new("203.0.113.45", "piscataway-vps");
+    let ua = cat.ua("python-requests");
+    let ts = day.between(10.5, 11.0);
+    let ids = day.signin_ids(None);
+    let mut a = SignInArgs::user(
+        ts,
+        Kind::SignInInteractive,
+        ids,
+        user_ref(&p),
+        cat.app("graph-cli"),
+        cat.app("graph"),
+        &net,
+        ua,
+    );
+    a.client_app_used = "Mobile Apps and Desktop clients";
+    a.mfa = true;
+    a.scopes = "Mail.Read Files.Read.All User.Read";
+    let tok = day.sign_in(&a);
+    scripted_reads(day, &p, &tok, &net, ua, ts + Duration::minutes(2), 30, 12);
+    let entities = Entities {
+        users: vec![p.upn.clone()],
+        ips: vec![net.ip.to_string()],
+        sessions: vec![tok.session_id.clone()],
+        mailboxes: vec![p.upn.clone()],
+        apps: vec![cat.app("graph-cli").id.to_string()],
+    };
+    record_key(
+        day,
+        from,
+        true,
+        "an0534-scripted-graph",
+        "AN0534",
+        &format!("python-requests session of {} reads mail and OneDrive in bulk through Microsoft Graph", p.upn),
+        entities,
+        "high",
+    );
+}
