@@ -30,7 +30,7 @@ pub fn run(cli: Cli, env: &RunEnv) -> Result<u8> {
             harrier::anonymize::cli::run(&args, inv.quiet)?;
             Ok(0)
         }
-        Some(Command::Bench { dir, events, seed, json }) => bench(&dir, events, seed, json),
+        Some(Command::Bench { dir, events, seed, json }) => bench(&dir, events, seed, json, env.now()),
         Some(Command::Exercise(cmd)) => crate::exercising::run(cmd, inv),
         Some(Command::Open { case }) => open_tui(&case, inv.state_dir, inv.quiet, env),
         Some(Command::BenchTui { case, width, height, search, json }) => {
@@ -72,11 +72,11 @@ fn gen(args: &harrier::gen::cli::GenArgs, quiet: bool) -> Result<u8> {
 }
 
 /// `harrier bench`: generates a case in the empty folder `dir`, measures it and prints the figures.
-fn bench(dir: &Path, events: u64, seed: u64, json: bool) -> Result<u8> {
+fn bench(dir: &Path, events: u64, seed: u64, json: bool, now: chrono::DateTime<chrono::Utc>) -> Result<u8> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
         return Err(anyhow!("{} is not empty; bench writes a fresh case there", dir.display()));
     }
-    let r = harrier::cli::bench::run(dir, events, seed)?;
+    let r = harrier::cli::bench::run(dir, events, seed, now)?;
     if json {
         outln!("{}", harrier::text::sanitize::json_pretty(&r)?);
     } else {
@@ -148,7 +148,7 @@ fn detect(
     let case = inv.open(case)?;
     let tz = inv.zone(&case)?;
     ensure_ingested(&case, inv.quiet)?;
-    let d = run_detect(&case, analytic)?;
+    let d = run_detect(&case, analytic, inv.env.now())?;
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => writeln!(out, "{}", harrier::text::sanitize::json_pretty(&output::to_json(&d, min))?)?,
@@ -225,8 +225,8 @@ fn demo_case() -> std::path::PathBuf {
 }
 
 /// Runs the analytics over an ingested case and saves the full result in the case state.
-fn run_detect(case: &Case, only: Vec<String>) -> Result<Detection> {
-    Ok(harrier::case::detection::detect_and_save(case, only)?)
+fn run_detect(case: &Case, only: Vec<String>, now: chrono::DateTime<chrono::Utc>) -> Result<Detection> {
+    Ok(harrier::case::detection::detect_and_save(case, only, now)?)
 }
 
 fn open_tui(path: &Path, state: Option<&Path>, quiet: bool, env: &RunEnv) -> Result<u8> {
@@ -236,7 +236,7 @@ fn open_tui(path: &Path, state: Option<&Path>, quiet: bool, env: &RunEnv) -> Res
         if !quiet {
             eprintln!("harrier: running the analytics");
         }
-        run_detect(&case, Vec::new())?;
+        run_detect(&case, Vec::new(), env.now())?;
     }
     harrier::tui::run(case, env.clone())?;
     Ok(0)

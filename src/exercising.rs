@@ -289,7 +289,7 @@ fn visible_alerts(o: &Opened, s: &Session) -> Result<Vec<harrier::analytics::Ale
     }
     let index = CaseIndex::open(&o.case.index_dir())?;
     index.set_visibility(Some(s.visibility(&o.exercise, o.now)));
-    let ctx = DetectContext { config: o.case.config.clone(), only: Vec::new() };
+    let ctx = DetectContext::all(o.case.config.clone(), o.now);
     Ok(detect(&index, &ctx)?.alerts)
 }
 

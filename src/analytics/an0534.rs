@@ -9,6 +9,7 @@
 //! downloaded, bytes returned, other people's mailboxes) sets the severity.
 
 use super::alert::AlertBuilder;
+use super::allow::{names_of, AllowList};
 use super::catalog::{self, IdSet};
 use super::clock::Day;
 use super::common::{ip_in, raise, utc, Cx, Findings};
@@ -24,9 +25,9 @@ struct Settings {
     classes: Vec<String>,
     extra_uas: Vec<String>,
     extra_apps: Vec<String>,
-    automation: Vec<String>,
+    automation: AllowList,
     nets: Vec<IpNet>,
-    trusted: Vec<String>,
+    trusted: AllowList,
     vips: Vec<String>,
 }
 
@@ -38,9 +39,9 @@ impl Settings {
             classes: lower("user_agent_classes"),
             extra_uas: lower("extra_user_agents"),
             extra_apps: lower("scripting_clients"),
-            automation: cx.list_with("automation_accounts", &cx.config.allow.automation_accounts),
+            automation: AllowList::new(&cx.list_with("automation_accounts", &cx.config.allow.automation_accounts)),
             nets: cx.expected_nets("expected_ips"),
-            trusted: cx.config.allow.trusted_partner_tenants.iter().map(|t| t.trim().to_ascii_lowercase()).collect(),
+            trusted: AllowList::new(&cx.config.allow.trusted_partner_tenants),
             vips: lower("target_mailboxes"),
         }
     }
@@ -110,11 +111,27 @@ pub fn run(cx: &Cx) -> Findings {
     out
 }
 
+/// True when a touch may stand for a sign-in: an Entra sign-in, or, on a day the Entra sign-in logs do not cover,
+/// the UAL's copy of one or a mail or file access the UAL recorded with its client.
+fn stands_for_signin(cx: &Cx, t: &Touch) -> bool {
+    match t.kind {
+        TouchKind::SignIn => true,
+        TouchKind::UalSignIn | TouchKind::MailRead | TouchKind::FileRead | TouchKind::FileDownload => {
+            t.source.is_ual() && !cx.store.user_signins_logged_on(cx.day_of(t))
+        }
+        _ => false,
+    }
+}
+
 /// Successful scripted sign-ins by people to sensitive resources, grouped by session (or user + address + day).
 fn candidate_groups<'a>(cx: &Cx<'a>, settings: &Settings) -> BTreeMap<(Sym, String), Vec<&'a Touch>> {
     let mut groups: BTreeMap<(Sym, String), Vec<&Touch>> = BTreeMap::new();
     for t in &cx.store.touches {
-        if t.kind != TouchKind::SignIn || !t.has(flags::SUCCESS) {
+        if !stands_for_signin(cx, t) || !t.has(flags::SUCCESS) {
+            continue;
+        }
+        // An access stands for a sign-in only through the client it names; an app id alone is not enough.
+        if t.kind != TouchKind::SignIn && t.kind != TouchKind::UalSignIn && !t.ua_class.is_scripted() {
             continue;
         }
         if !matches!(t.actor_kind, ActorKind::User | ActorKind::Guest | ActorKind::Partner) {
@@ -174,12 +191,13 @@ fn judge_candidate(cx: &Cx, settings: &Settings, c: &Candidate, out: &mut Findin
 fn allow_rule(cx: &Cx, settings: &Settings, c: &Candidate) -> Option<(&'static str, String)> {
     let first = c.first;
     let ip = cx.s(first.ip);
-    if settings.automation.iter().any(|a| *a == c.user || *a == cx.s(first.app)) {
-        return Some(("allow.automation_accounts", c.user.clone()));
+    let mut names = names_of(cx, c.actor);
+    names.push(cx.s(first.app));
+    if let Some(m) = settings.automation.matched(&names) {
+        return Some(("allow.automation_accounts", m.to_string()));
     }
-    let home = cx.s(first.home_tenant).to_ascii_lowercase();
-    if !home.is_empty() && settings.trusted.contains(&home) {
-        return Some(("allow.trusted_partner_tenants", home));
+    if let Some(home) = settings.trusted.matched(&[cx.s(first.home_tenant)]) {
+        return Some(("allow.trusted_partner_tenants", home.to_ascii_lowercase()));
     }
     if !ip.is_empty() && ip_in(&settings.nets, ip) {
         return Some(("allow.expected_ips", ip.to_string()));
@@ -231,7 +249,7 @@ fn follow_on<'a>(cx: &Cx<'a>, c: &Candidate) -> FollowOn<'a> {
         touches: Vec::new(),
     };
     for t in cx.store.by_between(c.actor, c.first.ts, last_signin + window) {
-        if t.kind == TouchKind::SignIn {
+        if matches!(t.kind, TouchKind::SignIn | TouchKind::UalSignIn) {
             continue;
         }
         let linked = (t.session != 0 && sessions.contains(&t.session))
@@ -261,7 +279,10 @@ fn describe(cx: &Cx, b: &mut AlertBuilder, c: &Candidate, client: &Client, follo
     let ua_text = cx.s(first.ua);
     let shown_ua = if ua_text.is_empty() { "(no user agent)" } else { ua_text };
     let app_name = catalog::app_name(cx.s(first.app)).unwrap_or(cx.s(first.app)).to_string();
-    b.alert.title = if follow.mail_items + follow.graph_calls + follow.downloads == 0 {
+    let signed_in = matches!(first.kind, TouchKind::SignIn | TouchKind::UalSignIn);
+    b.alert.title = if !signed_in {
+        format!("{user} reached mail/file data with scripted client {product}")
+    } else if follow.mail_items + follow.graph_calls + follow.downloads == 0 {
         format!("{user} signed in with scripted client {product}")
     } else {
         format!("{user} signed in with scripted client {product} and used mail/file data")
@@ -269,9 +290,10 @@ fn describe(cx: &Cx, b: &mut AlertBuilder, c: &Candidate, client: &Client, follo
     b.key.push(user.clone());
     b.key.push(cx.s(first.session).to_string());
     b.reason(format!(
-        "{shown_ua} is a {} client; {} sign-in(s) to {} from {}{}",
-        first.ua_class.as_str().replace('_', " "),
+        "{shown_ua} is {} client; {} {} to {} from {}{}",
+        with_article(&first.ua_class.as_str().replace('_', " ")),
         c.signins.len(),
+        if signed_in { "sign-in(s)" } else { "access record(s)" },
         if cx.s(first.resource).is_empty() {
             app_name.clone()
         } else {
@@ -280,6 +302,16 @@ fn describe(cx: &Cx, b: &mut AlertBuilder, c: &Candidate, client: &Client, follo
         cx.s(first.ip),
         store_country(cx, first)
     ));
+    if first.kind != TouchKind::SignIn {
+        b.reason(format!(
+            "seen in the Unified Audit Log ({}): no Entra sign-in log in the case covers that day",
+            match first.kind {
+                TouchKind::UalSignIn => "UserLoggedIn",
+                TouchKind::MailRead => "MailItemsAccessed",
+                _ => "file access",
+            }
+        ));
+    }
     b.baseline(if client.family != 0 {
         format!(
             "{user} used {} on {} day(s) in the {} days before",
@@ -359,6 +391,12 @@ fn severity(
         }
     }
     sev
+}
+
+/// "a scripting", "an offensive".
+fn with_article(word: &str) -> String {
+    let vowel = word.chars().next().is_some_and(|c| "aeiou".contains(c.to_ascii_lowercase()));
+    format!("{} {word}", if vowel { "an" } else { "a" })
 }
 
 fn store_country(cx: &Cx, t: &Touch) -> String {

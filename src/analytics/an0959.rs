@@ -15,7 +15,8 @@ use super::store::strings::Sym;
 use super::store::touch::{flags, Touch, TouchKind};
 use crate::model::{ActorKind, Severity, UaClass};
 use ipnet::IpNet;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// What the checks found for one user and session.
 #[derive(Default)]
@@ -24,7 +25,66 @@ struct Finding<'a> {
     issued: Vec<&'a Touch>,
     used: Vec<&'a Touch>,
     foreign_nets: BTreeSet<(Sym, u32)>,
+    /// Addresses of uses with no country or ASN that no sign-in of the user came from.
+    unlocated: BTreeSet<Sym>,
     home_nets: BTreeSet<(Sym, u32)>,
+}
+
+impl Finding<'_> {
+    /// Records a use from `t`'s network (or, when unlocated, its address).
+    fn note_use_network(&mut self, t: &Touch) {
+        if is_located(t) {
+            self.foreign_nets.insert(net_of(t));
+        } else {
+            self.unlocated.insert(t.ip);
+        }
+    }
+}
+
+/// True when the logs or enrichment gave the touch's address a country.
+fn is_located(t: &Touch) -> bool {
+    t.country != 0
+}
+
+/// Where each user signed in successfully (Entra sign-ins and the UAL's copies), so that an address with no
+/// location can still be told apart from the user's own.
+struct SigninPlaces {
+    by_user: HashSet<(Sym, Sym)>,
+    asns: HashSet<(Sym, u32)>,
+}
+
+impl SigninPlaces {
+    fn learn(cx: &Cx) -> SigninPlaces {
+        let signins = || {
+            cx.store
+                .touches
+                .iter()
+                .filter(|t| matches!(t.kind, TouchKind::SignIn | TouchKind::UalSignIn) && t.has(flags::SUCCESS))
+        };
+        SigninPlaces {
+            by_user: signins().filter(|t| t.ip != 0).map(|t| (t.actor, t.ip)).collect(),
+            asns: signins().filter(|t| t.asn != 0).map(|t| (t.actor, t.asn)).collect(),
+        }
+    }
+
+    /// True when a use of a token issued at `issuer` happened away from it: in another country; in the same
+    /// country on a network the user never signed in from; or, when either side has no location, from an address
+    /// the user never signed in from.
+    fn moved_away(&self, issuer: &Touch, t: &Touch) -> bool {
+        if t.ip == issuer.ip {
+            return false;
+        }
+        if is_located(issuer) && is_located(t) {
+            let other_network = t.asn != 0 && issuer.asn != 0 && t.asn != issuer.asn;
+            return t.country != issuer.country || other_network && !self.asns.contains(&(t.actor, t.asn));
+        }
+        !self.user_signed_in_from(t.actor, t.ip)
+    }
+
+    /// True when the user signed in from this address somewhere in the case.
+    fn user_signed_in_from(&self, actor: Sym, ip: Sym) -> bool {
+        self.by_user.contains(&(actor, ip))
+    }
 }
 
 /// Findings by user and session, so one replay is one alert.
@@ -41,6 +101,8 @@ struct Settings {
     allowed_countries: Vec<String>,
     /// How long after a session's first touch check B follows it (seconds).
     window: i64,
+    /// Touches already counted under an exclusion, so a record that several checks look at counts once.
+    excluded: RefCell<HashSet<Box<str>>>,
 }
 
 impl Settings {
@@ -54,25 +116,29 @@ impl Settings {
                 .collect(),
             allowed_countries: cx.config.allow.countries.iter().map(|c| c.to_ascii_uppercase()).collect(),
             window: p.int("session_window_hours").max(1) * 3600,
+            excluded: RefCell::new(HashSet::new()),
         }
     }
 
-    /// True when a touch's network may count as foreign: a person's activity from a located address outside
-    /// Microsoft's networks, the expected egress and the allowed countries. Those exclusions are counted.
+    /// True when a touch's network may count as foreign: a person's activity from an address outside
+    /// Microsoft's networks, the expected egress and the allowed countries (an address with no location is judged
+    /// by the callers, never assumed to be home). Exclusions are counted once per record.
     fn is_foreign(&self, cx: &Cx, out: &mut Findings, t: &Touch) -> bool {
-        if !matches!(t.actor_kind, ActorKind::User | ActorKind::Guest) || t.ip == 0 || t.country == 0 || t.asn == 0 {
+        if !matches!(t.actor_kind, ActorKind::User | ActorKind::Guest) || t.ip == 0 {
             return false;
         }
-        let (rule, matched) = if self.provider.iter().any(|a| a == &t.asn.to_string()) {
-            ("provider network (Microsoft ASN)", t.country)
+        let (rule, matched) = if t.asn != 0 && self.provider.iter().any(|a| a == &t.asn.to_string()) {
+            ("provider network (Microsoft ASN)", if t.country != 0 { t.country } else { t.ip })
         } else if ip_in(&self.nets, cx.s(t.ip)) {
             ("allow.expected_ips", t.ip)
-        } else if self.allowed_countries.iter().any(|c| c == cx.s(t.country)) {
+        } else if t.country != 0 && self.allowed_countries.iter().any(|c| c == cx.s(t.country)) {
             ("allow.countries", t.country)
         } else {
             return true;
         };
-        out.suppressions.add(&cx.meta.id, rule, cx.s(matched), &t.id);
+        if self.excluded.borrow_mut().insert(t.id.clone()) {
+            out.suppressions.add(&cx.meta.id, rule, cx.s(matched), &t.id);
+        }
         false
     }
 }
@@ -82,12 +148,13 @@ pub fn run(cx: &Cx) -> Findings {
     let mut out = Findings::default();
     let p = cx.params;
     let settings = Settings::read(cx);
+    let places = SigninPlaces::learn(cx);
     let mut found = Found::new();
     if p.flag("token_join") {
-        check_token_away_from_issuer(cx, &settings, &mut out, &mut found);
+        check_token_away_from_issuer(cx, &settings, &places, &mut out, &mut found);
     }
     if p.flag("session_fanout") {
-        check_session_across_networks(cx, &settings, &mut out, &mut found);
+        check_session_across_networks(cx, &settings, &places, &mut out, &mut found);
     }
     if p.flag("noninteractive_network") {
         check_data_access_country(cx, &settings, &mut out, &mut found);
@@ -101,7 +168,13 @@ pub fn run(cx: &Cx) -> Findings {
 }
 
 /// Check A: token used away from its issuing sign-in.
-fn check_token_away_from_issuer<'a>(cx: &Cx<'a>, settings: &Settings, out: &mut Findings, found: &mut Found<'a>) {
+fn check_token_away_from_issuer<'a>(
+    cx: &Cx<'a>,
+    settings: &Settings,
+    places: &SigninPlaces,
+    out: &mut Findings,
+    found: &mut Found<'a>,
+) {
     let store = cx.store;
     let mut issuers: HashMap<Sym, &Touch> = HashMap::new();
     for t in &store.touches {
@@ -110,28 +183,36 @@ fn check_token_away_from_issuer<'a>(cx: &Cx<'a>, settings: &Settings, out: &mut 
         }
     }
     for t in &store.touches {
-        if t.kind == TouchKind::SignIn || t.token == 0 {
+        if matches!(t.kind, TouchKind::SignIn | TouchKind::UalSignIn) || t.token == 0 {
             continue;
         }
         let Some(issuer) = issuers.get(&t.token) else { continue };
-        if issuer.country == 0 || issuer.asn == 0 || net_of(issuer) == net_of(t) || t.country == issuer.country {
-            continue;
-        }
-        if !settings.is_foreign(cx, out, t) {
+        if !places.moved_away(issuer, t) || !settings.is_foreign(cx, out, t) {
             continue;
         }
         let f = found.entry((t.actor, if t.session != 0 { t.session } else { issuer.session })).or_default();
         f.checks.insert("A");
         f.issued.push(issuer);
         f.used.push(t);
-        f.foreign_nets.insert(net_of(t));
-        f.home_nets.insert(net_of(issuer));
+        f.note_use_network(t);
+        if is_located(issuer) {
+            f.home_nets.insert(net_of(issuer));
+        }
     }
 }
 
-/// Check B: one session across networks, the later network never signing in interactively in it.
-fn check_session_across_networks<'a>(cx: &Cx<'a>, settings: &Settings, out: &mut Findings, found: &mut Found<'a>) {
+/// Check B: one session across networks, the later network never signing in interactively in it. A record from an
+/// address with no location counts when neither the session nor the user ever signed in from that address; first-
+/// party services' own records from such addresses are counted in a note instead.
+fn check_session_across_networks<'a>(
+    cx: &Cx<'a>,
+    settings: &Settings,
+    places: &SigninPlaces,
+    out: &mut Findings,
+    found: &mut Found<'a>,
+) {
     let store = cx.store;
+    let mut unjudged: BTreeSet<Sym> = BTreeSet::new();
     for (session, idx) in store.sessions() {
         let touches: Vec<&Touch> = idx.iter().map(|&i| &store.touches[i as usize]).collect();
         let Some(first) = touches.first() else { continue };
@@ -144,20 +225,32 @@ fn check_session_across_networks<'a>(cx: &Cx<'a>, settings: &Settings, out: &mut
             continue;
         }
         let interactive_countries: BTreeSet<Sym> = interactive_nets.iter().map(|n| n.0).collect();
+        let session_ips: BTreeSet<Sym> = touches
+            .iter()
+            .filter(|t| matches!(t.kind, TouchKind::SignIn | TouchKind::UalSignIn))
+            .map(|t| t.ip)
+            .collect();
         for t in &touches {
             if t.ts > first.ts + settings.window || t.actor != first.actor {
                 continue;
             }
-            if t.country == 0 || interactive_countries.contains(&t.country) || interactive_nets.contains(&net_of(t)) {
-                continue;
-            }
-            if !settings.is_foreign(cx, out, t) {
+            let away = if is_located(t) {
+                !interactive_countries.contains(&t.country) && !interactive_nets.contains(&net_of(t))
+            } else if t.ip == 0 || session_ips.contains(&t.ip) || places.user_signed_in_from(t.actor, t.ip) {
+                false
+            } else if catalog::in_set(IdSet::FirstPartyApps, cx.s(t.app)) {
+                unjudged.insert(t.ip);
+                false
+            } else {
+                true
+            };
+            if !away || !settings.is_foreign(cx, out, t) {
                 continue;
             }
             let f = found.entry((t.actor, session)).or_default();
             f.checks.insert("B");
             f.used.push(t);
-            f.foreign_nets.insert(net_of(t));
+            f.note_use_network(t);
             for n in &interactive_nets {
                 f.home_nets.insert(*n);
             }
@@ -165,6 +258,14 @@ fn check_session_across_networks<'a>(cx: &Cx<'a>, settings: &Settings, out: &mut
                 f.issued.push(i);
             }
         }
+    }
+    if !unjudged.is_empty() {
+        out.notes.push(format!(
+            "{} address(es) with no location carried only Microsoft first-party service records inside sessions \
+             and were not judged (for example {})",
+            unjudged.len(),
+            cx.s(*unjudged.iter().next().unwrap_or(&0))
+        ));
     }
 }
 
@@ -206,7 +307,8 @@ fn replay_alert(cx: &Cx, actor: Sym, session: Sym, mut f: Finding) -> Option<Ale
     f.issued.dedup_by(|a, b| a.id == b.id);
     let user = cx.s(actor).to_string();
     let first_use = f.used.first().copied()?;
-    let foreign = net_names(cx, &f.foreign_nets);
+    let mut foreign = net_names(cx, &f.foreign_nets);
+    foreign.extend(f.unlocated.iter().map(|ip| format!("{} (location unknown)", cx.s(*ip))));
     let home = net_names(cx, &f.home_nets);
     let mut b = cx.alert(
         format!("{user}: token/session reused from {} without an interactive sign-in there", foreign.join(", ")),
@@ -219,6 +321,13 @@ fn replay_alert(cx: &Cx, actor: Sym, session: Sym, mut f: Finding) -> Option<Ale
         cx.check_history(&mut b, actor, day);
     }
     explain_checks(cx, &mut b, &f, &user, session, &foreign, &home);
+    if !f.unlocated.is_empty() {
+        let ips: Vec<&str> = f.unlocated.iter().map(|ip| cx.s(*ip)).collect();
+        b.reason(format!(
+            "location unknown for {}: {user} never signed in from there in the case and no GeoIP entry places it",
+            ips.join(", ")
+        ));
+    }
     if let Some(pr) = cx.store.profile(actor) {
         let (from, _) = cx.lookback(day);
         let mut cs: Vec<&str> =
@@ -233,7 +342,8 @@ fn replay_alert(cx: &Cx, actor: Sym, session: Sym, mut f: Finding) -> Option<Ale
 
 /// "<country> AS<asn>" for each network, sorted.
 fn net_names(cx: &Cx, nets: &BTreeSet<(Sym, u32)>) -> Vec<String> {
-    let mut names: Vec<String> = nets.iter().map(|(c, a)| format!("{} AS{a}", cx.s(*c))).collect();
+    let mut names: Vec<String> =
+        nets.iter().map(|(c, a)| if *a == 0 { cx.s(*c).to_string() } else { format!("{} AS{a}", cx.s(*c)) }).collect();
     names.sort_unstable();
     names
 }

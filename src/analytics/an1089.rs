@@ -8,6 +8,7 @@
 //! and file collection afterwards raise the severity.
 
 use super::alert::AlertBuilder;
+use super::allow::{names_of, AllowList};
 use super::catalog::{self, IdSet};
 use super::common::{ip_in, raise, utc, Cx, Findings};
 use super::store::profile::Feat;
@@ -46,7 +47,8 @@ struct Settings {
     group_threshold: usize,
     um_min: usize,
     sync_apps: Vec<String>,
-    admin_allow: Vec<String>,
+    admin_allow: AllowList,
+    automation: AllowList,
     excluded_uas: Vec<String>,
     nets: Vec<IpNet>,
 }
@@ -64,7 +66,8 @@ impl Settings {
                 .into_iter()
                 .chain(p.list("sync_apps").iter().map(|s| s.to_ascii_lowercase()))
                 .collect(),
-            admin_allow: p.list("admin_allowlist").iter().map(|s| s.to_ascii_lowercase()).collect(),
+            admin_allow: AllowList::new(p.list("admin_allowlist")),
+            automation: AllowList::new(&cx.config.allow.automation_accounts),
             excluded_uas: p.list("excluded_user_agents").iter().map(|s| s.to_ascii_lowercase()).collect(),
             nets: cx.expected_nets("expected_ips"),
         }
@@ -215,8 +218,13 @@ fn allow_rule(cx: &Cx, settings: &Settings, principal: &str, first: &Touch) -> O
     if settings.sync_apps.contains(&app) {
         return Some(("directory sync app", principal.to_string()));
     }
-    if settings.admin_allow.iter().any(|a| a == principal || *a == app) {
-        return Some(("admin_allowlist", principal.to_string()));
+    let mut names = names_of(cx, first.actor);
+    names.push(cx.s(first.app));
+    if let Some(m) = settings.admin_allow.matched(&names) {
+        return Some(("admin_allowlist", m.to_string()));
+    }
+    if let Some(m) = settings.automation.matched(&names) {
+        return Some(("allow.automation_accounts", m.to_string()));
     }
     let ua = cx.s(first.ua).to_ascii_lowercase();
     if !ua.is_empty() && settings.excluded_uas.iter().any(|x| ua.contains(x.as_str())) {

@@ -8,6 +8,7 @@
 //! gives one alert whose severity follows how much of the chain is present.
 
 use super::alert::AlertBuilder;
+use super::allow::AllowList;
 use super::catalog::{self, IdSet, OpList};
 use super::common::{actor_of, domain_of, ip_in, ip_of, is_internal, lower, op_in, prop, raise, utc, Cx, Findings};
 use super::store::touch::{flags, Touch, TouchKind};
@@ -31,7 +32,9 @@ struct Chain<'a> {
 
 /// The allow lists and parameters this analytic reads.
 struct Settings {
-    trusted: Vec<String>,
+    trusted: AllowList,
+    /// The trusted tenants as configured, for the baseline line.
+    trusted_text: Vec<String>,
     delegate_ok: Vec<String>,
     vips: Vec<String>,
     partner_nets: Vec<IpNet>,
@@ -43,7 +46,8 @@ impl Settings {
     fn read(cx: &Cx) -> Settings {
         let p = cx.params;
         Settings {
-            trusted: cx.list_with("trusted_partner_tenants", &cx.config.allow.trusted_partner_tenants),
+            trusted: AllowList::new(&cx.list_with("trusted_partner_tenants", &cx.config.allow.trusted_partner_tenants)),
+            trusted_text: cx.list_with("trusted_partner_tenants", &cx.config.allow.trusted_partner_tenants),
             delegate_ok: cx.list_with("delegate_mailboxes", &cx.config.allow.delegate_mailboxes),
             vips: p.list("target_mailboxes").iter().map(|s| s.to_ascii_lowercase()).collect(),
             partner_nets: p.list("partner_ip_allowlist").iter().filter_map(|s| crate::config::parse_net(s)).collect(),
@@ -110,6 +114,7 @@ pub fn run(cx: &Cx) -> Findings {
     add_trust_changes(cx, &tenants, &mut chains);
     add_delegations(cx, &tenants, &mut chains);
     add_signed_in_partners(&tenants, &mut chains);
+    let mut chains = merge_shared_actors(chains, settings.use_window);
     for c in chains.values_mut() {
         add_partner_use(cx, &settings, c);
     }
@@ -131,15 +136,27 @@ fn add_trust_changes<'a>(cx: &Cx<'a>, tenants: &PartnerTenants, chains: &mut BTr
         {
             continue;
         }
-        let tenant = prop(ev, &["PartnerTenantId", "TenantId", "targetTenantId", "PartnerTenant"])
-            .or_else(|| ev.targets.iter().filter_map(|t| t.id.clone()).find(|i| is_guid(i) && trust))
-            .map(|s| s.to_ascii_lowercase())
-            .or_else(|| if partner_actor { tenants.tenant_for(&actor_of(ev)) } else { None })
+        let actor = actor_of(ev);
+        // A trust change names the partner tenant; anything else a partner technician does belongs to the
+        // technician's own tenant (a new service principal's record names the app's tenant, not the partner's).
+        let named = if trust {
+            prop(ev, &["PartnerTenantId", "TenantId", "targetTenantId", "PartnerTenant"])
+                .or_else(|| ev.targets.iter().filter_map(|t| t.id.clone()).find(|i| is_guid(i)))
+                .map(|s| s.to_ascii_lowercase())
+        } else {
+            None
+        };
+        let tenant = named
+            .or_else(|| if partner_actor { tenants.tenant_for(&actor) } else { None })
+            .or_else(|| (partner_actor && actor.contains('@')).then(|| unknown_key(&actor)))
             .unwrap_or_else(|| "unknown partner".to_string());
         let c = chains.entry(tenant).or_default();
-        if c.name.is_none() {
+        if c.name.is_none() && trust {
             c.name =
                 prop(ev, &["PartnerName", "DisplayName"]).or_else(|| ev.targets.iter().find_map(|t| t.name.clone()));
+        }
+        if partner_actor && !actor.is_empty() {
+            c.actors.insert(actor);
         }
         c.trust.push(ev);
     }
@@ -148,7 +165,9 @@ fn add_trust_changes<'a>(cx: &Cx<'a>, tenants: &PartnerTenants, chains: &mut BTr
 /// Stage 2: mailbox delegation or Exchange role assignment by a partner actor or to an outside principal.
 fn add_delegations<'a>(cx: &Cx<'a>, tenants: &PartnerTenants, chains: &mut BTreeMap<String, Chain<'a>>) {
     for ev in cx.audits {
-        if !(op_in(ev, OpList::MailboxDelegation) || op_in(ev, OpList::RoleAssignment)) {
+        if !(op_in(ev, OpList::MailboxDelegation) || op_in(ev, OpList::RoleAssignment) || op_in(ev, OpList::RoleGroup))
+            || delegated_access(ev).is_none()
+        {
             continue;
         }
         if ev.actor.kind == ActorKind::System || catalog::is_system_actor(&actor_of(ev)) {
@@ -170,6 +189,88 @@ fn add_delegations<'a>(cx: &Cx<'a>, tenants: &PartnerTenants, chains: &mut BTree
             c.actors.insert(grantee.clone());
         }
         c.delegations.push((ev, grantee, mailbox));
+    }
+}
+
+/// What a mailbox or role change hands to someone else, or `None` when it delegates nothing (a plain
+/// `Set-Mailbox` that changes a quota, a folder permission set to `None`).
+pub fn delegated_access(ev: &Event) -> Option<String> {
+    let op = ev.operation.trim().to_ascii_lowercase();
+    let rights = prop(ev, &["AccessRights", "ExtendedRights"]);
+    match op.as_str() {
+        "add-mailboxpermission" | "add-recipientpermission" => Some(rights.unwrap_or_else(|| "permission".into())),
+        "add-mailboxfolderpermission" | "set-mailboxfolderpermission" => {
+            rights.filter(|r| !r.eq_ignore_ascii_case("none")).map(|r| format!("folder {r}"))
+        }
+        "set-mailbox" => {
+            let mut parts: Vec<&str> = Vec::new();
+            for name in ["GrantSendOnBehalfTo", "ForwardingSmtpAddress", "ForwardingAddress"] {
+                if prop(ev, &[name]).is_some_and(|v| !v.eq_ignore_ascii_case("$null")) {
+                    parts.push(name);
+                }
+            }
+            if prop(ev, &["DeliverToMailboxAndForward"]).is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+                parts.push("DeliverToMailboxAndForward");
+            }
+            (!parts.is_empty()).then(|| parts.join(", "))
+        }
+        _ => Some(prop(ev, &["Role", "Roles"]).unwrap_or_else(|| "role".into())),
+    }
+}
+
+/// Chains that share an actor and overlap in time are one partner's doing: the chain keyed by a tenant id takes
+/// in the one keyed only by a domain or left unknown.
+fn merge_shared_actors(chains: BTreeMap<String, Chain>, window: i64) -> BTreeMap<String, Chain> {
+    let mut merged: BTreeMap<String, Chain> = BTreeMap::new();
+    let mut rest: Vec<(String, Chain)> = chains.into_iter().collect();
+    // Chains named by a tenant id first, so they are the ones that absorb.
+    rest.sort_by_key(|(k, _)| (k.starts_with("domain:") || k == "unknown partner", k.clone()));
+    for (key, c) in rest {
+        let host = merged
+            .iter_mut()
+            .find(|(_, m)| !m.actors.is_disjoint(&c.actors) && spans_overlap(m.span(), c.span(), window));
+        match host {
+            Some((_, m)) => m.absorb(c),
+            None => {
+                merged.insert(key, c);
+            }
+        }
+    }
+    merged
+}
+
+/// True when two time spans (unix seconds) lie within `window` of each other.
+fn spans_overlap(a: Option<(i64, i64)>, b: Option<(i64, i64)>, window: i64) -> bool {
+    match (a, b) {
+        (Some((a0, a1)), Some((b0, b1))) => a0 <= b1 + window && b0 <= a1 + window,
+        _ => true,
+    }
+}
+
+impl<'a> Chain<'a> {
+    /// The first and last time of its trust changes and delegations.
+    fn span(&self) -> Option<(i64, i64)> {
+        let times = self.trust.iter().chain(self.delegations.iter().map(|d| &d.0)).filter_map(|e| e.ts);
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        for t in times {
+            lo = lo.min(t.timestamp());
+            hi = hi.max(t.timestamp());
+        }
+        (lo <= hi).then_some((lo, hi))
+    }
+
+    /// Takes in another chain of the same partner.
+    fn absorb(&mut self, other: Chain<'a>) {
+        self.trust.extend(other.trust);
+        self.trust.sort_by_key(|e| e.ts);
+        self.delegations.extend(other.delegations);
+        self.delegations.sort_by_key(|d| d.0.ts);
+        self.access.extend(other.access);
+        self.signins.extend(other.signins);
+        self.actors.extend(other.actors);
+        if self.name.is_none() {
+            self.name = other.name;
+        }
     }
 }
 
@@ -219,7 +320,9 @@ fn add_partner_use<'a>(cx: &Cx<'a>, settings: &Settings, c: &mut Chain<'a>) {
 
 /// Suppresses a trusted partner that stayed within the allowed mailboxes, else raises one alert for the chain.
 fn judge_chain(cx: &Cx, settings: &Settings, tenant: String, c: Chain, out: &mut Findings) {
-    let is_trusted = settings.trusted.contains(&tenant);
+    let mut names: Vec<&str> = vec![tenant.as_str(), tenant.trim_start_matches("domain:")];
+    names.extend(c.name.as_deref());
+    let is_trusted = settings.trusted.matched(&names).is_some();
     let all_allowed = c.delegations.iter().all(|(_, _, m)| settings.delegate_ok.iter().any(|d| d == m));
     if is_trusted && all_allowed {
         let example = c.delegations.first().map(|d| d.0.id.clone()).or_else(|| c.trust.first().map(|e| e.id.clone()));
@@ -254,7 +357,7 @@ fn judge_chain(cx: &Cx, settings: &Settings, tenant: String, c: Chain, out: &mut
     explain_use(cx, &mut b, &c);
     b.baseline(format!(
         "trusted partner tenants in the case: {}",
-        if settings.trusted.is_empty() { "none".to_string() } else { settings.trusted.join(", ") }
+        if settings.trusted_text.is_empty() { "none".to_string() } else { settings.trusted_text.join(", ") }
     ));
     for t in c.access.iter().chain(c.signins.iter()) {
         b.evidence(&t.id, utc(t.ts));
@@ -302,7 +405,7 @@ fn explain_trust_changes(b: &mut AlertBuilder, c: &Chain) {
 /// One reason per delegation, with its evidence and entities; a VIP mailbox raises the severity.
 fn explain_delegations(b: &mut AlertBuilder, c: &Chain, vips: &[String], mut sev: Severity) -> Severity {
     for (ev, grantee, mailbox) in &c.delegations {
-        let rights = prop(ev, &["AccessRights", "Role"]).unwrap_or_default();
+        let rights = delegated_access(ev).unwrap_or_default();
         b.reason(format!(
             "stage 2: {} {rights} on {} for {} by {} at {}",
             ev.operation,

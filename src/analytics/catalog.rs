@@ -114,6 +114,8 @@ pub enum OpList {
     AppGrant,
     MailboxDelegation,
     RoleAssignment,
+    RoleGroup,
+    AppAccessPolicy,
 }
 
 impl OpList {
@@ -124,16 +126,20 @@ impl OpList {
             OpList::AppGrant => "app_grant",
             OpList::MailboxDelegation => "mailbox_delegation",
             OpList::RoleAssignment => "role_assignment",
+            OpList::RoleGroup => "role_group",
+            OpList::AppAccessPolicy => "app_access_policy",
         }
     }
 
     /// Every list, for the "is this record worth keeping" test.
-    pub const ALL: [OpList; 5] = [
+    pub const ALL: [OpList; 7] = [
         OpList::PartnerTrust,
         OpList::ServicePrincipal,
         OpList::AppGrant,
         OpList::MailboxDelegation,
         OpList::RoleAssignment,
+        OpList::RoleGroup,
+        OpList::AppAccessPolicy,
     ];
 }
 

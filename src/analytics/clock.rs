@@ -103,6 +103,26 @@ pub fn smoothed_share(hist: &[u32; 168], bucket: usize) -> f64 {
     near / total as f64
 }
 
+/// Share of a 168-bucket histogram at `bucket`'s hour (±1 h, the neighbours at half weight) on every day of the same
+/// kind: Monday to Friday for a weekday bucket, Saturday and Sunday for a weekend one. A few weeks of history leave
+/// most single hour-of-week buckets empty; the same hour across the week is a steadier measure of habit.
+pub fn pooled_share(hist: &[u32; 168], bucket: usize) -> f64 {
+    let total: u64 = hist.iter().map(|&c| c as u64).sum();
+    if total == 0 {
+        return 0.0;
+    }
+    let (day, hour) = (bucket.min(167) / 24, bucket.min(167) % 24);
+    let days = if day < 5 { 0..5 } else { 5..7 };
+    let mut near = 0.0;
+    for d in days {
+        for (offset, weight) in [(-1i64, 0.5), (0, 1.0), (1, 0.5)] {
+            let b = ((d * 24 + hour) as i64 + offset).rem_euclid(168) as usize;
+            near += hist[b] as f64 * weight;
+        }
+    }
+    near / total as f64
+}
+
 /// The smallest contiguous window of hours (start, length) holding at least `coverage` of the counts of one day.
 pub fn smallest_window(hours: &[u32; 24], coverage: f64) -> Option<(u32, u32)> {
     let total: u32 = hours.iter().sum();
@@ -178,6 +198,20 @@ mod tests {
         assert!((smoothed_share(&h, 11) - 0.25).abs() < 1e-9);
         assert_eq!(smoothed_share(&h, 100), 0.0);
         assert_eq!(smoothed_share(&[0; 168], 3), 0.0);
+    }
+
+    #[test]
+    fn pooled_share_reads_the_same_hour_across_the_week() {
+        let mut h = [0u32; 168];
+        // Tuesdays and Thursdays at 09:00 only: a Monday 09:00 grant is still in the habit.
+        h[24 + 9] = 10;
+        h[3 * 24 + 9] = 10;
+        assert!((pooled_share(&h, 9) - 1.0).abs() < 1e-9);
+        assert!((pooled_share(&h, 10) - 0.5).abs() < 1e-9);
+        assert_eq!(pooled_share(&h, 3), 0.0);
+        // Weekend hours pool with the weekend only.
+        assert_eq!(pooled_share(&h, 5 * 24 + 9), 0.0);
+        assert_eq!(pooled_share(&[0; 168], 9), 0.0);
     }
 
     #[test]

@@ -104,7 +104,15 @@ impl Coverage {
                 }
             }
         }
-        let status = if present.is_empty() {
+        let fallback: Vec<&String> =
+            meta.sources_fallback.iter().filter(|s| self.sources.iter().any(|c| &c.source == *s)).collect();
+        if present.is_empty() && !fallback.is_empty() {
+            notes.push(format!(
+                "working from {} in place of the missing source(s)",
+                fallback.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        let status = if present.is_empty() && fallback.is_empty() {
             "blind"
         } else if !missing.is_empty() || gaps {
             "degraded"

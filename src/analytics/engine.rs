@@ -28,6 +28,15 @@ pub struct DetectContext {
     pub config: CaseConfig,
     /// Analytics to run (ids, any case); empty runs all.
     pub only: Vec<String>,
+    /// The moment the run stamps as `generated`, from the run environment so that runs are reproducible.
+    pub now: DateTime<Utc>,
+}
+
+impl DetectContext {
+    /// A run of every analytic under the case's settings, stamped `now`.
+    pub fn all(config: CaseConfig, now: DateTime<Utc>) -> DetectContext {
+        DetectContext { config, only: Vec::new(), now }
+    }
 }
 
 /// Numbers about the run, for the record and the benchmark.
@@ -183,7 +192,7 @@ where
         alerts,
         suppressions: suppressions.into_vec(),
         coverage,
-        generated: Utc::now(),
+        generated: ctx.now,
         analytics: run.iter().map(|d| d.id().to_string()).collect(),
         params: all_params
             .iter()

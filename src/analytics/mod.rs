@@ -15,6 +15,7 @@ pub mod registry;
 pub mod saved;
 pub mod store;
 
+mod allow;
 mod an0534;
 mod an0959;
 mod an1089;

@@ -104,6 +104,9 @@ pub struct AnalyticMeta {
     pub sources_needed: Vec<String>,
     /// Log sources that add context or follow-on evidence.
     pub sources_optional: Vec<String>,
+    /// Log sources the analytic falls back on when every needed one is missing (less precise, never blind).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources_fallback: Vec<String>,
     pub params: Vec<ParamDef>,
 }
 
@@ -134,6 +137,8 @@ struct SourcesFile {
     needed: Vec<String>,
     #[serde(default)]
     optional: Vec<String>,
+    #[serde(default)]
+    fallback: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -170,6 +175,7 @@ fn parse_meta(file_id: &str, text: &str) -> Result<AnalyticMeta, String> {
         },
         sources_needed: f.sources.needed,
         sources_optional: f.sources.optional,
+        sources_fallback: f.sources.fallback,
         params,
     })
 }
@@ -318,7 +324,7 @@ mod tests {
             assert!(m.attack.techniques.iter().all(|t| t.starts_with('T')), "{}", m.id);
             assert!(m.attack.analytic_stix_id.starts_with("x-mitre-analytic--"), "{}", m.id);
             assert!(!m.params.is_empty() && !m.sources_needed.is_empty(), "{}", m.id);
-            for s in m.sources_needed.iter().chain(&m.sources_optional) {
+            for s in m.sources_needed.iter().chain(&m.sources_optional).chain(&m.sources_fallback) {
                 assert!(s.parse::<crate::model::Source>().is_ok(), "{}: source {s}", m.id);
             }
             for p in &m.params {

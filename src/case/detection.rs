@@ -5,6 +5,7 @@ use super::Case;
 use crate::analytics::saved::{self, SavedDetection, SavedError};
 use crate::analytics::{detect, output, AnalyticsError, DetectContext, Detection};
 use crate::index::{CaseIndex, IndexError};
+use chrono::{DateTime, Utc};
 
 /// Why detection over a case could not run or be saved.
 #[derive(Debug, thiserror::Error)]
@@ -38,14 +39,14 @@ pub fn alerts_stale(case: &Case) -> bool {
 
 /// The case's alerts: the saved run when fresh, else a new run over the index (saved for next time).
 /// The case must be ingested.
-pub fn load_or_detect(case: &Case) -> Result<SavedDetection, SavedError> {
+pub fn load_or_detect(case: &Case, now: DateTime<Utc>) -> Result<SavedDetection, SavedError> {
     if is_fresh(case) {
         if let Some(d) = saved::load(&case.alerts_path())? {
             return Ok(d);
         }
     }
     let index = CaseIndex::open(&case.index_dir())?;
-    let d = detect(&index, &DetectContext { config: case.config.clone(), only: Vec::new() })?;
+    let d = detect(&index, &DetectContext::all(case.config.clone(), now))?;
     output::save(&d, &case.alerts_path())
         .map_err(|source| SavedError::Io { path: case.alerts_path().display().to_string(), source })?;
     Ok(SavedDetection::from_detection(&d))
@@ -53,9 +54,9 @@ pub fn load_or_detect(case: &Case) -> Result<SavedDetection, SavedError> {
 
 /// Runs the analytics (all, or only those in `only`) over the case's index; a full run is saved for the
 /// workbench, a partial one is not, so the queue always shows every analytic.
-pub fn detect_and_save(case: &Case, only: Vec<String>) -> Result<Detection, DetectionError> {
+pub fn detect_and_save(case: &Case, only: Vec<String>, now: DateTime<Utc>) -> Result<Detection, DetectionError> {
     let index = CaseIndex::open(&case.index_dir())?;
-    let ctx = DetectContext { config: case.config.clone(), only };
+    let ctx = DetectContext { config: case.config.clone(), only, now };
     let d = detect(&index, &ctx)?;
     if ctx.only.is_empty() {
         let path = case.alerts_path();

@@ -86,7 +86,7 @@ pub fn peak_rss_mb() -> Option<f64> {
 }
 
 /// Runs the benchmark in `dir` (created; left in place for inspection).
-pub fn run(dir: &Path, events: u64, seed: u64) -> anyhow::Result<BenchReport> {
+pub fn run(dir: &Path, events: u64, seed: u64, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<BenchReport> {
     let t = Instant::now();
     let opts = GenOptions { seed, scale: Some(events), ..GenOptions::default() };
     let summary = generate(&opts, dir)?;
@@ -144,7 +144,7 @@ pub fn run(dir: &Path, events: u64, seed: u64) -> anyhow::Result<BenchReport> {
     let ids_100_lookup_ms = median(batches);
 
     let t = Instant::now();
-    let d = detect(&index, &DetectContext { config: case.config.clone(), only: vec![] })?;
+    let d = detect(&index, &DetectContext::all(case.config.clone(), now))?;
     let detect_s = t.elapsed().as_secs_f64();
 
     let input = summary.bytes as f64;

@@ -57,7 +57,7 @@ pub fn for_case(
     tz: chrono_tz::Tz,
     generated_at: DateTime<Utc>,
 ) -> Result<Report, ReportError> {
-    let detection = load_or_detect(case)?;
+    let detection = load_or_detect(case, generated_at)?;
     build(case, &detection, state, tz, generated_at)
 }
 

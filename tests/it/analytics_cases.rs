@@ -35,7 +35,7 @@ fn run_case(src: &Path, config: Option<&str>) -> (tempfile::TempDir, Detection, 
 
 fn detect_case(case: &Case) -> Detection {
     let index = CaseIndex::open(&case.index_dir()).unwrap();
-    detect(&index, &DetectContext { config: case.config.clone(), only: vec![] }).unwrap()
+    detect(&index, &DetectContext::all(case.config.clone(), chrono::Utc::now())).unwrap()
 }
 
 fn strings(v: &Value) -> Vec<String> {

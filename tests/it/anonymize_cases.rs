@@ -31,7 +31,7 @@ fn totals(l: &Ledger) -> (u64, u64, u64, u64) {
 
 fn alert_profile(case: &Case) -> BTreeMap<(String, String), usize> {
     let index = CaseIndex::open(&case.index_dir()).unwrap();
-    let d = detect(&index, &DetectContext { config: case.config.clone(), only: vec![] }).unwrap();
+    let d = detect(&index, &DetectContext::all(case.config.clone(), chrono::Utc::now())).unwrap();
     let mut out = BTreeMap::new();
     for a in d.alerts {
         *out.entry((a.analytic.clone(), format!("{:?}", a.severity))).or_insert(0) += 1;
@@ -98,7 +98,7 @@ fn answer_key_follows_the_mapping() {
         serde_json::from_slice(&std::fs::read(out.path().join("answer-key.json")).unwrap()).unwrap();
     let (case, _) = ingest_dir(out.path());
     let index = CaseIndex::open(&case.index_dir()).unwrap();
-    let d = detect(&index, &DetectContext { config: case.config.clone(), only: vec![] }).unwrap();
+    let d = detect(&index, &DetectContext::all(case.config.clone(), chrono::Utc::now())).unwrap();
     // Every planted attack's users and IPs, as the rewritten key names them, are among the alerts' entities.
     for planted in key["planted"].as_array().unwrap() {
         let analytic = planted["analytic"].as_str().unwrap();

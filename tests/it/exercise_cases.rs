@@ -138,7 +138,7 @@ fn exercise_events_beyond_the_clock_are_invisible_to_search_timelines_and_analyt
     let index = CaseIndex::open(&case.index_dir()).unwrap();
     let all = ParsedQuery::default();
     let total = index.count(&all).unwrap();
-    let ctx = DetectContext { config: case.config.clone(), only: Vec::new() };
+    let ctx = DetectContext::all(case.config.clone(), chrono::Utc::now());
     let full = detect(&index, &ctx).unwrap();
 
     let vis = session.visibility(&ex, wall);

@@ -119,3 +119,27 @@ fn only_the_run_environment_reads_the_process_environment() {
     }
     assert!(found.is_empty(), "read these through RunEnv instead:\n{}", found.join("\n"));
 }
+
+#[test]
+fn only_the_run_environment_reads_the_wall_clock() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let mut found = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        // The lock file's "held since" note tells another process when the lock was taken, whatever clock the run
+        // pretends to have.
+        if ["runenv.rs", "case/lock.rs"].contains(&rel.as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(f).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
+        for (no, line) in code.lines().enumerate() {
+            if ["Utc::now(", "Local::now(", "SystemTime::now("].iter().any(|p| line.contains(p)) {
+                found.push(format!("src/{rel}:{}: {}", no + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "take the time from RunEnv instead:\n{}", found.join("\n"));
+}

@@ -22,6 +22,7 @@ mod index_paging;
 mod ingest_no_panic;
 mod ingest_real_fixtures;
 mod ingest_shapes;
+mod labelled_corpus;
 mod layout;
 mod report_export;
 mod runbook_assets;

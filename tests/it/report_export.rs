@@ -17,7 +17,7 @@ fn demo_copy() -> (tempfile::TempDir, Case, SavedDetection) {
     let root = dir.path().join("demo");
     crate::common::copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases/demo"), &root);
     let (case, _) = crate::common::ingest_dir(&root);
-    let d = load_or_detect(&case).unwrap();
+    let d = load_or_detect(&case, chrono::Utc::now()).unwrap();
     (dir, case, d)
 }
 
@@ -123,7 +123,7 @@ fn suppression_preview_changes_nothing_and_applying_it_drops_the_alert() {
     assert!(after.starts_with("# Case settings for the Northwind Traders tenant"), "comments are kept");
     let reopened = Case::open(&case.root, None).unwrap();
     let index = CaseIndex::open(&reopened.index_dir()).unwrap();
-    let ctx = harrier::analytics::DetectContext { config: reopened.config.clone(), only: Vec::new() };
+    let ctx = harrier::analytics::DetectContext::all(reopened.config.clone(), chrono::Utc::now());
     let again = harrier::analytics::detect(&index, &ctx).unwrap();
     assert!(again.alerts.iter().all(|a| a.id != alert.id), "the suppressed alert is gone");
     assert!(again

@@ -12,11 +12,16 @@ use chrono::{DateTime, Utc};
 /// Most principals remembered per feature value, which bounds the prevalence map.
 const MAX_PREVALENCE_USERS: usize = 64;
 
+/// Most other names remembered per principal (object ids, display names, app ids).
+const MAX_NAMES: usize = 8;
+
 /// The interned values a baseline entry needs beyond the shared facts.
 struct BaselineValues {
     asn: Sym,
     class: Sym,
     template: Sym,
+    /// Other names the record gives the principal.
+    names: Vec<Sym>,
 }
 
 impl Store {
@@ -30,10 +35,23 @@ impl Store {
                 Some(s) => self.strings.intern(&s.template),
                 None => 0,
             },
+            names: crate::analytics::allow::names_in_event(ev)
+                .into_iter()
+                .map(|n| n.trim().to_ascii_lowercase())
+                .filter(|n| n.as_str() != self.strings.name(seen.actor))
+                .collect::<Vec<String>>()
+                .iter()
+                .map(|n| self.strings.intern(n))
+                .collect(),
         };
         let p = self.profiles.entry(seen.actor).or_default();
         note_activity(p, ev, ts.timestamp(), seen, hour);
         note_features(p, seen, &values);
+        for n in &values.names {
+            if p.names.len() < MAX_NAMES && !p.names.contains(n) {
+                p.names.push(*n);
+            }
+        }
         self.note_prevalence(seen, values.asn);
         if seen.interactive && matches!(ev.actor.kind, ActorKind::User | ActorKind::Guest) {
             let l = ts.with_timezone(&self.clock.tz);

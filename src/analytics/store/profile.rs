@@ -51,6 +51,8 @@ pub struct Profile {
     pub kind: Option<ActorKind>,
     /// User-agent classes seen for the principal.
     pub ua_classes_seen: u16,
+    /// Other names the principal went by (object id, display name, app id), for allow lists.
+    pub names: Vec<Sym>,
 }
 
 impl Profile {

@@ -54,6 +54,23 @@ impl Store {
         self.sources.days.get(&source).is_some_and(|d| !d.is_empty())
     }
 
+    /// True when the Entra sign-in logs of people (interactive or not) hold any record on local `day`; when they
+    /// do not, the UAL's copies of sign-ins are the only record of that day's sign-ins.
+    pub fn user_signins_logged_on(&self, day: crate::analytics::clock::Day) -> bool {
+        [Source::SigninInteractive, Source::SigninNoninteractive]
+            .iter()
+            .any(|s| self.sources.days.get(s).is_some_and(|d| d.contains_key(&day)))
+    }
+
+    /// The tenant's interactive sign-ins by local hour of the week (Monday 00:00 is bucket 0).
+    pub fn tenant_histogram(&self) -> [u32; 168] {
+        let mut h = [0u32; 168];
+        for (d, hours) in self.tenant_hours.iter().enumerate() {
+            h[d * 24..d * 24 + 24].copy_from_slice(hours);
+        }
+        h
+    }
+
     /// The string of a symbol.
     pub fn s(&self, sym: Sym) -> &str {
         self.strings.name(sym)

@@ -17,7 +17,15 @@ impl Store {
         let session = self.sym_opt(ev.session_id.as_deref());
         let token = self.sym_opt(ev.token_id.as_deref().map(|t| t.trim_end_matches('=')));
         let home_tenant = self.sym_opt(ev.actor.home_tenant.as_deref());
-        let resource = self.sym_opt(ev.resource_id.as_deref());
+        // The UAL's copy of a sign-in names the resource signed in to in its ObjectId.
+        let ual_resource = || ev.targets.first().and_then(|t| t.id.as_deref());
+        let resource = self.sym_opt(ev.resource_id.as_deref().or_else(|| {
+            if kind == TouchKind::UalSignIn {
+                ual_resource()
+            } else {
+                None
+            }
+        }));
         self.touches.push(Touch {
             ts: ts.timestamp(),
             id: ev.id.as_str().into(),
@@ -52,6 +60,9 @@ impl Store {
 fn touch_kind(ev: &Event, source: Source, shape: Option<&GraphShape>) -> Option<TouchKind> {
     if source.is_signin() {
         return Some(TouchKind::SignIn);
+    }
+    if source == Source::UalAzureAd && matches!(ev.operation.as_str(), "UserLoggedIn" | "UserLoginFailed") {
+        return Some(TouchKind::UalSignIn);
     }
     if let Some(s) = shape {
         return Some(match s.class {

@@ -9,6 +9,9 @@ use chrono::{DateTime, TimeZone, Utc};
 pub enum TouchKind {
     /// A sign-in, interactive or not.
     SignIn,
+    /// A sign-in as the Unified Audit Log copies it (`UserLoggedIn`, `UserLoginFailed`): the only record of it
+    /// when the Entra sign-in logs were not collected.
+    UalSignIn,
     /// `MailItemsAccessed`: mail items read.
     MailRead,
     /// `MailboxLogin`.

@@ -103,7 +103,6 @@ fn allowed_countries_are_suppressed_and_counted() {
 }
 
 #[test]
-#[ignore = "defect: a suppressed record is counted once per check (token, session, country), so 6 downloads show as 18"]
 fn each_suppressed_record_is_counted_once() {
     let toml = format!("{TENANT_TOML}[allow]\nexpected_ips = [\"203.0.113.0/24\"]\n");
     let d = run("AN0959", &toml, replay());
@@ -111,7 +110,6 @@ fn each_suppressed_record_is_counted_once() {
 }
 
 #[test]
-#[ignore = "defect: a token used from an address with no country or ASN is treated as home: no alert, no count, no note"]
 fn a_token_used_from_an_unlocated_address_is_not_dropped_silently() {
     let unlocated = Place { ip: "203.0.113.200", country: None, asn: None };
     let mut events = morning_at_the_office();

@@ -112,7 +112,6 @@ fn expected_ips_only_decide_whether_the_network_is_called_unexpected() {
 }
 
 #[test]
-#[ignore = "defect: [allow] automation_accounts is not read; an approved script that lists users daily alerts every day"]
 fn approved_automation_accounts_are_suppressed_and_counted() {
     let svc = "svc-report@contoso.example";
     let toml = format!("{TENANT_TOML}[allow]\nautomation_accounts = [\"{svc}\"]\n");

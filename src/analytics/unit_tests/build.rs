@@ -52,7 +52,7 @@ pub fn at(day: i64, hour: u32, min: u32) -> DateTime<Utc> {
 /// Runs one analytic over `events` with the given `case.toml` text.
 pub fn run(analytic: &str, case_toml: &str, events: Vec<Event>) -> Detection {
     let config = CaseConfig::parse(case_toml, "case.toml").expect("test case.toml parses");
-    let ctx = DetectContext { config, only: vec![analytic.into()] };
+    let ctx = DetectContext { config, only: vec![analytic.into()], now: at(30, 0, 0) };
     detect_events(events.into_iter().map(Ok::<_, String>), &ctx).expect("detection runs")
 }
 

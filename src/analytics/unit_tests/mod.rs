@@ -7,3 +7,4 @@ mod an1089;
 mod an1107;
 mod an1350;
 mod build;
+mod variants;

@@ -265,8 +265,8 @@ pub fn run(case: Case, exercise: Exercise, session: Session, facilitator: bool, 
 }
 
 /// The alerts the analytics raise over the events the index currently shows.
-pub fn visible_alerts(case: &Case, ix: &CaseIndex) -> AlertsState {
-    let ctx = DetectContext { config: case.config.clone(), only: Vec::new() };
+pub fn visible_alerts(case: &Case, ix: &CaseIndex, now: chrono::DateTime<chrono::Utc>) -> AlertsState {
+    let ctx = DetectContext::all(case.config.clone(), now);
     match detect(ix, &ctx) {
         Ok(d) => {
             // The queue reads alerts in their saved JSON form.

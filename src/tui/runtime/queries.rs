@@ -86,7 +86,7 @@ pub fn stats(ix: &CaseIndex, q: &ParsedQuery, dims: &[Dim]) -> Result<Stats, Ind
 pub fn overview(ctx: &JobContext) -> Result<OverviewData, String> {
     let ledger = Ledger::load(&ctx.case.ledger_path());
     let alerts = match ctx.index.as_ref().ok().filter(|ix| ix.visibility().is_some()) {
-        Some(ix) => super::exercise::visible_alerts(&ctx.case, ix),
+        Some(ix) => super::exercise::visible_alerts(&ctx.case, ix, ctx.env.now()),
         None => saved_alerts::load(&ctx.case.alerts_path()),
     };
     let bookmarks = bookmarks::load(&bookmarks::path(&ctx.case));

@@ -7,139 +7,30 @@
 //! outside their hours, country or network; use of the grant afterwards raises it. Microsoft system actors and
 //! allowlisted grantees, admins and delegate mailboxes are suppressed and counted; routine grants stay quiet.
 
+mod actor;
+mod grants;
+
 use super::alert::AlertBuilder;
-use super::an1350::grant_parts;
-use super::catalog::{self, OpList};
-use super::clock::{smoothed_share, Day};
-use super::common::{actor_of, ip_of, is_internal, op_in, prop, raise, utc, Cx, Findings};
+use super::allow::{actor_names, names_of, AllowList};
+use super::catalog;
+use super::clock::Day;
+use super::common::{actor_of, ip_of, is_internal, raise, utc, Cx, Findings};
 use super::store::profile::{Feat, Profile};
 use super::store::strings::Sym;
 use super::store::touch::{Touch, TouchKind};
 use crate::model::{ActorKind, Event, Severity};
 use chrono::{DateTime, NaiveDate, Utc};
+use grants::{Grant, Learnt};
 use std::collections::BTreeSet;
 
 const DAY: i64 = 86_400;
 
-/// One grant found in the audit records.
-struct Grant {
-    what: String,
-    grantee: String,
-    /// A display name for an application grantee.
-    grantee_name: Option<String>,
-    /// The grantee is an application (app id or service principal name).
-    app_grantee: bool,
-    mailbox: String,
-    tenant_wide: bool,
-}
-
-/// The grant an audit record makes, if it makes one this analytic cares about.
-fn grant_of(ev: &Event) -> Option<Grant> {
-    if op_in(ev, OpList::RoleAssignment) {
-        return role_grant(ev);
-    }
-    if op_in(ev, OpList::AppGrant) {
-        return app_permission_grant(ev);
-    }
-    if op_in(ev, OpList::MailboxDelegation) {
-        return delegation_grant(ev);
-    }
-    None
-}
-
-/// An ApplicationImpersonation or RBAC-for-Applications mail role assignment.
-fn role_grant(ev: &Event) -> Option<Grant> {
-    let role = prop(ev, &["Role"]).unwrap_or_default();
-    let low = role.to_ascii_lowercase();
-    let impersonation = low.contains("applicationimpersonation");
-    let app_mail = low.starts_with("application mail") || low.starts_with("application exchangefull");
-    if !impersonation && !app_mail {
-        return None;
-    }
-    let app = prop(ev, &["App"]);
-    let user = prop(ev, &["User", "SecurityGroup"]);
-    let (grantee, app_grantee) = match (app, user) {
-        (Some(a), _) => (a, true),
-        (None, Some(u)) => (u, false),
-        _ => (String::new(), false),
-    };
-    let scope =
-        prop(ev, &["CustomResourceScope", "RecipientAdministrativeUnitScope", "RecipientOrganizationalUnitScope"]);
-    Some(Grant {
-        what: format!("{role} role assignment"),
-        grantee: grantee.to_ascii_lowercase(),
-        grantee_name: None,
-        app_grantee,
-        mailbox: String::new(),
-        tenant_wide: scope.is_none(),
-    })
-}
-
-/// A mail application permission or a consent to one.
-fn app_permission_grant(ev: &Event) -> Option<Grant> {
-    let mut perms: Vec<&'static str> = Vec::new();
-    for t in &ev.targets {
-        for m in &t.modified {
-            if let Some(v) = m.new.as_deref() {
-                for p in catalog::mail_permissions_in(v) {
-                    if !perms.contains(&p) {
-                        perms.push(p);
-                    }
-                }
-            }
-        }
-    }
-    for (_, v) in &ev.params {
-        for p in catalog::mail_permissions_in(v) {
-            if !perms.contains(&p) {
-                perms.push(p);
-            }
-        }
-    }
-    if perms.is_empty() {
-        return None;
-    }
-    let grantee = prop(ev, &["ServicePrincipal.AppId", "AppId", "ServicePrincipal.DisplayName"])
-        .or_else(|| ev.targets.iter().find_map(|t| t.id.clone()))
-        .unwrap_or_default();
-    let app_only = ev.operation.to_ascii_lowercase().contains("app role");
-    let name = prop(ev, &["ServicePrincipal.DisplayName", "ServicePrincipal.Name", "DisplayName"]);
-    Some(Grant {
-        what: format!("{} {}", if app_only { "application permission" } else { "consent to" }, perms.join(", ")),
-        grantee: grantee.to_ascii_lowercase(),
-        grantee_name: name,
-        app_grantee: true,
-        mailbox: String::new(),
-        tenant_wide: app_only && perms.iter().any(|p| catalog::is_tenant_wide_mail_permission(p)),
-    })
-}
-
-/// Mailbox or folder delegation (FullAccess, SendAs, SendOnBehalf, folder rights other than none).
-fn delegation_grant(ev: &Event) -> Option<Grant> {
-    let (grantee, mailbox) = grant_parts(ev);
-    let rights = prop(ev, &["AccessRights", "ExtendedRights"]).unwrap_or_default();
-    let op = ev.operation.to_ascii_lowercase();
-    if op == "set-mailbox" && prop(ev, &["GrantSendOnBehalfTo"]).is_none() {
-        return None;
-    }
-    if op.contains("folderpermission") && rights.eq_ignore_ascii_case("none") {
-        return None;
-    }
-    Some(Grant {
-        what: format!("{} {rights}", ev.operation),
-        grantee,
-        grantee_name: None,
-        app_grantee: false,
-        mailbox,
-        tenant_wide: false,
-    })
-}
-
 /// The allow lists and parameters this analytic reads.
 struct Settings {
-    grantee_allow: Vec<String>,
-    admin_allow: Vec<String>,
-    delegate_ok: Vec<String>,
+    grantee_allow: AllowList,
+    admin_allow: AllowList,
+    automation: AllowList,
+    delegate_ok: AllowList,
     countries: Vec<String>,
     uas: Vec<String>,
     vips: Vec<String>,
@@ -151,9 +42,10 @@ impl Settings {
         let p = cx.params;
         let lower = |name: &str| p.list(name).iter().map(|s| s.to_ascii_lowercase()).collect::<Vec<String>>();
         Settings {
-            grantee_allow: lower("grantee_allowlist"),
-            admin_allow: lower("exchange_admin_allowlist"),
-            delegate_ok: cx.list_with("delegate_mailboxes", &cx.config.allow.delegate_mailboxes),
+            grantee_allow: AllowList::new(p.list("grantee_allowlist")),
+            admin_allow: AllowList::new(p.list("exchange_admin_allowlist")),
+            automation: AllowList::new(&cx.config.allow.automation_accounts),
+            delegate_ok: AllowList::new(&cx.list_with("delegate_mailboxes", &cx.config.allow.delegate_mailboxes)),
             countries: cx.list_with("allowed_countries", &cx.config.allow.countries),
             uas: lower("user_agents"),
             vips: lower("target_mailboxes"),
@@ -161,20 +53,40 @@ impl Settings {
         }
     }
 
-    /// The allow rule a grant falls under, with the value it matched.
-    fn allowed<'g>(&self, ev: &Event, g: &'g Grant, actor: &'g str) -> Option<(&'static str, &'g str)> {
+    /// The allow rule a grant falls under, with the value it matched. Every list is matched against every name
+    /// the case knows the grantee or the actor by; an approved automation account granting itself (or another
+    /// approved automation account) access is allowed, an admin granting one access is not.
+    fn allowed<'a>(&self, cx: &Cx<'a>, ev: &'a Event, g: &'a Grant, actor: &'a str) -> Option<(&'static str, String)> {
         if ev.actor.kind == ActorKind::System || catalog::is_system_actor(actor) {
-            Some(("system actor", actor))
-        } else if self.grantee_allow.contains(&g.grantee) {
-            Some(("grantee_allowlist", &g.grantee))
-        } else if self.admin_allow.iter().any(|a| a == actor) {
-            Some(("exchange_admin_allowlist", actor))
-        } else if !g.mailbox.is_empty() && self.delegate_ok.contains(&g.mailbox) {
-            Some(("allow.delegate_mailboxes", &g.mailbox))
-        } else {
-            None
+            return Some(("system actor", actor.to_string()));
         }
+        let grantee = grantee_names(cx, g);
+        let acting = actor_names(cx, ev);
+        if let Some(m) = self.grantee_allow.matched(&grantee) {
+            return Some(("grantee_allowlist", m.to_string()));
+        }
+        if let Some(m) = self.admin_allow.matched(&acting) {
+            return Some(("exchange_admin_allowlist", m.to_string()));
+        }
+        if let (Some(m), Some(_)) = (self.automation.matched(&grantee), self.automation.matched(&acting)) {
+            return Some(("allow.automation_accounts", m.to_string()));
+        }
+        if let Some(m) = self.delegate_ok.matched(&[g.mailbox.as_str()]) {
+            return Some(("allow.delegate_mailboxes", m.to_string()));
+        }
+        None
     }
+}
+
+/// Every name the case knows a grantee by: as the record names it, its display name, and what the store learnt.
+fn grantee_names<'a>(cx: &Cx<'a>, g: &'a Grant) -> Vec<&'a str> {
+    let mut names = vec![g.grantee.as_str()];
+    names.extend(g.grantee_name.as_deref());
+    let key = if g.app_grantee { format!("app:{}", g.grantee) } else { g.grantee.clone() };
+    if let Some(sym) = cx.store.strings.lookup(&key) {
+        names.extend(names_of(cx, sym));
+    }
+    names
 }
 
 /// One grant being judged: its record and time, what it grants, who granted it, and the lookback before it.
@@ -198,18 +110,21 @@ struct GrantUse<'a> {
 pub fn run(cx: &Cx) -> Findings {
     let mut out = Findings::default();
     let settings = Settings::read(cx);
+    let mut learnt = Learnt::with_groups(cx.params.list("impersonation_role_groups"));
     for ev in cx.audits {
-        let Some(grant) = grant_of(ev) else { continue };
+        let found = learnt.grants_of(ev);
         let Some(ts) = ev.ts else { continue };
-        let actor = actor_of(ev);
-        if let Some((rule, matched)) = settings.allowed(ev, &grant, &actor) {
-            out.suppressions.add(&cx.meta.id, rule, matched, &ev.id);
-            continue;
+        for grant in found {
+            let actor = actor_of(ev);
+            if let Some((rule, matched)) = settings.allowed(cx, ev, &grant, &actor) {
+                out.suppressions.add(&cx.meta.id, rule, &matched, &ev.id);
+                continue;
+            }
+            let day = cx.store.clock.day(ts);
+            let (from, to) = cx.lookback(day);
+            let granted = Granted { ev, ts, grant, actor, day, from, to };
+            judge_grant(cx, &settings, &granted, &mut out);
         }
-        let day = cx.store.clock.day(ts);
-        let (from, to) = cx.lookback(day);
-        let granted = Granted { ev, ts, grant, actor, day, from, to };
-        judge_grant(cx, &settings, &granted, &mut out);
     }
     out
 }
@@ -228,17 +143,17 @@ fn judge_grant(cx: &Cx, settings: &Settings, x: &Granted, out: &mut Findings) {
     let actor_sym = store.strings.lookup(&x.actor);
     let aprof = actor_sym.and_then(|s| store.profile(s));
     let enough = actor_sym.map(|s| cx.check_history(&mut b, s, x.day)).unwrap_or(false);
-    anomalies.extend(actor_anomalies(cx, settings, x, aprof.filter(|_| enough)));
+    anomalies.extend(actor::anomalies(cx, settings, x, aprof, enough));
     let used = grant_use(cx, x, grantee_sym);
 
     let notable = !grantee_notes.is_empty() || !anomalies.is_empty() || g.tenant_wide && g.app_grantee;
     if !notable {
-        out.suppressions.add(
-            &cx.meta.id,
-            "routine grant (active grantee, usual hours and places)",
-            &g.grantee,
-            &x.ev.id,
-        );
+        let rule = if x.ev.net.ip.is_some() {
+            "routine grant (active grantee, usual hours and places)"
+        } else {
+            "routine grant (active grantee, usual hours; the record names no address)"
+        };
+        out.suppressions.add(&cx.meta.id, rule, &g.grantee, &x.ev.id);
         return;
     }
     let mut sev = if g.app_grantee && g.tenant_wide || !grantee_notes.is_empty() && !anomalies.is_empty() {
@@ -249,7 +164,7 @@ fn judge_grant(cx: &Cx, settings: &Settings, x: &Granted, out: &mut Findings) {
     b.alert.title = grant_title(x);
     b.key.push(x.ev.id.clone());
     b.reason(format!("{} by {} at {}", g.what.trim(), x.actor, store.clock.describe(x.ts)));
-    if g.tenant_wide && g.app_grantee {
+    if g.tenant_wide {
         b.reason("the permission reaches every mailbox in the tenant");
     }
     for n in grantee_notes.iter().chain(anomalies.iter()) {
@@ -310,41 +225,6 @@ fn retired_impersonation(settings: &Settings, x: &Granted) -> Option<String> {
     (x.ts.date_naive() >= r).then(|| {
         format!("ApplicationImpersonation is retired in Exchange Online since {r}; a new assignment is unusual")
     })
-}
-
-/// What is unusual about the actor at the time of the grant: with enough history (`profile`), an hour or country
-/// they rarely act in; without, a grant outside working hours. An expected admin agent excuses the hour.
-fn actor_anomalies(cx: &Cx, settings: &Settings, x: &Granted, profile: Option<&Profile>) -> Vec<String> {
-    let p = cx.params;
-    let clock = &cx.store.clock;
-    let ev = x.ev;
-    let mut anomalies = Vec::new();
-    let agent = ev.user_agent.as_deref().or_else(|| ev.param("User-Agent")).unwrap_or("").to_ascii_lowercase();
-    let expected_agent = !agent.is_empty() && settings.uas.iter().any(|u| agent.contains(u.as_str()));
-    if let Some(pr) = profile {
-        let hist = pr.how_histogram(x.from, x.to);
-        let share = smoothed_share(&hist, clock.how(x.ts));
-        if share < p.float("hour_bucket_min_share") && !expected_agent {
-            anomalies.push(format!(
-                "{} acted at {}, an hour holding {:.1}% of their activity",
-                x.actor,
-                clock.describe(x.ts),
-                share * 100.0
-            ));
-        }
-        if let Some(c) = ev.net.country.as_deref() {
-            let sym = cx.store.strings.lookup(c).unwrap_or(0);
-            let days = pr.days_with(Feat::Country, sym, x.from, x.to);
-            if days < p.int("min_country_days") as usize
-                && !settings.countries.iter().any(|k| k.eq_ignore_ascii_case(c))
-            {
-                anomalies.push(format!("{} acted from {c}, seen on {days} day(s) of their history", x.actor));
-            }
-        }
-    } else if !clock.in_working_hours(x.ts) && !expected_agent {
-        anomalies.push(format!("granted at {}, outside working hours ({})", clock.describe(x.ts), clock.window_text()));
-    }
-    anomalies
 }
 
 /// Mail read by the grantee in other mailboxes within the use window after the grant.
