@@ -14,7 +14,7 @@ use super::common::{ip_in, raise, utc, Cx, Findings};
 use super::store::profile::Feat;
 use super::store::strings::Sym;
 use super::store::touch::{flags, Touch, TouchKind};
-use crate::model::{Severity, Source};
+use crate::model::{Severity, Source, UaClass};
 use ipnet::IpNet;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -154,7 +154,64 @@ fn burst_of<'a>(cx: &Cx, settings: &Settings, slice: &[&'a Touch]) -> Burst<'a> 
     burst
 }
 
-/// Suppresses an allowed or routine burst, else raises an alert sized by the client, history and what followed.
+/// How much and from where the principal enumerated before the burst's day.
+struct Habit {
+    /// Days with any enumeration in the lookback.
+    days: usize,
+    /// The most enumeration requests in one clock hour in the lookback.
+    busiest_hour: usize,
+    /// Days of history the case holds for the principal.
+    history: i32,
+    /// Countries, networks, client apps and client families of the burst the principal never used before.
+    new_context: Vec<String>,
+}
+
+/// The principal's enumeration habit before the burst: its size (the busiest hour) as well as its days, and what
+/// about the burst's context is new for the principal.
+fn habit_of(cx: &Cx, actor: Sym, burst: &Burst) -> Habit {
+    let first = burst.touches[0];
+    let day = cx.day_of(first);
+    let (from, to) = cx.lookback(day);
+    let profile = cx.store.profile(actor);
+    let lookback_start = first.ts - (to - from) as i64 * 86_400;
+    let mut per_hour: BTreeMap<i64, usize> = BTreeMap::new();
+    for t in cx.store.by_between(actor, lookback_start, first.ts - 1) {
+        if t.kind == TouchKind::GraphEnum && cx.day_of(t) < day {
+            *per_hour.entry(t.ts.div_euclid(3600)).or_default() += 1;
+        }
+    }
+    let mut new_context = Vec::new();
+    if let Some(pr) = profile.filter(|pr| pr.history_days(day) > 0) {
+        let mut seen = BTreeSet::new();
+        for t in &burst.touches {
+            let asn = cx.store.strings.lookup(&t.asn.to_string()).unwrap_or(0);
+            let checks = [
+                (Feat::Country, t.country, "country", cx.s(t.country).to_string()),
+                (Feat::Asn, asn, "network", format!("AS{}", t.asn)),
+                (Feat::UaFamily, t.ua_family, "client", catalog::ua_product(cx.s(t.ua))),
+            ];
+            // A person's new browser or Office build is not news; a new kind of program is.
+            let everyday = matches!(t.ua_class, UaClass::Browser | UaClass::Mobile | UaClass::OfficeClient);
+            for (feat, value, what, shown) in checks {
+                if what == "client" && everyday {
+                    continue;
+                }
+                if value != 0 && pr.days_with(feat, value, from, to) == 0 && seen.insert((what, shown.clone())) {
+                    new_context.push(format!("{what} {shown}"));
+                }
+            }
+        }
+    }
+    Habit {
+        days: profile.map(|pr| pr.days_with(Feat::Enumeration, 1, from, to)).unwrap_or(0),
+        busiest_hour: per_hour.values().copied().max().unwrap_or(0),
+        history: profile.map(|pr| pr.history_days(day)).unwrap_or(0),
+        new_context,
+    }
+}
+
+/// Suppresses an allowed or routine burst (a habit of the same size, from the usual places and clients), else
+/// raises an alert sized by how far the burst exceeds the habit, the client, the new context and what followed.
 fn judge(cx: &Cx, settings: &Settings, out: &mut Findings, actor: Sym, principal: &str, burst: Burst) {
     let p = cx.params;
     let first = burst.touches[0];
@@ -164,12 +221,14 @@ fn judge(cx: &Cx, settings: &Settings, out: &mut Findings, actor: Sym, principal
     }
     let day = cx.day_of(first);
     let (from, to) = cx.lookback(day);
-    let earlier = cx.store.profile(actor).map(|pr| pr.days_with(Feat::Enumeration, 1, from, to)).unwrap_or(0);
+    let habit = habit_of(cx, actor, &burst);
     let scripted = burst.touches.iter().any(|t| t.ua_class.is_scripted());
     let ips: BTreeSet<Sym> = burst.touches.iter().map(|t| t.ip).filter(|i| *i != 0).collect();
     let unexpected_ip = ips.iter().any(|i| !ip_in(&settings.nets, cx.s(*i)));
-    let routine = earlier >= p.int("min_baseline_days").max(1) as usize;
-    if routine && !scripted {
+    let factor = p.float("burst_factor").max(1.0);
+    let within_habit = (burst.touches.len() as f64) <= factor * habit.busiest_hour.max(1) as f64;
+    let routine = habit.days >= p.int("min_baseline_days").max(1) as usize && within_habit;
+    if routine && !scripted && habit.new_context.is_empty() {
         out.suppressions.add(&cx.meta.id, "baseline: enumeration routine for the principal", principal, &first.id);
         return;
     }
@@ -180,11 +239,21 @@ fn judge(cx: &Cx, settings: &Settings, out: &mut Findings, actor: Sym, principal
     for w in &burst.why {
         b.reason(w.clone());
     }
-    b.baseline(format!("{principal} enumerated on {earlier} day(s) in the {} days before", to - from));
+    let last = burst.touches[burst.touches.len() - 1];
     let mut sev = Severity::Medium;
-    if earlier == 0 && enough {
+    b.reason(magnitude_text(principal, &burst, &habit, (last.ts - first.ts) / 60, to - from, enough));
+    b.baseline(format!("{principal} enumerated on {} day(s) in the {} days before", habit.days, to - from));
+    if habit.days == 0 && enough {
         b.reason(format!("first directory enumeration by {principal} in the lookback"));
         sev = Severity::High;
+    } else if habit.days > 0 && !within_habit && enough {
+        sev = Severity::High;
+    }
+    if !habit.new_context.is_empty() {
+        b.reason(format!("new for {principal}: {}", habit.new_context.join(", ")));
+        if enough {
+            sev = raise(sev);
+        }
     }
     if scripted {
         let s = burst.touches.iter().find(|t| t.ua_class.is_scripted()).map(|t| cx.s(t.ua)).unwrap_or("");
@@ -210,6 +279,20 @@ fn judge(cx: &Cx, settings: &Settings, out: &mut Findings, actor: Sym, principal
     b.alert.severity = sev;
     add_entities(cx, &mut b, principal, &burst, &collected.evidence);
     out.alerts.push(b);
+}
+
+/// "48 listing requests in 20 minutes; this user's busiest hour in the 30 days before had 2", or that the
+/// baseline is too thin to compare with.
+fn magnitude_text(principal: &str, burst: &Burst, habit: &Habit, minutes: i64, lookback: i32, enough: bool) -> String {
+    let size = format!("{} listing request(s) in {} min", burst.touches.len(), minutes.max(1));
+    if !enough {
+        return format!("{size}; baseline thin ({} days) for {principal}", habit.history);
+    }
+    if habit.busiest_hour == 0 {
+        format!("{size}; {principal} made no listing requests in the {lookback} days before")
+    } else {
+        format!("{size}; {principal}'s busiest hour in the {lookback} days before had {}", habit.busiest_hour)
+    }
 }
 
 /// The allow rule a burst falls under (directory sync app, admin allow list, excluded agent) and what it matched.

@@ -64,16 +64,56 @@ fn a_few_directory_lookups_stay_quiet() {
 }
 
 #[test]
-fn a_helpdesk_admin_who_lists_users_every_day_is_routine() {
-    // Small daily lookups on earlier days make Dave's bulk listing today part of his job.
+fn a_helpdesk_admin_who_lists_users_every_day_in_the_same_amounts_is_routine() {
+    // Listings of a similar size on earlier days (15 pages, under the bulk threshold on their own) make Dave's
+    // listing today part of his job.
     let mut events = first_enumeration();
     for day in [3, 6, 8] {
-        events.extend(enumeration(DAVE, &format!("daily-{day}"), at(day, 10, 0), 3, 0));
+        events.extend(enumeration(DAVE, &format!("daily-{day}"), at(day, 10, 0), 15, 0));
     }
     let d = run("AN1089", TENANT_TOML, events);
     assert_quiet(&d);
     let s = suppression(&d, "baseline: enumeration routine for the principal");
     assert_eq!((s.matched.as_str(), s.count), (DAVE, 1));
+}
+
+#[test]
+fn a_small_habit_never_hides_a_burst_many_times_its_size() {
+    // Three lookups now and then do not make 38 in three minutes routine.
+    let mut events = first_enumeration();
+    for day in [3, 6, 8] {
+        events.extend(enumeration(DAVE, &format!("daily-{day}"), at(day, 10, 0), 3, 0));
+    }
+    let d = run("AN1089", TENANT_TOML, events);
+    let a = only_alert(&d);
+    assert_eq!(a.severity, Severity::High);
+    reason_with(
+        a,
+        &["38 listing request(s) in 3 min; dave@contoso.example's busiest hour in the 30 days before had 3"],
+    );
+}
+
+#[test]
+fn a_routine_size_from_a_new_country_and_client_is_not_routine() {
+    let mut events = office_days(DAVE, 10, &[9, 14]);
+    for day in [3, 6, 8] {
+        events.extend(enumeration(DAVE, &format!("daily-{day}"), at(day, 10, 0), 15, 0));
+    }
+    events.extend(enumeration(DAVE, "away", at(10, 13, 0), 30, 8).into_iter().map(|e| e.via(VPS).ua(PYTHON)));
+    let d = run("AN1089", TENANT_TOML, events);
+    let a = only_alert(&d);
+    reason_with(
+        a,
+        &["new for dave@contoso.example:", "country NL", "network AS14061", "client python-requests/2.31.0"],
+    );
+    assert_eq!(a.severity, Severity::Critical);
+}
+
+#[test]
+fn a_thin_baseline_says_so_instead_of_comparing() {
+    let events = enumeration(DAVE, "enum", at(10, 13, 0), 30, 8);
+    let d = run("AN1089", TENANT_TOML, events);
+    reason_with(only_alert(&d), &["38 listing request(s) in 3 min; baseline thin (0 days) for dave@contoso.example"]);
 }
 
 #[test]
