@@ -43,6 +43,10 @@ pub struct GenArgs {
     /// Tenant organisation: northwind, fabrikam, tailspin, adatum, woodgrove, litware (default: from the seed).
     #[arg(long)]
     pub org: Option<String>,
+    /// Plant each act in a variant the seed picks (another tool, another way to grant impersonation, a replay
+    /// address that never signed in) instead of its classic form.
+    #[arg(long)]
+    pub vary: bool,
     /// Write into a folder that is not empty.
     #[arg(long)]
     pub force: bool,
@@ -64,6 +68,7 @@ impl GenArgs {
             shapes,
             scale: self.events,
             org: self.org.clone(),
+            vary: self.vary,
             ..GenOptions::default()
         };
         if !self.scenario.is_empty() {

@@ -22,6 +22,12 @@ pub fn label(name: &str) -> u64 {
     name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
 }
 
+/// A choice among `n` ways of doing something (`0..n`), fixed by the case seed and a label: the same seed always
+/// plants the same variant, other seeds plant others.
+pub fn pick(seed: u64, label_text: &str, n: usize) -> usize {
+    (splitmix(seed ^ label(label_text)) % n.max(1) as u64) as usize
+}
+
 /// A generator for one stream, keyed by the case seed and any number of labels.
 pub fn stream(seed: u64, parts: &[u64]) -> GenRng {
     let mut h = splitmix(seed);

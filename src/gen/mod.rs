@@ -187,7 +187,8 @@ pub fn generate(opts: &GenOptions, out: &Path) -> Result<GenSummary, GenError> {
         Some(n) => scale_users(n, opts.days),
         None => opts.users,
     };
-    let t = Tenant::build(opts.seed, users, opts.org.as_deref());
+    let mut t = Tenant::build(opts.seed, users, opts.org.as_deref());
+    t.vary = opts.vary;
     let plan = Plan::new(opts.days);
     std::fs::create_dir_all(out).map_err(io_err(out))?;
     let mut layout = match opts.scale {

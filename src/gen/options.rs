@@ -135,6 +135,9 @@ pub struct GenOptions {
     pub scale: Option<u64>,
     /// Tenant organisation (`northwind`, `fabrikam`, `tailspin`, …); chosen from the seed when empty.
     pub org: Option<String>,
+    /// Plant each act in a variant picked by the seed (tool, grant path, replay address) rather than its classic
+    /// form.
+    pub vary: bool,
 }
 
 impl Default for GenOptions {
@@ -150,6 +153,7 @@ impl Default for GenOptions {
             shapes: ShapeFamily::Mixed,
             scale: None,
             org: None,
+            vary: false,
         }
     }
 }

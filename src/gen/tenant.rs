@@ -100,6 +100,9 @@ pub struct Cast {
 #[derive(Debug, Clone)]
 pub struct Tenant {
     pub seed: u64,
+    /// Plant each act in a variant the seed picks (another tool, another grant path, another address) instead of
+    /// its classic form.
+    pub vary: bool,
     pub id: String,
     pub org: Org,
     pub people: Vec<Person>,
@@ -274,6 +277,16 @@ impl Cast {
 }
 
 impl Tenant {
+    /// Which of `n` ways to do the act named `act`: 0 (the classic way) unless the tenant varies its acts, then the
+    /// one the seed picks.
+    pub fn variant(&self, act: &str, n: usize) -> usize {
+        if self.vary {
+            crate::gen::ids::pick(self.seed, act, n)
+        } else {
+            0
+        }
+    }
+
     /// Builds the tenant for a seed and size. `users` is at least 10 (checked by the caller).
     pub fn build(seed: u64, users: usize, org_name: Option<&str>) -> Tenant {
         let cat = Catalog::get();
@@ -338,6 +351,7 @@ impl Tenant {
         let cast = Cast::of(people.len());
         Tenant {
             seed,
+            vary: false,
             id,
             org,
             people,

@@ -131,6 +131,30 @@ fn analytics_hold_on_freshly_generated_tenants() {
     }
 }
 
+/// Seeds whose varied plants together cover every variant: each scripted client for AN0534 (python-requests, Go,
+/// aiohttp, ROADtools, AzureHound), each way to grant impersonation for AN1107 (role assignment, new role group,
+/// role group joined later) and both replay addresses for AN0959 (a sprayer that sign-ins place, an address
+/// nothing places).
+const VARIANT_SEEDS: [u64; 5] = [2, 4, 5, 7, 18];
+
+#[test]
+fn analytics_find_every_variant_of_every_planted_act_and_no_look_alike() {
+    let mut seen = std::collections::BTreeSet::new();
+    for seed in VARIANT_SEEDS {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut opts = GenOptions { seed, users: 16, days: 14, vary: true, ..GenOptions::default() };
+        opts.scenarios = harrier::gen::options::parse_scenarios(&["all".to_string()]).unwrap();
+        generate(&opts, tmp.path()).unwrap();
+        let (_t, d, key) = run_case(tmp.path(), None);
+        let problems = check_against_key(&d, &key);
+        assert!(problems.is_empty(), "seed {seed} (varied):\n{}", problems.join("\n"));
+        for (act, n) in [("an0534-client", 5), ("an1107-impersonation", 3), ("an0959-replay-address", 2)] {
+            seen.insert((act, harrier::gen::ids::pick(seed, act, n)));
+        }
+    }
+    assert_eq!(seen.len(), 5 + 3 + 2, "the seeds leave a variant untried: {seen:?}");
+}
+
 #[test]
 fn analytics_raise_nothing_on_the_real_exports() {
     let benign = tempfile::tempdir().unwrap();

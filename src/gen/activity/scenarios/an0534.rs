@@ -9,6 +9,15 @@ use crate::gen::records::Kind;
 use crate::gen::tenant::Net;
 use chrono::Duration;
 
+/// The scripted clients the act is done with; the seed picks one, so different seeds plant different tools.
+const CLIENTS: [(&str, &str); 5] = [
+    ("python-requests", "python-requests"),
+    ("go-http", "a Go HTTP client"),
+    ("aiohttp", "aiohttp"),
+    ("roadtools", "ROADtools"),
+    ("azurehound", "AzureHound"),
+];
+
 /// AN0534: a scripting client signs in as a user and reads mail and OneDrive in bulk.
 pub fn an0534(day: &mut Day) {
     let cat = Catalog::get();
@@ -16,7 +25,8 @@ pub fn an0534(day: &mut Day) {
     let from = day.out.len();
     let p = t.people[t.cast.script_victim].clone();
     let net = Net::new("203.0.113.45", "piscataway-vps");
-    let ua = cat.ua("python-requests");
+    let (key, tool) = CLIENTS[t.variant("an0534-client", CLIENTS.len())];
+    let ua = cat.ua(key);
     let ts = day.between(10.5, 11.0);
     let ids = day.signin_ids(None);
     let mut a = SignInArgs::user(
@@ -47,7 +57,7 @@ pub fn an0534(day: &mut Day) {
         true,
         "an0534-scripted-graph",
         "AN0534",
-        &format!("python-requests session of {} reads mail and OneDrive in bulk through Microsoft Graph", p.upn),
+        &format!("{tool} session of {} reads mail and OneDrive in bulk through Microsoft Graph", p.upn),
         entities,
         "high",
     );

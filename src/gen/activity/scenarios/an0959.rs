@@ -15,8 +15,14 @@ use rand::Rng;
 pub fn an0959(day: &mut Day) {
     let t = day.t;
     let p = t.people[t.cast.replay_victim].clone();
-    let vps = Net::new("203.0.113.200", "amsterdam-vps");
-    password_spray(day, &vps);
+    // The classic replay comes from the VPS that sprayed passwords earlier (so sign-ins place it); the variant
+    // comes from an address that never signs in, which nothing in the case places.
+    let unplaced = t.variant("an0959-replay-address", 2) == 1;
+    let vps =
+        if unplaced { Net::new("203.0.113.201", "amsterdam-vps") } else { Net::new("203.0.113.200", "amsterdam-vps") };
+    if !unplaced {
+        password_spray(day, &vps);
+    }
     let from = day.out.len();
     let corp = t.corp[0].clone();
     let CorporateTokens { browser, s, exo, spo, graph } = corporate_tokens(day, &p, &corp);
@@ -34,10 +40,17 @@ pub fn an0959(day: &mut Day) {
         true,
         "an0959-token-replay",
         "AN0959",
-        &format!(
-            "Tokens issued to {} on the corporate network are replayed from a VPS in {} (AS{})",
-            p.upn, vps.place.country, vps.place.asn
-        ),
+        &if unplaced {
+            format!(
+                "Tokens issued to {} on the corporate network are replayed from {}, an address no sign-in places",
+                p.upn, vps.ip
+            )
+        } else {
+            format!(
+                "Tokens issued to {} on the corporate network are replayed from a VPS in {} (AS{})",
+                p.upn, vps.place.country, vps.place.asn
+            )
+        },
         entities,
         "medium",
     );

@@ -44,22 +44,7 @@ fn impersonation(day: &mut Day, net: &Net) -> DateTime<Utc> {
         cat.ua("exo-powershell"),
         false,
     );
-    let port = day.port();
-    cmdlet(
-        day,
-        ts + Duration::minutes(2),
-        UalActor { user_type: 2, ..ual_actor(&admin, true) },
-        ip_with_port(&net.ip, port),
-        "New-ManagementRoleAssignment",
-        format!("ApplicationImpersonation-{}", dormant.display.replace(' ', "")),
-        vec![
-            ("Name", format!("ApplicationImpersonation-{}", dormant.display.replace(' ', ""))),
-            ("Role", "ApplicationImpersonation".into()),
-            ("User", dormant.upn_cased.clone()),
-        ],
-        false,
-        &ps.session_id,
-    );
+    let how = grant_impersonation(day, ts + Duration::minutes(2), &admin, &dormant, net, &ps.session_id);
     // The dormant account wakes up and uses EWS impersonation on the CFO's mailbox.
     let use_ts = ts + Duration::minutes(25);
     let dtok = day.user_sign_in(
@@ -95,7 +80,7 @@ fn impersonation(day: &mut Day, net: &Net) -> DateTime<Utc> {
         "an1107-impersonation",
         "AN1107",
         &format!(
-            "{} assigns ApplicationImpersonation to dormant {} at night from {}, then the account reads {}'s mailbox",
+            "{} {how} to dormant {} at night from {}, then the account reads {}'s mailbox",
             admin.upn, dormant.upn, net.place.country, cfo.upn
         ),
         Entities {
@@ -108,6 +93,53 @@ fn impersonation(day: &mut Day, net: &Net) -> DateTime<Utc> {
         "high",
     );
     ts
+}
+
+/// The admin's cmdlets that give the dormant account ApplicationImpersonation, in one of the ways Exchange allows
+/// (a direct role assignment, a new role group with the account as member, or a role group made first and the
+/// account added to it). Returns what the admin did, for the answer key.
+fn grant_impersonation(
+    day: &mut Day,
+    ts: DateTime<Utc>,
+    admin: &Person,
+    dormant: &Person,
+    net: &Net,
+    session: &str,
+) -> &'static str {
+    let name = format!("ApplicationImpersonation-{}", dormant.display.replace(' ', ""));
+    let group = format!("Mail Compliance {}", dormant.display.split(' ').next().unwrap_or("Ops"));
+    let actor = || UalActor { user_type: 2, ..ual_actor(admin, true) };
+    let variant = day.t.variant("an1107-impersonation", 3);
+    let port = day.port();
+    let ip = ip_with_port(&net.ip, port);
+    match variant {
+        1 => {
+            let params = vec![
+                ("Name", group.clone()),
+                ("Roles", "ApplicationImpersonation".to_string()),
+                ("Members", dormant.upn_cased.clone()),
+            ];
+            cmdlet(day, ts, actor(), ip, "New-RoleGroup", group, params, false, session);
+            "gives ApplicationImpersonation through a new role group"
+        }
+        2 => {
+            let params = vec![("Name", group.clone()), ("Roles", "ApplicationImpersonation".to_string())];
+            cmdlet(day, ts, actor(), ip.clone(), "New-RoleGroup", group.clone(), params, false, session);
+            let params = vec![("Identity", group.clone()), ("Member", dormant.upn_cased.clone())];
+            let later = ts + Duration::minutes(3);
+            cmdlet(day, later, actor(), ip, "Add-RoleGroupMember", group, params, false, session);
+            "gives ApplicationImpersonation through a role group made first and joined later"
+        }
+        _ => {
+            let params = vec![
+                ("Name", name.clone()),
+                ("Role", "ApplicationImpersonation".to_string()),
+                ("User", dormant.upn_cased.clone()),
+            ];
+            cmdlet(day, ts, actor(), ip, "New-ManagementRoleAssignment", name, params, false, session);
+            "assigns ApplicationImpersonation"
+        }
+    }
 }
 
 /// The app the intruder registers. Its ids come from a stream of their own, so they do not depend on the day.
