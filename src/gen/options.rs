@@ -136,7 +136,8 @@ pub struct GenOptions {
     /// Tenant organisation (`northwind`, `fabrikam`, `tailspin`, …); chosen from the seed when empty.
     pub org: Option<String>,
     /// Plant each act in a variant picked by the seed (tool, grant path, replay address) rather than its classic
-    /// form.
+    /// form. Recorded in the answer key only when set, so classic cases stay as they were.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub vary: bool,
 }
 
