@@ -160,7 +160,7 @@ pub fn run(cx: &Cx) -> Findings {
         check_data_access_country(cx, &settings, &mut out, &mut found);
     }
     for ((actor, session), f) in found {
-        if let Some(b) = replay_alert(cx, actor, session, f) {
+        if let Some(b) = replay_alert(cx, &places, actor, session, f) {
             out.alerts.push(b);
         }
     }
@@ -300,7 +300,7 @@ fn check_data_access_country<'a>(cx: &Cx<'a>, settings: &Settings, out: &mut Fin
 }
 
 /// The alert for one user and session: what the checks saw, the user's own countries, and how bad it is.
-fn replay_alert(cx: &Cx, actor: Sym, session: Sym, mut f: Finding) -> Option<AlertBuilder> {
+fn replay_alert(cx: &Cx, places: &SigninPlaces, actor: Sym, session: Sym, mut f: Finding) -> Option<AlertBuilder> {
     f.used.sort_by_key(|t| (t.ts, t.id.clone()));
     f.used.dedup_by(|a, b| a.id == b.id);
     f.issued.sort_by_key(|t| (t.ts, t.id.clone()));
@@ -321,6 +321,7 @@ fn replay_alert(cx: &Cx, actor: Sym, session: Sym, mut f: Finding) -> Option<Ale
         cx.check_history(&mut b, actor, day);
     }
     explain_checks(cx, &mut b, &f, &user, session, &foreign, &home);
+    b.reason(addresses_text(places, &f, actor, &user));
     if !f.unlocated.is_empty() {
         let ips: Vec<&str> = f.unlocated.iter().map(|ip| cx.s(*ip)).collect();
         b.reason(format!(
@@ -338,6 +339,21 @@ fn replay_alert(cx: &Cx, actor: Sym, session: Sym, mut f: Finding) -> Option<Ale
     b.alert.severity = replay_severity(cx, &mut b, &f);
     add_entities(cx, &mut b, &f, &user, session);
     Some(b)
+}
+
+/// How many addresses other than the issuing sign-in's used the token or session, and how many of them the user
+/// never signed in from: "3 address(es) other than the issuing sign-in's used it; none of them ever signed in as
+/// alice@…".
+fn addresses_text(places: &SigninPlaces, f: &Finding, actor: Sym, user: &str) -> String {
+    let issuing: BTreeSet<Sym> = f.issued.iter().map(|t| t.ip).collect();
+    let others: BTreeSet<Sym> = f.used.iter().map(|t| t.ip).filter(|ip| *ip != 0 && !issuing.contains(ip)).collect();
+    let never = others.iter().filter(|ip| !places.user_signed_in_from(actor, **ip)).count();
+    let signed = match (never, others.len()) {
+        (0, _) => "all of them also signed in as the user elsewhere in the case".to_string(),
+        (n, m) if n == m => format!("none of them ever signed in as {user}"),
+        (n, _) => format!("{n} of them never signed in as {user}"),
+    };
+    format!("{} address(es) other than the issuing sign-in's used the token(s) or session; {signed}", others.len())
 }
 
 /// "<country> AS<asn>" for each network, sorted.
