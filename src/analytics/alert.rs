@@ -81,6 +81,15 @@ pub struct AttackRef {
     pub techniques: Vec<String>,
 }
 
+/// Where an alert's logic came from: one of harrier's own detections, or (later) a Sigma rule.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RuleRef {
+    /// `native` or `sigma`.
+    pub kind: String,
+    pub id: String,
+    pub title: String,
+}
+
 /// One finding. Field order and names follow the `detect --format json` contract; extra fields are additive.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Alert {
@@ -93,6 +102,12 @@ pub struct Alert {
     pub entities: Entities,
     pub evidence: Vec<String>,
     pub reasons: Vec<String>,
+    /// ATT&CK technique ids (`T1114.003`), the same as `attack.techniques`, where reports and incidents read them.
+    pub techniques: Vec<String>,
+    /// The incident the alert was grouped into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incident: Option<String>,
+    pub rule: RuleRef,
     pub attack: AttackRef,
     /// What the baseline held that made this unusual.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -137,6 +152,9 @@ impl AlertBuilder {
                 entities: Entities::default(),
                 evidence: Vec::new(),
                 reasons: Vec::new(),
+                techniques: meta.attack.techniques.clone(),
+                incident: None,
+                rule: RuleRef { kind: "native".into(), id: meta.id.clone(), title: meta.title.clone() },
                 attack: AttackRef {
                     analytic: meta.attack.analytic.clone(),
                     detection_strategy: meta.attack.detection_strategy.clone(),

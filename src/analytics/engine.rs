@@ -14,7 +14,7 @@ use crate::index::{CaseIndex, IndexError};
 use crate::model::{Event, Severity, Source};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// The analytics in the order they run.
 pub const ANALYTIC_IDS: [&str; 5] = ["AN0534", "AN0959", "AN1089", "AN1350", "AN1107"];
@@ -68,17 +68,21 @@ impl Detection {
     }
 }
 
-/// True for audit records a grant or trust analytic may need in full.
-fn keep_whole(ev: &Event) -> bool {
+/// True for audit records a detection may need in full: the catalogue's grant and trust operations, and those the
+/// selected detections name in their `[records]`.
+fn keep_whole(ev: &Event, wanted: &HashSet<&str>) -> bool {
     let Some(src) = ev.source else { return false };
-    if !matches!(src, Source::EntraAudit | Source::UalAzureAd | Source::UalExchange | Source::UalOther) {
+    if !matches!(
+        src,
+        Source::EntraAudit | Source::UalAzureAd | Source::UalExchange | Source::UalOther | Source::UalSharepoint
+    ) {
         return false;
     }
     if src == Source::UalExchange && ev.mailbox.as_ref().is_some_and(|m| m.item_count.is_some()) {
         return false;
     }
     let op = op_name(ev);
-    OpList::ALL.iter().any(|l| catalog::is_operation(*l, &op))
+    wanted.contains(op.as_str()) || OpList::ALL.iter().any(|l| catalog::is_operation(*l, &op))
 }
 
 /// The UAL carries a copy of each Entra audit record (`Add partner to company.`); when the case holds both, the
@@ -127,6 +131,8 @@ where
     let all_params = params::resolve(&ctx.config)?;
     let clock = Clock::new(ctx.config.timezone(), &ctx.config.hours);
     let mut store = Store::new(clock);
+    let wanted: HashSet<&str> =
+        run.iter().filter_map(|d| params::meta(d.id())).flat_map(|m| m.operations.iter().map(String::as_str)).collect();
     let mut audits = Vec::new();
     let mut stats = RunStats::default();
     for ev in events {
@@ -138,7 +144,7 @@ where
             }
         };
         store.observe(&ev);
-        if keep_whole(&ev) {
+        if keep_whole(&ev, &wanted) {
             if audits.len() < MAX_AUDITS {
                 audits.push(ev);
             } else {

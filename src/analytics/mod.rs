@@ -32,7 +32,7 @@ pub use engine::{detect, detect_events, DetectContext, Detection, ANALYTIC_IDS};
 /// Why detection could not run. Messages name the analytic and the parameter at fault.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum AnalyticsError {
-    #[error("unknown analytic '{0}' (known: AN0534, AN0959, AN1089, AN1350, AN1107)")]
+    #[error("unknown analytic '{0}' (known: {known})", known = registry::ids().join(", "))]
     UnknownAnalytic(String),
     #[error("[analytics.{analytic}] unknown parameter '{param}' (known: {known})")]
     UnknownParameter { analytic: String, param: String, known: String },

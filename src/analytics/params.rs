@@ -6,14 +6,6 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-const META_FILES: [(&str, &str); 5] = [
-    ("AN0534", include_str!("../../assets/analytics/AN0534.toml")),
-    ("AN0959", include_str!("../../assets/analytics/AN0959.toml")),
-    ("AN1089", include_str!("../../assets/analytics/AN1089.toml")),
-    ("AN1350", include_str!("../../assets/analytics/AN1350.toml")),
-    ("AN1107", include_str!("../../assets/analytics/AN1107.toml")),
-];
-
 /// A parameter value. The type of the default fixes the type an override must have.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -104,6 +96,10 @@ pub struct AnalyticMeta {
     pub sources_needed: Vec<String>,
     /// Log sources that add context or follow-on evidence.
     pub sources_optional: Vec<String>,
+    /// Operations (lower-case, no trailing full stop) whose whole records the detection reads, on top of the
+    /// catalogue's grant and trust lists.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<String>,
     /// Log sources the analytic falls back on when every needed one is missing (less precise, never blind).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources_fallback: Vec<String>,
@@ -118,15 +114,30 @@ struct MetaFile {
     description: String,
     attack: AttackFile,
     sources: SourcesFile,
+    #[serde(default)]
+    records: RecordsFile,
     params: toml::Table,
+}
+
+/// `[records]`: which whole audit records the detection needs kept.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RecordsFile {
+    #[serde(default)]
+    operations: Vec<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct AttackFile {
+    /// The ATT&CK analytic, strategy and their ids: only the detections built from one have them.
+    #[serde(default)]
     analytic: String,
+    #[serde(default)]
     analytic_stix_id: String,
+    #[serde(default)]
     detection_strategy: String,
+    #[serde(default)]
     detection_strategy_name: String,
     techniques: Vec<String>,
 }
@@ -176,16 +187,17 @@ fn parse_meta(file_id: &str, text: &str) -> Result<AnalyticMeta, String> {
         sources_needed: f.sources.needed,
         sources_optional: f.sources.optional,
         sources_fallback: f.sources.fallback,
+        operations: f.records.operations.iter().map(|o| o.trim().trim_end_matches('.').to_ascii_lowercase()).collect(),
         params,
     })
 }
 
 fn all_meta() -> &'static Result<Vec<AnalyticMeta>, String> {
     static META: OnceLock<Result<Vec<AnalyticMeta>, String>> = OnceLock::new();
-    META.get_or_init(|| META_FILES.iter().map(|(id, text)| parse_meta(id, text)).collect())
+    META.get_or_init(|| super::registry::all().iter().map(|d| parse_meta(d.id(), d.metadata_text())).collect())
 }
 
-/// The metadata of the five analytics, in the order they run.
+/// The metadata of every registered detection, in the order they run.
 pub fn metadata() -> Result<&'static [AnalyticMeta], AnalyticsError> {
     all_meta().as_ref().map(|v| v.as_slice()).map_err(|e| AnalyticsError::Metadata(e.clone()))
 }

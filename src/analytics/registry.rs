@@ -1,5 +1,6 @@
-//! The detections harrier runs, in one list. Adding one is a source file with a [`Detector`], its metadata in
-//! `assets/analytics/`, and a line here; an id that is not listed is an error, never a fallback.
+//! The detections harrier runs, in one list. Adding one is a source file with its `run`, an asset file
+//! (`assets/analytics/<id>.toml`: ATT&CK ids, sources, parameters), its runbook (`assets/runbooks/<id>.toml`) and
+//! a line here; an id that is not listed is an error, never a fallback.
 
 use super::common::{Cx, Findings};
 use super::{an0534, an0959, an1089, an1107, an1350};
@@ -8,8 +9,12 @@ use super::{an0534, an0959, an1089, an1107, an1350};
 /// over the run's shared context (the store of baselines and accesses, the whole audit records, parameters,
 /// metadata and `case.toml`).
 pub trait Detector: Sync {
-    /// The id alerts carry and `--analytic` selects (`AN0534`).
+    /// The id alerts carry and `--analytic` selects (`AN0534`, `inbox-rule`).
     fn id(&self) -> &'static str;
+    /// The text of its `assets/analytics/<id>.toml`.
+    fn metadata_text(&self) -> &'static str;
+    /// The text of its `assets/runbooks/<id>.toml`.
+    fn runbook_text(&self) -> &'static str;
     /// True when the detection reads whole audit records, so a run that had to drop some says so in its coverage.
     fn reads_audit_records(&self) -> bool {
         false
@@ -18,9 +23,11 @@ pub trait Detector: Sync {
     fn run(&self, cx: &Cx) -> Findings;
 }
 
-/// A detection given by its id and its `run` function.
+/// A detection given by its id, its embedded assets and its `run` function.
 struct FnDetector {
     id: &'static str,
+    meta: &'static str,
+    runbook: &'static str,
     audits: bool,
     run: fn(&Cx) -> Findings,
 }
@@ -28,6 +35,12 @@ struct FnDetector {
 impl Detector for FnDetector {
     fn id(&self) -> &'static str {
         self.id
+    }
+    fn metadata_text(&self) -> &'static str {
+        self.meta
+    }
+    fn runbook_text(&self) -> &'static str {
+        self.runbook
     }
     fn reads_audit_records(&self) -> bool {
         self.audits
@@ -37,18 +50,36 @@ impl Detector for FnDetector {
     }
 }
 
+/// One registry entry: the id, the asset file stems, whether it reads whole audit records, and its `run`.
+macro_rules! detection {
+    ($id:literal, $meta:literal, $runbook:literal, audits: $audits:expr, $run:path) => {
+        &FnDetector {
+            id: $id,
+            meta: include_str!(concat!("../../assets/analytics/", $meta, ".toml")),
+            runbook: include_str!(concat!("../../assets/runbooks/", $runbook, ".toml")),
+            audits: $audits,
+            run: $run,
+        }
+    };
+}
+
 /// Every detection, in the order they run.
-static REGISTRY: [&dyn Detector; 5] = [
-    &FnDetector { id: "AN0534", audits: false, run: an0534::run },
-    &FnDetector { id: "AN0959", audits: false, run: an0959::run },
-    &FnDetector { id: "AN1089", audits: false, run: an1089::run },
-    &FnDetector { id: "AN1350", audits: true, run: an1350::run },
-    &FnDetector { id: "AN1107", audits: true, run: an1107::run },
+static REGISTRY: &[&dyn Detector] = &[
+    detection!("AN0534", "AN0534", "an0534", audits: false, an0534::run),
+    detection!("AN0959", "AN0959", "an0959", audits: false, an0959::run),
+    detection!("AN1089", "AN1089", "an1089", audits: false, an1089::run),
+    detection!("AN1350", "AN1350", "an1350", audits: true, an1350::run),
+    detection!("AN1107", "AN1107", "an1107", audits: true, an1107::run),
 ];
 
 /// Every registered detection.
 pub fn all() -> &'static [&'static dyn Detector] {
-    &REGISTRY
+    REGISTRY
+}
+
+/// The ids of every registered detection, in the order they run.
+pub fn ids() -> Vec<&'static str> {
+    REGISTRY.iter().map(|d| d.id()).collect()
 }
 
 /// The detection with this id (any letter case).
@@ -62,8 +93,8 @@ mod tests {
 
     #[test]
     fn every_registered_detection_has_metadata_and_the_public_id_list_matches() {
-        let ids: Vec<&str> = all().iter().map(|d| d.id()).collect();
-        assert_eq!(ids, super::super::ANALYTIC_IDS);
+        let ids = ids();
+        assert_eq!(ids[..5], super::super::ANALYTIC_IDS);
         for d in all() {
             assert!(super::super::params::meta(d.id()).is_some(), "{} has no assets/analytics metadata", d.id());
         }

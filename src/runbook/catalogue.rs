@@ -8,25 +8,27 @@ use std::sync::OnceLock;
 /// Id of the general Microsoft 365 account / tenant compromise runbook.
 pub const GENERAL_ID: &str = "m365-compromise";
 
-/// Every embedded runbook file as (id, TOML text); the id is the file stem.
-const EMBEDDED: &[(&str, &str)] = &[
-    ("an0534", include_str!("../../assets/runbooks/an0534.toml")),
-    ("an0959", include_str!("../../assets/runbooks/an0959.toml")),
-    ("an1089", include_str!("../../assets/runbooks/an1089.toml")),
-    ("an1350", include_str!("../../assets/runbooks/an1350.toml")),
-    ("an1107", include_str!("../../assets/runbooks/an1107.toml")),
-    (GENERAL_ID, include_str!("../../assets/runbooks/m365-compromise.toml")),
-];
+/// Every embedded runbook file as (id, TOML text): the one of each registered detection (its id is the
+/// detection's id, lower-case) and the general runbook.
+fn embedded() -> &'static [(String, &'static str)] {
+    static EMBEDDED: OnceLock<Vec<(String, &'static str)>> = OnceLock::new();
+    EMBEDDED.get_or_init(|| {
+        let mut v: Vec<(String, &'static str)> =
+            crate::analytics::registry::all().iter().map(|d| (d.id().to_ascii_lowercase(), d.runbook_text())).collect();
+        v.push((GENERAL_ID.to_string(), include_str!("../../assets/runbooks/m365-compromise.toml")));
+        v
+    })
+}
 
 /// The embedded runbook sources as (id, TOML text), for tools that show or check the raw files.
-pub fn sources() -> &'static [(&'static str, &'static str)] {
-    EMBEDDED
+pub fn sources() -> Vec<(&'static str, &'static str)> {
+    embedded().iter().map(|(id, text)| (id.as_str(), *text)).collect()
 }
 
 /// Parse every embedded runbook and check the set: ids and analytics unique, the general runbook present.
 /// `all()` relies on this succeeding; the test suite checks it, and this gives the full error when it does not.
 pub fn load_embedded() -> Result<Vec<Runbook>, RunbookError> {
-    let runbooks = EMBEDDED.iter().map(|(id, text)| Runbook::from_toml(id, text)).collect::<Result<Vec<_>, _>>()?;
+    let runbooks = embedded().iter().map(|(id, text)| Runbook::from_toml(id, text)).collect::<Result<Vec<_>, _>>()?;
     let mut analytics = HashSet::new();
     for runbook in &runbooks {
         if let Some(analytic) = runbook.analytic() {

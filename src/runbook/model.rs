@@ -127,7 +127,10 @@ impl Runbook {
         }
         let analytic = match file.analytic {
             Some(a) if is_analytic_id(a.trim()) => Some(a.trim().to_ascii_uppercase()),
-            Some(a) => return Err(invalid(format!("`analytic = \"{a}\"` is not an analytic id like AN0534"))),
+            Some(a) if is_slug(a.trim()) => Some(a.trim().to_string()),
+            Some(a) => {
+                return Err(invalid(format!("`analytic = \"{a}\"` is not a detection id like AN0534 or inbox-rule")))
+            }
             None => None,
         };
         let runbook = Runbook {
