@@ -21,6 +21,7 @@ mod an0959;
 mod an1089;
 mod an1107;
 mod an1350;
+mod bec;
 mod common;
 #[cfg(test)]
 mod unit_tests;
