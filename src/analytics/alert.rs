@@ -7,7 +7,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Every principal and handle an alert involves, so the analyst can pivot from it.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
+#[serde(default)]
 pub struct Entities {
     pub users: Vec<String>,
     pub ips: Vec<String>,

@@ -1,6 +1,7 @@
 //! Runs the analytics: one pass over the events into the store, then each analytic over what was kept.
 
 use super::alert::{Alert, Suppression, Suppressions};
+use super::incidents::Incident;
 use super::catalog::{self, OpList};
 use super::clock::Clock;
 use super::common::{op_name, Cx, Findings};
@@ -53,6 +54,8 @@ pub struct RunStats {
 #[derive(Debug, Clone, Serialize)]
 pub struct Detection {
     pub alerts: Vec<Alert>,
+    /// Alerts grouped by the people, sessions and addresses they share.
+    pub incidents: Vec<Incident>,
     pub suppressions: Vec<Suppression>,
     pub coverage: Coverage,
     pub generated: DateTime<Utc>,
@@ -194,8 +197,10 @@ where
     }
     alerts.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.first_seen.cmp(&b.first_seen)).then(a.id.cmp(&b.id)));
     alerts.dedup_by(|a, b| a.id == b.id);
+    let incidents = super::incidents::group(&mut alerts, &ctx.config);
     Ok(Detection {
         alerts,
+        incidents,
         suppressions: suppressions.into_vec(),
         coverage,
         generated: ctx.now,

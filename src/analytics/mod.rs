@@ -9,6 +9,7 @@ pub mod clock;
 pub mod coverage;
 pub mod engine;
 pub mod graph;
+pub mod incidents;
 pub mod output;
 pub mod params;
 pub mod registry;

@@ -19,6 +19,14 @@ pub fn to_json(d: &Detection, min: Severity) -> serde_json::Value {
                 .is_some_and(|s| s >= min)
         });
     }
+    let shown: std::collections::HashSet<&str> = d.at_least(min).map(|a| a.id.as_str()).collect();
+    if let Some(incidents) = v.get_mut("incidents").and_then(|a| a.as_array_mut()) {
+        incidents.retain(|i| {
+            i.get("alerts").and_then(|a| a.as_array()).is_some_and(|ids| {
+                ids.iter().any(|id| id.as_str().is_some_and(|id| shown.contains(id)))
+            })
+        });
+    }
     v
 }
 

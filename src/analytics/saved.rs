@@ -90,6 +90,9 @@ pub struct SavedAlert {
     pub reasons: Vec<String>,
     #[serde(default)]
     pub attack: SavedAttack,
+    /// The incident the alert belongs to.
+    #[serde(default)]
+    pub incident: Option<String>,
     /// What the case's baseline held that made this unusual (sentences; another shape is ignored rather than
     /// making the whole file unreadable). Read for the workbench; reports do not repeat it.
     #[serde(default, deserialize_with = "sentences", skip_serializing)]
@@ -164,6 +167,9 @@ pub struct SavedDetection {
     #[serde(deserialize_with = "lenient")]
     pub coverage: SavedCoverage,
     pub generated: Option<DateTime<Utc>>,
+    /// The alerts grouped into incidents (absent in results saved before incidents existed).
+    #[serde(deserialize_with = "lenient")]
+    pub incidents: Vec<super::incidents::Incident>,
 }
 
 impl SavedDetection {
