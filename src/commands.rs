@@ -293,6 +293,9 @@ fn print_ledger_summary(l: &harrier::case::Ledger) -> Result<()> {
         t.duplicates,
         t.rejected
     );
+    for g in &l.geoip {
+        outln!("  geoip  {} ({}): located {} events", cell(&g.file, 70), g.kind.as_str(), g.events);
+    }
     for f in l.problems() {
         if f.format == "unsupported" {
             outln!("  unsupported  {}: {}", cell(&f.path, 70), cell(f.reason.as_deref().unwrap_or(""), 100));

@@ -185,6 +185,7 @@ pub fn ingest(
         let tap = entry.hash.is_empty().then(HashTap::default);
         let before = progress.bytes_done.load(Ordering::Relaxed);
         run.read_file(f, &mut entry, tap.as_ref());
+        entry.geoip = run.geo.take_counts();
         // Settled to the file's size: reading may have stopped early, and an archive entry's size is its own.
         progress.bytes_done.store(before + f.bytes, Ordering::Relaxed);
         if let Some(tap) = tap {
@@ -200,6 +201,7 @@ pub fn ingest(
     index.reload()?;
     ledger.files.sort_by(|a, b| a.path.cmp(&b.path));
     ledger.recompute();
+    ledger.tally_geoip(&run.geo.databases(), &previous.geoip);
     let ledger_bytes = serde_json::to_vec_pretty(&ledger).unwrap_or_default();
     write_atomic(&case.ledger_path(), &ledger_bytes).map_err(state_err(&case.ledger_path()))?;
     let learned_bytes = serde_json::to_vec(&run.learned).unwrap_or_default();
