@@ -54,7 +54,7 @@ struct TriageChange {
 fn triage(inv: Invocation, case: &Path, alert: Option<String>, change: TriageChange, json: bool) -> Result<u8> {
     let case = inv.open(case)?;
     let tz = inv.zone(&case)?;
-    let detection = alerts(&case, inv.quiet)?;
+    let detection = alerts(&case, inv)?;
     let state = CaseState::of(&case, inv.env);
     let TriageChange { status, reason, entity } = change;
     let status = status.map(|s| s.parse::<TriageStatus>().map_err(|e| usage(format!("--status: {e}")))).transpose()?;
@@ -98,7 +98,7 @@ struct StepChange {
 fn checklist(inv: Invocation, case: &Path, alert: &str, step: Option<String>, change: StepChange) -> Result<u8> {
     let case = inv.open(case)?;
     let tz = inv.zone(&case)?;
-    let detection = alerts(&case, inv.quiet)?;
+    let detection = alerts(&case, inv)?;
     let a = known_alert(&detection, alert)?;
     let rb = runbook::for_analytic(&a.analytic).unwrap_or_else(runbook::general);
     let state = CaseState::of(&case, inv.env);
@@ -224,7 +224,7 @@ fn bookmark(
 
 /// Bookmarks the one indexed event with id `event` (in `source`, when several sources share the id).
 fn add_bookmark(inv: Invocation, case: &Case, state: &CaseState, event: &str, source: Option<&str>) -> Result<()> {
-    ensure_ingested(case, inv.quiet)?;
+    ensure_ingested(case, inv.env, inv.quiet)?;
     let index = CaseIndex::open(&case.index_dir())?;
     let hits: Vec<_> = index
         .by_id(event)?
@@ -246,7 +246,7 @@ fn add_bookmark(inv: Invocation, case: &Case, state: &CaseState, event: &str, so
 /// `harrier suppress`: shows the case.toml change that silences an alert, and writes it with `--apply`.
 fn suppression(inv: Invocation, case: &Path, alert: &str, apply: bool) -> Result<u8> {
     let case = inv.open(case)?;
-    let detection = alerts(&case, inv.quiet)?;
+    let detection = alerts(&case, inv)?;
     let a = known_alert(&detection, alert)?;
     let plan = suppress::plan_suppression(&case, a)?;
     let mut out = std::io::stdout().lock();
@@ -290,13 +290,13 @@ fn activity(inv: Invocation, case: &Path, json: bool) -> Result<u8> {
 }
 
 /// The case's alerts: saved results when fresh, else ingest and detect as `open` does.
-fn alerts(case: &Case, quiet: bool) -> Result<SavedDetection> {
+fn alerts(case: &Case, inv: Invocation) -> Result<SavedDetection> {
     if harrier::case::detection::is_fresh(case) {
         if let Some(d) = saved::load(&case.alerts_path())? {
             return Ok(d);
         }
     }
-    ensure_ingested(case, quiet)?;
+    ensure_ingested(case, inv.env, inv.quiet)?;
     Ok(harrier::case::detection::load_or_detect(case)?)
 }
 
