@@ -181,7 +181,8 @@ pub enum Command {
     /// Index every log file under CASE (idempotent: unchanged files are skipped).
     #[command(after_help = "Examples:\n  harrier ingest ~/cases/contoso\n  \
                             harrier ingest CASE --json | jq '.totals'\n  \
-                            harrier ingest CASE --geoip GeoLite2-City.mmdb --geoip GeoLite2-ASN.mmdb")]
+                            harrier ingest CASE --geoip GeoLite2-City.mmdb --geoip GeoLite2-ASN.mmdb\n  \
+                            harrier ingest CASE --geoip dbip-country-ipv4.csv --geoip asn-ipv4.mmdb")]
     Ingest {
         /// The case folder.
         case: PathBuf,
@@ -191,7 +192,8 @@ pub enum Command {
         /// Throw the index away and read everything again.
         #[arg(long)]
         rebuild: bool,
-        /// MaxMind .mmdb database for IPs the logs do not locate (City/Country and ASN editions; repeatable).
+        /// GeoIP database for IPs the logs do not locate: a MaxMind or ip-location-db .mmdb, or an ip-location-db
+        /// .csv (repeatable; asked before case.toml's [enrich] geoip and the config folder's geoip/).
         #[arg(long, value_name = "FILE")]
         geoip: Vec<PathBuf>,
     },

@@ -224,7 +224,7 @@ fn bookmark(
 
 /// Bookmarks the one indexed event with id `event` (in `source`, when several sources share the id).
 fn add_bookmark(inv: Invocation, case: &Case, state: &CaseState, event: &str, source: Option<&str>) -> Result<()> {
-    ensure_ingested(case, inv.quiet)?;
+    ensure_ingested(case, inv.env, inv.quiet)?;
     let index = CaseIndex::open(&case.index_dir())?;
     let hits: Vec<_> = index
         .by_id(event)?
@@ -296,7 +296,7 @@ fn alerts(case: &Case, inv: &Invocation) -> Result<SavedDetection> {
             return Ok(d);
         }
     }
-    ensure_ingested(case, inv.quiet)?;
+    ensure_ingested(case, inv.env, inv.quiet)?;
     Ok(harrier::case::detection::load_or_detect(case, inv.env.now())?)
 }
 

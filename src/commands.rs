@@ -126,7 +126,7 @@ fn print_bench(r: &harrier::cli::bench::BenchReport) -> Result<()> {
 /// `harrier ingest`: indexes the case and prints the ledger (as JSON with `--json`); no logs at all is an error.
 fn ingest_case(inv: Invocation, case: &Path, json: bool, opts: IngestOptions) -> Result<u8> {
     let case = inv.open(case)?;
-    let ledger = run_ingest(&case, opts, inv.quiet || json)?;
+    let ledger = run_ingest(&case, opts, inv.env, inv.quiet || json)?;
     if json {
         outln!("{}", harrier::text::sanitize::json_pretty(&ledger)?);
     } else if !inv.quiet {
@@ -147,7 +147,7 @@ fn detect(
 ) -> Result<u8> {
     let case = inv.open(case)?;
     let tz = inv.zone(&case)?;
-    ensure_ingested(&case, inv.quiet)?;
+    ensure_ingested(&case, inv.env, inv.quiet)?;
     let d = run_detect(&case, analytic, inv.env.now())?;
     let mut out = std::io::stdout().lock();
     match format {
@@ -207,7 +207,7 @@ fn print_matches(
     format: Format,
     tz: chrono_tz::Tz,
 ) -> Result<u8> {
-    ensure_ingested(case, inv.quiet)?;
+    ensure_ingested(case, inv.env, inv.quiet)?;
     let index = CaseIndex::open(&case.index_dir())?;
     let hits = index.search(q, 0, limit)?;
     let total = index.count(q)?;
@@ -231,7 +231,7 @@ fn run_detect(case: &Case, only: Vec<String>, now: chrono::DateTime<chrono::Utc>
 
 fn open_tui(path: &Path, state: Option<&Path>, quiet: bool, env: &RunEnv) -> Result<u8> {
     let case = open_case(path, state)?;
-    ensure_ingested(&case, quiet)?;
+    ensure_ingested(&case, env, quiet)?;
     if harrier::case::detection::alerts_stale(&case) {
         if !quiet {
             eprintln!("harrier: running the analytics");
@@ -293,6 +293,9 @@ fn print_ledger_summary(l: &harrier::case::Ledger) -> Result<()> {
         t.duplicates,
         t.rejected
     );
+    for g in &l.geoip {
+        outln!("  geoip  {} ({}): located {} events", cell(&g.file, 70), g.kind.as_str(), g.events);
+    }
     for f in l.problems() {
         if f.format == "unsupported" {
             outln!("  unsupported  {}: {}", cell(&f.path, 70), cell(f.reason.as_deref().unwrap_or(""), 100));

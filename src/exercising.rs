@@ -140,7 +140,7 @@ pub fn run(cmd: ExerciseCommand, inv: Invocation) -> Result<u8> {
 /// `harrier exercise run`: the workbench in exercise mode.
 fn replay(inv: Invocation, exercise: &Path, facilitator: bool) -> Result<u8> {
     let o = open(exercise, inv.state_dir, inv.env)?;
-    ensure_ingested(&o.case, inv.quiet)?;
+    ensure_ingested(&o.case, inv.env, inv.quiet)?;
     let (s, ()) = session::update(&o.case.state_dir, &o.exercise, o.now, |_| Ok(()))?;
     harrier::tui::runtime::exercise::run(o.case, o.exercise, s, facilitator, inv.env.clone())?;
     Ok(0)

@@ -10,7 +10,7 @@ use harrier::runenv::RunEnv;
 use harrier::text::sanitize::cell;
 use harrier::time::format::{parse_bound, show};
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -78,19 +78,21 @@ pub fn require_logs(case: &Case, ledger: &harrier::case::Ledger) -> Result<()> {
 }
 
 /// Ingests the case first when it has never been ingested.
-pub fn ensure_ingested(case: &Case, quiet: bool) -> Result<()> {
+pub fn ensure_ingested(case: &Case, env: &RunEnv, quiet: bool) -> Result<()> {
     if !case.is_ingested() || case.needs_rebuild() {
         if !quiet {
             eprintln!("harrier: case not ingested yet; ingesting {}", case.root.display());
         }
-        let ledger = run_ingest(case, IngestOptions::default(), quiet)?;
+        let ledger = run_ingest(case, IngestOptions::default(), env, quiet)?;
         return require_logs(case, &ledger);
     }
     require_logs(case, &harrier::case::Ledger::load(&case.ledger_path()))
 }
 
-/// Runs ingest under the case lock with a progress bar on a terminal and plain lines otherwise.
-pub fn run_ingest(case: &Case, opts: IngestOptions, quiet: bool) -> Result<harrier::case::Ledger> {
+/// Runs ingest under the case lock with a progress bar on a terminal and plain lines otherwise. The GeoIP
+/// databases are those in `opts` (from `--geoip`), then the case's, then the config folder's.
+pub fn run_ingest(case: &Case, mut opts: IngestOptions, env: &RunEnv, quiet: bool) -> Result<harrier::case::Ledger> {
+    opts.geoip = geoip_databases(case, &opts.geoip, env)?;
     let _lock = case.lock("harrier ingest")?;
     let progress = Arc::new(IngestProgress::default());
     let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -115,6 +117,13 @@ pub fn run_ingest(case: &Case, opts: IngestOptions, quiet: bool) -> Result<harri
         eprintln!("harrier: read {n} records in {secs:.1}s ({:.0} records/s)", n as f64 / secs.max(1e-6));
     }
     Ok(ledger)
+}
+
+/// Every GeoIP database for an ingest of `case`: `given` (`--geoip`), then `[enrich] geoip` in its `case.toml`,
+/// then each `.mmdb` and `.csv` in the `geoip` folder of the config folder.
+fn geoip_databases(case: &Case, given: &[PathBuf], env: &RunEnv) -> Result<Vec<PathBuf>> {
+    let configured = &case.config.enrich.geoip;
+    Ok(harrier::enrich::geo::sources::database_paths(given, &case.root, configured, env.config_dir.as_deref())?)
 }
 
 fn report_progress(p: &IngestProgress, done: &std::sync::atomic::AtomicBool, tty: bool) {

@@ -43,7 +43,7 @@ impl EventSelection {
 pub fn report(inv: Invocation, case: &Path, format: ReportFormatArg, output: Option<PathBuf>) -> Result<u8> {
     let case = inv.open(case)?;
     let tz = inv.zone(&case)?;
-    ensure_ingested(&case, inv.quiet)?;
+    ensure_ingested(&case, inv.env, inv.quiet)?;
     let report = report::for_case(&case, &CaseState::of(&case, inv.env), tz, generated_at(inv.env)?)?;
     let format = match format {
         ReportFormatArg::Md => ReportFormat::Markdown,
@@ -79,7 +79,7 @@ pub fn export(
 ) -> Result<u8> {
     let case = inv.open(case)?;
     let tz = inv.zone(&case)?;
-    ensure_ingested(&case, inv.quiet)?;
+    ensure_ingested(&case, inv.env, inv.quiet)?;
     let q = selection.query(tz)?;
     let format = match format {
         ExportFormatArg::Jsonl => ExportFormat::Jsonl,

@@ -37,6 +37,8 @@ pub struct CaseConfig {
     pub allow: AllowSection,
     #[serde(default)]
     pub networks: Vec<NetworkLabel>,
+    #[serde(default)]
+    pub enrich: EnrichSection,
     /// Per-analytic parameter overrides, keyed by analytic id (`AN1089`). Checked by the analytics engine.
     #[serde(default)]
     pub analytics: BTreeMap<String, toml::Table>,
@@ -125,6 +127,16 @@ pub struct AllowSection {
     pub countries: Vec<String>,
 }
 
+/// `[enrich]`: what ingest uses, beyond the logs, to enrich events.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrichSection {
+    /// GeoIP databases (`.mmdb`, or ip-location-db `.csv`) for this case, relative to the case folder or absolute.
+    /// Asked after those given with `--geoip` and before those in the config folder's `geoip/`.
+    #[serde(default)]
+    pub geoip: Vec<String>,
+}
+
 /// `[[networks]]`: a label for a known range.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -168,6 +180,9 @@ impl CaseConfig {
         }
         for n in &self.networks {
             parse_net(&n.cidr).ok_or_else(|| format!("[[networks]] cidr: '{}' is not a CIDR", n.cidr))?;
+        }
+        if self.enrich.geoip.iter().any(|p| p.trim().is_empty()) {
+            return Err("[enrich] geoip: an entry is empty; name a .mmdb or .csv file".into());
         }
         Ok(())
     }
@@ -243,10 +258,13 @@ countries = ["US"]
 [[networks]]
 cidr = "198.51.100.0/24"
 label = "Contoso VPN"
+[enrich]
+geoip = ["geo/dbip-country-ipv4.csv", "/opt/geoip/GeoLite2-ASN.mmdb"]
 [analytics.AN1089]
 page_threshold = 20
 "#;
         let cfg = CaseConfig::parse(text, "case.toml").unwrap();
+        assert_eq!(cfg.enrich.geoip, ["geo/dbip-country-ipv4.csv", "/opt/geoip/GeoLite2-ASN.mmdb"]);
         assert_eq!(cfg.case.name.as_deref(), Some("Northwind BEC"));
         assert_eq!(cfg.timezone(), chrono_tz::America::Chicago);
         assert!(cfg.is_expected_ip(&"198.51.100.9".parse().unwrap()));
@@ -269,6 +287,11 @@ page_threshold = 20
     fn bad_zone_and_cidr_are_errors() {
         assert!(CaseConfig::parse("[case]\ntimezone = \"Mars/Base\"\n", "c").is_err());
         assert!(CaseConfig::parse("[allow]\nexpected_ips = [\"300.1.1.1/8\"]\n", "c").is_err());
+        assert!(CaseConfig::parse("[enrich]\ngeoip = [\" \"]\n", "c")
+            .unwrap_err()
+            .to_string()
+            .contains("[enrich] geoip"));
+        assert!(CaseConfig::parse("[enrich]\nmmdb = []\n", "c").is_err());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The ledger: what happened to every file and record of the case (the `ingest --json` contract).
 
+use crate::enrich::geo::GeoKind;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Most rejection messages kept per file; the rest are counted in one closing line.
@@ -39,6 +41,10 @@ pub struct FileEntry {
     pub first_event: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_event: Option<String>,
+    /// Events of this file that each GeoIP database (by name) gave a country or an ASN to, when any did. Kept
+    /// with the file, so a file carried over unchanged keeps the account of the run that read it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub geoip: BTreeMap<String, u64>,
     #[serde(skip)]
     pub errors_dropped: u64,
 }
@@ -72,11 +78,25 @@ pub struct Totals {
     pub rejected: u64,
 }
 
+/// One GeoIP database and what it located: which database answered for the events of the case.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GeoIpUse {
+    /// The database's file name (its path when two share a name).
+    pub file: String,
+    pub kind: GeoKind,
+    /// Indexed events it gave a country or an ASN to (the first database to know one answers).
+    pub events: u64,
+}
+
 /// The whole ledger.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Ledger {
     pub files: Vec<FileEntry>,
     pub totals: Totals,
+    /// The GeoIP databases of this run, in the order they were asked, then (by name) any not opened this time that
+    /// located events of files carried over from an earlier run. Absent when there were none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub geoip: Vec<GeoIpUse>,
 }
 
 impl Ledger {
@@ -90,6 +110,24 @@ impl Ledger {
             t.rejected += f.rejected;
         }
         self.totals = t;
+    }
+
+    /// Sums the files' GeoIP accounts per database: `opened` are this run's databases (listed even when they
+    /// located nothing); a database named only by files carried over takes its kind from the `previous` ledger.
+    pub fn tally_geoip(&mut self, opened: &[(String, GeoKind)], previous: &[GeoIpUse]) {
+        let mut uses: Vec<GeoIpUse> =
+            opened.iter().map(|(file, kind)| GeoIpUse { file: file.clone(), kind: *kind, events: 0 }).collect();
+        let mut earlier: BTreeMap<&str, GeoIpUse> = BTreeMap::new();
+        for (name, n) in self.files.iter().flat_map(|f| &f.geoip) {
+            if let Some(u) = uses.iter_mut().find(|u| u.file == *name) {
+                u.events += n;
+            } else if let Some(old) = previous.iter().find(|u| u.file == *name) {
+                let u = earlier.entry(name).or_insert(GeoIpUse { file: name.clone(), kind: old.kind, events: 0 });
+                u.events += n;
+            }
+        }
+        uses.extend(earlier.into_values());
+        self.geoip = uses;
     }
 
     /// Reads a saved ledger; a missing or unreadable one is empty.
@@ -133,5 +171,40 @@ impl Ledger {
     /// Files that need the responder's attention: unsupported, with rejections, or with notes.
     pub fn problems(&self) -> impl Iterator<Item = &FileEntry> {
         self.files.iter().filter(|f| f.format == "unsupported" || f.rejected > 0 || !f.notes.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, geoip: &[(&str, u64)]) -> FileEntry {
+        let geoip = geoip.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        FileEntry { path: path.into(), geoip, ..FileEntry::default() }
+    }
+
+    #[test]
+    fn geoip_accounts_add_up_per_database() {
+        let mut l = Ledger {
+            files: vec![
+                file("a.json", &[("asn.csv", 2), ("old.mmdb", 4)]),
+                file("b.json", &[("asn.csv", 3), ("old.mmdb", 1), ("unknown.mmdb", 7)]),
+            ],
+            ..Ledger::default()
+        };
+        let previous = [GeoIpUse { file: "old.mmdb".into(), kind: GeoKind::City, events: 9 }];
+        let opened = [("country.csv".to_string(), GeoKind::Country), ("asn.csv".to_string(), GeoKind::Asn)];
+        l.tally_geoip(&opened, &previous);
+        let got: Vec<(&str, GeoKind, u64)> = l.geoip.iter().map(|u| (u.file.as_str(), u.kind, u.events)).collect();
+        assert_eq!(
+            got,
+            vec![("country.csv", GeoKind::Country, 0), ("asn.csv", GeoKind::Asn, 5), ("old.mmdb", GeoKind::City, 5)],
+            "a database of unknown kind (in no earlier ledger) is not listed"
+        );
+        let json = serde_json::to_value(&l).unwrap();
+        assert_eq!(json["geoip"][1], serde_json::json!({"file": "asn.csv", "kind": "asn", "events": 5}));
+        assert_eq!(json["files"][0]["geoip"], serde_json::json!({"asn.csv": 2, "old.mmdb": 4}));
+        let plain = serde_json::to_value(Ledger { files: vec![file("c.json", &[])], ..Ledger::default() }).unwrap();
+        assert!(plain.get("geoip").is_none() && plain["files"][0].get("geoip").is_none(), "{plain}");
     }
 }

@@ -9,8 +9,8 @@ use super::open::{content_hash, open_text, open_text_tapped, peek_head, HashTap}
 use super::readers::csv_records::{clean_header, parse_fields, CsvRecords};
 use super::readers::json_records::{detect_layout, JsonLayout, JsonRecords};
 use super::readers::RawRecord;
+use crate::enrich::geo::GeoDb;
 use crate::enrich::learned::Learned;
-use crate::enrich::mmdb::GeoDb;
 use crate::files::atomic::write_atomic;
 use crate::index::document::{to_document, Original};
 use crate::index::CaseIndex;
@@ -48,8 +48,8 @@ pub enum IngestError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{0}")]
-    GeoIp(String),
+    #[error(transparent)]
+    GeoIp(#[from] crate::enrich::geo::GeoDbError),
 }
 
 /// What the caller can choose.
@@ -57,7 +57,7 @@ pub enum IngestError {
 pub struct IngestOptions {
     /// Throw away the index and read everything again.
     pub rebuild: bool,
-    /// User-supplied MaxMind databases.
+    /// GeoIP databases (`.mmdb` or ip-location-db CSV), asked in this order for what the logs did not locate.
     pub geoip: Vec<PathBuf>,
 }
 
@@ -117,6 +117,8 @@ pub fn ingest(
         let path = path.display().to_string();
         move |source| IngestError::State { path, source }
     };
+    // Before anything is thrown away: a database that cannot be used stops the run with the case as it was.
+    let geo = GeoDb::open(&opts.geoip)?;
     let rebuild = opts.rebuild || case.needs_rebuild();
     if rebuild {
         for p in [case.index_dir()] {
@@ -130,7 +132,6 @@ pub fn ingest(
     let previous = if rebuild { Ledger::default() } else { Ledger::load(&case.ledger_path()) };
     let learned: Learned =
         std::fs::read(case.learned_path()).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default();
-    let geo = GeoDb::open(&opts.geoip).map_err(IngestError::GeoIp)?;
     let index = CaseIndex::open_or_create(&case.index_dir())?;
     let writer = index.writer(2, WRITER_MEMORY)?;
     let seen = index.dedupe_keys()?;
@@ -184,6 +185,7 @@ pub fn ingest(
         let tap = entry.hash.is_empty().then(HashTap::default);
         let before = progress.bytes_done.load(Ordering::Relaxed);
         run.read_file(f, &mut entry, tap.as_ref());
+        entry.geoip = run.geo.take_counts();
         // Settled to the file's size: reading may have stopped early, and an archive entry's size is its own.
         progress.bytes_done.store(before + f.bytes, Ordering::Relaxed);
         if let Some(tap) = tap {
@@ -199,6 +201,7 @@ pub fn ingest(
     index.reload()?;
     ledger.files.sort_by(|a, b| a.path.cmp(&b.path));
     ledger.recompute();
+    ledger.tally_geoip(&run.geo.databases(), &previous.geoip);
     let ledger_bytes = serde_json::to_vec_pretty(&ledger).unwrap_or_default();
     write_atomic(&case.ledger_path(), &ledger_bytes).map_err(state_err(&case.ledger_path()))?;
     let learned_bytes = serde_json::to_vec(&run.learned).unwrap_or_default();

@@ -17,6 +17,7 @@ mod exercise_tui;
 mod gen_determinism;
 mod gen_records;
 mod gen_sample_cases;
+mod geoip;
 mod hostile_case;
 mod index_paging;
 mod ingest_no_panic;

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod anon;
+pub mod mmdb_writer;
 
 use harrier::case::{Case, Ledger};
 use harrier::index::query::ParsedQuery;
