@@ -242,6 +242,7 @@ mod tests {
             evidence: Vec::new(),
             reasons: Vec::new(),
             attack: Default::default(),
+            incident: None,
             baseline: Vec::new(),
         }
     }

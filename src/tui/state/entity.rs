@@ -77,6 +77,7 @@ mod tests {
             reasons: vec![],
             baseline: vec![],
             attack: Default::default(),
+            incident: None,
         };
         let user = EntityRef::new(EntityKind::User, "cfo@northwind.example").unwrap();
         assert!(user.in_alert(&alert));

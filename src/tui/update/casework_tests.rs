@@ -25,6 +25,7 @@ fn alert(id: &str, user: &str) -> Alert {
         reasons: vec!["new rule".into()],
         baseline: Vec::new(),
         attack: Default::default(),
+        incident: None,
     }
 }
 

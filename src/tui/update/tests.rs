@@ -475,6 +475,7 @@ fn alert() -> crate::tui::state::alerts::Alert {
         reasons: vec!["new rule".into()],
         baseline: Vec::new(),
         attack: Default::default(),
+        incident: None,
     }
 }
 
