@@ -1,11 +1,11 @@
 //! Runs the analytics: one pass over the events into the store, then each analytic over what was kept.
 
 use super::alert::{Alert, Suppression, Suppressions};
-use super::incidents::Incident;
 use super::catalog::{self, OpList};
 use super::clock::Clock;
 use super::common::{op_name, Cx, Findings};
 use super::coverage::Coverage;
+use super::incidents::Incident;
 use super::params::{self, Params};
 use super::registry::{self, Detector};
 use super::store::Store;

@@ -46,8 +46,11 @@ struct Grouping {
 fn grouping() -> &'static Grouping {
     static G: OnceLock<Grouping> = OnceLock::new();
     G.get_or_init(|| {
-        toml::from_str(include_str!("../../assets/analytics/incidents.toml"))
-            .unwrap_or(Grouping { window_hours: 48, link_by: vec!["users".into()], raise_at_detections: 3 })
+        toml::from_str(include_str!("../../assets/analytics/incidents.toml")).unwrap_or(Grouping {
+            window_hours: 48,
+            link_by: vec!["users".into()],
+            raise_at_detections: 3,
+        })
     })
 }
 
@@ -103,7 +106,8 @@ fn link_keys(a: &Alert, g: &Grouping, config: &CaseConfig) -> BTreeSet<String> {
             _ => &[],
         };
         for v in values {
-            let expected = kind == "ips" && v.parse::<std::net::IpAddr>().is_ok_and(|ip| nets.iter().any(|n| n.contains(&ip)));
+            let expected =
+                kind == "ips" && v.parse::<std::net::IpAddr>().is_ok_and(|ip| nets.iter().any(|n| n.contains(&ip)));
             if !v.is_empty() && !expected {
                 keys.insert(format!("{kind}:{v}"));
             }
@@ -185,10 +189,21 @@ fn title_of(list: &[&Alert], entities: &Entities, detections: &BTreeSet<String>)
     if list.len() == 1 {
         return list[0].title.clone();
     }
-    let who = match entities.users.as_slice() {
+    // The account most of the alerts name leads the title; ties go to the one named first in time.
+    let mut named: Vec<(&str, usize, usize)> = Vec::new();
+    for (order, a) in list.iter().enumerate() {
+        for u in &a.entities.users {
+            match named.iter_mut().find(|(n, _, _)| *n == u.as_str()) {
+                Some(e) => e.1 += 1,
+                None => named.push((u.as_str(), 1, order)),
+            }
+        }
+    }
+    named.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
+    let who = match named.as_slice() {
         [] => entities.ips.first().cloned().unwrap_or_else(|| "unattributed activity".to_string()),
-        [one] => one.clone(),
-        [first, rest @ ..] => format!("{first} and {} other account(s)", rest.len()),
+        [(one, _, _)] => one.to_string(),
+        [(first, _, _), rest @ ..] => format!("{first} and {} other account(s)", rest.len()),
     };
     let names: Vec<&str> = detections.iter().map(String::as_str).collect();
     format!("{who}: {} alerts from {}", list.len(), names.join(", "))
@@ -213,5 +228,91 @@ fn merge(into: &mut Entities, from: &Entities) {
     }
     for t in &from.tenants {
         into.tenant(t);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analytics::alert::{AttackRef, RuleRef};
+    use chrono::TimeZone;
+
+    fn alert(id: &str, analytic: &str, sev: Severity, hour: i64, users: &[&str], ips: &[&str]) -> Alert {
+        let t = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap() + Duration::hours(hour);
+        let mut entities = Entities::default();
+        users.iter().for_each(|u| entities.user(u));
+        ips.iter().for_each(|i| entities.ip(i));
+        Alert {
+            id: id.into(),
+            analytic: analytic.into(),
+            title: format!("{analytic} on {}", users.join(",")),
+            severity: sev,
+            first_seen: t,
+            last_seen: t + Duration::minutes(30),
+            entities,
+            evidence: vec![format!("ev-{id}")],
+            reasons: vec!["r".into()],
+            techniques: vec![format!("T-{analytic}")],
+            incident: None,
+            rule: RuleRef { kind: "native".into(), id: analytic.into(), title: analytic.into() },
+            attack: AttackRef { analytic: String::new(), detection_strategy: String::new(), techniques: vec![] },
+            baseline: vec![],
+            baseline_insufficient: None,
+            sources: vec![],
+            uncapped_severity: None,
+        }
+    }
+
+    fn config(toml: &str) -> CaseConfig {
+        CaseConfig::parse(toml, "case.toml").unwrap()
+    }
+
+    #[test]
+    fn alerts_on_one_account_within_the_window_tell_one_story() {
+        let mut alerts = vec![
+            alert("a", "inbox-rule", Severity::Medium, 10, &["eve@c.example"], &["203.0.113.9"]),
+            alert("b", "AN0959", Severity::High, 2, &["eve@c.example"], &[]),
+            // The sprayer's address links this one, though it names another account.
+            alert("c", "password-spray", Severity::Medium, 1, &["bob@c.example"], &["203.0.113.9"]),
+            alert("d", "AN1089", Severity::High, 200, &["eve@c.example"], &[]),
+        ];
+        let incidents = group(&mut alerts, &config(""));
+        assert_eq!(incidents.len(), 2, "{incidents:#?}");
+        let story = &incidents[0];
+        assert_eq!(story.alerts, vec!["c", "b", "a"], "in time order");
+        assert_eq!(story.severity, Severity::Critical, "three detections raise the worst alert one step");
+        assert_eq!(
+            story.title,
+            "eve@c.example and 1 other account(s): 3 alerts from AN0959, inbox-rule, password-spray"
+        );
+        assert_eq!(story.storyline.len(), 3);
+        assert!(story.storyline[0].contains("password-spray"));
+        assert_eq!(story.techniques, vec!["T-AN0959", "T-inbox-rule", "T-password-spray"]);
+        assert_eq!(incidents[1].alerts, vec!["d"], "eight days later is another incident");
+        assert!(alerts.iter().all(|a| a.incident.is_some()));
+        assert_eq!(alerts[3].incident.as_deref(), Some(incidents[1].id.as_str()));
+    }
+
+    #[test]
+    fn a_shared_office_address_links_nothing() {
+        let toml = "[allow]\nexpected_ips = [\"198.51.100.0/24\"]\n";
+        let mut alerts = vec![
+            alert("a", "AN0534", Severity::High, 1, &["ann@c.example"], &["198.51.100.10"]),
+            alert("b", "AN1089", Severity::High, 2, &["bob@c.example"], &["198.51.100.10"]),
+        ];
+        assert_eq!(group(&mut alerts, &config(toml)).len(), 2);
+        let mut alerts = vec![
+            alert("a", "AN0534", Severity::High, 1, &["ann@c.example"], &["198.51.100.10"]),
+            alert("b", "AN1089", Severity::High, 2, &["bob@c.example"], &["198.51.100.10"]),
+        ];
+        assert_eq!(group(&mut alerts, &config("")).len(), 1, "an address nobody vouched for does link");
+    }
+
+    #[test]
+    fn incident_ids_depend_only_on_their_alerts() {
+        let make = || vec![alert("x", "AN0534", Severity::Low, 1, &["a@c.example"], &[])];
+        let (mut one, mut two) = (make(), make());
+        assert_eq!(group(&mut one, &config(""))[0].id, group(&mut two, &config(""))[0].id);
+        assert_eq!(group(&mut one, &config(""))[0].title, "AN0534 on a@c.example", "a lone alert keeps its title");
     }
 }

@@ -22,9 +22,9 @@ pub fn to_json(d: &Detection, min: Severity) -> serde_json::Value {
     let shown: std::collections::HashSet<&str> = d.at_least(min).map(|a| a.id.as_str()).collect();
     if let Some(incidents) = v.get_mut("incidents").and_then(|a| a.as_array_mut()) {
         incidents.retain(|i| {
-            i.get("alerts").and_then(|a| a.as_array()).is_some_and(|ids| {
-                ids.iter().any(|id| id.as_str().is_some_and(|id| shown.contains(id)))
-            })
+            i.get("alerts")
+                .and_then(|a| a.as_array())
+                .is_some_and(|ids| ids.iter().any(|id| id.as_str().is_some_and(|id| shown.contains(id))))
         });
     }
     v
@@ -115,6 +115,14 @@ pub fn table(d: &Detection, min: Severity, colour: bool, tz: chrono_tz::Tz) -> S
         counts[0],
         if below > 0 { format!(" ({below} below {min} not shown)") } else { String::new() }
     );
+    let grouped: Vec<_> = d.incidents.iter().filter(|i| i.alerts.len() > 1).collect();
+    if !grouped.is_empty() {
+        let _ = writeln!(s, "{} incident(s) of more than one alert:", grouped.len());
+        for i in grouped {
+            let sev = format!("{:<8}", i.severity.as_str().to_uppercase());
+            let _ = writeln!(s, "  {} {}  {}", paint(&sev, i.severity, colour), i.id, clean(&i.title));
+        }
+    }
     if !d.suppressions.is_empty() {
         let total: u64 = d.suppressions.iter().map(|x| x.count).sum();
         let _ = writeln!(s, "{total} finding(s) suppressed:");

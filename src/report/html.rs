@@ -41,6 +41,7 @@ pub fn render_html(r: &Report) -> String {
     let mut s = String::new();
     header(&mut s, r);
     case_summary(&mut s, r);
+    incidents(&mut s, r);
     coverage(&mut s, r);
     alerts(&mut s, r);
     suppressions(&mut s, r);
@@ -66,6 +67,31 @@ fn header(s: &mut String, r: &Report) {
         r.generated_at.format("%Y-%m-%d %H:%M:%S UTC"),
         esc(&r.timezone)
     );
+}
+
+/// The incidents, most severe first, each with its storyline.
+fn incidents(s: &mut String, r: &Report) {
+    let _ = writeln!(s, "<h2>Incidents</h2>");
+    if r.incidents.is_empty() {
+        let _ = writeln!(s, "<p>No alerts, so no incidents.</p>");
+        return;
+    }
+    for i in &r.incidents {
+        let _ = writeln!(s, "<h3>{} · {}</h3>\n<ul>", esc(&i.severity.to_uppercase()), esc(&i.title));
+        let _ = writeln!(s, "<li>Incident id: <code>{}</code></li>", esc(&i.id));
+        let _ = writeln!(s, "<li>Seen: {} to {}</li>", esc(&i.first_seen), esc(&i.last_seen));
+        if !i.users.is_empty() {
+            let _ = writeln!(s, "<li>Accounts: {}</li>", esc(&i.users.join(", ")));
+        }
+        if !i.techniques.is_empty() {
+            let _ = writeln!(s, "<li>ATT&amp;CK: {}</li>", esc(&i.techniques.join(", ")));
+        }
+        let _ = writeln!(s, "</ul>\n<ol>");
+        for line in &i.storyline {
+            let _ = writeln!(s, "<li>{}</li>", esc(line));
+        }
+        let _ = writeln!(s, "</ol>");
+    }
 }
 
 /// The tenant, the time span and what ingest read, in all and per source.

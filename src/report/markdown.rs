@@ -21,6 +21,7 @@ pub fn render_markdown(r: &Report) -> String {
     let mut s = String::new();
     header(&mut s, r);
     case_summary(&mut s, r);
+    incidents(&mut s, r);
     coverage(&mut s, r);
     alerts(&mut s, r);
     suppressions(&mut s, r);
@@ -35,6 +36,31 @@ pub fn render_markdown(r: &Report) -> String {
 fn header(s: &mut String, r: &Report) {
     let _ = writeln!(s, "# Case report: {}\n", md(&r.case.name));
     let _ = writeln!(s, "Generated {} · times in {}\n", r.generated_at.format("%Y-%m-%d %H:%M:%S UTC"), r.timezone);
+}
+
+/// The incidents, most severe first, each with its storyline.
+fn incidents(s: &mut String, r: &Report) {
+    let _ = writeln!(s, "## Incidents\n");
+    if r.incidents.is_empty() {
+        let _ = writeln!(s, "No alerts, so no incidents.\n");
+        return;
+    }
+    for i in &r.incidents {
+        let _ = writeln!(s, "### {} · {}\n", i.severity.to_uppercase(), md(&i.title));
+        let _ = writeln!(s, "- Incident id: `{}`", md(&i.id));
+        let _ = writeln!(s, "- Seen: {} to {}", i.first_seen, i.last_seen);
+        if !i.users.is_empty() {
+            let _ = writeln!(s, "- Accounts: {}", md(&i.users.join(", ")));
+        }
+        if !i.techniques.is_empty() {
+            let _ = writeln!(s, "- ATT&CK: {}", md(&i.techniques.join(", ")));
+        }
+        let _ = writeln!(s, "- Storyline:");
+        for line in &i.storyline {
+            let _ = writeln!(s, "  1. {}", md(line));
+        }
+        let _ = writeln!(s);
+    }
 }
 
 /// The tenant, the time span and what ingest read, in all and per source.

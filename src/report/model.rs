@@ -19,6 +19,8 @@ pub struct Report {
     pub timezone: String,
     pub case: CaseSummary,
     pub coverage: SavedCoverage,
+    /// The alerts grouped into incidents, most severe first: what the report leads with.
+    pub incidents: Vec<IncidentRow>,
     /// Alerts by triage status: true positives first, false positives last.
     pub alert_groups: Vec<AlertGroup>,
     pub suppressions: Vec<SavedSuppression>,
@@ -97,6 +99,45 @@ pub struct EvidenceRow {
     pub comment: Option<String>,
     pub event_id: String,
     pub origin: String,
+}
+
+/// One incident as the report shows it: its span in the case's zone and its storyline.
+#[derive(Debug, Clone, Serialize)]
+pub struct IncidentRow {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub users: Vec<String>,
+    pub ips: Vec<String>,
+    pub techniques: Vec<String>,
+    pub storyline: Vec<String>,
+}
+
+/// The incidents of a run, as rows.
+fn incident_rows(detection: &SavedDetection, tz: chrono_tz::Tz) -> Vec<IncidentRow> {
+    detection
+        .incidents
+        .iter()
+        .map(|i| IncidentRow {
+            id: i.id.clone(),
+            title: i.title.clone(),
+            severity: i.severity.as_str().to_string(),
+            first_seen: show(Some(i.first_seen), tz),
+            last_seen: show(Some(i.last_seen), tz),
+            users: i.entities.users.clone(),
+            ips: i.entities.ips.clone(),
+            techniques: i.techniques.clone(),
+            // The storyline again, in the report's zone.
+            storyline: i
+                .alerts
+                .iter()
+                .filter_map(|id| detection.alert(id))
+                .map(|a| format!("{} · {} · {} · {}", show(a.first_seen, tz), a.severity.as_str(), a.analytic, a.title))
+                .collect(),
+        })
+        .collect()
 }
 
 /// Checklist progress of one alert.
@@ -197,6 +238,7 @@ pub fn build(
         timezone: tz.name().to_string(),
         case: summary(case, &ledger, tz),
         coverage: detection.coverage.clone(),
+        incidents: incident_rows(detection, tz),
         alert_groups: groups(&detection.alerts, &triage, tz),
         suppressions: detection.suppressions.clone(),
         evidence,
