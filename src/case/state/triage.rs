@@ -164,12 +164,13 @@ pub struct EntityFilter {
 impl FromStr for EntityFilter {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (kind, value) =
-            s.split_once(':').ok_or_else(|| format!("'{s}' is not KIND:VALUE (user ip app mailbox session tenant)"))?;
+        let (kind, value) = s
+            .split_once(':')
+            .ok_or_else(|| format!("'{s}' is not KIND:VALUE (user ip app mailbox session tenant incident)"))?;
         let kind = kind.trim().to_ascii_lowercase();
         let value = value.trim();
-        if !["user", "ip", "app", "mailbox", "session", "tenant"].contains(&kind.as_str()) {
-            return Err(format!("unknown entity kind '{kind}' (user ip app mailbox session tenant)"));
+        if !["user", "ip", "app", "mailbox", "session", "tenant", "incident"].contains(&kind.as_str()) {
+            return Err(format!("unknown entity kind '{kind}' (user ip app mailbox session tenant incident)"));
         }
         if value.is_empty() {
             return Err(format!("'{kind}:' needs a value"));
@@ -190,6 +191,7 @@ impl EntityFilter {
             "mailbox" => any(&e.mailboxes),
             "session" => any(&e.sessions),
             "tenant" => any(&e.tenants),
+            "incident" => alert.incident.as_deref().is_some_and(|i| i.eq_ignore_ascii_case(v)),
             _ => any(&e.apps) || e.app_names.values().any(|n| n.eq_ignore_ascii_case(v)),
         }
     }

@@ -45,6 +45,33 @@ pub struct AlertFilter {
     pub min_severity: Option<Severity>,
     pub analytic: Option<String>,
     pub status: Option<StatusFilter>,
+    /// The queue lists alerts incident by incident (worst incident first, each in time order).
+    pub by_incident: bool,
+}
+
+/// Orders alerts incident by incident: incidents by their worst alert, then their first alert's time; alerts
+/// inside an incident in time order. An alert without an incident is an incident of its own.
+pub fn sort_by_incident(alerts: &mut Vec<&Alert>) {
+    use std::collections::HashMap;
+    let key = |a: &Alert| a.incident.clone().unwrap_or_else(|| a.id.clone());
+    let mut rank: HashMap<String, (Severity, Option<chrono::DateTime<chrono::Utc>>)> = HashMap::new();
+    for a in alerts.iter() {
+        let e = rank.entry(key(a)).or_insert((a.severity, a.first_seen));
+        e.0 = e.0.max(a.severity);
+        e.1 = match (e.1, a.first_seen) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
+        };
+    }
+    alerts.sort_by(|a, b| {
+        let (ka, kb) = (key(a), key(b));
+        let (ra, rb) = (rank[&ka], rank[&kb]);
+        rb.0.cmp(&ra.0)
+            .then(ra.1.cmp(&rb.1))
+            .then(ka.cmp(&kb))
+            .then(a.first_seen.cmp(&b.first_seen))
+            .then(a.id.cmp(&b.id))
+    });
 }
 
 /// Which triage statuses the queue shows.

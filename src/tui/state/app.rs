@@ -158,12 +158,17 @@ impl App {
 
     /// Alerts passing the filters, in queue order.
     pub fn filtered_alerts(&self) -> Vec<&Alert> {
-        self.alerts()
+        let mut list: Vec<&Alert> = self
+            .alerts()
             .iter()
             .filter(|a| self.filter.min_severity.is_none_or(|s| a.severity >= s))
             .filter(|a| self.filter.analytic.as_ref().is_none_or(|an| &a.analytic == an))
             .filter(|a| self.filter.status.is_none_or(|f| f.passes(self.case_book().status_of(&a.id))))
-            .collect()
+            .collect();
+        if self.filter.by_incident {
+            super::alerts::sort_by_incident(&mut list);
+        }
+        list
     }
 
     /// What is known of evidence event `id`.

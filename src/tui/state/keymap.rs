@@ -42,6 +42,7 @@ pub enum Command {
     CommandLine,
     FilterSeverity,
     FilterAnalytic,
+    GroupIncidents,
     ScreenOverview,
     ScreenAlerts,
     ScreenTimeline,

@@ -129,8 +129,15 @@ pub(super) fn open_step(app: &mut App, alert_id: &str, i: usize) -> Vec<Job> {
     jobs
 }
 
-/// `T`: the command line, ready for `:triage`.
+/// `T`: the command line, ready for `:triage`; on a queue listed by incident, ready to triage the selected alert's
+/// whole incident.
 pub(super) fn triage_prompt(app: &mut App) -> Vec<Job> {
+    if let Some(incident) = target_incident(app) {
+        let mut p = Prompt::with_text(PromptKind::Command, &format!("triage-entity incident:{incident} "));
+        p.hint = Some("every alert of the incident · new investigating tp fp bp, then the reason".into());
+        app.prompt = Some(p);
+        return Vec::new();
+    }
     match target_alert(app) {
         Some(id) => {
             let cur = app.case_book().status_of(&id);
@@ -141,6 +148,18 @@ pub(super) fn triage_prompt(app: &mut App) -> Vec<Job> {
         None => app.warn("select an alert (2) to triage"),
     }
     Vec::new()
+}
+
+/// The incident of the queue row under the cursor, when the queue is listed by incident and the incident holds
+/// more than one alert.
+fn target_incident(app: &App) -> Option<String> {
+    let View::Alerts { cursor } = app.top() else { return None };
+    if !app.filter.by_incident {
+        return None;
+    }
+    let list = app.filtered_alerts();
+    let incident = list.get(*cursor)?.incident.clone()?;
+    (app.alerts().iter().filter(|a| a.incident.as_deref() == Some(incident.as_str())).count() > 1).then_some(incident)
 }
 
 /// The alert a triage command acts on: the open alert, else the queue row under the cursor.

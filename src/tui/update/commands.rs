@@ -34,6 +34,7 @@ pub(super) fn command(app: &mut App, cmd: Command) -> Vec<Job> {
         Command::FilterSeverity => filters::next_severity(app),
         Command::FilterStatus => filters::next_status(app),
         Command::FilterAnalytic => filters::next_analytic(app),
+        Command::GroupIncidents => filters::toggle_incidents(app),
         Command::Runbook => casework::toggle_runbook(app),
         Command::TickStep => casework::tick(app),
         Command::Annotate => casework::annotate(app),

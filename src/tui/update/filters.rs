@@ -43,6 +43,15 @@ pub(super) fn next_analytic(app: &mut App) -> Vec<Job> {
     Vec::new()
 }
 
+/// `I` on the queue: list alerts incident by incident, or back to one list by severity.
+pub(super) fn toggle_incidents(app: &mut App) -> Vec<Job> {
+    if matches!(app.top(), View::Alerts { .. }) {
+        app.filter.by_incident = !app.filter.by_incident;
+        to_first_row(app);
+    }
+    Vec::new()
+}
+
 /// The queue changed: its cursor goes back to the first row.
 fn to_first_row(app: &mut App) {
     match app.stack.last_mut() {

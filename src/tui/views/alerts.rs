@@ -17,10 +17,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
     let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     let list = app.filtered_alerts();
     let filter = format!(
-        "severity ≥ {} · status {} · analytic {}",
+        "severity ≥ {} · status {} · analytic {}{}",
         app.filter.min_severity.map(|s| s.as_str()).unwrap_or("any"),
         app.filter.status.map(|s| s.label()).unwrap_or("any"),
-        app.filter.analytic.as_deref().map(clean).unwrap_or_else(|| "any".into())
+        app.filter.analytic.as_deref().map(clean).unwrap_or_else(|| "any".into()),
+        if app.filter.by_incident { " · by incident" } else { "" }
     );
     frame.render_widget(
         Paragraph::new(Line::from(vec![
@@ -45,13 +46,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
         return;
     }
     let wide = area.width >= 120;
-    let title_w =
-        (area.width as usize).saturating_sub(if wide { 8 + 8 + 24 + 16 + 30 + 16 } else { 8 + 8 + 20 + 5 + 16 });
+    // Detection ids run from `AN0534` to `auth-method-change`; the column fits the longest shown, within bounds.
+    let analytic_w =
+        list.iter().map(|a| a.analytic.chars().count()).max().unwrap_or(6).clamp(6, if wide { 18 } else { 12 });
+    let title_w = (area.width as usize).saturating_sub(if wide {
+        8 + analytic_w + 24 + 16 + 30 + 16
+    } else {
+        8 + analytic_w + 20 + 5 + 16
+    });
     let rows = list.iter().map(|a| {
         let status = app.case_book().status_of(&a.id);
         let mut cells = vec![
             Span::styled(a.severity.as_str().to_string(), t.severity(a.severity)),
-            Span::raw(cell(&a.analytic, 8)),
+            Span::raw(cell(&a.analytic, analytic_w)),
             Span::styled(
                 status_label(status).to_string(),
                 t.style(if status.is_closed() { "muted" } else { "notice" }),
@@ -60,7 +67,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
             Span::raw(if wide { show(a.first_seen, app.tz) } else { short_time(a, app) }),
         ];
         if wide {
-            cells.push(Span::raw(cell(&a.id, 16)));
+            let id = if app.filter.by_incident { a.incident.as_deref().unwrap_or(&a.id) } else { &a.id };
+            cells.push(Span::raw(cell(id, 16)));
             let who = a.entities.users.first().or(a.entities.ips.first()).map(String::as_str).unwrap_or("");
             cells.push(Span::raw(cell(who, 30)));
         }
@@ -70,7 +78,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
     let widths: Vec<Constraint> = if wide {
         vec![
             Constraint::Length(8),
-            Constraint::Length(8),
+            Constraint::Length(analytic_w as u16),
             Constraint::Length(9),
             Constraint::Length(5),
             Constraint::Length(23),
@@ -81,7 +89,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
     } else {
         vec![
             Constraint::Length(8),
-            Constraint::Length(8),
+            Constraint::Length(analytic_w as u16),
             Constraint::Length(9),
             Constraint::Length(5),
             Constraint::Length(16),
@@ -90,7 +98,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
     };
     let mut header = vec!["SEVERITY", "ANALYTIC", "STATUS", "STEPS", "FIRST SEEN"];
     if wide {
-        header.extend(["ID", "ENTITY"]);
+        header.extend([if app.filter.by_incident { "INCIDENT" } else { "ID" }, "ENTITY"]);
     }
     header.push("TITLE");
     let table = Table::new(rows, widths)

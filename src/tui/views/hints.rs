@@ -66,6 +66,7 @@ fn view_keys(app: &App) -> &'static [(Command, &'static str)] {
                 (Command::FilterSeverity, "severity"),
                 (Command::FilterStatus, "status"),
                 (Command::FilterAnalytic, "analytic"),
+                (Command::GroupIncidents, "incidents"),
                 (Command::Entity, "entity"),
             ],
             View::AlertDetail { step: Some(_), .. } => &[
