@@ -17,7 +17,9 @@ pub(super) type BatchReceiver = crossbeam_channel::Receiver<std::io::Result<Vec<
 /// How reading a file ended, beyond its records: a read error part way, or the finding that it is no log.
 #[derive(Default)]
 pub(super) struct ReadEnd {
+    /// The read error that stopped the file part way, for its ledger notes.
     pub(super) read_error: Option<String>,
+    /// Why the file is not a log after all.
     pub(super) unsupported: Option<String>,
 }
 

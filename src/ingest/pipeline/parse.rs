@@ -14,8 +14,11 @@ use std::borrow::Cow;
 
 /// What became of one logical record.
 pub(super) enum Outcome {
+    /// An event, with the record's original text.
     Event(Box<Normalized>, Original),
+    /// A record that could not be read or normalized, and why.
     Rejected(String),
+    /// A record of no known log, and what it looked like.
     Unknown(String),
 }
 
@@ -24,8 +27,11 @@ pub(super) type ParsedBatch = Vec<(u64, u64, Vec<Outcome>)>;
 
 /// Parses the batches of one file: where its records come from, how they are laid out, and what its name says.
 pub(super) struct BatchParser<'a> {
+    /// The file's path in the case, named in each event's origin.
     pub(super) rel: &'a str,
+    /// How the file's records are laid out.
     pub(super) container: Container,
+    /// What the file's name says about its records.
     pub(super) hints: &'a FileHints,
 }
 
