@@ -282,3 +282,18 @@ impl CaseState {
         Ok(ids)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_incident_is_an_entity_that_names_its_alerts() {
+        let f: EntityFilter = "incident:INC-42".parse().unwrap();
+        let mut a: SavedAlert = serde_json::from_str(r#"{"id":"a","analytic":"AN0534","severity":"high"}"#).unwrap();
+        assert!(!f.matches(&a), "an alert of no incident");
+        a.incident = Some("inc-42".into());
+        assert!(f.matches(&a));
+        assert!("incidents:x".parse::<EntityFilter>().unwrap_err().contains("incident"));
+    }
+}

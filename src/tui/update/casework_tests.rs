@@ -249,3 +249,49 @@ fn enter_on_a_step_with_a_pivot_opens_it_with_the_alert_entities_filled_in() {
         assert!(matches!(app.top(), View::AlertDetail { .. }), "a step without a pivot stays put");
     }
 }
+
+/// A queue of three alerts: one incident, A-1 alone and the most severe.
+fn incident_queue() -> App {
+    let mut app = queue();
+    let mut a1 = alert("A-1", "adele@contoso.com");
+    a1.severity = Severity::Critical;
+    a1.incident = Some("inc-solo".into());
+    let mut a2 = alert("A-2", "alex@contoso.com");
+    a2.severity = Severity::Low;
+    a2.incident = Some("inc-pair".into());
+    let mut a3 = alert("A-3", "alex@contoso.com");
+    a3.severity = Severity::High;
+    a3.incident = Some("inc-pair".into());
+    if let Some(o) = app.overview.value_mut() {
+        o.alerts = AlertsState::Loaded(vec![a1, a3, a2]);
+    }
+    app
+}
+
+#[test]
+fn the_queue_lists_incident_by_incident_and_t_then_triages_the_whole_incident() {
+    let mut app = incident_queue();
+    let ids = |app: &App| app.filtered_alerts().iter().map(|a| a.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(&app), vec!["A-1", "A-3", "A-2"], "by severity");
+    cmd(&mut app, Command::GroupIncidents);
+    assert!(app.filter.by_incident);
+    assert_eq!(ids(&app), vec!["A-1", "A-2", "A-3"], "the worst incident first, each in time order, then by id");
+    cmd(&mut app, Command::Down);
+    cmd(&mut app, Command::Triage);
+    assert_eq!(app.prompt.as_ref().map(|p| p.text.as_str()), Some("triage-entity incident:inc-pair "));
+    app.prompt = None;
+    let jobs = line(&mut app, "triage-entity incident:inc-pair tp one intrusion");
+    match jobs.as_slice() {
+        [Job::Case(CaseJob::BulkTriage { entity, status: TriageStatus::TruePositive, reason: Some(r) })] => {
+            assert_eq!((entity.kind.as_str(), entity.value.as_str(), r.as_str()), ("incident", "inc-pair", "one intrusion"));
+        }
+        other => panic!("unexpected jobs {other:?}"),
+    }
+    // A lone alert's incident is just the alert: T triages it as before.
+    cmd(&mut app, Command::Top);
+    cmd(&mut app, Command::Triage);
+    assert_eq!(app.prompt.as_ref().map(|p| p.text.as_str()), Some("triage "));
+    app.prompt = None;
+    cmd(&mut app, Command::GroupIncidents);
+    assert_eq!(ids(&app), vec!["A-1", "A-3", "A-2"], "I again: back to one list by severity");
+}

@@ -48,7 +48,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, cursor: usize) {
     let wide = area.width >= 120;
     // Detection ids run from `AN0534` to `auth-method-change`; the column fits the longest shown, within bounds.
     let analytic_w =
-        list.iter().map(|a| a.analytic.chars().count()).max().unwrap_or(6).clamp(6, if wide { 18 } else { 12 });
+        list.iter().map(|a| a.analytic.chars().count()).max().unwrap_or(6).clamp(8, if wide { 18 } else { 12 });
     let title_w = (area.width as usize).saturating_sub(if wide {
         8 + analytic_w + 24 + 16 + 30 + 16
     } else {

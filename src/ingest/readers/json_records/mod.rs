@@ -1,7 +1,10 @@
 //! Cuts JSON text into records: bare arrays, `{"value":[…]}` / `{"records":[…]}` wrappers, JSON lines and
 //! concatenated objects, in one pass with bounded memory.
 
+mod scanner;
+
 use super::{RawProblem, RawRecord, MAX_RECORD_BYTES};
+use scanner::Scanner;
 use std::io::{self, BufRead};
 
 /// How records are laid out in the text.
@@ -25,27 +28,6 @@ pub struct JsonRecords<R: BufRead> {
     /// Notes about the file as a whole (e.g. it ends before its closing bracket).
     pub notes: Vec<String>,
     scan: Scanner,
-}
-
-#[derive(Default)]
-struct Scanner {
-    depth: u32,
-    in_str: bool,
-    esc: bool,
-    /// Depth at which values are records (0: top level, 1: inside a top array, 2: inside a wrapper's array).
-    record_depth: u32,
-    /// Depth where a wrapper array was opened, to restore `record_depth` when it closes.
-    wrapper_open: Option<u32>,
-    top_is_array: bool,
-    in_record: bool,
-    record_is_scalar: bool,
-    record_line: u64,
-    buf: Vec<u8>,
-    size: u64,
-    key_buf: Vec<u8>,
-    capturing_key: bool,
-    last_key: Vec<u8>,
-    after_colon: bool,
 }
 
 impl<R: BufRead> JsonRecords<R> {
@@ -134,201 +116,18 @@ impl<R: BufRead> JsonRecords<R> {
         }
     }
 
+    /// The end of the input: the record it cut short, if any, and a note when arrays or objects were left open.
     fn finish(&mut self) -> Option<RawRecord> {
-        let s = &mut self.scan;
-        if s.in_record {
-            s.in_record = false;
-            if s.record_is_scalar && !s.in_str {
-                return Some(s.take(self.line));
-            }
-            let line = s.record_line;
-            s.buf.clear();
-            return Some(RawRecord { bytes: Vec::new(), line, problem: Some(RawProblem::Truncated) });
+        if let Some(rec) = self.scan.finish_record(self.line) {
+            return Some(rec);
         }
-        if s.depth > 0 {
+        if self.scan.abandon_open_containers() {
             self.notes.push(format!(
                 "the file ends before its closing bracket (at line {}): the export looks truncated",
                 self.line
             ));
-            s.depth = 0;
         }
         None
-    }
-}
-
-impl Scanner {
-    fn take(&mut self, _line: u64) -> RawRecord {
-        let problem = if self.size as usize > MAX_RECORD_BYTES { Some(RawProblem::Oversized(self.size)) } else { None };
-        let bytes = if problem.is_some() { Vec::new() } else { std::mem::take(&mut self.buf) };
-        self.buf.clear();
-        self.size = 0;
-        self.in_record = false;
-        self.record_is_scalar = false;
-        RawRecord { bytes, line: self.record_line, problem }
-    }
-
-    fn push(&mut self, b: u8) {
-        self.size += 1;
-        if self.buf.len() < MAX_RECORD_BYTES {
-            self.buf.push(b);
-        }
-    }
-
-    /// Feeds one byte; returns a record when one ends at this byte.
-    fn step(&mut self, b: u8, line: u64) -> Option<RawRecord> {
-        if self.in_str {
-            if self.in_record {
-                self.push(b);
-            }
-            if self.capturing_key && b != b'"' && !self.esc && self.key_buf.len() < 64 {
-                self.key_buf.push(b);
-            }
-            if self.esc {
-                self.esc = false;
-            } else if b == b'\\' {
-                self.esc = true;
-            } else if b == b'"' {
-                self.in_str = false;
-                if self.capturing_key {
-                    self.capturing_key = false;
-                    self.last_key = std::mem::take(&mut self.key_buf);
-                }
-                if self.in_record && self.record_is_scalar {
-                    return Some(self.take(line));
-                }
-            }
-            return None;
-        }
-        match b {
-            b' ' | b'\t' | b'\r' | b'\n' => {
-                if self.in_record {
-                    if self.record_is_scalar {
-                        return Some(self.take(line));
-                    }
-                    self.push(b);
-                }
-                None
-            }
-            b'"' => {
-                self.in_str = true;
-                let key_position = self.depth == 1 && !self.top_is_array && !self.after_colon && self.record_depth == 0;
-                if self.in_record {
-                    self.push(b);
-                } else if self.depth == self.record_depth {
-                    self.begin(line, true);
-                    self.push(b);
-                }
-                if key_position && !self.record_is_scalar {
-                    self.capturing_key = true;
-                    self.key_buf.clear();
-                }
-                self.after_colon = false;
-                None
-            }
-            b'{' | b'[' => {
-                let wrapper_key = b == b'['
-                    && self.depth == 1
-                    && !self.top_is_array
-                    && self.after_colon
-                    && WRAPPER_KEYS.contains(&self.last_key.as_slice());
-                if self.in_record && wrapper_key && self.record_depth == 0 && !self.record_is_scalar {
-                    // The top-level object is a wrapper: its array elements are the records.
-                    self.in_record = false;
-                    self.buf.clear();
-                    self.size = 0;
-                    self.wrapper_open = Some(self.depth + 1);
-                    self.record_depth = 2;
-                } else if self.in_record {
-                    self.push(b);
-                } else if self.depth == self.record_depth {
-                    if self.depth == 0 {
-                        self.top_is_array = b == b'[';
-                        if self.top_is_array {
-                            self.record_depth = 1;
-                        } else {
-                            self.begin(line, false);
-                            self.push(b);
-                        }
-                    } else {
-                        self.begin(line, false);
-                        self.push(b);
-                    }
-                } else if wrapper_key {
-                    self.wrapper_open = Some(self.depth + 1);
-                    self.record_depth = 2;
-                }
-                self.depth += 1;
-                self.after_colon = false;
-                None
-            }
-            b'}' | b']' => {
-                if self.in_record && self.record_is_scalar {
-                    let rec = self.take(line);
-                    self.close();
-                    return Some(rec);
-                }
-                self.close();
-                if self.in_record {
-                    self.push(b);
-                    if self.depth == self.record_depth {
-                        return Some(self.take(line));
-                    }
-                }
-                None
-            }
-            b':' => {
-                if self.in_record {
-                    self.push(b);
-                }
-                self.after_colon = true;
-                None
-            }
-            b',' => {
-                if self.in_record {
-                    if self.record_is_scalar {
-                        return Some(self.take(line));
-                    }
-                    self.push(b);
-                }
-                self.after_colon = false;
-                None
-            }
-            _ => {
-                if self.in_record {
-                    self.push(b);
-                } else if self.depth == self.record_depth {
-                    self.begin(line, true);
-                    self.push(b);
-                }
-                None
-            }
-        }
-    }
-
-    fn close(&mut self) {
-        if self.wrapper_open == Some(self.depth) {
-            self.wrapper_open = None;
-            self.record_depth = if self.top_is_array { 1 } else { 0 };
-        }
-        self.depth = self.depth.saturating_sub(1);
-        if self.depth == 0 {
-            self.top_is_array = false;
-            self.record_depth = 0;
-            // A top-level object that turned into a wrapper leaves a partial buffer behind.
-            if !self.in_record {
-                self.buf.clear();
-                self.size = 0;
-            }
-            self.last_key.clear();
-        }
-    }
-
-    fn begin(&mut self, line: u64, scalar: bool) {
-        self.in_record = true;
-        self.record_is_scalar = scalar;
-        self.record_line = line;
-        self.buf.clear();
-        self.size = 0;
     }
 }
 
