@@ -143,3 +143,26 @@ fn only_the_run_environment_reads_the_wall_clock() {
     }
     assert!(found.is_empty(), "take the time from RunEnv instead:\n{}", found.join("\n"));
 }
+
+#[test]
+fn the_workbench_state_update_and_views_do_no_io() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui");
+    let mut found = Vec::new();
+    for part in ["state", "update", "views"] {
+        let mut files = Vec::new();
+        rust_files(&root.join(part), &mut files);
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
+            for (no, line) in code.lines().enumerate() {
+                if ["std::fs", "fs::", "read_text(", "File::open", "File::create", "Command::new("]
+                    .iter()
+                    .any(|p| line.contains(p))
+                {
+                    found.push(format!("{}:{}: {}", f.display(), no + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(found.is_empty(), "only the runtime touches files and processes:\n{}", found.join("\n"));
+}

@@ -50,9 +50,20 @@ pub fn run_exercise(ctx: JobContext, pane: ExercisePane) -> anyhow::Result<()> {
     run_inner(ctx, Some(pane))
 }
 
+/// The text and name of a user settings file in the config folder, when it exists (size-capped).
+fn user_file(path: Option<std::path::PathBuf>) -> anyhow::Result<Option<(String, String)>> {
+    let Some(p) = path.filter(|p| p.exists()) else { return Ok(None) };
+    let name = p.display().to_string();
+    let text = crate::case::bounded::read_text(&p, crate::case::bounded::SETTINGS_MAX)
+        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    Ok(Some((text, name)))
+}
+
 fn run_inner(ctx: JobContext, mut pane: Option<ExercisePane>) -> anyhow::Result<()> {
-    let keymap = Keymap::load(ctx.env.config_file("keymap.toml").as_deref())?;
-    let theme = Theme::load(ctx.env.config_file("theme.toml").as_deref(), ctx.env.colour)?;
+    let keymap_file = user_file(ctx.env.config_file("keymap.toml"))?;
+    let keymap = Keymap::with_user(keymap_file.as_ref().map(|(t, n)| (t.as_str(), n.as_str())))?;
+    let theme_file = user_file(ctx.env.config_file("theme.toml"))?;
+    let theme = Theme::with_user(theme_file.as_ref().map(|(t, n)| (t.as_str(), n.as_str())), ctx.env.colour)?;
     let tz = ctx.case.config.timezone();
     let mut app = App::new(ctx.case.name(), tz);
     app.env = ctx.env.clone();

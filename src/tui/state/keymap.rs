@@ -3,7 +3,6 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
-use std::path::Path;
 
 const DEFAULT_KEYMAP: &str = include_str!("../../../assets/keymap.toml");
 
@@ -107,14 +106,12 @@ impl Keymap {
         Keymap::parse(DEFAULT_KEYMAP, "assets/keymap.toml").expect("built-in keymap is valid")
     }
 
-    /// Defaults, with the keys of commands listed in `path` (when it exists) replaced.
-    pub fn load(path: Option<&Path>) -> Result<Keymap, KeymapError> {
+    /// Defaults, with the keys of the commands the user's keymap (its text and file name, when there is one)
+    /// lists replaced. The runtime reads the file; the keymap only reads text.
+    pub fn with_user(user: Option<(&str, &str)>) -> Result<Keymap, KeymapError> {
         let mut map = Keymap::defaults();
-        let Some(path) = path.filter(|p| p.exists()) else { return Ok(map) };
-        let name = path.display().to_string();
-        let text = crate::case::bounded::read_text(path, crate::case::bounded::SETTINGS_MAX)
-            .map_err(|e| KeymapError::Invalid { file: name.clone(), message: e.to_string() })?;
-        let user = Keymap::parse(&text, &name)?;
+        let Some((text, name)) = user else { return Ok(map) };
+        let user = Keymap::parse(text, name)?;
         for b in user.bindings {
             match map.bindings.iter_mut().find(|d| d.command == b.command) {
                 Some(d) => {
@@ -223,14 +220,11 @@ mod tests {
         assert_eq!(map.command(&j), Some(Command::Down));
         let cf = KeyEvent::new(KeyCode::Char('f'), KeyModifiers::CONTROL);
         assert_eq!(map.command(&cf), Some(Command::PageDown));
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("keymap.toml");
-        std::fs::write(&p, "[[bind]]\ncommand = \"down\"\nkeys = [\"n\"]\n").unwrap();
-        let map = Keymap::load(Some(&p)).unwrap();
+        let map = Keymap::with_user(Some(("[[bind]]\ncommand = \"down\"\nkeys = [\"n\"]\n", "keymap.toml"))).unwrap();
         assert_eq!(map.command(&j), None);
         assert_eq!(map.command(&KeyEvent::new(KeyCode::Char('n'), KeyModifiers::NONE)), Some(Command::Down));
-        std::fs::write(&p, "[[bind]]\ncommand = \"down\"\nkeys = [\"nope-key\"]\n").unwrap();
-        let err = Keymap::load(Some(&p)).unwrap_err().to_string();
+        let bad = "[[bind]]\ncommand = \"down\"\nkeys = [\"nope-key\"]\n";
+        let err = Keymap::with_user(Some((bad, "keymap.toml"))).unwrap_err().to_string();
         assert!(err.contains("keymap.toml") && err.contains("nope-key"), "{err}");
     }
 }

@@ -283,7 +283,10 @@ fn the_queue_lists_incident_by_incident_and_t_then_triages_the_whole_incident() 
     let jobs = line(&mut app, "triage-entity incident:inc-pair tp one intrusion");
     match jobs.as_slice() {
         [Job::Case(CaseJob::BulkTriage { entity, status: TriageStatus::TruePositive, reason: Some(r) })] => {
-            assert_eq!((entity.kind.as_str(), entity.value.as_str(), r.as_str()), ("incident", "inc-pair", "one intrusion"));
+            assert_eq!(
+                (entity.kind.as_str(), entity.value.as_str(), r.as_str()),
+                ("incident", "inc-pair", "one intrusion")
+            );
         }
         other => panic!("unexpected jobs {other:?}"),
     }

@@ -5,7 +5,6 @@ use crate::model::Severity;
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::str::FromStr;
 
 const DEFAULT_THEME: &str = include_str!("../../../assets/theme.toml");
@@ -48,22 +47,10 @@ impl Theme {
         Theme::build(DEFAULT_THEME, "assets/theme.toml", None, color).expect("built-in theme is valid")
     }
 
-    /// Built-in theme with the styles of `user` (when it exists) laid over it; monochrome unless `color`.
-    pub fn load(user: Option<&Path>, color: bool) -> Result<Theme, ThemeError> {
-        let user_text = match user.filter(|p| p.exists()) {
-            Some(p) => Some((
-                crate::case::bounded::read_text(p, crate::case::bounded::SETTINGS_MAX)
-                    .map_err(|e| ThemeError { file: p.display().to_string(), message: e.to_string() })?,
-                p.display().to_string(),
-            )),
-            None => None,
-        };
-        Theme::build(
-            DEFAULT_THEME,
-            "assets/theme.toml",
-            user_text.as_ref().map(|(t, n)| (t.as_str(), n.as_str())),
-            color,
-        )
+    /// Built-in theme with the styles of the user's theme (its text and file name, when there is one) laid over
+    /// it; monochrome unless `color`. The runtime reads the file; the theme only reads text.
+    pub fn with_user(user: Option<(&str, &str)>, color: bool) -> Result<Theme, ThemeError> {
+        Theme::build(DEFAULT_THEME, "assets/theme.toml", user, color)
     }
 
     fn build(base: &str, base_name: &str, user: Option<(&str, &str)>, color: bool) -> Result<Theme, ThemeError> {
