@@ -101,6 +101,8 @@ struct Settings {
     allowed_countries: Vec<String>,
     /// How long after a session's first touch check B follows it (seconds).
     window: i64,
+    /// How long after its issuing sign-in a token's use is joined to it (seconds).
+    token_life: i64,
     /// Touches already counted under an exclusion, so a record that several checks look at counts once.
     excluded: RefCell<HashSet<Box<str>>>,
 }
@@ -116,6 +118,7 @@ impl Settings {
                 .collect(),
             allowed_countries: cx.config.allow.countries.iter().map(|c| c.to_ascii_uppercase()).collect(),
             window: p.int("session_window_hours").max(1) * 3600,
+            token_life: p.int("token_life_hours").max(1) * 3600,
             excluded: RefCell::new(HashSet::new()),
         }
     }
@@ -187,6 +190,9 @@ fn check_token_away_from_issuer<'a>(
             continue;
         }
         let Some(issuer) = issuers.get(&t.token) else { continue };
+        if t.ts - issuer.ts > settings.token_life {
+            continue;
+        }
         if !places.moved_away(issuer, t) || !settings.is_foreign(cx, out, t) {
             continue;
         }

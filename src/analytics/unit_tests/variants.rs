@@ -247,3 +247,19 @@ fn allow_lists_match_a_principal_by_its_object_id() {
     assert_quiet(&d);
     assert_eq!(suppression(&d, "allow.automation_accounts").matched, object_id);
 }
+
+#[test]
+fn a_token_is_joined_to_its_sign_in_only_within_its_life() {
+    let alice = "alice@contoso.example";
+    let mut events = office_days(alice, 10, &[9, 14]);
+    events.push(sign_in("issue", at(10, 9, 0), alice, true).token("tok-9"));
+    events.push(file_download("late", at(11, 20, 0), alice).via(VPS).token("tok-9"));
+    let d = run("AN0959", TENANT_TOML, events.clone());
+    assert!(d.alerts.iter().all(|a| !a.reasons.iter().any(|r| r.starts_with("token(s) issued"))), "{:?}", d.alerts);
+    events.push(file_download("soon", at(10, 10, 0), alice).via(VPS).token("tok-9"));
+    let d = run("AN0959", TENANT_TOML, events);
+    // The same user's data access from abroad still alerts on its own (check C); the token join needs the use
+    // within the token's life.
+    let a = d.alerts.iter().find(|a| a.evidence.contains(&"soon".to_string())).expect("the use within its life alerts");
+    reason_with(a, &["token(s) issued to alice@contoso.example"]);
+}
