@@ -314,8 +314,8 @@ fn describe(cx: &Cx, b: &mut AlertBuilder, c: &Candidate, client: &Client, follo
     }
     b.baseline(if client.family != 0 {
         format!(
-            "{user} used {} on {} day(s) in the {} days before",
-            client.family_name,
+            "{user} used {} (any version) on {} day(s) in the {} days before",
+            client.product.split('/').next().unwrap_or(&client.product),
             client.used_days,
             c.to - c.from
         )
@@ -324,8 +324,9 @@ fn describe(cx: &Cx, b: &mut AlertBuilder, c: &Candidate, client: &Client, follo
     });
     if let Some(pr) = c.profile {
         let fams = pr.values_of(Feat::UaFamily, c.from, c.to, 1);
-        let mut names: Vec<&str> = fams.iter().map(|s| cx.s(*s)).collect();
+        let mut names: Vec<String> = fams.iter().map(|s| catalog::family_label(cx.s(*s))).collect();
         names.sort_unstable();
+        names.dedup();
         names.truncate(4);
         if !names.is_empty() {
             b.baseline(format!("client families seen for {user} before: {}", names.join("; ")));

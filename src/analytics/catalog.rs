@@ -204,6 +204,38 @@ pub fn ua_family(ua: &str) -> String {
     out
 }
 
+/// A short name for a user-agent family to show a person (`mozilla windows applewebkit … chrome safari` → `chrome`):
+/// the words that name platforms and engines dropped, and Safari dropped when Chrome is there (every Chromium agent
+/// also says Safari).
+pub fn family_label(family: &str) -> String {
+    const GENERIC: [&str; 16] = [
+        "mozilla",
+        "windows",
+        "applewebkit",
+        "khtml",
+        "like",
+        "gecko",
+        "macintosh",
+        "intel",
+        "linux",
+        "compatible",
+        "mobile",
+        "version",
+        "iphone",
+        "android",
+        "cpu",
+        "microsoft",
+    ];
+    let words: Vec<&str> = family.split(' ').filter(|w| !w.is_empty() && !GENERIC.contains(w)).collect();
+    let chromium = words.contains(&"chrome");
+    let kept: Vec<&str> = words.into_iter().filter(|w| !(chromium && *w == "safari")).collect();
+    if kept.is_empty() {
+        family.to_string()
+    } else {
+        kept.join(" ")
+    }
+}
+
 /// The product token of a user agent worth showing (`PowerShell/7.4.5` out of a long Mozilla string).
 pub fn ua_product(ua: &str) -> String {
     const GENERIC: [&str; 7] = ["mozilla", "applewebkit", "safari", "chrome", "gecko", "version", "khtml"];

@@ -64,7 +64,16 @@ fn a_lone_scripted_sign_in_from_the_office_is_medium() {
     assert_eq!((a.analytic.as_str(), a.severity), ("AN0534", Severity::Medium));
     reason_with(a, &["python-requests/2.31.0", "1 sign-in(s)", "from 198.51.100.10 (US, AS64500)"]);
     assert!(!a.reasons.iter().any(|r| r.starts_with("in the next")), "no follow-on was claimed: {:?}", a.reasons);
-    assert!(a.baseline.iter().any(|b| b.contains("used python requests on 0 day(s)")), "{:?}", a.baseline);
+    assert!(
+        a.baseline.iter().any(|b| b.contains("used python-requests (any version) on 0 day(s)")),
+        "{:?}",
+        a.baseline
+    );
+    assert!(
+        a.baseline.iter().any(|b| b == "client families seen for alice@contoso.example before: chrome"),
+        "{:?}",
+        a.baseline
+    );
 }
 
 #[test]
