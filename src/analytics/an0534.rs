@@ -78,7 +78,6 @@ struct Candidate<'a> {
 /// The client of a group's first sign-in, and on how many earlier days the user used its family.
 struct Client {
     family: Sym,
-    family_name: String,
     product: String,
     used_days: usize,
 }
@@ -212,7 +211,7 @@ fn client_of(cx: &Cx, c: &Candidate) -> Client {
     let family_name = if family != 0 { cx.s(family).to_string() } else { first.ua_class.as_str().to_string() };
     let product = if cx.s(first.ua).is_empty() { family_name.clone() } else { catalog::ua_product(cx.s(first.ua)) };
     let used_days = c.profile.map(|pr| pr.days_with(Feat::UaFamily, family, c.from, c.to)).unwrap_or(0);
-    Client { family, family_name, product, used_days }
+    Client { family, product, used_days }
 }
 
 /// The baseline rule that makes the client routine: the user's own use of the family on enough days, or, without
