@@ -6,5 +6,6 @@ mod an0959;
 mod an1089;
 mod an1107;
 mod an1350;
+mod audit_tampering;
 mod build;
 mod variants;
