@@ -71,6 +71,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("AN1350", "AN1350", "an1350", audits: true, an1350::run),
     detection!("AN1107", "AN1107", "an1107", audits: true, an1107::run),
     detection!("audit-tampering", "audit-tampering", "audit-tampering", audits: true, bec::audit_tampering::run),
+    detection!("policy-weakening", "policy-weakening", "policy-weakening", audits: true, bec::policy_weakening::run),
 ];
 
 /// Every registered detection.

@@ -34,7 +34,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("t1482_azurehound_list.csv", &["AN0534"]),
     ("t1531_Remove-Admin members from a group.csv", &[]),
     ("t1531_mass_delete_users.json", &[]),
-    ("t1550.001_Allusers_consent_to_grant_permission_granted.json", &[]),
+    ("t1550.001_Allusers_consent_to_grant_permission_granted.json", &["policy-weakening"]),
     ("t1550.001_default_rclone_app_registration.json", &[]),
     ("t1556.006_Disable Strong Authentication.csv", &[]),
     ("t1556_Disable _Strong_Authentication.json", &[]),

@@ -5,3 +5,4 @@
 
 pub mod audit_tampering;
 pub mod identity_context;
+pub mod policy_weakening;

@@ -8,4 +8,5 @@ mod an1107;
 mod an1350;
 mod audit_tampering;
 mod build;
+mod policy_weakening;
 mod variants;
