@@ -72,6 +72,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("AN1107", "AN1107", "an1107", audits: true, an1107::run),
     detection!("audit-tampering", "audit-tampering", "audit-tampering", audits: true, bec::audit_tampering::run),
     detection!("policy-weakening", "policy-weakening", "policy-weakening", audits: true, bec::policy_weakening::run),
+    detection!("privileged-role", "privileged-role", "privileged-role", audits: true, bec::privileged_role::run),
 ];
 
 /// Every registered detection.

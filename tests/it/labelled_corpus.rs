@@ -8,7 +8,7 @@ use harrier::index::CaseIndex;
 
 /// Each sample and the analytics it must raise (an empty list: none of the five).
 const EXPECTED: &[(&str, &[&str])] = &[
-    ("t1098.001_Add a user to company administrator role.csv", &[]),
+    ("t1098.001_Add a user to company administrator role.csv", &["privileged-role"]),
     // New-RoleGroup -Roles ApplicationImpersonation -Members <app object id>.
     ("t1098.002_ApplicationImpersonation.csv", &["AN1107"]),
     // NT AUTHORITY\SYSTEM provisioning the Discovery Search mailbox: a benign look-alike.
@@ -16,8 +16,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("t1098.002_Mail Account Delegation full access permissions.json", &["AN1107"]),
     ("t1098.002_Mail account delegation-SendAs permission.csv", &["AN1107"]),
     ("t1098.002_user-reset_mailbox_full_access.json", &["AN1107"]),
-    ("t1098.003_add_role_global_admin.json", &[]),
-    ("t1098_Add a user to company administrator role.json", &[]),
+    ("t1098.003_add_role_global_admin.json", &["privileged-role"]),
+    ("t1098_Add a user to company administrator role.json", &["privileged-role"]),
     // Sprays that end in a successful scripted sign-in (PowerShell, python-requests) to Azure AD Graph.
     ("t1110.003_msolspray-powershell.json", &["AN0534"]),
     ("t1110.003_msolspray-python.json", &["AN0534"]),

@@ -62,6 +62,11 @@ impl Norms {
             countries: cx.config.allow.countries.iter().map(|c| c.trim().to_ascii_lowercase()).collect(),
         }
     }
+
+    /// Days of history needed before a principal's own habits (or an absence of activity) are trusted.
+    pub fn min_coverage(&self) -> i32 {
+        self.min_coverage
+    }
 }
 
 /// A principal at the moment of a change: its key, baseline and how much history the case holds before it.

@@ -6,3 +6,4 @@
 pub mod audit_tampering;
 pub mod identity_context;
 pub mod policy_weakening;
+pub mod privileged_role;

@@ -9,4 +9,5 @@ mod an1350;
 mod audit_tampering;
 mod build;
 mod policy_weakening;
+mod privileged_role;
 mod variants;
