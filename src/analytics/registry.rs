@@ -73,6 +73,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("audit-tampering", "audit-tampering", "audit-tampering", audits: true, bec::audit_tampering::run),
     detection!("policy-weakening", "policy-weakening", "policy-weakening", audits: true, bec::policy_weakening::run),
     detection!("privileged-role", "privileged-role", "privileged-role", audits: true, bec::privileged_role::run),
+    detection!("app-credential", "app-credential", "app-credential", audits: true, bec::app_credential::run),
 ];
 
 /// Every registered detection.

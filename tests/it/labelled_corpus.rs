@@ -35,7 +35,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("t1531_Remove-Admin members from a group.csv", &[]),
     ("t1531_mass_delete_users.json", &[]),
     ("t1550.001_Allusers_consent_to_grant_permission_granted.json", &["policy-weakening"]),
-    ("t1550.001_default_rclone_app_registration.json", &[]),
+    ("t1550.001_default_rclone_app_registration.json", &["app-credential"]),
     ("t1556.006_Disable Strong Authentication.csv", &[]),
     ("t1556_Disable _Strong_Authentication.json", &[]),
     ("t1562-Set-MailboxAuditBypassAssociation.json", &["audit-tampering"]),

@@ -3,6 +3,8 @@
 //! impossible sign-ins, bulk mail access and deletion, legacy protocols and weakened policies. Each is one file
 //! with its `run`, registered in `registry.rs` with its metadata and runbook.
 
+pub mod app_credential;
+pub mod app_facts;
 pub mod audit_tampering;
 pub mod identity_context;
 pub mod policy_weakening;

@@ -6,6 +6,7 @@ mod an0959;
 mod an1089;
 mod an1107;
 mod an1350;
+mod app_credential;
 mod audit_tampering;
 mod build;
 mod policy_weakening;
