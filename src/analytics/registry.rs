@@ -74,6 +74,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("policy-weakening", "policy-weakening", "policy-weakening", audits: true, bec::policy_weakening::run),
     detection!("privileged-role", "privileged-role", "privileged-role", audits: true, bec::privileged_role::run),
     detection!("app-credential", "app-credential", "app-credential", audits: true, bec::app_credential::run),
+    detection!("oauth-consent", "oauth-consent", "oauth-consent", audits: true, bec::oauth_consent::run),
 ];
 
 /// Every registered detection.

@@ -199,8 +199,9 @@ pub fn unusual_hour(cx: &Cx, norms: &Norms, who: &Who, ts: DateTime<Utc>) -> Opt
         let share = pooled_share(&tenant, bucket);
         return (share < norms.min_share).then(|| {
             Note::firm(format!(
-                "{} acted at {when}; their own baseline is thin ({} days), and {:.1}% of the tenant's \
-                 {tenant_total} interactive sign-ins fall in that hour",
+                "{} acted at {when}; their own baseline is too thin to judge the hour ({} days, {own_total} audited \
+                 actions and interactive sign-ins), and {:.1}% of the tenant's {tenant_total} interactive sign-ins \
+                 fall in that hour",
                 who.key,
                 who.history,
                 share * 100.0

@@ -7,5 +7,6 @@ pub mod app_credential;
 pub mod app_facts;
 pub mod audit_tampering;
 pub mod identity_context;
+pub mod oauth_consent;
 pub mod policy_weakening;
 pub mod privileged_role;

@@ -9,6 +9,7 @@ mod an1350;
 mod app_credential;
 mod audit_tampering;
 mod build;
+mod oauth_consent;
 mod policy_weakening;
 mod privileged_role;
 mod variants;
