@@ -75,6 +75,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("privileged-role", "privileged-role", "privileged-role", audits: true, bec::privileged_role::run),
     detection!("app-credential", "app-credential", "app-credential", audits: true, bec::app_credential::run),
     detection!("oauth-consent", "oauth-consent", "oauth-consent", audits: true, bec::oauth_consent::run),
+    detection!("auth-method-change", "auth-method-change", "auth-method-change", audits: true, bec::auth_method_change::run),
 ];
 
 /// Every registered detection.

@@ -6,6 +6,7 @@
 pub mod app_credential;
 pub mod app_facts;
 pub mod audit_tampering;
+pub mod auth_method_change;
 pub mod identity_context;
 pub mod oauth_consent;
 pub mod policy_weakening;

@@ -8,6 +8,7 @@ mod an1107;
 mod an1350;
 mod app_credential;
 mod audit_tampering;
+mod auth_method_change;
 mod build;
 mod oauth_consent;
 mod policy_weakening;
