@@ -127,7 +127,7 @@ impl Scopes {
         }
         [&self.mail, &self.files, &self.directory, &self.persistence]
             .iter()
-            .any(|l| l.iter().any(|s| *s == t))
+            .any(|l| l.contains(&t))
             .then(|| token.trim().trim_matches(|c| c == '"' || c == '\'').to_string())
     }
 
@@ -267,7 +267,7 @@ fn urls_in(text: &str) -> Vec<String> {
     let mut rest = text;
     while let Some(i) = rest.find("http") {
         rest = &rest[i..];
-        let end = rest.find(|c: char| c == '"' || c == ',' || c == ']' || c == ';').unwrap_or(rest.len());
+        let end = rest.find(['"', ',', ']', ';']).unwrap_or(rest.len());
         out.push(rest[..end].to_string());
         rest = &rest[end..];
     }

@@ -19,7 +19,8 @@ use crate::model::{ActorKind, Event, EventResult, Severity, Source};
 use chrono::{DateTime, Utc};
 use ipnet::IpNet;
 
-/// Parameters every identity detection declares in its asset, read here.
+/// Parameters every identity detection declares in its asset, read here (a test holds each asset to it).
+#[cfg(test)]
 pub const SHARED_PARAMS: [&str; 7] = [
     "lookback_days",
     "min_coverage_days",
@@ -397,18 +398,6 @@ pub fn failed_note(ev: &Event) -> Option<String> {
     })
 }
 
-/// Every value a record carries: its parameters and the old and new values of its modified properties, with
-/// their names.
-pub fn values(ev: &Event) -> impl Iterator<Item = (&str, &str)> {
-    let params = ev.params.iter().map(|(k, v)| (k.as_str(), v.as_str()));
-    let modified = ev.targets.iter().flat_map(|t| {
-        t.modified
-            .iter()
-            .flat_map(|m| [m.new.as_deref(), m.old.as_deref()].into_iter().flatten().map(move |v| (m.name.as_str(), v)))
-    });
-    params.chain(modified)
-}
-
 /// The old and new value of the first modified property named `name` (case-insensitive).
 pub fn modified<'e>(ev: &'e Event, name: &str) -> Option<(&'e str, &'e str)> {
     ev.targets
@@ -514,4 +503,121 @@ pub fn changes_alert(cx: &Cx, norms: &Norms, actor: &str, changes: &[Change], pl
     }
     b.alert.severity = sev;
     b
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SHARED_PARAMS;
+    use crate::analytics::params::meta;
+
+    /// Every parameter each identity detection reads, so code and metadata stay in step.
+    const READ: [(&str, &[&str]); 6] = [
+        (
+            "audit-tampering",
+            &[
+                "admin_allowlist",
+                "audit_scope_parameters",
+                "audit_service_plans",
+                "group_window_hours",
+                "high_impact",
+                "min_retention_days",
+                "removals",
+                "retention_limits",
+                "severe_retention_days",
+                "switched_off",
+            ],
+        ),
+        (
+            "policy-weakening",
+            &[
+                "admin_allowlist",
+                "allow_list_parameters",
+                "bypass_scl",
+                "ca_deleted_operations",
+                "ca_updated_operations",
+                "ca_weak_states",
+                "consent_policies_any_app",
+                "consent_policies_low_risk",
+                "disabling_cmdlets",
+                "federation_operations",
+                "group_window_hours",
+                "sender_condition_parameters",
+                "transport_rule_cmdlets",
+            ],
+        ),
+        (
+            "privileged-role",
+            &[
+                "activation_operations",
+                "admin_allowlist",
+                "assignment_operations",
+                "critical_roles",
+                "eligible_operations",
+                "group_window_hours",
+                "new_account_days",
+                "pim_service_principals",
+                "privileged_roles",
+            ],
+        ),
+        (
+            "app-credential",
+            &[
+                "admin_allowlist",
+                "app_allowlist",
+                "credential_operations",
+                "group_window_hours",
+                "owner_operations",
+                "registration_operations",
+                "tool_reply_urls",
+                "mail_scopes",
+                "file_scopes",
+                "directory_scopes",
+                "persistence_scopes",
+                "permission_ids",
+            ],
+        ),
+        (
+            "oauth-consent",
+            &[
+                "admin_allowlist",
+                "approved_apps",
+                "consent_operations",
+                "first_party_apps",
+                "group_window_hours",
+                "many_users_threshold",
+                "new_app_hours",
+                "mail_scopes",
+                "file_scopes",
+                "directory_scopes",
+                "persistence_scopes",
+                "permission_ids",
+            ],
+        ),
+        (
+            "auth-method-change",
+            &[
+                "added_operations",
+                "admin_allowlist",
+                "app_password_operations",
+                "group_window_hours",
+                "mfa_off_operations",
+                "mfa_service_names",
+                "removed_operations",
+                "temporary_pass_words",
+                "user_update_operations",
+            ],
+        ),
+    ];
+
+    #[test]
+    fn every_parameter_the_identity_detections_read_is_declared_with_a_meaning() {
+        for (id, own) in READ {
+            let m = meta(id).unwrap_or_else(|| panic!("{id} is registered with metadata"));
+            for name in SHARED_PARAMS.iter().chain(own.iter()) {
+                let p = m.params.iter().find(|p| p.name == *name);
+                assert!(p.is_some_and(|p| !p.meaning.is_empty()), "{id} does not declare {name}");
+            }
+            assert!(!m.operations.is_empty(), "{id} names the audit operations it needs kept");
+        }
+    }
 }

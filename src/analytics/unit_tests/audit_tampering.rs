@@ -70,7 +70,8 @@ fn audit_retention_cut_to_zero_is_high_and_to_thirty_days_medium() {
 
 #[test]
 fn mailbox_audit_off_dlp_removed_and_alert_disabled_each_fire() {
-    let cases: [(&str, &[(&str, &str)], Severity); 4] = [
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], Severity);
+    let cases: [Case; 4] = [
         ("Set-Mailbox", &[("Identity", ALEX), ("AuditEnabled", "$false")], Severity::High),
         ("Remove-DlpCompliancePolicy", &[("Identity", "Credit card numbers")], Severity::Medium),
         ("Set-ProtectionAlert", &[("Identity", "Creation of forwarding rule"), ("Disabled", "True")], Severity::Medium),
