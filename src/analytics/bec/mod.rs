@@ -2,3 +2,12 @@
 //! consent and app credentials, audit tampering, authentication and role changes, sprays and fatigue, risky and
 //! impossible sign-ins, bulk mail access and deletion, legacy protocols and weakened policies. Each is one file
 //! with its `run`, registered in `registry.rs` with its metadata and runbook.
+
+pub mod app_credential;
+pub mod app_facts;
+pub mod audit_tampering;
+pub mod auth_method_change;
+pub mod identity_context;
+pub mod oauth_consent;
+pub mod policy_weakening;
+pub mod privileged_role;

@@ -141,6 +141,13 @@ fn wanted_changes(alert: &SavedAlert) -> Result<Vec<Wanted>, StateError> {
         ],
         // Mailbox-wide access granted: the grantee is approved to hold it.
         "AN1107" => vec![(params("AN1107"), "grantee_allowlist".to_string(), vec![grantee_of(alert)?])],
+        // Directory and Exchange changes whose titles start with the actor: the actor's changes are change-managed.
+        "AUDIT-TAMPERING" | "POLICY-WEAKENING" | "PRIVILEGED-ROLE" | "AUTH-METHOD-CHANGE" => {
+            vec![(params(&alert.analytic), "admin_allowlist".to_string(), actor_in_title(alert))]
+        }
+        // A credential added to an app, or consent to it: the app is approved.
+        "APP-CREDENTIAL" => vec![(params("app-credential"), "app_allowlist".to_string(), e.apps.clone())],
+        "OAUTH-CONSENT" => vec![(params("oauth-consent"), "approved_apps".to_string(), e.apps.clone())],
         other => return Err(refused(format!("no allowlist is known for analytic {other}"))),
     };
     if out.iter().all(|(_, _, v)| v.is_empty()) {
@@ -168,6 +175,13 @@ fn grantee_of(alert: &SavedAlert) -> Result<String, StateError> {
             alert.id
         )))
     }
+}
+
+/// The actor an identity alert's title starts with (`admin@x … assigned …`, `carol@x: MFA switched off …`), when
+/// the alert names that user.
+fn actor_in_title(alert: &SavedAlert) -> Vec<String> {
+    let first = alert.title.split_whitespace().next().unwrap_or("").trim_end_matches(':').to_ascii_lowercase();
+    alert.entities.users.iter().filter(|u| **u == first).cloned().collect()
 }
 
 /// True when `value` is already covered by `existing` (addresses inside a listed range count as covered).
@@ -301,5 +315,30 @@ mod tests {
         assert!(CaseConfig::load(&p).unwrap().is_automation_account("farid@n.example"));
         let (log, _) = state.activity().unwrap();
         assert_eq!(log.last().unwrap().action, "suppress.apply");
+    }
+
+    #[test]
+    fn identity_alerts_allow_their_actor_or_their_app() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("case.toml");
+        std::fs::write(&p, CASE).unwrap();
+        let users = vec!["alex@n.example".to_string(), "root@n.example".to_string()];
+        let role = alert(
+            "privileged-role",
+            "root@n.example assigned Global Administrator to alex@n.example",
+            SavedEntities { users, ..Default::default() },
+        );
+        let plan = plan_for_file(&p, &role).unwrap();
+        assert_eq!(plan.changes[0].describe(), "[analytics.privileged-role] admin_allowlist += root@n.example");
+        assert!(CaseConfig::parse(&plan.after, "case.toml").is_ok());
+        let consent = alert(
+            "oauth-consent",
+            "alex@n.example consented to Viewer (5d34): mail scopes",
+            SavedEntities { users: vec!["alex@n.example".into()], apps: vec!["5d34".into()], ..Default::default() },
+        );
+        assert_eq!(
+            plan_for_file(&p, &consent).unwrap().changes[0].describe(),
+            "[analytics.oauth-consent] approved_apps += 5d34"
+        );
     }
 }
