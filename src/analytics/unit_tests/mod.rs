@@ -7,4 +7,5 @@ mod an1089;
 mod an1107;
 mod an1350;
 mod build;
+mod inbox_rule;
 mod variants;
