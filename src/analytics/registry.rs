@@ -71,6 +71,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("AN1350", "AN1350", "an1350", audits: true, an1350::run),
     detection!("AN1107", "AN1107", "an1107", audits: true, an1107::run),
     detection!("inbox-rule", "inbox-rule", "inbox-rule", audits: true, bec::inbox_rule::run),
+    detection!("mailbox-forwarding", "mailbox-forwarding", "mailbox-forwarding", audits: true, bec::mailbox_forwarding::run),
 ];
 
 /// Every registered detection.

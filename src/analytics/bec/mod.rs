@@ -5,3 +5,4 @@
 
 pub mod inbox_rule;
 pub mod mail_dest;
+pub mod mailbox_forwarding;

@@ -8,4 +8,5 @@ mod an1107;
 mod an1350;
 mod build;
 mod inbox_rule;
+mod mailbox_forwarding;
 mod variants;
