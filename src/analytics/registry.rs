@@ -72,6 +72,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("AN1107", "AN1107", "an1107", audits: true, an1107::run),
     detection!("inbox-rule", "inbox-rule", "inbox-rule", audits: true, bec::inbox_rule::run),
     detection!("mailbox-forwarding", "mailbox-forwarding", "mailbox-forwarding", audits: true, bec::mailbox_forwarding::run),
+    detection!("transport-rule", "transport-rule", "transport-rule", audits: true, bec::transport_rule::run),
 ];
 
 /// Every registered detection.

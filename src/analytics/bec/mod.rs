@@ -6,3 +6,4 @@
 pub mod inbox_rule;
 pub mod mail_dest;
 pub mod mailbox_forwarding;
+pub mod transport_rule;

@@ -9,4 +9,5 @@ mod an1350;
 mod build;
 mod inbox_rule;
 mod mailbox_forwarding;
+mod transport_rule;
 mod variants;
