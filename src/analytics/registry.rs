@@ -73,6 +73,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("inbox-rule", "inbox-rule", "inbox-rule", audits: true, bec::inbox_rule::run),
     detection!("mailbox-forwarding", "mailbox-forwarding", "mailbox-forwarding", audits: true, bec::mailbox_forwarding::run),
     detection!("transport-rule", "transport-rule", "transport-rule", audits: true, bec::transport_rule::run),
+    detection!("bulk-mail-access", "bulk-mail-access", "bulk-mail-access", audits: false, bec::bulk_mail_access::run),
 ];
 
 /// Every registered detection.

@@ -3,6 +3,7 @@
 //! impossible sign-ins, bulk mail access and deletion, legacy protocols and weakened policies. Each is one file
 //! with its `run`, registered in `registry.rs` with its metadata and runbook.
 
+pub mod bulk_mail_access;
 pub mod inbox_rule;
 pub mod mail_dest;
 pub mod mailbox_forwarding;

@@ -7,6 +7,7 @@ mod an1089;
 mod an1107;
 mod an1350;
 mod build;
+mod bulk_mail_access;
 mod inbox_rule;
 mod mailbox_forwarding;
 mod transport_rule;
