@@ -74,6 +74,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("mailbox-forwarding", "mailbox-forwarding", "mailbox-forwarding", audits: true, bec::mailbox_forwarding::run),
     detection!("transport-rule", "transport-rule", "transport-rule", audits: true, bec::transport_rule::run),
     detection!("bulk-mail-access", "bulk-mail-access", "bulk-mail-access", audits: false, bec::bulk_mail_access::run),
+    detection!("bulk-mail-deletion", "bulk-mail-deletion", "bulk-mail-deletion", audits: false, bec::bulk_mail_deletion::run),
 ];
 
 /// Every registered detection.

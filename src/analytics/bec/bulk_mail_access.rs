@@ -12,22 +12,18 @@
 //! insufficient (and is capped at medium). Allow-listed accounts (backup, archiving, eDiscovery) are counted as
 //! suppressions.
 
+use super::bursts::{self, Burst, ByDay};
 use crate::analytics::alert::AlertBuilder;
 use crate::analytics::allow::{names_of, AllowList};
 use crate::analytics::clock::Day;
 use crate::analytics::common::{raise, utc, Cx, Findings};
-use crate::analytics::store::profile::Feat;
-use crate::analytics::store::strings::Sym;
 use crate::analytics::store::touch::{flags, Touch, TouchKind};
 use crate::model::{Severity, Source};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-/// The busiest window of one principal on one day.
-struct Burst<'a> {
-    actor: Sym,
-    day: Day,
-    touches: Vec<&'a Touch>,
-    items: u64,
+/// Items a mail read reached.
+fn items(t: &Touch) -> u64 {
+    t.items as u64
 }
 
 /// Runs the detection.
@@ -42,11 +38,12 @@ pub fn run(cx: &Cx) -> Findings {
     let mut actors: Vec<String> = cx.params.list("actor_allowlist").to_vec();
     actors.extend(cx.config.allow.automation_accounts.iter().cloned());
     let allow = AllowList::new(&actors);
-    let reads = reads_by_actor_and_day(cx);
+    let reads = bursts::by_actor_and_day(cx, TouchKind::MailRead);
     let min_items = cx.params.int("min_items").max(1) as u64;
+    let width = cx.params.int("window_minutes").max(1) * 60;
     for ((actor, day), touches) in &reads {
-        let burst = peak(cx, *actor, *day, touches);
-        if burst.items < min_items {
+        let burst = bursts::peak(*actor, *day, touches, width, items);
+        if burst.total < min_items {
             continue;
         }
         if let Some(m) = allow.matched(&names_of(cx, *actor)) {
@@ -60,57 +57,15 @@ pub fn run(cx: &Cx) -> Findings {
     out
 }
 
-/// Mail reads (`MailItemsAccessed`) grouped by principal and local day, in time order.
-fn reads_by_actor_and_day<'a>(cx: &Cx<'a>) -> BTreeMap<(Sym, Day), Vec<&'a Touch>> {
-    let mut out: BTreeMap<(Sym, Day), Vec<&Touch>> = BTreeMap::new();
-    for t in &cx.store.touches {
-        if t.kind == TouchKind::MailRead && t.actor != 0 {
-            out.entry((t.actor, cx.day_of(t))).or_default().push(t);
-        }
-    }
-    out
-}
-
-/// The window of `window_minutes` with the most items read among `touches` (in time order).
-fn peak<'a>(cx: &Cx, actor: Sym, day: Day, touches: &[&'a Touch]) -> Burst<'a> {
-    let width = cx.params.int("window_minutes").max(1) * 60;
-    let (mut best, mut best_range) = (0u64, (0usize, 0usize));
-    let (mut start, mut sum) = (0usize, 0u64);
-    for (end, t) in touches.iter().enumerate() {
-        sum += t.items as u64;
-        while t.ts - touches[start].ts > width {
-            sum -= touches[start].items as u64;
-            start += 1;
-        }
-        if sum > best {
-            best = sum;
-            best_range = (start, end + 1);
-        }
-    }
-    Burst { actor, day, touches: touches[best_range.0..best_range.1].to_vec(), items: best }
-}
-
-/// The principal's busiest window on each of its other days with reading, up to `lookback_days` either side.
-fn other_peaks(cx: &Cx, reads: &BTreeMap<(Sym, Day), Vec<&Touch>>, b: &Burst) -> Vec<u64> {
-    let n = cx.params.int("lookback_days").max(1) as Day;
-    let mut peaks: Vec<u64> = reads
-        .range((b.actor, b.day - n)..=(b.actor, b.day + n))
-        .filter(|((_, d), _)| *d != b.day)
-        .map(|((a, d), ts)| peak(cx, *a, *d, ts).items)
-        .collect();
-    peaks.sort_unstable();
-    peaks
-}
-
 /// Raises the burst when it is well above the principal's usual peak, or when that peak is unknown.
-fn judge(cx: &Cx, reads: &BTreeMap<(Sym, Day), Vec<&Touch>>, burst: &Burst) -> Option<AlertBuilder> {
+fn judge(cx: &Cx, reads: &ByDay, burst: &Burst) -> Option<AlertBuilder> {
     let p = cx.params;
     let who = cx.s(burst.actor);
-    let peaks = other_peaks(cx, reads, burst);
-    let usual = peaks.get(peaks.len() / 2).copied().unwrap_or(0);
-    let highest = peaks.last().copied().unwrap_or(0);
+    let width = p.int("window_minutes").max(1) * 60;
+    let peaks = bursts::other_peaks(reads, burst, p.int("lookback_days").max(1) as Day, width, items);
+    let (usual, highest) = (bursts::median(&peaks), peaks.last().copied().unwrap_or(0));
     let enough = peaks.len() >= p.int("min_baseline_days").max(1) as usize;
-    if enough && (burst.items as f64) < p.float("baseline_ratio").max(1.0) * usual as f64 {
+    if enough && (burst.total as f64) < p.float("baseline_ratio").max(1.0) * usual as f64 {
         return None;
     }
     let mut b = cx.alert(String::new(), Severity::Medium);
@@ -121,14 +76,13 @@ fn judge(cx: &Cx, reads: &BTreeMap<(Sym, Day), Vec<&Touch>>, burst: &Burst) -> O
             p.int("min_baseline_days")
         ));
     }
-    let mailboxes: BTreeSet<&str> = burst.touches.iter().map(|t| cx.s(t.mailbox)).filter(|m| !m.is_empty()).collect();
-    let minutes = (burst.touches.last().map(|t| t.ts).unwrap_or(0) - burst.touches[0].ts) / 60;
-    b.alert.title = format!("{who} read {} mail items in {} minutes", burst.items, minutes.max(1));
+    let mailboxes = bursts::mailboxes(cx, burst);
+    b.alert.title = format!("{who} read {} mail items in {} minutes", burst.total, bursts::minutes(burst));
     b.key.push(format!("{who}\u{1f}{}", burst.day));
     b.reason(format!(
         "{} MailItemsAccessed record(s) with {} item(s) between {} and {}, in {} mailbox(es): {}",
         burst.touches.len(),
-        burst.items,
+        burst.total,
         cx.store.clock.describe(burst.touches[0].time()),
         cx.store.clock.describe(burst.touches.last().map(|t| t.time()).unwrap_or_default()),
         mailboxes.len(),
@@ -138,7 +92,7 @@ fn judge(cx: &Cx, reads: &BTreeMap<(Sym, Day), Vec<&Touch>>, burst: &Burst) -> O
         b.reason(format!(
             "{:.0} times {who}'s usual busiest {}-minute window ({usual} items, the median over {} other day(s) in \
              the case; the highest was {highest})",
-            burst.items as f64 / usual.max(1) as f64,
+            burst.total as f64 / usual.max(1) as f64,
             p.int("window_minutes"),
             peaks.len()
         ));
@@ -159,7 +113,8 @@ fn judge(cx: &Cx, reads: &BTreeMap<(Sym, Day), Vec<&Touch>>, burst: &Burst) -> O
     Some(b)
 }
 
-/// What makes the burst worse: other people's mailboxes, a new country, Exchange's external-access mark.
+/// What makes the burst worse: other people's mailboxes, a new country, an unplaced address, Exchange's
+/// external-access mark.
 fn signals(cx: &Cx, burst: &Burst, mailboxes: &BTreeSet<&str>, enough: bool) -> Vec<String> {
     let who = cx.s(burst.actor);
     let mut out = Vec::new();
@@ -167,16 +122,9 @@ fn signals(cx: &Cx, burst: &Burst, mailboxes: &BTreeSet<&str>, enough: bool) -> 
     if others.len() >= cx.params.int("min_other_mailboxes").max(1) as usize {
         out.push(format!("{who} read {} other people's mailboxes: {}", others.len(), others.join(", ")));
     }
-    let profile = cx.store.profile(burst.actor);
-    let n = cx.params.int("lookback_days").max(1) as Day;
-    let day = burst.day;
-    let countries: BTreeSet<Sym> = burst.touches.iter().map(|t| t.country).filter(|c| *c != 0).collect();
-    for c in countries {
-        let seen = |p: &crate::analytics::store::profile::Profile| {
-            p.days_with(Feat::Country, c, day - n, day) + p.days_with(Feat::Country, c, day + 1, day + n + 1)
-        };
-        if enough && profile.map(seen).unwrap_or(0) == 0 {
-            out.push(format!("read from {}, a country {who} was not seen in on any other day in the case", cx.s(c)));
+    if enough {
+        for c in bursts::new_countries(cx, burst, cx.params.int("lookback_days").max(1) as Day) {
+            out.push(format!("read from {c}, a country {who} was not seen in on any other day in the case"));
         }
     }
     if burst.touches.iter().any(|t| t.country == 0 && t.ip != 0) {

@@ -4,6 +4,8 @@
 //! with its `run`, registered in `registry.rs` with its metadata and runbook.
 
 pub mod bulk_mail_access;
+pub mod bulk_mail_deletion;
+pub mod bursts;
 pub mod inbox_rule;
 pub mod mail_dest;
 pub mod mailbox_forwarding;

@@ -8,6 +8,7 @@ mod an1107;
 mod an1350;
 mod build;
 mod bulk_mail_access;
+mod bulk_mail_deletion;
 mod inbox_rule;
 mod mailbox_forwarding;
 mod transport_rule;
