@@ -71,10 +71,9 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("AN1350", "AN1350", "an1350", audits: true, an1350::run),
     detection!("AN1107", "AN1107", "an1107", audits: true, an1107::run),
     detection!("inbox-rule", "inbox-rule", "inbox-rule", audits: true, bec::inbox_rule::run),
-    detection!("mailbox-forwarding", "mailbox-forwarding", "mailbox-forwarding", audits: true, bec::mailbox_forwarding::run),
-    detection!("transport-rule", "transport-rule", "transport-rule", audits: true, bec::transport_rule::run),
-    detection!("bulk-mail-access", "bulk-mail-access", "bulk-mail-access", audits: false, bec::bulk_mail_access::run),
-    detection!("bulk-mail-deletion", "bulk-mail-deletion", "bulk-mail-deletion", audits: false, bec::bulk_mail_deletion::run),
+    detection!("mail-forwarding", "mail-forwarding", "mail-forwarding", audits: true, bec::mail_forwarding::run),
+    detection!("mass-mail-access", "mass-mail-access", "mass-mail-access", audits: false, bec::mass_mail_access::run),
+    detection!("mass-deletion", "mass-deletion", "mass-deletion", audits: false, bec::mass_deletion::run),
 ];
 
 /// Every registered detection.

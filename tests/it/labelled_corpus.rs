@@ -28,11 +28,11 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("t1114.002_Enable_POP_IMAP_OWA.csv", &[]),
     ("t1114.002_Enable_POP_IMAP_OWA.json", &[]),
     // Three mailboxes forwarded to one consumer address by the same account.
-    ("t1114.003_Forward_Rule_Multi_Users_Same_Forward_dest.json", &["mailbox-forwarding"]),
+    ("t1114.003_Forward_Rule_Multi_Users_Same_Forward_dest.json", &["mail-forwarding"]),
     // Two mailboxes' rules forwarding everything to the same outside address.
     ("t1114.003_rule_mail_forward_same_dest.json", &["inbox-rule"]),
     // One mailbox forwarded to an outside address.
-    ("t1114_Set-Mailbox-ForwardSMTPAddress.csv", &["mailbox-forwarding"]),
+    ("t1114_Set-Mailbox-ForwardSMTPAddress.csv", &["mail-forwarding"]),
     // AzureHound signing in to Microsoft Graph; only the UAL's copies of the sign-ins are in the file.
     ("t1482_azurehound_list.csv", &["AN0534"]),
     ("t1531_Remove-Admin members from a group.csv", &[]),

@@ -1,4 +1,4 @@
-//! mailbox-forwarding: a mailbox set to forward all its mail to an address outside the tenant.
+//! mail-forwarding, the mailbox setting: a mailbox set to forward all its mail to an address outside the tenant.
 //!
 //! Reads every `Set-Mailbox` record that sets `ForwardingSmtpAddress` or `ForwardingAddress` (from Exchange
 //! PowerShell, the admin centre or the owner's own Outlook on the web settings). A destination outside the tenant

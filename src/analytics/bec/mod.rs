@@ -3,10 +3,11 @@
 //! impossible sign-ins, bulk mail access and deletion, legacy protocols and weakened policies. Each is one file
 //! with its `run`, registered in `registry.rs` with its metadata and runbook.
 
-pub mod bulk_mail_access;
-pub mod bulk_mail_deletion;
 pub mod bursts;
 pub mod inbox_rule;
 pub mod mail_dest;
-pub mod mailbox_forwarding;
-pub mod transport_rule;
+pub mod mail_forwarding;
+mod mailbox_forwarding;
+pub mod mass_deletion;
+pub mod mass_mail_access;
+mod transport_rule;

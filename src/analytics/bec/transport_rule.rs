@@ -1,4 +1,4 @@
-//! transport-rule: an Exchange mail flow rule that copies or redirects mail out of the tenant, or deletes it.
+//! mail-forwarding, the mail flow rules: an Exchange mail flow rule that copies or redirects mail out of the tenant, or deletes it.
 //!
 //! Reads every `New-TransportRule` and `Set-TransportRule` record. A rule is raised when it sends messages to an
 //! address outside the tenant (`BlindCopyTo`, `CopyTo`, `AddToRecipients`, `RedirectMessageTo`,

@@ -1,9 +1,9 @@
-//! mailbox-forwarding: a mailbox forwarding all its mail outside the tenant.
+//! mail-forwarding, the mailbox setting: a mailbox forwarding all its mail outside the tenant.
 
 use super::build::*;
 use crate::model::{ActorKind, Event, Severity};
 
-const ID: &str = "mailbox-forwarding";
+const ID: &str = "mail-forwarding";
 const CAROL: &str = "carol@contoso.example";
 const DAVE: &str = "dave@contoso.example";
 const ADMIN: &str = "admin@contoso.example";
@@ -98,15 +98,14 @@ fn allow_lists_hold_by_any_name_of_actor_mailbox_and_domain() {
     let mut ev = set_mailbox("fwd", ADMIN, CAROL, &[("ForwardingSmtpAddress", "carol@sister.example")]);
     ev.actor.id = Some(ADMIN_OID.to_string());
     for entry in [ADMIN_OID, "Admin@Contoso.example"] {
-        let toml = format!("{TENANT_TOML}[analytics.mailbox-forwarding]\nactor_allowlist = [\"{entry}\"]\n");
+        let toml = format!("{TENANT_TOML}[analytics.mail-forwarding]\nactor_allowlist = [\"{entry}\"]\n");
         let d = run(ID, &toml, vec![ev.clone()]);
         assert_quiet(&d);
         assert_eq!(suppression(&d, "actor_allowlist or allow.automation_accounts").count, 1, "{entry}");
     }
-    let toml =
-        format!("{TENANT_TOML}[analytics.mailbox-forwarding]\nmailbox_allowlist = [\"CAROL@contoso.example\"]\n");
+    let toml = format!("{TENANT_TOML}[analytics.mail-forwarding]\nmailbox_allowlist = [\"CAROL@contoso.example\"]\n");
     assert_eq!(suppression(&run(ID, &toml, vec![ev.clone()]), "mailbox_allowlist").count, 1);
-    let toml = format!("{TENANT_TOML}[analytics.mailbox-forwarding]\nallowed_forward_domains = [\"sister.example\"]\n");
+    let toml = format!("{TENANT_TOML}[analytics.mail-forwarding]\nallowed_forward_domains = [\"sister.example\"]\n");
     let d = run(ID, &toml, vec![ev.clone()]);
     assert_quiet(&d);
     assert_eq!(suppression(&d, "allowed_forward_domains").matched, "carol@sister.example");

@@ -1,9 +1,9 @@
-//! transport-rule: mail flow rules copying or redirecting mail outside the tenant, or deleting it.
+//! mail-forwarding, the mail flow rules: mail flow rules copying or redirecting mail outside the tenant, or deleting it.
 
 use super::build::*;
 use crate::model::{ActorKind, Event, Severity};
 
-const ID: &str = "transport-rule";
+const ID: &str = "mail-forwarding";
 const ADMIN: &str = "admin@contoso.example";
 const ADMIN_OID: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
@@ -93,12 +93,12 @@ fn allow_lists_hold_by_any_name_of_the_actor_and_domain() {
     let mut ev = rule("arch", "New-TransportRule", &[("Name", "Archive"), ("BlindCopyTo", "journal@archiver.example")]);
     ev.actor.id = Some(ADMIN_OID.to_string());
     for entry in [ADMIN_OID, "ADMIN@contoso.example"] {
-        let toml = format!("{TENANT_TOML}[analytics.transport-rule]\nactor_allowlist = [\"{entry}\"]\n");
+        let toml = format!("{TENANT_TOML}[analytics.mail-forwarding]\nactor_allowlist = [\"{entry}\"]\n");
         let d = run(ID, &toml, vec![ev.clone()]);
         assert_quiet(&d);
         assert_eq!(suppression(&d, "actor_allowlist or allow.automation_accounts").count, 1, "{entry}");
     }
-    let toml = format!("{TENANT_TOML}[analytics.transport-rule]\nallowed_forward_domains = [\"archiver.example\"]\n");
+    let toml = format!("{TENANT_TOML}[analytics.mail-forwarding]\nallowed_forward_domains = [\"archiver.example\"]\n");
     let d = run(ID, &toml, vec![ev.clone()]);
     assert_quiet(&d);
     assert_eq!(suppression(&d, "allowed_forward_domains").matched, "journal@archiver.example");

@@ -1,9 +1,9 @@
-//! bulk-mail-access: an account reading far more mail in a short time than it ever has.
+//! mass-mail-access: an account reading far more mail in a short time than it ever has.
 
 use super::build::*;
 use crate::model::{ActorKind, Event, Severity};
 
-const ID: &str = "bulk-mail-access";
+const ID: &str = "mass-mail-access";
 const CAROL: &str = "carol@contoso.example";
 const BACKUP_APP: &str = "7d3e1f2a-6b5c-4d4e-9f8a-1b2c3d4e5f60";
 
@@ -118,7 +118,7 @@ fn approved_backup_apps_and_accounts_are_counted_by_any_name() {
     let a = only_alert(&d);
     assert!(a.title.starts_with(&format!("app:{BACKUP_APP} read 600 mail items")), "{}", a.title);
     for entry in [BACKUP_APP, &format!("app:{BACKUP_APP}")] {
-        let toml = format!("{TENANT_TOML}[analytics.bulk-mail-access]\nactor_allowlist = [\"{entry}\"]\n");
+        let toml = format!("{TENANT_TOML}[analytics.mass-mail-access]\nactor_allowlist = [\"{entry}\"]\n");
         let d = run(ID, &toml, app_reads.clone());
         assert_quiet(&d);
         assert_eq!(suppression(&d, "actor_allowlist or allow.automation_accounts").count, 1, "{entry}");

@@ -1,9 +1,9 @@
-//! bulk-mail-deletion: an account deleting far more mail in a short time than it usually does.
+//! mass-deletion: an account deleting far more mail in a short time than it usually does.
 
 use super::build::*;
 use crate::model::{ActorKind, Event, MailboxAccess, Severity, Source};
 
-const ID: &str = "bulk-mail-deletion";
+const ID: &str = "mass-deletion";
 const CAROL: &str = "carol@contoso.example";
 const CAROL_OID: &str = "5f0e8c1a-2b3d-4e5f-8a9b-0c1d2e3f4a5b";
 
@@ -105,7 +105,7 @@ fn allow_lists_hold_by_any_name_and_system_actors_are_counted() {
     let mut events = usual_days();
     events.extend(spree(60, "HardDelete", CAROL, 0, CORP));
     for entry in [CAROL_OID, "CAROL@contoso.example"] {
-        let toml = format!("{TENANT_TOML}[analytics.bulk-mail-deletion]\nactor_allowlist = [\"{entry}\"]\n");
+        let toml = format!("{TENANT_TOML}[analytics.mass-deletion]\nactor_allowlist = [\"{entry}\"]\n");
         let d = run(ID, &toml, events.clone());
         assert_quiet(&d);
         assert_eq!(suppression(&d, "actor_allowlist or allow.automation_accounts").count, 1, "{entry}");

@@ -1,4 +1,4 @@
-//! bulk-mail-access: one account reading far more mail in a short time than it usually does.
+//! mass-mail-access: one account reading far more mail in a short time than it usually does.
 //!
 //! Works from the `MailItemsAccessed` touches the store keeps (items read, mailbox, address, country). For every
 //! principal and local day it finds the busiest window of `window_minutes` and compares the items read in it with

@@ -1,4 +1,4 @@
-//! bulk-mail-deletion: one account deleting far more mail in a short time than it usually does.
+//! mass-deletion: one account deleting far more mail in a short time than it usually does.
 //!
 //! Works from the deletion touches the store keeps (`SoftDelete`, `HardDelete`, `MoveToDeletedItems` from the
 //! mailbox audit: mailbox, logon type, address, country; one touch per record, whatever number of items the record
