@@ -76,6 +76,10 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("app-credential", "app-credential", "app-credential", audits: true, bec::app_credential::run),
     detection!("oauth-consent", "oauth-consent", "oauth-consent", audits: true, bec::oauth_consent::run),
     detection!("auth-method-change", "auth-method-change", "auth-method-change", audits: true, bec::auth_method_change::run),
+    detection!("inbox-rule", "inbox-rule", "inbox-rule", audits: true, bec::inbox_rule::run),
+    detection!("mail-forwarding", "mail-forwarding", "mail-forwarding", audits: true, bec::mail_forwarding::run),
+    detection!("mass-mail-access", "mass-mail-access", "mass-mail-access", audits: false, bec::mass_mail_access::run),
+    detection!("mass-deletion", "mass-deletion", "mass-deletion", audits: false, bec::mass_deletion::run),
 ];
 
 /// Every registered detection.

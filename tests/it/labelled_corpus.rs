@@ -27,9 +27,12 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("t1110.003_o365spray_reporting.json", &[]),
     ("t1114.002_Enable_POP_IMAP_OWA.csv", &[]),
     ("t1114.002_Enable_POP_IMAP_OWA.json", &[]),
-    ("t1114.003_Forward_Rule_Multi_Users_Same_Forward_dest.json", &[]),
-    ("t1114.003_rule_mail_forward_same_dest.json", &[]),
-    ("t1114_Set-Mailbox-ForwardSMTPAddress.csv", &[]),
+    // Three mailboxes forwarded to one consumer address by the same account.
+    ("t1114.003_Forward_Rule_Multi_Users_Same_Forward_dest.json", &["mail-forwarding"]),
+    // Two mailboxes' rules forwarding everything to the same outside address.
+    ("t1114.003_rule_mail_forward_same_dest.json", &["inbox-rule"]),
+    // One mailbox forwarded to an outside address.
+    ("t1114_Set-Mailbox-ForwardSMTPAddress.csv", &["mail-forwarding"]),
     // AzureHound signing in to Microsoft Graph; only the UAL's copies of the sign-ins are in the file.
     ("t1482_azurehound_list.csv", &["AN0534"]),
     ("t1531_Remove-Admin members from a group.csv", &[]),
@@ -46,10 +49,12 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("t1562.008_Disable UAL ingestion.csv", &["audit-tampering"]),
     ("t1562.008_Set-MailboxAuditBypassAssociation.csv", &["audit-tampering"]),
     ("t1562_Set-Mailbox-AuditLogAgeLimitoZero.json", &["audit-tampering"]),
-    ("t1564.008_New inbox rule to delete email.csv", &[]),
-    ("t1564.008_Update existing mailbox rule using Set-InboxRule.csv", &[]),
-    ("t1564.008_markasread_delete_all_email.json", &[]),
-    ("t1564.008_rule_mark_as_read_move.json", &[]),
+    // Rules hiding mail: deleting "Attention" mail, filing "invoice" mail into Deleted Items, and rules named "."
+    // that mark every message read and delete it or move it to Archive.
+    ("t1564.008_New inbox rule to delete email.csv", &["inbox-rule"]),
+    ("t1564.008_Update existing mailbox rule using Set-InboxRule.csv", &["inbox-rule"]),
+    ("t1564.008_markasread_delete_all_email.json", &["inbox-rule"]),
+    ("t1564.008_rule_mark_as_read_move.json", &["inbox-rule"]),
     // MFASweep tries PowerShell among its clients, and that sign-in succeeds.
     ("t1592.004_mfa_sweep.csv", &["AN0534"]),
 ];

@@ -19,6 +19,7 @@ impl Store {
         let home_tenant = self.sym_opt(ev.actor.home_tenant.as_deref());
         // The UAL's copy of a sign-in names the resource signed in to in its ObjectId.
         let ual_resource = || ev.targets.first().and_then(|t| t.id.as_deref());
+        let detail = if kind == TouchKind::MailDelete { self.strings.intern(&ev.operation) } else { request.detail };
         let resource = self.sym_opt(ev.resource_id.as_deref().or_else(|| {
             if kind == TouchKind::UalSignIn {
                 ual_resource()
@@ -50,7 +51,7 @@ impl Store {
             bytes: request.bytes,
             status: request.status,
             template: request.template,
-            detail: request.detail,
+            detail,
             flags: signin_flags(ev, seen) | request.flags | mailbox.flags,
         });
     }
@@ -77,6 +78,7 @@ fn touch_kind(ev: &Event, source: Source, shape: Option<&GraphShape>) -> Option<
         "MailItemsAccessed" => return Some(TouchKind::MailRead),
         "MailboxLogin" => return Some(TouchKind::MailboxLogin),
         "Send" | "SendAs" | "SendOnBehalf" => return Some(TouchKind::MailSend),
+        "SoftDelete" | "HardDelete" | "MoveToDeletedItems" => return Some(TouchKind::MailDelete),
         "FileDownloaded" | "FileSyncDownloadedFull" | "FileSyncDownloadedPartial" => {
             return Some(TouchKind::FileDownload)
         }

@@ -18,6 +18,8 @@ pub enum TouchKind {
     MailboxLogin,
     /// Mail sent (`Send`, `SendAs`, `SendOnBehalf`).
     MailSend,
+    /// Mail deleted (`SoftDelete`, `HardDelete`, `MoveToDeletedItems`); `detail` holds the operation.
+    MailDelete,
     /// A file accessed or previewed.
     FileRead,
     /// A file downloaded or synced.
@@ -117,7 +119,7 @@ pub struct Touch {
     pub status: u16,
     /// The Graph request template.
     pub template: Sym,
-    /// Group whose members were listed (enumeration) or the auth protocol (sign-ins).
+    /// Group whose members were listed (enumeration), the auth protocol (sign-ins) or the operation (deletions).
     pub detail: Sym,
     /// Bits of the `flags` module.
     pub flags: u16,
