@@ -37,7 +37,17 @@ impl GeoDb {
                         e.net.country = Some(code.to_string());
                     }
                     if e.net.city.is_none() {
-                        e.net.city = city.city.and_then(|c| c.names).and_then(|n| n.get("en").map(|s| s.to_string()));
+                        e.net.city = city
+                            .city
+                            .as_ref()
+                            .and_then(|c| c.names.as_ref())
+                            .and_then(|n| n.get("en").map(|s| s.to_string()));
+                    }
+                    if let Some(l) = city.location.as_ref().filter(|_| e.net.latitude.is_none()) {
+                        if let (Some(lat), Some(lon)) = (l.latitude, l.longitude) {
+                            e.net.latitude = Some(lat);
+                            e.net.longitude = Some(lon);
+                        }
                     }
                 }
             }

@@ -66,6 +66,12 @@ pub mod flags {
     pub const DEVICE_CODE_OR_ROPC: u16 = 64;
     /// A mailbox access Exchange marks as external.
     pub const EXTERNAL_ACCESS: u16 = 128;
+    /// A sign-in by the device-code flow, or on a session first obtained by it (`originalTransferMethod`).
+    pub const DEVICE_CODE_FLOW: u16 = 256;
+    /// A sign-in carrying Identity Protection risk (its facts are in the store's risk table).
+    pub const RISK: u16 = 512;
+    /// A sign-in that needed one factor only (`authenticationRequirement` singleFactorAuthentication).
+    pub const SINGLE_FACTOR: u16 = 1024;
 }
 
 /// A compact record of one sign-in, Graph request or workload access.
@@ -119,6 +125,12 @@ pub struct Touch {
     pub template: Sym,
     /// Group whose members were listed (enumeration) or the auth protocol (sign-ins).
     pub detail: Sym,
+    /// The error code of a sign-in (Entra `errorCode`, the UAL's `ErrorNumber`); 0 for none or unknown.
+    pub error: u32,
+    /// Why a sign-in failed: the failure reason and Entra's additional details (failed sign-ins only).
+    pub reason: Sym,
+    /// The client app a sign-in names (`clientAppUsed`: Browser, IMAP4, Exchange ActiveSync, …).
+    pub client: Sym,
     /// Bits of the `flags` module.
     pub flags: u16,
 }

@@ -88,6 +88,15 @@ pub fn normalize(map: &LazyMap, fixed: Option<Source>, hints: &FileHints) -> Res
     if let Some(loc) = r.object(&["location", "LocationDetails", "LocationDetails_dynamic", "LocationDetails_string"]) {
         net.country = loc.text("countryOrRegion").map(|c| c.to_ascii_uppercase());
         net.city = loc.text("city");
+        let lat = loc.number_at(&["geoCoordinates", "latitude"]);
+        let lon = loc.number_at(&["geoCoordinates", "longitude"]);
+        // Entra writes 0, 0 (or nothing) when it could not place the address.
+        if let (Some(lat), Some(lon)) = (lat, lon) {
+            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) && (lat != 0.0 || lon != 0.0) {
+                net.latitude = Some(lat);
+                net.longitude = Some(lon);
+            }
+        }
     }
     if net.country.is_none() {
         // Portal CSV: "City, State, CC"; Log Analytics `Location`: a country code.
@@ -114,6 +123,7 @@ pub fn normalize(map: &LazyMap, fixed: Option<Source>, hints: &FileHints) -> Res
     let rules = &outcomes().signin;
     let field = |f: &str| r.text(&[f]);
     let reason = status.as_ref().and_then(|s| s.text("failureReason")).or_else(|| rules.detail(&field));
+    let status_detail = status.as_ref().and_then(|s| s.text("additionalDetails"));
     e.result = match code {
         Some(c) => rules.code(c),
         None => rules.status_word(&field),
@@ -158,9 +168,38 @@ pub fn normalize(map: &LazyMap, fixed: Option<Source>, hints: &FileHints) -> Res
         client_app: r.text(&["clientAppUsed", "ClientAppUsed", "Client app"]),
         incoming_token_type: r.text(&["incomingTokenType", "IncomingTokenType", "Incoming token type"]),
         error_code: code,
-        risk_level: r.text(&["riskLevelDuringSignIn", "RiskLevelDuringSignIn"]).filter(|s| s != "none"),
+        risk_level: risk_word(&r, &["riskLevelDuringSignIn", "RiskLevelDuringSignIn"]),
+        risk_level_aggregated: risk_word(&r, &["riskLevelAggregated", "RiskLevelAggregated"]),
+        risk_state: risk_word(&r, &["riskState", "RiskState"]),
+        risk_detail: risk_word(&r, &["riskDetail", "RiskDetail"]),
+        risk_event_types: risk_event_types(&r),
+        status_detail,
+        auth_requirement: r.text(&[
+            "authenticationRequirement",
+            "AuthenticationRequirement",
+            "Authentication requirement",
+        ]),
+        original_transfer_method: r.text(&["originalTransferMethod", "OriginalTransferMethod"]),
     });
     Ok(Normalized { event: e, assumption, native_id })
+}
+
+/// A risk field's value, with the words that mean "no risk" (`none`, `hidden`, `unknownFutureValue`) kept as absent.
+fn risk_word(r: &Rec, keys: &[&str]) -> Option<String> {
+    r.text(keys).filter(|s| !matches!(s.to_ascii_lowercase().as_str(), "none" | "hidden" | "unknownfuturevalue"))
+}
+
+/// The Identity Protection detections on a sign-in: `riskEventTypes_v2` (else the older `riskEventTypes`), a
+/// JSON array or a string holding one.
+fn risk_event_types(r: &Rec) -> Vec<String> {
+    let keys = ["riskEventTypes_v2", "RiskEventTypes_V2", "riskEventTypes", "RiskEventTypes"];
+    let mut out: Vec<String> = match r.structured(&keys) {
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(|s| s.trim().to_string()).collect(),
+        _ => r.text(&keys).map(|t| t.split(',').map(|s| s.trim().to_string()).collect()).unwrap_or_default(),
+    };
+    out.retain(|s| !s.is_empty() && !s.eq_ignore_ascii_case("none"));
+    out.dedup();
+    out
 }
 
 /// Which of the four sign-in logs a record without a container hint belongs to.

@@ -8,7 +8,7 @@ use super::outcome::outcomes;
 use super::{clip, lower_id, required_time, Normalized, Reject, TimeAssumption};
 use crate::enrich::ip::parse_ip;
 use crate::model::mailbox;
-use crate::model::{ActorKind, Event, EventResult, MailboxAccess, ModifiedProperty, Source, Target};
+use crate::model::{ActorKind, Event, EventResult, MailboxAccess, ModifiedProperty, SignInInfo, Source, Target};
 use serde_json::Value;
 
 /// Normalizes a UAL record in any of its containers.
@@ -114,6 +114,13 @@ fn from_record(r: Rec, documented_utc: bool) -> Result<Normalized, Reject> {
     e.result = rules.judge(&e.operation, &field);
     if e.result == EventResult::Failure {
         e.result_detail = rules.detail(&field);
+    }
+    if matches!(e.operation.as_str(), "UserLoggedIn" | "UserLoginFailed") {
+        // The UAL's copy of a sign-in keeps the Entra error code in ErrorNumber (0 for success).
+        let code = r.int(&["ErrorNumber", "ErrorCode"]);
+        if code.is_some() {
+            e.signin = Some(SignInInfo { error_code: code, ..SignInInfo::default() });
+        }
     }
 
     // Actor
