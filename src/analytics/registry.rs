@@ -3,7 +3,7 @@
 //! a line here; an id that is not listed is an error, never a fallback.
 
 use super::common::{Cx, Findings};
-use super::{an0534, an0959, an1089, an1107, an1350};
+use super::{an0534, an0959, an1089, an1107, an1350, bec};
 
 /// One detection: an id (its metadata and parameters live under that name in `assets/analytics/`) and its logic
 /// over the run's shared context (the store of baselines and accesses, the whole audit records, parameters,
@@ -70,6 +70,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("AN1089", "AN1089", "an1089", audits: false, an1089::run),
     detection!("AN1350", "AN1350", "an1350", audits: true, an1350::run),
     detection!("AN1107", "AN1107", "an1107", audits: true, an1107::run),
+    detection!("password-spray", "password-spray", "password-spray", audits: false, bec::password_spray::run),
 ];
 
 /// Every registered detection.

@@ -2,3 +2,6 @@
 //! consent and app credentials, audit tampering, authentication and role changes, sprays and fatigue, risky and
 //! impossible sign-ins, bulk mail access and deletion, legacy protocols and weakened policies. Each is one file
 //! with its `run`, registered in `registry.rs` with its metadata and runbook.
+
+pub mod password_spray;
+mod signins;

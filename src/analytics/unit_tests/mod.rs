@@ -7,4 +7,6 @@ mod an1089;
 mod an1107;
 mod an1350;
 mod build;
+mod password_spray;
+mod signin_build;
 mod variants;
