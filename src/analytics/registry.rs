@@ -71,6 +71,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("AN1350", "AN1350", "an1350", audits: true, an1350::run),
     detection!("AN1107", "AN1107", "an1107", audits: true, an1107::run),
     detection!("password-spray", "password-spray", "password-spray", audits: false, bec::password_spray::run),
+    detection!("mfa-fatigue", "mfa-fatigue", "mfa-fatigue", audits: false, bec::mfa_fatigue::run),
 ];
 
 /// Every registered detection.

@@ -3,5 +3,6 @@
 //! impossible sign-ins, bulk mail access and deletion, legacy protocols and weakened policies. Each is one file
 //! with its `run`, registered in `registry.rs` with its metadata and runbook.
 
+pub mod mfa_fatigue;
 pub mod password_spray;
 mod signins;
