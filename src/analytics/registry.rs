@@ -72,6 +72,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("AN1107", "AN1107", "an1107", audits: true, an1107::run),
     detection!("password-spray", "password-spray", "password-spray", audits: false, bec::password_spray::run),
     detection!("mfa-fatigue", "mfa-fatigue", "mfa-fatigue", audits: false, bec::mfa_fatigue::run),
+    detection!("impossible-travel", "impossible-travel", "impossible-travel", audits: false, bec::impossible_travel::run),
 ];
 
 /// Every registered detection.

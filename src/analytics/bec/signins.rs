@@ -6,9 +6,10 @@ use crate::analytics::allow::{names_of, AllowList};
 use crate::analytics::common::{ip_in, utc, Cx, Findings};
 use crate::analytics::store::profile::Feat;
 use crate::analytics::store::strings::Sym;
-use crate::analytics::store::touch::{Touch, TouchKind};
+use crate::analytics::store::touch::{flags, Touch, TouchKind};
 use crate::model::{ActorKind, Source};
 use ipnet::IpNet;
+use std::collections::BTreeSet;
 
 /// True for the principals the sign-in detections judge: people (members, guests, partners' staff).
 pub fn is_person(t: &Touch) -> bool {
@@ -95,6 +96,21 @@ pub fn words(cx: &Cx, param: &str) -> Vec<String> {
     cx.params.list(param).iter().map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty()).collect()
 }
 
+/// ASNs of a list parameter written `AS13335 Cloudflare WARP` (or `13335`), with the name after the number.
+pub fn asn_list(cx: &Cx, param: &str) -> Vec<(u32, String)> {
+    cx.params
+        .list(param)
+        .iter()
+        .filter_map(|s| {
+            let s = s.trim();
+            let s = s.strip_prefix("AS").or_else(|| s.strip_prefix("as")).unwrap_or(s);
+            let digits: String = s.chars().take_while(char::is_ascii_digit).collect();
+            let n: u32 = digits.parse().ok()?;
+            Some((n, s[digits.len()..].trim().to_string()))
+        })
+        .collect()
+}
+
 /// `203.0.113.5 (NL, AS14061)`: the address with what the case knows of its country and network.
 pub fn where_text(cx: &Cx, t: &Touch) -> String {
     let ip = if t.ip == 0 { "(no address)" } else { cx.s(t.ip) };
@@ -163,4 +179,80 @@ pub fn usual_asn(cx: &Cx, actor: Sym, asn: u32, day: i32) -> bool {
     let (from, to) = cx.lookback(day);
     let Some(sym) = cx.store.strings.lookup(&asn.to_string()) else { return false };
     cx.store.profile(actor).is_some_and(|p| p.days_with(Feat::Asn, sym, from, to) >= 1)
+}
+
+/// The days in the lookback before `day` on which the user acted from `country`; `None` when the country is
+/// unknown.
+pub fn country_days(cx: &Cx, actor: Sym, country: Sym, day: i32) -> Option<usize> {
+    if country == 0 {
+        return None;
+    }
+    let (from, to) = cx.lookback(day);
+    Some(cx.store.profile(actor).map(|p| p.days_with(Feat::Country, country, from, to)).unwrap_or(0))
+}
+
+/// What a session or token went on to reach after a sign-in: mail, files, Graph and further sign-ins.
+#[derive(Default)]
+pub struct FollowOn<'a> {
+    pub mail_items: u64,
+    /// Graph requests reaching mail, files or the directory.
+    pub graph_calls: u64,
+    /// Other Graph requests (profile, settings).
+    pub other_calls: u64,
+    pub file_reads: u64,
+    pub mailboxes: BTreeSet<Sym>,
+    /// Addresses other than the sign-ins' own that used the session or token.
+    pub other_ips: BTreeSet<Sym>,
+    pub touches: Vec<&'a Touch>,
+}
+
+impl FollowOn<'_> {
+    /// True when mail, files or Graph data were reached.
+    pub fn reached_data(&self) -> bool {
+        self.mail_items + self.graph_calls + self.file_reads > 0
+    }
+
+    /// `12 mail item(s) read, 3 Graph mail/file/directory request(s), 1 other Graph request(s), 0 file
+    /// read(s)/download(s)`.
+    pub fn text(&self) -> String {
+        format!(
+            "{} mail item(s) read, {} Graph mail/file/directory request(s), {} other Graph request(s), {} file \
+             read(s)/download(s)",
+            self.mail_items, self.graph_calls, self.other_calls, self.file_reads
+        )
+    }
+}
+
+/// The touches of `actor` in `[from, to]` that share a session or token with `signins` (the sign-ins themselves
+/// left out).
+pub fn follow_on<'a>(cx: &Cx<'a>, actor: Sym, signins: &[&Touch], from: i64, to: i64) -> FollowOn<'a> {
+    let sessions: BTreeSet<Sym> = signins.iter().map(|t| t.session).filter(|s| *s != 0).collect();
+    let tokens: BTreeSet<Sym> = signins.iter().map(|t| t.token).filter(|s| *s != 0).collect();
+    let own_ips: BTreeSet<Sym> = signins.iter().map(|t| t.ip).filter(|s| *s != 0).collect();
+    let ids: BTreeSet<&str> = signins.iter().map(|t| &*t.id).collect();
+    let mut f = FollowOn::default();
+    for t in cx.store.by_between(actor, from, to) {
+        if ids.contains(&*t.id) {
+            continue;
+        }
+        let linked = (t.session != 0 && sessions.contains(&t.session)) || (t.token != 0 && tokens.contains(&t.token));
+        if !linked {
+            continue;
+        }
+        match t.kind {
+            TouchKind::MailRead => f.mail_items += t.items as u64,
+            TouchKind::GraphMail | TouchKind::GraphFile | TouchKind::GraphEnum => f.graph_calls += 1,
+            TouchKind::GraphOther => f.other_calls += 1,
+            TouchKind::FileRead | TouchKind::FileDownload => f.file_reads += 1,
+            _ => {}
+        }
+        if t.mailbox != 0 {
+            f.mailboxes.insert(t.mailbox);
+        }
+        if t.ip != 0 && !own_ips.contains(&t.ip) && (t.has(flags::SUCCESS) || t.kind.is_data_access()) {
+            f.other_ips.insert(t.ip);
+        }
+        f.touches.push(t);
+    }
+    f
 }

@@ -39,6 +39,14 @@ pub fn with_signin(mut e: Event, f: impl FnOnce(&mut SignInInfo)) -> Event {
     e
 }
 
+/// Places the address at coordinates, as a sign-in record's `geoCoordinates` do.
+pub fn located(mut e: Event, city: &str, lat: f64, lon: f64) -> Event {
+    e.net.city = Some(city.to_string());
+    e.net.latitude = Some(lat);
+    e.net.longitude = Some(lon);
+    e
+}
+
 /// A user's object id, as Entra writes it on their records.
 pub fn with_object_id(mut e: Event, id: &str) -> Event {
     e.actor.id = Some(id.to_string());
