@@ -73,6 +73,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("password-spray", "password-spray", "password-spray", audits: false, bec::password_spray::run),
     detection!("mfa-fatigue", "mfa-fatigue", "mfa-fatigue", audits: false, bec::mfa_fatigue::run),
     detection!("impossible-travel", "impossible-travel", "impossible-travel", audits: false, bec::impossible_travel::run),
+    detection!("device-code", "device-code", "device-code", audits: false, bec::device_code::run),
 ];
 
 /// Every registered detection.

@@ -3,6 +3,7 @@
 //! impossible sign-ins, bulk mail access and deletion, legacy protocols and weakened policies. Each is one file
 //! with its `run`, registered in `registry.rs` with its metadata and runbook.
 
+pub mod device_code;
 pub mod impossible_travel;
 pub mod mfa_fatigue;
 pub mod password_spray;

@@ -37,6 +37,11 @@ pub fn any_signins(cx: &Cx) -> bool {
         || cx.store.touches.iter().any(|t| t.kind == TouchKind::UalSignIn)
 }
 
+/// True when the case holds Entra sign-in logs of people (the UAL's copies lack protocol, client and risk).
+pub fn entra_signins(cx: &Cx) -> bool {
+    [Source::SigninInteractive, Source::SigninNoninteractive].iter().any(|s| cx.store.has_source(*s))
+}
+
 /// The coverage note when the case holds no sign-in of people at all.
 pub fn note_missing_signins(cx: &Cx, out: &mut Findings) -> bool {
     if any_signins(cx) {

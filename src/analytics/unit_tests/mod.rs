@@ -7,6 +7,7 @@ mod an1089;
 mod an1107;
 mod an1350;
 mod build;
+mod device_code;
 mod impossible_travel;
 mod mfa_fatigue;
 mod password_spray;
