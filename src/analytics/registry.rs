@@ -74,6 +74,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("mfa-fatigue", "mfa-fatigue", "mfa-fatigue", audits: false, bec::mfa_fatigue::run),
     detection!("impossible-travel", "impossible-travel", "impossible-travel", audits: false, bec::impossible_travel::run),
     detection!("device-code", "device-code", "device-code", audits: false, bec::device_code::run),
+    detection!("risky-sign-in", "risky-sign-in", "risky-sign-in", audits: false, bec::risky_sign_in::run),
 ];
 
 /// Every registered detection.

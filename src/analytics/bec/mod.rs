@@ -7,4 +7,5 @@ pub mod device_code;
 pub mod impossible_travel;
 pub mod mfa_fatigue;
 pub mod password_spray;
+pub mod risky_sign_in;
 mod signins;

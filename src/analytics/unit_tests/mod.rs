@@ -11,5 +11,6 @@ mod device_code;
 mod impossible_travel;
 mod mfa_fatigue;
 mod password_spray;
+mod risky_sign_in;
 mod signin_build;
 mod variants;
