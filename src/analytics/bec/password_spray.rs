@@ -23,7 +23,7 @@ use crate::analytics::alert::AlertBuilder;
 use crate::analytics::common::{raise, utc, Cx, Findings};
 use crate::analytics::store::profile::Feat;
 use crate::analytics::store::strings::Sym;
-use crate::analytics::store::touch::{flags, Touch};
+use crate::analytics::store::touch::{flags, Touch, TouchKind};
 use crate::model::Severity;
 use ipnet::IpNet;
 use std::collections::{BTreeMap, BTreeSet};
@@ -314,9 +314,11 @@ fn same_source(from: &SprayFrom, t: &Touch) -> bool {
 /// The successes and accepted passwords from the source, from an hour before the first failure to the success
 /// window after the last.
 fn hits<'a>(s: &Settings, from: &SprayFrom, first: i64, last: i64, attempts: &[Attempt<'a>]) -> Vec<Attempt<'a>> {
-    attempts
+    // Attempts are in time order: look only at the window.
+    let start = attempts.partition_point(|a| a.t.ts < first - 3600);
+    attempts[start..]
         .iter()
-        .filter(|a| a.t.ts >= first - 3600 && a.t.ts <= last + s.success_window)
+        .take_while(|a| a.t.ts <= last + s.success_window)
         .filter(|a| matches!(a.outcome, Outcome::Success | Outcome::PasswordAccepted) && same_source(from, a.t))
         .copied()
         .collect()
@@ -399,7 +401,7 @@ fn describe_failures(cx: &Cx, b: &mut AlertBuilder, failures: &[&Touch], source:
     b.reason(format!("user agents: {}", list_some(&agents, 3)));
     let names: Vec<String> = accounts.iter().map(|a| a.to_string()).collect();
     b.reason(format!("accounts tried: {}", list_some(&names, 12)));
-    if failures.iter().any(|t| t.kind != crate::analytics::store::touch::TouchKind::SignIn) {
+    if failures.iter().any(|t| t.kind != TouchKind::SignIn) {
         b.reason("seen in the Unified Audit Log (UserLoginFailed): no Entra sign-in log in the case covers those days");
     }
 }

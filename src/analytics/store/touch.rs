@@ -145,3 +145,14 @@ impl Touch {
         self.flags & f != 0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_touch_stays_small() {
+        // A million touches must stay far under a gigabyte with their ids and the interned strings.
+        assert!(std::mem::size_of::<Touch>() <= 120, "{}", std::mem::size_of::<Touch>());
+    }
+}
