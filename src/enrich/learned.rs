@@ -15,6 +15,11 @@ pub struct GeoFact {
     pub city: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asn: Option<u32>,
+    /// Where the sign-in placed the address, in degrees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
 }
 
 /// Everything learned, persisted in the case state so later ingests enrich the same way.
@@ -35,6 +40,10 @@ impl Learned {
             fact.country = Some(country.clone());
             if e.net.city.is_some() {
                 fact.city = e.net.city.clone();
+            }
+            if e.net.latitude.is_some() && e.net.longitude.is_some() {
+                fact.latitude = e.net.latitude;
+                fact.longitude = e.net.longitude;
             }
             if e.net.asn.is_some() {
                 fact.asn = e.net.asn;
@@ -57,6 +66,10 @@ impl Learned {
                     e.net.country = f.country.clone();
                     if e.net.city.is_none() {
                         e.net.city = f.city.clone();
+                    }
+                    if e.net.latitude.is_none() {
+                        e.net.latitude = f.latitude;
+                        e.net.longitude = f.longitude;
                     }
                 }
                 if e.net.asn.is_none() {

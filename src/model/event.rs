@@ -128,6 +128,12 @@ pub struct Network {
     pub city: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub asn: Option<u32>,
+    /// Latitude of the place the record (or a GeoIP database) locates the address at, in degrees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    /// Longitude of that place, in degrees.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
 }
 
 /// The device the record names, if any.
@@ -171,8 +177,31 @@ pub struct SignInInfo {
     pub incoming_token_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error_code: Option<i64>,
+    /// `riskLevelDuringSignIn` (`low`, `medium`, `high`); `none` is kept as absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_level: Option<String>,
+    /// `riskLevelAggregated`: the user's risk with this sign-in counted; `none` is kept as absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_level_aggregated: Option<String>,
+    /// `riskState` (`atRisk`, `confirmedCompromised`, `remediated`, `dismissed`, `confirmedSafe`); `none` is kept
+    /// as absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_state: Option<String>,
+    /// `riskDetail`: why the risk state is what it is (`userPassedMFADrivenByRiskBasedPolicy`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_detail: Option<String>,
+    /// `riskEventTypes_v2` (or `riskEventTypes`): the Identity Protection detections on the sign-in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub risk_event_types: Vec<String>,
+    /// `status.additionalDetails`: what Entra adds to a failure (`MFA denied; user declined the authentication`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+    /// `authenticationRequirement` (`singleFactorAuthentication`, `multiFactorAuthentication`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_requirement: Option<String>,
+    /// `originalTransferMethod` (`deviceCodeFlow`, `authenticationTransfer`): how the session was first obtained.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_transfer_method: Option<String>,
 }
 
 /// One object an operation acted on, with the properties it changed.

@@ -309,3 +309,66 @@ fn truncated_gzip_keeps_the_records_before_the_cut() {
     assert_eq!(query(&case, "source:signin_interactive").len() as u64, f.indexed);
     assert_ledger_hashes_are_the_files(tmp.path(), &ledger);
 }
+
+#[test]
+fn risk_mfa_detail_coordinates_and_ual_error_numbers_are_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A risky device-code sign-in as Graph returns it, and an MFA denial as Log Analytics stores it (strings).
+    let graph = serde_json::json!({"id": "a1", "createdDateTime": "2025-03-04T09:12:45Z",
+        "userPrincipalName": "debrab@contoso.onmicrosoft.com", "ipAddress": "203.0.113.5", "isInteractive": true,
+        "authenticationProtocol": "deviceCode", "originalTransferMethod": "deviceCodeFlow",
+        "authenticationRequirement": "singleFactorAuthentication",
+        "location": {"city": "Amsterdam", "countryOrRegion": "NL",
+                     "geoCoordinates": {"latitude": 52.37, "longitude": 4.89}},
+        "riskLevelDuringSignIn": "high", "riskLevelAggregated": "medium", "riskState": "atRisk",
+        "riskDetail": "none", "riskEventTypes_v2": ["unfamiliarFeatures", "anonymizedIPAddress"],
+        "status": {"errorCode": 0}});
+    write(tmp.path(), "signins/graph.json", format!("[{graph}]").as_bytes());
+    let la = serde_json::json!({"TimeGenerated": "2025-03-04T09:20:00Z", "Id": "b2",
+        "UserPrincipalName": "debrab@contoso.onmicrosoft.com", "IPAddress": "203.0.113.5", "IsInteractive": true,
+        "ResultType": "500121", "ResultDescription": "Authentication failed during strong authentication request.",
+        "Status": "{\"errorCode\":500121,\"failureReason\":\"Authentication failed during strong authentication request.\",\"additionalDetails\":\"MFA denied; user declined the authentication\"}",
+        "LocationDetails": "{\"city\":\"Amsterdam\",\"countryOrRegion\":\"NL\",\"geoCoordinates\":{\"latitude\":0,\"longitude\":0}}",
+        "RiskLevelDuringSignIn": "none", "RiskState": "none", "RiskEventTypes_V2": "[]", "Type": "SigninLogs"});
+    write(tmp.path(), "signins/la.json", format!("[{la}]").as_bytes());
+    // The UAL's copy of a failed sign-in from the same address keeps ErrorNumber; geography comes from the sign-in.
+    let ual = serde_json::json!({"CreationTime": "2025-03-04T09:21:00", "Id": "c3", "Operation": "UserLoginFailed",
+        "RecordType": 15, "Workload": "AzureActiveDirectory", "UserId": "alex@contoso.onmicrosoft.com",
+        "UserType": 0, "ClientIP": "203.0.113.5", "ErrorNumber": "50126", "LogonError": "InvalidUserNameOrPassword"});
+    write(tmp.path(), "ual/mgmt.jsonl", format!("{ual}\n").as_bytes());
+    let (case, ledger) = ingest_dir(tmp.path());
+    assert_eq!(ledger.totals.indexed, 3, "{ledger:?}");
+    let find = |id: &str| {
+        ["user:debrab@contoso.onmicrosoft.com", "user:alex@contoso.onmicrosoft.com"]
+            .iter()
+            .flat_map(|q| query(&case, q))
+            .find(|e| e.id == id)
+            .unwrap_or_else(|| panic!("no event {id}"))
+    };
+
+    let risky = find("a1");
+    let si = risky.signin.as_ref().unwrap();
+    assert_eq!(si.risk_level.as_deref(), Some("high"));
+    assert_eq!(si.risk_level_aggregated.as_deref(), Some("medium"));
+    assert_eq!(si.risk_state.as_deref(), Some("atRisk"));
+    assert_eq!(si.risk_detail, None, "`none` is kept as absent");
+    assert_eq!(si.risk_event_types, vec!["unfamiliarFeatures", "anonymizedIPAddress"]);
+    assert_eq!(si.auth_protocol.as_deref(), Some("deviceCode"));
+    assert_eq!(si.original_transfer_method.as_deref(), Some("deviceCodeFlow"));
+    assert_eq!(si.auth_requirement.as_deref(), Some("singleFactorAuthentication"));
+    assert_eq!((risky.net.latitude, risky.net.longitude), (Some(52.37), Some(4.89)));
+
+    let denied = find("b2");
+    let si = denied.signin.as_ref().unwrap();
+    assert_eq!(si.error_code, Some(500121));
+    assert_eq!(si.status_detail.as_deref(), Some("MFA denied; user declined the authentication"));
+    assert_eq!((si.risk_level.as_deref(), si.risk_state.as_deref()), (None, None));
+    assert!(si.risk_event_types.is_empty());
+    assert_eq!(denied.net.latitude, None, "0, 0 means Entra could not place the address");
+
+    let ual = find("c3");
+    assert_eq!(ual.signin.as_ref().and_then(|s| s.error_code), Some(50126));
+    assert_eq!(ual.result_detail.as_deref(), Some("InvalidUserNameOrPassword"));
+    assert_eq!(ual.net.country.as_deref(), Some("NL"));
+    assert_eq!((ual.net.latitude, ual.net.longitude), (Some(52.37), Some(4.89)));
+}

@@ -19,12 +19,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("t1098.003_add_role_global_admin.json", &["privileged-role"]),
     ("t1098_Add a user to company administrator role.json", &["privileged-role"]),
     // Sprays that end in a successful scripted sign-in (PowerShell, python-requests) to Azure AD Graph.
-    ("t1110.003_msolspray-powershell.json", &["AN0534"]),
-    ("t1110.003_msolspray-python.json", &["AN0534"]),
-    ("t1110.003_msolspraywithsuccess_1.csv", &["AN0534"]),
-    ("t1110.003_o365spray_default.json", &[]),
-    ("t1110.003_o365spray_reporting.csv", &[]),
-    ("t1110.003_o365spray_reporting.json", &[]),
+    ("t1110.003_msolspray-powershell.json", &["AN0534", "password-spray"]),
+    ("t1110.003_msolspray-python.json", &["AN0534", "password-spray"]),
+    ("t1110.003_msolspraywithsuccess_1.csv", &["AN0534", "password-spray"]),
+    // Failures only (no success in the file): still a spray.
+    ("t1110.003_o365spray_default.json", &["password-spray"]),
+    ("t1110.003_o365spray_reporting.csv", &["password-spray"]),
+    ("t1110.003_o365spray_reporting.json", &["password-spray"]),
     ("t1114.002_Enable_POP_IMAP_OWA.csv", &[]),
     ("t1114.002_Enable_POP_IMAP_OWA.json", &[]),
     // Three mailboxes forwarded to one consumer address by the same account.
@@ -55,8 +56,9 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("t1564.008_Update existing mailbox rule using Set-InboxRule.csv", &["inbox-rule"]),
     ("t1564.008_markasread_delete_all_email.json", &["inbox-rule"]),
     ("t1564.008_rule_mark_as_read_move.json", &["inbox-rule"]),
-    // MFASweep tries PowerShell among its clients, and that sign-in succeeds.
-    ("t1592.004_mfa_sweep.csv", &["AN0534"]),
+    // MFASweep tries PowerShell among its clients, and that sign-in succeeds; one account signed in as five
+    // operating systems in seconds is MFA probing.
+    ("t1592.004_mfa_sweep.csv", &["AN0534", "password-spray"]),
 ];
 
 /// The analytics (sorted, distinct) a case made of this one file raises, and the suppressions it counted.

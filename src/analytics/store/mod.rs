@@ -17,13 +17,14 @@ mod observe;
 mod queries;
 mod record;
 mod request_facts;
-mod signin_facts;
+pub mod signin_facts;
 mod user_agents;
 
 use super::clock::{Clock, Day};
 use groups::Groups;
 use profile::{Feat, Profile};
 use rustc_hash::FxHashMap as HashMap;
+use signin_facts::{Place, SignInRisk};
 use source_days::SourceDays;
 use strings::{Interner, Sym};
 use touch::Touch;
@@ -48,6 +49,10 @@ pub struct Store {
     pub events: u64,
     /// Tenant interactive sign-ins per local weekday and hour.
     pub tenant_hours: [[u32; 24]; 7],
+    /// Identity Protection facts of the sign-ins that carry any, by event id (few sign-ins do).
+    risk: HashMap<Box<str>, SignInRisk>,
+    /// The coordinates sign-in records gave each address, by address symbol.
+    places: HashMap<Sym, Place>,
     user_agents: UserAgents,
     by_session: Groups,
     by_token: Groups,
@@ -68,6 +73,8 @@ impl Store {
             sources: SourceDays::default(),
             events: 0,
             tenant_hours: [[0; 24]; 7],
+            risk: HashMap::default(),
+            places: HashMap::default(),
             user_agents: UserAgents::default(),
             by_session: Groups::default(),
             by_token: Groups::default(),

@@ -1,6 +1,7 @@
 //! How the analytics read the store after the pass: touches by session, token or principal, and baselines.
 
 use super::profile::{Feat, Profile};
+use super::signin_facts::{Place, SignInRisk};
 use super::strings::Sym;
 use super::touch::Touch;
 use super::Store;
@@ -69,6 +70,19 @@ impl Store {
             h[d * 24..d * 24 + 24].copy_from_slice(hours);
         }
         h
+    }
+
+    /// The Identity Protection facts of a sign-in touch, when it carries any.
+    pub fn risk_of(&self, t: &Touch) -> Option<&SignInRisk> {
+        if t.flags & super::touch::flags::RISK == 0 {
+            return None;
+        }
+        self.risk.get(&t.id)
+    }
+
+    /// The coordinates a sign-in record gave an address, when one did.
+    pub fn place_of(&self, ip: Sym) -> Option<&Place> {
+        self.places.get(&ip)
     }
 
     /// The string of a symbol.

@@ -2,7 +2,7 @@
 
 use super::observe::Observed;
 use super::signin_facts::signin_flags;
-use super::touch::{Touch, TouchKind};
+use super::touch::{flags, Touch, TouchKind};
 use super::Store;
 use crate::analytics::graph::{GraphClass, GraphShape};
 use crate::model::{Event, Source};
@@ -13,6 +13,8 @@ impl Store {
     pub(super) fn record_touch(&mut self, ev: &Event, ts: DateTime<Utc>, seen: &Observed) {
         let Some(kind) = touch_kind(ev, seen.source, seen.shape.as_ref()) else { return };
         let request = self.request_facts(ev, seen);
+        let signin = self.signin_facts(ev, kind, seen);
+        self.note_place(ev, seen.ip, seen.country);
         let mailbox = self.mailbox_facts(ev);
         let session = self.sym_opt(ev.session_id.as_deref());
         let token = self.sym_opt(ev.token_id.as_deref().map(|t| t.trim_end_matches('=')));
@@ -52,7 +54,13 @@ impl Store {
             status: request.status,
             template: request.template,
             detail,
-            flags: signin_flags(ev, seen) | request.flags | mailbox.flags,
+            error: signin.error,
+            reason: signin.reason,
+            client: signin.client,
+            flags: signin_flags(ev, seen)
+                | request.flags
+                | mailbox.flags
+                | if self.risk.contains_key(ev.id.as_str()) { flags::RISK } else { 0 },
         });
     }
 }

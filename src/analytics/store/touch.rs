@@ -68,6 +68,12 @@ pub mod flags {
     pub const DEVICE_CODE_OR_ROPC: u16 = 64;
     /// A mailbox access Exchange marks as external.
     pub const EXTERNAL_ACCESS: u16 = 128;
+    /// A sign-in by the device-code flow, or on a session first obtained by it (`originalTransferMethod`).
+    pub const DEVICE_CODE_FLOW: u16 = 256;
+    /// A sign-in carrying Identity Protection risk (its facts are in the store's risk table).
+    pub const RISK: u16 = 512;
+    /// A sign-in that needed one factor only (`authenticationRequirement` singleFactorAuthentication).
+    pub const SINGLE_FACTOR: u16 = 1024;
 }
 
 /// A compact record of one sign-in, Graph request or workload access.
@@ -121,6 +127,12 @@ pub struct Touch {
     pub template: Sym,
     /// Group whose members were listed (enumeration), the auth protocol (sign-ins) or the operation (deletions).
     pub detail: Sym,
+    /// The error code of a sign-in (Entra `errorCode`, the UAL's `ErrorNumber`); 0 for none or unknown.
+    pub error: u32,
+    /// Why a sign-in failed: the failure reason and Entra's additional details (failed sign-ins only).
+    pub reason: Sym,
+    /// The client app a sign-in names (`clientAppUsed`: Browser, IMAP4, Exchange ActiveSync, …).
+    pub client: Sym,
     /// Bits of the `flags` module.
     pub flags: u16,
 }
@@ -133,5 +145,16 @@ impl Touch {
     /// True when a flag bit is set.
     pub fn has(&self, f: u16) -> bool {
         self.flags & f != 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_touch_stays_small() {
+        // A million touches must stay far under a gigabyte with their ids and the interned strings.
+        assert!(std::mem::size_of::<Touch>() <= 120, "{}", std::mem::size_of::<Touch>());
     }
 }

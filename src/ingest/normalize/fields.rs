@@ -99,6 +99,16 @@ pub fn as_i64(v: &Value) -> Option<i64> {
     }
 }
 
+/// Reads a number from a number or a numeric string.
+pub fn as_f64(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|f: &f64| f.is_finite())
+}
+
 /// `[{Name,Value}]`, `[{key,value}]`, `[{name,value}]` lists as name → value pairs (values that are not
 /// strings become compact JSON).
 pub fn name_values(v: &Value) -> Vec<(String, String)> {
@@ -144,6 +154,18 @@ impl Obj<'_> {
         match self {
             Obj::Lazy(m) => m.get(key).and_then(|v| as_bool(&v.to_value())),
             Obj::Tree(v) => at(v, &[key]).and_then(as_bool),
+        }
+    }
+
+    /// A number at a path of keys inside the object (`geoCoordinates.latitude`), see [`as_f64`].
+    pub fn number_at(&self, path: &[&str]) -> Option<f64> {
+        match self {
+            Obj::Lazy(m) => {
+                let (first, rest) = path.split_first()?;
+                let v = m.get(first)?.to_value();
+                at(&v, rest).and_then(as_f64)
+            }
+            Obj::Tree(v) => at(v, path).and_then(as_f64),
         }
     }
 }

@@ -112,6 +112,39 @@ fn signin_info(r: &Rec, source: Source, cross: Option<String>, code: Option<i64>
         client_app: r.text(&["clientAppUsed", "ClientAppUsed", "Client app"]),
         incoming_token_type: r.text(&["incomingTokenType", "IncomingTokenType", "Incoming token type"]),
         error_code: code,
-        risk_level: r.text(&["riskLevelDuringSignIn", "RiskLevelDuringSignIn"]).filter(|s| s != "none"),
+        risk_level: risk_word(r, &["riskLevelDuringSignIn", "RiskLevelDuringSignIn"]),
+        risk_level_aggregated: risk_word(r, &["riskLevelAggregated", "RiskLevelAggregated"]),
+        risk_state: risk_word(r, &["riskState", "RiskState"]),
+        risk_detail: risk_word(r, &["riskDetail", "RiskDetail"]),
+        risk_event_types: risk_event_types(r),
+        status_detail: r
+            .object(&["status", "Status", "Status_dynamic", "Status_string"])
+            .and_then(|s| s.text("additionalDetails")),
+        auth_requirement: r.text(&[
+            "authenticationRequirement",
+            "AuthenticationRequirement",
+            "Authentication requirement",
+        ]),
+        original_transfer_method: r.text(&["originalTransferMethod", "OriginalTransferMethod"]),
     }
+}
+
+/// A risk field's value, with the words that mean "no risk" (`none`, `hidden`, `unknownFutureValue`) kept as absent.
+fn risk_word(r: &Rec, keys: &[&str]) -> Option<String> {
+    r.text(keys).filter(|s| !matches!(s.to_ascii_lowercase().as_str(), "none" | "hidden" | "unknownfuturevalue"))
+}
+
+/// The Identity Protection detections on a sign-in: `riskEventTypes_v2` (else the older `riskEventTypes`), a
+/// JSON array or a string holding one.
+fn risk_event_types(r: &Rec) -> Vec<String> {
+    let keys = ["riskEventTypes_v2", "RiskEventTypes_V2", "riskEventTypes", "RiskEventTypes"];
+    let mut out: Vec<String> = match r.structured(&keys) {
+        Some(serde_json::Value::Array(a)) => {
+            a.iter().filter_map(serde_json::Value::as_str).map(|s| s.trim().to_string()).collect()
+        }
+        _ => r.text(&keys).map(|t| t.split(',').map(|s| s.trim().to_string()).collect()).unwrap_or_default(),
+    };
+    out.retain(|s| !s.is_empty() && !s.eq_ignore_ascii_case("none"));
+    out.dedup();
+    out
 }

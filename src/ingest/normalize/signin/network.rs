@@ -15,6 +15,15 @@ pub(super) fn network(r: &Rec, envelope: &Rec) -> Network {
     if let Some(loc) = r.object(&["location", "LocationDetails", "LocationDetails_dynamic", "LocationDetails_string"]) {
         net.country = loc.text("countryOrRegion").map(|c| c.to_ascii_uppercase());
         net.city = loc.text("city");
+        let lat = loc.number_at(&["geoCoordinates", "latitude"]);
+        let lon = loc.number_at(&["geoCoordinates", "longitude"]);
+        // Entra writes 0, 0 (or nothing) when it could not place the address.
+        if let (Some(lat), Some(lon)) = (lat, lon) {
+            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) && (lat != 0.0 || lon != 0.0) {
+                net.latitude = Some(lat);
+                net.longitude = Some(lon);
+            }
+        }
     }
     if net.country.is_none() {
         location_from_text(r, &mut net);

@@ -91,6 +91,13 @@ fn judge_result(e: &mut Event, r: &Rec) {
     if e.result == EventResult::Failure {
         e.result_detail = rules.detail(&field);
     }
+    if matches!(e.operation.as_str(), "UserLoggedIn" | "UserLoginFailed") {
+        // The UAL's copy of a sign-in keeps the Entra error code in ErrorNumber (0 for success).
+        let code = r.int(&["ErrorNumber", "ErrorCode"]);
+        if code.is_some() {
+            e.signin = Some(crate::model::SignInInfo { error_code: code, ..crate::model::SignInInfo::default() });
+        }
+    }
 }
 
 /// Who acted: the user id and key, and what kind of principal the user type and id say it is.
