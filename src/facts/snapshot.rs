@@ -40,14 +40,13 @@ impl Snapshot {
         self.path.rsplit(['/', '!']).next().unwrap_or(&self.path)
     }
 
-    /// How the workbench labels facts from this snapshot: when it was taken and from which file.
+    /// How the workbench labels facts from this snapshot: when it was taken and from which file. A time from the
+    /// file name is the collecting machine's clock, shown as written.
     pub fn label(&self) -> String {
         let when = match &self.taken {
-            Some(Taken { at, from: TakenFrom::FileName }) => {
-                format!("snapshot taken {} (time in its file name)", at.format("%Y-%m-%d %H:%M"))
-            }
+            Some(Taken { at, from: TakenFrom::FileName }) => format!("snapshot taken {}", at.format("%Y-%m-%d %H:%M")),
             Some(Taken { at, from: TakenFrom::FileTime }) => {
-                format!("snapshot, file last modified {} UTC", at.format("%Y-%m-%d %H:%M"))
+                format!("snapshot, file modified {} UTC", at.format("%Y-%m-%d %H:%M"))
             }
             None => "snapshot, time not known".to_string(),
         };
@@ -67,9 +66,9 @@ mod tests {
             kind: SnapshotKind::RoleMembers,
             taken: Some(Taken { at, from: TakenFrom::FileName }),
         };
-        assert_eq!(s.label(), "snapshot taken 2025-04-30 16:47 (time in its file name) · 202504301647-All-Roles.csv");
+        assert_eq!(s.label(), "snapshot taken 2025-04-30 16:47 · 202504301647-All-Roles.csv");
         s.taken = Some(Taken { at, from: TakenFrom::FileTime });
-        assert!(s.label().starts_with("snapshot, file last modified 2025-04-30 16:47 UTC"));
+        assert_eq!(s.label(), "snapshot, file modified 2025-04-30 16:47 UTC · 202504301647-All-Roles.csv");
         s.taken = None;
         s.path = "a.zip!x/Rules.csv".into();
         assert_eq!(s.label(), "snapshot, time not known · Rules.csv");

@@ -1,7 +1,9 @@
 //! What jobs run against: the case, its index and the run environment.
 
 use crate::case::Case;
+use crate::facts::Facts;
 use crate::index::CaseIndex;
+use std::sync::{Arc, OnceLock};
 
 /// What jobs run against: the case and its index (absent when the case has not been ingested).
 pub struct JobContext {
@@ -9,6 +11,8 @@ pub struct JobContext {
     pub index: Result<CaseIndex, String>,
     /// The run's clock, analyst and settings, for work that records or stamps anything.
     pub env: crate::runenv::RunEnv,
+    /// The case's snapshot facts, read from the state folder the first time a page asks for them.
+    facts: OnceLock<Result<Arc<Facts>, String>>,
 }
 
 impl JobContext {
@@ -19,7 +23,13 @@ impl JobContext {
         } else {
             Err(format!("case {} has not been ingested yet (run `harrier ingest`)", case.root.display()))
         };
-        JobContext { case, index, env }
+        JobContext { case, index, env, facts: OnceLock::new() }
+    }
+
+    /// The case's snapshot facts (read once per session), or why they cannot be read.
+    pub fn facts(&self) -> Result<Arc<Facts>, String> {
+        let read = || Facts::load(&self.case.facts_path()).map(Arc::new).map_err(|e| e.to_string());
+        self.facts.get_or_init(read).clone()
     }
 
     /// The index, or why there is none.

@@ -1,8 +1,9 @@
 //! An entity page: first and last seen, the top values of the fields around one user, IP, session, mailbox or app,
-//! and the saved alerts that name it.
+//! the saved alerts that name it, and what the case's snapshots say about it.
 
 use super::alerts::Alert;
 use super::entity::{EntityKind, EntityRef};
+use super::entity_facts::EntityFacts;
 use super::facets::Item;
 use super::loadable::Loadable;
 use super::stats::{Dim, Stats};
@@ -15,7 +16,16 @@ pub const ENTITY_TOP: usize = 6;
 pub struct EntityView {
     pub entity: EntityRef,
     pub data: Loadable<Stats>,
+    /// What the case's snapshots state about the entity (the tenant's state when exported, not events).
+    pub facts: Loadable<EntityFacts>,
     pub cursor: usize,
+}
+
+impl EntityView {
+    /// The page of `entity`, nothing loaded yet.
+    pub fn new(entity: EntityRef) -> EntityView {
+        EntityView { entity, data: Loadable::Idle, facts: Loadable::Idle, cursor: 0 }
+    }
 }
 
 /// The counted fields of an entity page, in display order.

@@ -121,7 +121,7 @@ pub fn open_timeline(app: &mut App, title: String, query: ParsedQuery) -> Vec<Jo
 
 /// Pushes the entity page of `entity` and asks for its counts.
 pub fn open_entity(app: &mut App, entity: EntityRef) -> Vec<Job> {
-    push_view(app, View::Entity(Box::new(EntityView { entity, data: Loadable::Idle, cursor: 0 })));
+    push_view(app, View::Entity(Box::new(EntityView::new(entity))));
     refresh_top(app)
 }
 

@@ -1,6 +1,8 @@
-//! An entity page: who or what it is, first and last seen, the alerts that name it, and the top values
-//! of its events (IPs, countries, ASNs, apps, user agents, sessions, operations).
+//! An entity page: who or what it is, first and last seen, the alerts that name it, what the case's snapshots
+//! state about it, and the top values of its events (IPs, countries, ASNs, apps, user agents, sessions,
+//! operations).
 
+use super::entity_facts::fact_lines;
 use super::Ui;
 use crate::text::sanitize::cell;
 use crate::time::format::show;
@@ -111,12 +113,15 @@ fn plan<'a>(area: Rect, app: &App, t: &Theme, v: &EntityView) -> Vec<Placed<'a>>
             }
         }
     }
+    let facts = fact_lines(v, t, app.tz, body.width as usize);
     if body.width >= GRID_MIN_WIDTH {
-        placed.extend(grid(body, alert_lines, alert_items, sections));
+        placed.extend(grid(body, (alert_lines, alert_items), facts, sections));
     } else {
         // One column, scrolled so the selected line shows.
         let mut lines = alert_lines;
         let mut items = alert_items;
+        items.extend(vec![None; facts.len()]);
+        lines.extend(facts);
         for (s, i) in sections {
             let one_line = s.len() == 1;
             lines.extend(s);
@@ -144,16 +149,23 @@ fn section_width(body: u16) -> usize {
     }
 }
 
+/// Related alerts on top, then the snapshot block, then the sections side by side.
 fn grid<'a>(
     area: Rect,
-    alert_lines: Vec<Line<'a>>,
-    alert_items: Vec<Option<usize>>,
+    (alert_lines, alert_items): (Vec<Line<'a>>, Vec<Option<usize>>),
+    facts: Vec<Line<'a>>,
     sections: Vec<(Vec<Line<'a>>, Vec<Option<usize>>)>,
 ) -> Vec<Placed<'a>> {
     let cols = if area.width >= 150 { 3 } else { 2 };
     let alerts_h = (alert_lines.len() as u16).min(area.height / 3).max(2);
-    let [alerts, grid] = Layout::vertical([Constraint::Length(alerts_h), Constraint::Min(1)]).areas(area);
-    let mut out = vec![Placed { rect: alerts, scroll: 0, lines: alert_lines, items: alert_items }];
+    let facts_h = (facts.len() as u16).min(area.height.saturating_sub(alerts_h) / 2);
+    let [alerts, facts_area, grid] =
+        Layout::vertical([Constraint::Length(alerts_h), Constraint::Length(facts_h), Constraint::Min(1)]).areas(area);
+    let facts_items = vec![None; facts.len()];
+    let mut out = vec![
+        Placed { rect: alerts, scroll: 0, lines: alert_lines, items: alert_items },
+        Placed { rect: facts_area, scroll: 0, lines: facts, items: facts_items },
+    ];
     // Sections side by side, each row of the grid as tall as its tallest section.
     let w = grid.width / cols as u16;
     let mut y = grid.y;
