@@ -131,10 +131,6 @@ impl Reading<'_> {
     fn settle(&self, entry: &mut FileEntry) {
         entry.format = self.shape.kind.format();
         entry.source = String::new();
-        let no_zone = self.notes.no_zone.get();
-        if no_zone > 0 {
-            entry.notes.push(format!("{no_zone} times had no time zone and were read as UTC"));
-        }
         let day_month = self.notes.day_month.get();
         if day_month > 0 {
             entry

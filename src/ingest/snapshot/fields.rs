@@ -12,11 +12,11 @@ use std::cell::Cell;
 /// Longest text kept from one value (rule descriptions, alert descriptions); the rest is cut.
 const MAX_TEXT: usize = 2000;
 
-/// How many times of a file had to be read with an assumption, for its ledger notes.
+/// How many dates of a file had to be read with an assumption, for its ledger notes. A time without a zone is
+/// read as UTC without a note: Graph documents every time of these objects as UTC, and flattening them to CSV only
+/// drops the `Z`.
 #[derive(Debug, Default)]
 pub struct TimeNotes {
-    /// Times without a zone, read as UTC.
-    pub no_zone: Cell<u64>,
     /// Dates that could be day/month or month/day, read as month/day.
     pub day_month: Cell<u64>,
 }
@@ -88,11 +88,9 @@ impl Fields<'_> {
         if ["0001-01-01", "1/1/0001", "01/01/0001", "9999-12-31", "12/31/9999"].iter().any(|p| text.starts_with(p)) {
             return Ok(None);
         }
-        let (t, assumed) = parse_time(&text, false).ok_or_else(|| format!("{col} is {}, not a time", shown(&v)))?;
-        match assumed {
-            TimeAssumption::NoZoneReadAsUtc => self.notes.no_zone.set(self.notes.no_zone.get() + 1),
-            TimeAssumption::AmbiguousDayMonth => self.notes.day_month.set(self.notes.day_month.get() + 1),
-            TimeAssumption::None => {}
+        let (t, assumed) = parse_time(&text, true).ok_or_else(|| format!("{col} is {}, not a time", shown(&v)))?;
+        if assumed == TimeAssumption::AmbiguousDayMonth {
+            self.notes.day_month.set(self.notes.day_month.get() + 1);
         }
         Ok(Some(t))
     }

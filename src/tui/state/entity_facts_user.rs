@@ -7,9 +7,9 @@ use crate::facts::{Facts, RoleHold};
 pub(super) fn user(facts: &Facts, v: &str, out: &mut Vec<FactSection>) {
     let risk: Vec<_> = facts.user_risk(v).into_iter().collect();
     sections(out, "User risk", risk, |r| {
-        let detail = r.detail.as_deref().map(|d| format!(" · {d}")).unwrap_or_default();
-        let deleted = if r.deleted == Some(true) { " · user deleted" } else { "" };
-        let text = format!("risk {} · {}{detail}{deleted} (last updated)", r.level, r.state);
+        let detail = r.detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default();
+        let deleted = if r.deleted == Some(true) { ", user deleted" } else { "" };
+        let text = format!("risk {}, {}{detail}{deleted}, as of its last update", r.level, r.state);
         FactRow { at: r.last_updated, text, notable: r.at_risk() }
     });
     sections(out, "Risk detections", facts.risk_detections_of(v), |d| {
@@ -66,7 +66,7 @@ pub(super) fn user(facts: &Facts, v: &str, out: &mut Vec<FactSection>) {
 pub(super) fn mailbox(facts: &Facts, v: &str, out: &mut Vec<FactSection>) {
     sections(out, "Inbox rules", facts.rules_of(v), |r| {
         let off = if r.enabled == Some(false) { " (disabled)" } else { "" };
-        let text = format!("{}{off}: if {} → {}", r.name.trim(), r.conditions_summary(), r.actions.summary());
+        let text = format!("{}{off}: {} ← if {}", r.name.trim(), r.actions.summary(), r.conditions_summary());
         FactRow { at: None, text, notable: r.forwards() || r.actions.delete || r.actions.soft_delete }
     });
     let forwarding: Vec<_> = facts.forwarding_of(v).into_iter().collect();

@@ -43,10 +43,14 @@ pub fn entity_dims(kind: EntityKind) -> &'static [Dim] {
     }
 }
 
-/// The selectable lines of an entity page: related alerts, then the top values of each field.
+/// The selectable lines of an entity page: related alerts, the rows of what snapshots state, then the top values of
+/// each field.
 pub fn entity_items(view: &EntityView, alerts: &[Alert]) -> Vec<Item> {
     let mut items: Vec<Item> =
         alerts.iter().filter(|a| view.entity.in_alert(a)).map(|a| Item::Alert(a.id.clone())).collect();
+    if let Some(facts) = view.facts.value() {
+        items.extend(facts.sections.iter().flat_map(|s| &s.rows).map(|r| Item::Fact(r.text.clone())));
+    }
     if let Some(stats) = view.data.value() {
         for d in entity_dims(view.entity.kind) {
             if let Some(t) = stats.dim(*d) {

@@ -44,6 +44,7 @@ pub(super) fn selected(app: &App) -> Selected {
     let item_sel = |item: Option<&Item>| match item {
         Some(Item::Value(d, v, _)) => value_of(*d, v),
         Some(Item::Alert(id)) => Selected { value: Some(id.clone()), alert: Some(id.clone()), ..Selected::default() },
+        Some(Item::Fact(text)) => Selected { value: Some(text.clone()), ..Selected::default() },
         None => Selected::default(),
     };
     if let Some(d) = &app.detail {

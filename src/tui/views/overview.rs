@@ -37,7 +37,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, scroll: usize) {
     let snapshots = o.ledger.files.iter().filter(|f| f.is_snapshot()).count();
     if snapshots > 0 {
         lines.push(Line::raw(format!(
-            "  {} facts from {snapshots} snapshot files (the tenant's state when exported, not events)",
+            "  {} facts from {snapshots} snapshots (the tenant's state when exported)",
             o.ledger.totals.facts
         )));
     }
