@@ -10,8 +10,8 @@ use std::path::Path;
 /// The layout of the facts file; another version is refused (ingest again with `--rebuild`).
 pub const FACTS_VERSION: u32 = 1;
 
-/// Largest facts file read: snapshots of a large tenant stay far below it.
-pub const FACTS_MAX: u64 = 256 << 20;
+/// Largest facts file read: ingest keeps at most a million facts, which stay below it.
+pub const FACTS_MAX: u64 = 1 << 30;
 
 /// Why the facts file could not be read or written.
 #[derive(Debug, thiserror::Error)]

@@ -16,6 +16,9 @@ use std::sync::atomic::Ordering;
 /// Most facts kept from one snapshot file; the rest are counted in a note, so memory stays bounded.
 pub const MAX_FACTS_PER_FILE: usize = 250_000;
 
+/// Most facts kept from all the snapshot files of a case, so the facts file stays below what is read back.
+pub const MAX_FACTS: usize = 1_000_000;
+
 /// What reading a snapshot file has gathered so far.
 struct Reading<'a> {
     shape: &'static Shape,
@@ -23,6 +26,8 @@ struct Reading<'a> {
     headers: Option<Vec<String>>,
     rows: u64,
     facts: Vec<Fact>,
+    /// Facts this file may keep: its own cap, or what the case's cap leaves.
+    cap: usize,
     dropped: u64,
     notes: TimeNotes,
 }
@@ -37,16 +42,19 @@ impl Run<'_> {
         container: Container,
         entry: &mut FileEntry,
     ) {
+        let kept: usize = self.facts.iter().map(|s| s.facts.len()).sum();
         let mut r = Reading {
             shape,
             rel: &f.rel,
             headers: None,
             rows: 0,
             facts: Vec::new(),
+            cap: MAX_FACTS_PER_FILE.min(MAX_FACTS.saturating_sub(kept)),
             dropped: 0,
             notes: TimeNotes::default(),
         };
         for next in records {
+            let before = entry.records;
             match next {
                 Ok(rec) => r.record(rec, container, entry),
                 Err(e) => {
@@ -54,7 +62,7 @@ impl Run<'_> {
                     break;
                 }
             }
-            self.progress.records.fetch_add(1, Ordering::Relaxed);
+            self.progress.records.fetch_add(entry.records - before, Ordering::Relaxed);
         }
         r.settle(entry);
         let snapshot = Snapshot { path: f.rel.clone(), kind: shape.kind, taken: taken::taken(f) };
@@ -116,7 +124,7 @@ impl Reading<'_> {
             Ok(facts) => {
                 entry.facts += facts.len() as u64;
                 for fact in facts {
-                    if self.facts.len() < MAX_FACTS_PER_FILE {
+                    if self.facts.len() < self.cap {
                         self.facts.push(fact);
                     } else {
                         self.dropped += 1;
@@ -139,9 +147,43 @@ impl Reading<'_> {
         }
         if self.dropped > 0 {
             entry.notes.push(format!(
-                "{} facts beyond the first {MAX_FACTS_PER_FILE} of this file were counted but not kept",
-                self.dropped
+                "{} facts beyond the first {} of this file were counted but not kept (at most {MAX_FACTS_PER_FILE} \
+                 per file and {MAX_FACTS} per case)",
+                self.dropped, self.cap
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{Fact, SnapshotKind, UserRecord};
+
+    #[test]
+    fn facts_beyond_the_cap_are_counted_but_not_kept() {
+        let shape = crate::ingest::snapshot::catalogue::shapes().iter().find(|s| s.kind == SnapshotKind::Users);
+        let mut r = Reading {
+            shape: shape.unwrap(),
+            rel: "users.csv",
+            headers: None,
+            rows: 0,
+            facts: Vec::new(),
+            cap: 2,
+            dropped: 0,
+            notes: TimeNotes::default(),
+        };
+        let mut entry = FileEntry::default();
+        let user =
+            |n: u32| Ok(vec![Fact::User(UserRecord { upn: format!("u{n}@x.example"), ..UserRecord::default() })]);
+        for n in 0..3 {
+            r.row(n as u64 + 2, user(n), &mut entry);
+        }
+        r.row(5, Err("UserPrincipalName is empty".into()), &mut entry);
+        r.settle(&mut entry);
+        assert_eq!((entry.records, entry.facts, entry.rejected, r.facts.len()), (4, 3, 1, 2));
+        assert_eq!(entry.errors, ["users.csv row 4 (line 5): UserPrincipalName is empty"]);
+        assert!(entry.notes[0].starts_with("1 facts beyond the first 2 of this file"), "{:?}", entry.notes);
+        assert_eq!(entry.format, "users_snapshot");
     }
 }
