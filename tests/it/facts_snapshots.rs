@@ -225,3 +225,13 @@ fn a_case_of_snapshots_only_opens_and_detection_runs_over_its_facts() {
     let d = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now()).unwrap();
     assert!(d.alerts.is_empty());
 }
+
+#[test]
+fn detection_reads_the_facts_file_and_says_when_it_cannot() {
+    let tmp = tempfile::tempdir().unwrap();
+    hand_written(tmp.path());
+    let (case, _) = ingest_dir(tmp.path());
+    std::fs::write(case.facts_path(), b"{\"version\": 1, \"snapshots\": [oops").unwrap();
+    let err = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now()).unwrap_err();
+    assert!(err.to_string().contains("facts.json"), "{err}");
+}

@@ -423,6 +423,12 @@ fn tui_entity_pages_show_snapshot_facts_labelled_as_snapshots() {
     h.cmd(Command::Down);
     let View::Entity(page) = h.app.top() else { panic!("an entity page") };
     assert_eq!(page.cursor, 1);
+    // Enter on a fact opens nothing; `y` copies the row as shown.
+    h.cmd(Command::Open);
+    assert!(matches!(h.app.top(), View::Entity(_)));
+    h.cmd(Command::Copy);
+    let copied = h.app.clipboard.clone().unwrap_or_default();
+    assert!(copied.starts_with("anonymizedIPAddress · low · dismissed · 194.110.115.55"), "{copied}");
 
     h.command_line("mailbox jacksone@bonacu.onmicrosoft.com");
     let text = screen(&mut h, 160, 48);
