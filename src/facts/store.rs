@@ -70,6 +70,18 @@ impl FactsFile {
         write_atomic(path, &bytes).map_err(|source| FactsError::Write { path: path.display().to_string(), source })
     }
 
+    /// Only the snapshots known to have been taken by `until` (an exercise shows no state from after its clock,
+    /// nor one whose time is unknown).
+    pub fn taken_by(&self, until: chrono::NaiveDateTime) -> FactsFile {
+        let snapshots = self
+            .snapshots
+            .iter()
+            .filter(|s| s.snapshot.taken.as_ref().is_some_and(|t| t.at <= until))
+            .cloned()
+            .collect();
+        FactsFile { version: self.version, snapshots }
+    }
+
     /// The facts of the snapshot file at `path`, if the file holds them.
     pub fn of_file(&self, path: &str) -> Option<&SnapshotFacts> {
         self.snapshots.iter().find(|s| s.snapshot.path == path)
@@ -103,6 +115,8 @@ mod tests {
         file.save(&path).unwrap();
         assert_eq!(FactsFile::load(&path).unwrap(), file);
         assert!(file.of_file("r.csv").is_some() && file.of_file("other.csv").is_none());
+        let now = chrono::NaiveDateTime::parse_from_str("2025-05-01 00:00", "%Y-%m-%d %H:%M").unwrap();
+        assert!(file.taken_by(now).snapshots.is_empty(), "a snapshot of unknown time is not shown under a clock");
         std::fs::write(&path, br#"{"version": 99, "snapshots": []}"#).unwrap();
         assert!(matches!(FactsFile::load(&path), Err(FactsError::Version { found: 99, .. })));
         std::fs::write(&path, b"{not json").unwrap();
