@@ -50,7 +50,7 @@ fn shape_of(bytes: &[u8], container: Container) -> Option<&'static Shape> {
 }
 
 /// The record itself, or the first item of a small wrapper object's `value` / `records` array.
-pub(super) fn first_object(v: &Value) -> Option<&serde_json::Map<String, Value>> {
+fn first_object(v: &Value) -> Option<&serde_json::Map<String, Value>> {
     let o = v.as_object()?;
     match wrapped_items(o) {
         Some(items) => items.first()?.as_object(),
