@@ -283,15 +283,25 @@ fn bench_tui(path: &Path, state: Option<&Path>, width: u16, height: u16, search:
     Ok(0)
 }
 
+/// ` · N facts` when snapshots stated any, else nothing.
+fn facts_count(facts: u64) -> String {
+    if facts > 0 {
+        format!(" · {facts} facts from snapshots")
+    } else {
+        String::new()
+    }
+}
+
 fn print_ledger_summary(l: &harrier::case::Ledger) -> Result<()> {
     let t = &l.totals;
     outln!(
-        "{} files · {} records · {} indexed · {} duplicates · {} rejected",
+        "{} files · {} records · {} indexed · {} duplicates · {} rejected{}",
         l.files.len(),
         t.records,
         t.indexed,
         t.duplicates,
-        t.rejected
+        t.rejected,
+        facts_count(t.facts)
     );
     for g in &l.geoip {
         outln!("  geoip  {} ({}): located {} events", cell(&g.file, 70), g.kind.as_str(), g.events);

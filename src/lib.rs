@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod enrich;
 pub mod exercise;
+pub mod facts;
 pub mod files;
 pub mod gen;
 pub mod index;

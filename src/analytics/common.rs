@@ -1,5 +1,5 @@
-//! What every analytic reads: the store, the kept audit records, its parameters and the case's allow lists,
-//! plus the small helpers they share (address checks, grant parsing, history windows).
+//! What every analytic reads: the store, the kept audit records, its parameters, the case's allow lists and its
+//! snapshot facts, plus the small helpers they share (address checks, grant parsing, history windows).
 
 use super::alert::{AlertBuilder, Suppressions};
 use super::catalog;
@@ -10,6 +10,7 @@ use super::store::touch::Touch;
 use super::store::Store;
 use crate::config::parse_net;
 use crate::config::CaseConfig;
+use crate::facts::Facts;
 use crate::model::{Event, Severity};
 use chrono::{DateTime, TimeZone, Utc};
 use ipnet::IpNet;
@@ -23,6 +24,9 @@ pub struct Cx<'a> {
     pub params: &'a Params,
     pub meta: &'a AnalyticMeta,
     pub config: &'a CaseConfig,
+    /// What the case's snapshot exports state about the tenant: current inbox rules and forwarding, user risk,
+    /// detections and roles, app permissions, security alerts. Empty when the case holds no snapshot.
+    pub facts: &'a Facts,
 }
 
 /// What one analytic run leaves behind.

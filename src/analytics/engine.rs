@@ -11,11 +11,13 @@ use super::registry::{self, Detector};
 use super::store::Store;
 use super::AnalyticsError;
 use crate::config::CaseConfig;
+use crate::facts::Facts;
 use crate::index::{CaseIndex, IndexError};
 use crate::model::{Event, Severity, Source};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 /// The analytics in the order they run.
 pub const ANALYTIC_IDS: [&str; 5] = ["AN0534", "AN0959", "AN1089", "AN1350", "AN1107"];
@@ -31,12 +33,19 @@ pub struct DetectContext {
     pub only: Vec<String>,
     /// The moment the run stamps as `generated`, from the run environment so that runs are reproducible.
     pub now: DateTime<Utc>,
+    /// What the case's snapshot exports state about the tenant (empty when it holds none).
+    pub facts: Arc<Facts>,
 }
 
 impl DetectContext {
-    /// A run of every analytic under the case's settings, stamped `now`.
+    /// A run of every analytic under the case's settings, stamped `now`, with no snapshot facts.
     pub fn all(config: CaseConfig, now: DateTime<Utc>) -> DetectContext {
-        DetectContext { config, only: Vec::new(), now }
+        DetectContext { config, only: Vec::new(), now, facts: Arc::default() }
+    }
+
+    /// The same run with the case's snapshot facts.
+    pub fn with_facts(self, facts: Facts) -> DetectContext {
+        DetectContext { facts: Arc::new(facts), ..self }
     }
 }
 
@@ -170,7 +179,7 @@ where
         let id = &det.id();
         let params: &Params = &all_params[*id];
         let meta = params::meta(id).ok_or_else(|| AnalyticsError::Metadata(format!("no metadata for {id}")))?;
-        let cx = Cx { store: &store, audits: &audits, params, meta, config: &ctx.config };
+        let cx = Cx { store: &store, audits: &audits, params, meta, config: &ctx.config, facts: &ctx.facts };
         let found: Findings = det.run(&cx);
         let mut notes = found.notes;
         if stats.audits_dropped > 0 && det.reads_audit_records() {

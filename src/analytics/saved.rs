@@ -29,6 +29,8 @@ pub enum SavedError {
     Index(#[from] IndexError),
     #[error(transparent)]
     Analytics(#[from] AnalyticsError),
+    #[error(transparent)]
+    Facts(#[from] crate::facts::FactsError),
 }
 
 /// The entities of a saved alert.

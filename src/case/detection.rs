@@ -4,6 +4,7 @@
 use super::Case;
 use crate::analytics::saved::{self, SavedDetection, SavedError};
 use crate::analytics::{detect, output, AnalyticsError, DetectContext, Detection};
+use crate::facts::{Facts, FactsError};
 use crate::index::{CaseIndex, IndexError};
 use chrono::{DateTime, Utc};
 
@@ -14,6 +15,8 @@ pub enum DetectionError {
     Index(#[from] IndexError),
     #[error(transparent)]
     Analytics(#[from] AnalyticsError),
+    #[error(transparent)]
+    Facts(#[from] FactsError),
     #[error("saving {path}: {source}")]
     Save {
         path: String,
@@ -46,17 +49,19 @@ pub fn load_or_detect(case: &Case, now: DateTime<Utc>) -> Result<SavedDetection,
         }
     }
     let index = CaseIndex::open(&case.index_dir())?;
-    let d = detect(&index, &DetectContext::all(case.config.clone(), now))?;
+    let ctx = DetectContext::all(case.config.clone(), now).with_facts(Facts::load(&case.facts_path())?);
+    let d = detect(&index, &ctx)?;
     output::save(&d, &case.alerts_path())
         .map_err(|source| SavedError::Io { path: case.alerts_path().display().to_string(), source })?;
     Ok(SavedDetection::from_detection(&d))
 }
 
-/// Runs the analytics (all, or only those in `only`) over the case's index; a full run is saved for the
+/// Runs the analytics (all, or only those in `only`) over the case's index and snapshot facts; a full run is saved for the
 /// workbench, a partial one is not, so the queue always shows every analytic.
 pub fn detect_and_save(case: &Case, only: Vec<String>, now: DateTime<Utc>) -> Result<Detection, DetectionError> {
     let index = CaseIndex::open(&case.index_dir())?;
-    let ctx = DetectContext { config: case.config.clone(), only, now };
+    let facts = std::sync::Arc::new(Facts::load(&case.facts_path())?);
+    let ctx = DetectContext { config: case.config.clone(), only, now, facts };
     let d = detect(&index, &ctx)?;
     if ctx.only.is_empty() {
         let path = case.alerts_path();

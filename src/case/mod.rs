@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Version of the on-disk state layout and index schema; a different version means rebuild.
-pub const STATE_SCHEMA: u32 = 9;
+pub const STATE_SCHEMA: u32 = 10;
 
 /// Errors opening a case.
 #[derive(Debug, thiserror::Error)]
@@ -116,6 +116,11 @@ impl Case {
         self.state_dir.join(paths::LEARNED)
     }
 
+    /// The facts read from the case's snapshot exports.
+    pub fn facts_path(&self) -> PathBuf {
+        self.state_dir.join(paths::FACTS)
+    }
+
     /// Saved detection results.
     pub fn alerts_path(&self) -> PathBuf {
         self.state_dir.join(paths::ALERTS)
@@ -179,6 +184,9 @@ impl crate::ingest::IngestTarget for Case {
     }
     fn learned_path(&self) -> PathBuf {
         Case::learned_path(self)
+    }
+    fn facts_path(&self) -> PathBuf {
+        Case::facts_path(self)
     }
     fn needs_rebuild(&self) -> bool {
         Case::needs_rebuild(self)

@@ -9,6 +9,8 @@ pub const INDEX: &str = "index";
 pub const LEDGER: &str = "ledger.json";
 /// Facts learned at ingest: IP geography, user ids → UPNs.
 pub const LEARNED: &str = "learned.json";
+/// What the case's snapshot exports state about the tenant (inbox rules, risk, roles, app permissions…).
+pub const FACTS: &str = "facts.json";
 /// The last full detection run (`detect --format json`).
 pub const ALERTS: &str = "alerts.json";
 /// Layout version and the mark of the machine that wrote the state.

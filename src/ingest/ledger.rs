@@ -21,6 +21,9 @@ pub struct FileEntry {
     pub indexed: u64,
     pub duplicates: u64,
     pub rejected: u64,
+    /// Facts a snapshot file states (its records are facts, not events, and none is indexed).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub facts: u64,
     /// Rejection reasons naming the record (first [`MAX_ERRORS_PER_FILE`]).
     pub errors: Vec<String>,
     /// Why the file is not a supported log, when `format` is `unsupported`.
@@ -60,6 +63,11 @@ impl FileEntry {
         }
     }
 
+    /// True when the file is a snapshot of the tenant, read as facts.
+    pub fn is_snapshot(&self) -> bool {
+        crate::facts::is_snapshot_format(&self.format)
+    }
+
     /// Closes the error list with a count of the messages not kept.
     pub fn finish(&mut self) {
         if self.errors_dropped > 0 {
@@ -76,6 +84,14 @@ pub struct Totals {
     pub indexed: u64,
     pub duplicates: u64,
     pub rejected: u64,
+    /// Facts stated by the snapshot files.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub facts: u64,
+}
+
+/// Leaves a zero count out of the JSON, so ledgers of cases without snapshots read as before.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// One GeoIP database and what it located: which database answered for the events of the case.
@@ -108,6 +124,7 @@ impl Ledger {
             t.indexed += f.indexed;
             t.duplicates += f.duplicates;
             t.rejected += f.rejected;
+            t.facts += f.facts;
         }
         self.totals = t;
     }
@@ -135,7 +152,8 @@ impl Ledger {
         std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
     }
 
-    /// True when at least one file was recognised as a log export (even if all its records were rejected).
+    /// True when at least one file was recognised as a log export or a snapshot (even if all its records were
+    /// rejected).
     pub fn has_logs(&self) -> bool {
         self.files.iter().any(|f| f.format != "unsupported" && f.format != "empty")
     }

@@ -8,5 +8,6 @@ pub mod normalize;
 pub mod open;
 pub mod pipeline;
 pub mod readers;
+pub mod snapshot;
 
 pub use pipeline::{ingest, IngestError, IngestOptions, IngestProgress, IngestTarget};

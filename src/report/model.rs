@@ -261,6 +261,10 @@ fn summary(case: &Case, ledger: &Ledger, tz: chrono_tz::Tz) -> CaseSummary {
             unsupported += 1;
             continue;
         }
+        // Snapshots hold facts about the tenant, not events of a log source.
+        if f.is_snapshot() {
+            continue;
+        }
         let row = sources.entry(f.source.clone()).or_insert_with(|| SourceRow {
             source: f.source.clone(),
             files: 0,

@@ -65,3 +65,26 @@ fn exercise_pane_moves_the_clock_scores_answers_and_saves_them() {
     let mut participant = ExercisePane::new(&case, ex.clone(), s, false, &harrier::runenv::RunEnv::default());
     assert_eq!(participant.on_key(&key(KeyCode::Char('n')), now), PaneOutcome::Ignored);
 }
+
+/// Under an exercise's clock, entity pages show only the snapshots taken by then.
+#[test]
+fn an_exercise_shows_only_the_snapshots_taken_by_its_clock() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_tree(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-cases/bec"), tmp.path());
+    let _ = std::fs::remove_dir_all(tmp.path().join(".harrier"));
+    let risky = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/snapshots/graph-risky-users.json");
+    std::fs::copy(&risky, tmp.path().join("200001010000-RiskyUsers.json")).unwrap();
+    let later = std::fs::read_to_string(&risky).unwrap().replace("Jo@Contoso.example", "late@contoso.example");
+    std::fs::write(tmp.path().join("209912310000-RiskyUsers.json"), later).unwrap();
+    let (case, _) = ingest_dir(tmp.path());
+    let ex = Exercise::load(&case.root.join("exercise.toml")).unwrap();
+    let now: DateTime<Utc> = Utc::now();
+    let s = session::load(&case.state_dir, &ex, now).unwrap();
+    let mut pane = ExercisePane::new(&case, ex, s, true, &harrier::runenv::RunEnv::default());
+    let ctx = Arc::new(JobContext::new(case.clone(), harrier::runenv::RunEnv::default()));
+    assert_eq!(ctx.facts().unwrap().snapshots().len(), 2, "outside an exercise every snapshot shows");
+    pane.attach(ctx.clone());
+    let facts = ctx.facts().unwrap();
+    assert_eq!(facts.snapshots().len(), 1);
+    assert!(facts.user_risk("jo@contoso.example").is_some() && facts.user_risk("late@contoso.example").is_none());
+}

@@ -87,3 +87,120 @@ proptest! {
         }
     }
 }
+
+/// Column names of every snapshot shape, and a few of no shape.
+const SNAPSHOT_COLUMNS: [&str; 34] = [
+    "UserName",
+    "RuleName",
+    "Enabled",
+    "Priority",
+    "ForwardTo",
+    "RedirectTo",
+    "DeleteMessage",
+    "MarkAsRead",
+    "From",
+    "HasAttachment",
+    "ForwardingSmtpAddress",
+    "DeliverToMailboxAndForward",
+    "RiskEventType",
+    "DetectedDateTime",
+    "RiskLevel",
+    "RiskState",
+    "RiskLastUpdatedDateTime",
+    "UserPrincipalName",
+    "Id",
+    "Location",
+    "RoleName",
+    "AssignmentType",
+    "AssignmentStatus",
+    "Role",
+    "UserId",
+    "PermissionType",
+    "AppId",
+    "Permission",
+    "ConsentType",
+    "scope",
+    "Title",
+    "Severity",
+    "AccountEnabled",
+    "Evidence",
+];
+
+fn snapshot_value() -> impl Strategy<Value = String> {
+    let odd = prop::sample::select(vec![
+        "",
+        "True",
+        "perhaps",
+        "1/1/0001 12:00:00 AM",
+        "13/45/2025 99:99:99 PM",
+        "\"a\" [SMTP:",
+        "[EX:/o=x] ]",
+        "[",
+        "{\"city\":[1,{\"x\":null}]}",
+        "[{\"userPrincipalName\":5}]",
+        "-9223372036854775809",
+        "é\u{1b}[31m",
+        "a@b@c",
+        "@",
+        "x@y.example/null",
+        "\u{feff}",
+        "smtp:",
+        "null",
+        "<null>",
+    ]);
+    prop_oneof![odd.prop_map(str::to_string), ".{0,30}"]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// No record of any snapshot shape, however broken, makes reading it panic.
+    #[test]
+    fn snapshot_records_never_panic(
+        shape in 0usize..20,
+        columns in prop::collection::vec(prop::sample::select(SNAPSHOT_COLUMNS.to_vec()), 0..20),
+        cells in prop::collection::vec(snapshot_value(), 0..22),
+        json in json_fragment(),
+    ) {
+        use harrier::ingest::snapshot::{catalogue::shapes, read_record, RecordText, TimeNotes};
+        let shape = &shapes()[shape % shapes().len()];
+        let headers: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+        let notes = TimeNotes::default();
+        let _ = read_record(shape, RecordText::Csv { headers: &headers, cells: cells.clone() }, &notes);
+        let _ = read_record(shape, RecordText::Json(&json), &notes);
+        let object: serde_json::Map<String, serde_json::Value> =
+            headers.iter().cloned().zip(cells.iter().map(|c| serde_json::json!(c))).collect();
+        let _ = read_record(shape, RecordText::Json(&serde_json::Value::Object(object).to_string()), &notes);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// A file that starts like a snapshot and then holds anything is read to the end without a panic, and every
+    /// record it holds is a fact or a rejection.
+    #[test]
+    fn snapshot_files_never_panic_the_ingest(
+        header in prop::sample::select(vec![
+            "\"UserName\",\"RuleName\",\"ForwardTo\",\"RedirectTo\",\"DeleteMessage\"\n",
+            "Id,RiskLevel,RiskState,RiskLastUpdatedDateTime,UserPrincipalName\r\n",
+            "{\"value\":[{\"clientId\":\"c\",\"consentType\":\"Principal\",\"resourceId\":\"r\",\"scope\":\"a b\"}",
+        ]),
+        body in prop::collection::vec(any::<u8>(), 0..400),
+        text in prop::collection::vec(snapshot_value(), 0..12),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = header.as_bytes().to_vec();
+        bytes.extend(text.join(",").as_bytes());
+        bytes.push(b'\n');
+        bytes.extend(body);
+        std::fs::write(dir.path().join("snapshot.csv"), bytes).unwrap();
+        let (_, ledger) = crate::common::ingest_dir(dir.path());
+        for f in &ledger.files {
+            if f.is_snapshot() {
+                prop_assert!(f.rejected <= f.records && f.facts >= f.records - f.rejected, "{f:?}");
+                prop_assert_eq!(f.indexed, 0);
+            }
+        }
+    }
+}

@@ -30,14 +30,18 @@ fn real_fixtures_ingest_with_counts_and_no_rejections() {
     }
     // The Elastic fixture repeats one request verbatim: it is counted once.
     assert_eq!(file(&ledger, "test-activitylogs-raw.log").duplicates, 1);
-    // Inventory exports and a query summary are listed as unsupported, with a reason.
-    for path in ["Users/202504290950-Users.csv", "OAuthPermissions.csv", "MailboxRules.csv", "signinLogs.csv"] {
+    // A query summary is listed as unsupported, with a reason; snapshot exports (users, permissions, rules…) are
+    // read as facts (`facts_snapshots.rs`), never indexed.
+    let f = file(&ledger, "signinLogs.csv");
+    assert_eq!(f.format, "unsupported");
+    assert!(f.reason.as_deref().is_some_and(|r| r.contains("match no supported log")), "{:?}", f.reason);
+    for path in ["Users/202504290950-Users.csv", "OAuthPermissions.csv", "MailboxRules.csv"] {
         let f = file(&ledger, path);
-        assert_eq!(f.format, "unsupported", "{path}");
-        assert!(f.reason.as_deref().is_some_and(|r| r.contains("match no supported log")), "{path}: {:?}", f.reason);
+        assert!(f.is_snapshot() && f.indexed == 0 && f.facts == f.records, "{path}: {f:?}");
     }
     assert_eq!(ledger.totals.rejected, 0);
-    assert_eq!(ledger.totals.records, 984);
+    assert_eq!(ledger.totals.records, 984 + ledger.totals.facts, "log records, and the snapshots' rows");
+    assert_eq!(ledger.totals.facts, 1042);
     assert_eq!(ledger.totals.indexed, 983);
 
     // Encodings and shapes are named in the ledger.

@@ -42,7 +42,7 @@ fn only_the_shared_helper_names_the_folder_beside_the_repository() {
 /// what each layer owns.
 const LAYERS: [&[&str]; 7] = [
     &["model"],
-    &["text", "time", "files", "config", "runenv"],
+    &["text", "time", "files", "config", "runenv", "facts"],
     &["enrich", "ingest", "index"],
     &["analytics", "runbook"],
     &["case"],

@@ -16,6 +16,7 @@ fn headless(with_alerts: bool, test: &str) -> Option<(tempfile::TempDir, Headles
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("realcase");
     crate::shared::copy_benign_sets(test, &root)?;
+    fix_file_times(&root);
     let case = Case::open(&root, None).unwrap();
     ingest(&case, &IngestOptions::default(), &IngestProgress::default()).unwrap();
     if with_alerts {
@@ -24,6 +25,20 @@ fn headless(with_alerts: bool, test: &str) -> Option<(tempfile::TempDir, Headles
     }
     let h = Headless::new(case, chrono_tz::UTC, Theme::defaults(false));
     Some((dir, h))
+}
+
+/// Gives every file under `dir` one modification time, so a snapshot labelled by its file time reads the same on
+/// every run.
+fn fix_file_times(dir: &Path) {
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_748_822_400); // 2025-06-02 00:00 UTC
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            fix_file_times(&path);
+        } else {
+            std::fs::File::options().write(true).open(&path).unwrap().set_modified(when).unwrap();
+        }
+    }
 }
 
 fn screen(h: &mut Headless, w: u16, ht: u16) -> String {
@@ -387,4 +402,54 @@ fn tui_long_case_name_is_shown_whole_on_a_wide_terminal() {
     let narrow = screen(&mut h, 80, 24);
     let title = narrow.lines().next().unwrap();
     assert!(title.contains("Contoso Pharmaceuticals: mail…") && title.contains("Overview"), "{narrow}");
+}
+
+/// Entity pages show what the case's snapshots state about a user, a mailbox, an app and an address, each section
+/// labelled with the snapshot it comes from, apart from the events.
+#[test]
+fn tui_entity_pages_show_snapshot_facts_labelled_as_snapshots() {
+    let Some((_d, mut h)) = headless(true, "tui_entity_pages_show_snapshot_facts_labelled_as_snapshots") else {
+        return;
+    };
+    h.command_line("user jthomas@bonacu.onmicrosoft.com");
+    let text = screen(&mut h, 160, 48);
+    assert!(text.contains("From snapshots: the tenant's state when each was exported, not events"), "{text}");
+    assert!(text.contains("User risk (1) — snapshot taken 2025-04-22 09:31 · 202504220931-RiskyUsers.csv"), "{text}");
+    assert!(text.contains("risk medium, atRisk (none), as of its last update"), "{text}");
+    assert!(text.contains("Roles (2) · administrator — snapshot taken 2025-04-30 16:47 · 202504301647-PIM-Assignments"));
+    assert!(text.contains("Exchange Administrator · PIM active · no end"), "{text}");
+    snap("entity_user_snapshot_facts", &mut h);
+    // Snapshot rows are selectable after the related alerts: `j` moves onto the second row.
+    h.cmd(Command::Down);
+    let View::Entity(page) = h.app.top() else { panic!("an entity page") };
+    assert_eq!(page.cursor, 1);
+    // Enter on a fact opens nothing; `y` copies the row as shown.
+    h.cmd(Command::Open);
+    assert!(matches!(h.app.top(), View::Entity(_)));
+    h.cmd(Command::Copy);
+    let copied = h.app.clipboard.clone().unwrap_or_default();
+    assert!(copied.starts_with("anonymizedIPAddress · low · dismissed · 194.110.115.55"), "{copied}");
+
+    h.command_line("mailbox jacksone@bonacu.onmicrosoft.com");
+    let text = screen(&mut h, 160, 48);
+    assert!(
+        text.contains("Inbox rules (4) — snapshot, file modified 2025-06-02 00:00 UTC · MailboxRules.csv"),
+        "{text}"
+    );
+    assert!(
+        text.contains("forward: forward to law1234567890@protonmail.com · delete ← if SubjectContainsWords"),
+        "{text}"
+    );
+    snap("entity_mailbox_snapshot_facts", &mut h);
+
+    h.command_line("app GraphJoey");
+    let text = screen(&mut h, 80, 24);
+    assert!(text.contains("App permissions (46) — snapshot taken 2025-04-21 12:17"), "{text}");
+    assert!(text.contains("… and 34 more"), "{text}");
+    snap("entity_app_snapshot_facts", &mut h);
+
+    // A user no snapshot names says so, once.
+    h.command_line("user adelev@m365x816222.onmicrosoft.com");
+    let text = screen(&mut h, 160, 48);
+    assert!(text.contains("From snapshots: none of the case's 9 snapshot files names it"), "{text}");
 }

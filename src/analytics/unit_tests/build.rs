@@ -3,10 +3,12 @@
 use crate::analytics::coverage::AnalyticCoverage;
 use crate::analytics::{detect_events, Alert, DetectContext, Detection, Suppression};
 use crate::config::CaseConfig;
+use crate::facts::Facts;
 use crate::model::{
     ActorKind, Event, EventResult, GraphRequest, MailboxAccess, ModifiedProperty, SignInInfo, Source, Target,
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use std::sync::Arc;
 
 /// The tenant every test case belongs to.
 pub const TENANT_TOML: &str = "[tenant]\ndomains = [\"contoso.example\"]\n";
@@ -51,8 +53,13 @@ pub fn at(day: i64, hour: u32, min: u32) -> DateTime<Utc> {
 
 /// Runs one analytic over `events` with the given `case.toml` text.
 pub fn run(analytic: &str, case_toml: &str, events: Vec<Event>) -> Detection {
+    run_with_facts(analytic, case_toml, events, Facts::default())
+}
+
+/// Runs one analytic over `events` and the snapshot `facts` with the given `case.toml` text.
+pub fn run_with_facts(analytic: &str, case_toml: &str, events: Vec<Event>, facts: Facts) -> Detection {
     let config = CaseConfig::parse(case_toml, "case.toml").expect("test case.toml parses");
-    let ctx = DetectContext { config, only: vec![analytic.into()], now: at(30, 0, 0) };
+    let ctx = DetectContext { config, only: vec![analytic.into()], now: at(30, 0, 0), facts: Arc::new(facts) };
     detect_events(events.into_iter().map(Ok::<_, String>), &ctx).expect("detection runs")
 }
 

@@ -43,7 +43,8 @@ impl Run<'_> {
         // A file seen before is hashed first to tell whether it changed; a new one is hashed while it is read.
         let hash = if seen_before.is_some() { content_hash(f).unwrap_or_default() } else { String::new() };
         if let Some(old) = seen_before {
-            if !hash.is_empty() && old.hash == hash {
+            // A snapshot is kept only with its facts; one whose facts are lost is read again.
+            if !hash.is_empty() && old.hash == hash && (!old.is_snapshot() || self.carry_facts(&old.path)) {
                 self.progress.bytes_done.fetch_add(f.bytes, Ordering::Relaxed);
                 return old.clone();
             }
@@ -62,6 +63,13 @@ impl Run<'_> {
         }
         entry.finish();
         entry
+    }
+
+    /// Keeps the facts the last run read from the snapshot file at `path`; false when they are not there.
+    fn carry_facts(&mut self, path: &str) -> bool {
+        let Some(i) = self.previous_facts.snapshots.iter().position(|s| s.snapshot.path == path) else { return false };
+        self.facts.push(self.previous_facts.snapshots.swap_remove(i));
+        true
     }
 
     /// Takes a file's events out of the index and out of the de-duplication keys.

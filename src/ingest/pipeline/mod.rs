@@ -7,11 +7,14 @@ mod files;
 mod order;
 mod parse;
 mod read;
+mod snapshots;
+mod sniff;
 mod tally;
 
 use super::ledger::Ledger;
 use crate::enrich::geo::GeoDb;
 use crate::enrich::learned::Learned;
+use crate::facts::{FactsFile, SnapshotFacts};
 use crate::files::atomic::write_atomic;
 use crate::index::CaseIndex;
 use rustc_hash::FxHashMap;
@@ -39,6 +42,8 @@ pub enum IngestError {
     },
     #[error(transparent)]
     GeoIp(#[from] crate::enrich::geo::GeoDbError),
+    #[error(transparent)]
+    Facts(#[from] crate::facts::FactsError),
 }
 
 /// What the caller can choose.
@@ -71,6 +76,10 @@ struct Run<'a> {
     learned: Learned,
     geo: GeoDb,
     progress: &'a IngestProgress,
+    /// The facts of the last run, kept for snapshot files that have not changed.
+    previous_facts: FactsFile,
+    /// The facts of this run's snapshot files.
+    facts: Vec<SnapshotFacts>,
 }
 
 /// Where ingest reads evidence and keeps what it builds. The case layer implements it; ingest sits below the case
@@ -84,6 +93,8 @@ pub trait IngestTarget {
     fn ledger_path(&self) -> PathBuf;
     /// Facts learned at ingest (IP geography, user ids → UPNs).
     fn learned_path(&self) -> PathBuf;
+    /// What the case's snapshot exports state about the tenant.
+    fn facts_path(&self) -> PathBuf;
     /// True when what is kept must be thrown away and built again.
     fn needs_rebuild(&self) -> bool;
     /// Records that the state now matches this version and machine.
@@ -108,7 +119,10 @@ pub fn ingest(
     let index = CaseIndex::open_or_create(&case.index_dir())?;
     let writer = index.writer(2, WRITER_MEMORY)?;
     let seen = index.dedupe_keys()?;
-    let mut run = Run { index: &index, writer, seen, learned, geo, progress };
+    // Facts of a layout this harrier cannot read are read again from their files.
+    let previous_facts =
+        if rebuild { FactsFile::default() } else { FactsFile::load(&case.facts_path()).unwrap_or_default() };
+    let mut run = Run { index: &index, writer, seen, learned, geo, progress, previous_facts, facts: Vec::new() };
 
     let files = order::discover_signins_first(case.root(), progress);
     let mut ledger = run.ingest_files(&files, &previous);
@@ -119,7 +133,9 @@ pub fn ingest(
     ledger.files.sort_by(|a, b| a.path.cmp(&b.path));
     ledger.recompute();
     ledger.tally_geoip(&run.geo.databases(), &previous.geoip);
-    save_state(case, &ledger, &run.learned)?;
+    run.facts.sort_by(|a, b| a.snapshot.path.cmp(&b.snapshot.path));
+    let facts = FactsFile { snapshots: std::mem::take(&mut run.facts), ..FactsFile::default() };
+    save_state(case, &ledger, &run.learned, &facts)?;
     Ok(ledger)
 }
 
@@ -132,15 +148,22 @@ fn forget_built_state(case: &impl IngestTarget) -> Result<(), IngestError> {
     }
     let _ = std::fs::remove_file(case.ledger_path());
     let _ = std::fs::remove_file(case.learned_path());
+    let _ = std::fs::remove_file(case.facts_path());
     Ok(())
 }
 
-/// Writes the ledger and the learned facts, and marks the state built.
-fn save_state(case: &impl IngestTarget, ledger: &Ledger, learned: &Learned) -> Result<(), IngestError> {
+/// Writes the ledger, the learned facts and the snapshots' facts, and marks the state built.
+fn save_state(
+    case: &impl IngestTarget,
+    ledger: &Ledger,
+    learned: &Learned,
+    facts: &FactsFile,
+) -> Result<(), IngestError> {
     let ledger_bytes = serde_json::to_vec_pretty(ledger).unwrap_or_default();
     write_atomic(&case.ledger_path(), &ledger_bytes).map_err(state_error(&case.ledger_path()))?;
     let learned_bytes = serde_json::to_vec(learned).unwrap_or_default();
     write_atomic(&case.learned_path(), &learned_bytes).map_err(state_error(&case.learned_path()))?;
+    facts.save(&case.facts_path())?;
     case.mark_built().map_err(state_error(&case.index_dir()))?;
     Ok(())
 }

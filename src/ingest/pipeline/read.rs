@@ -3,6 +3,7 @@
 
 use super::batches::{read_batches, BatchSource, ReadEnd, RecordStream};
 use super::parse::{not_a_log, BatchParser, ParsedBatch};
+use super::sniff::sniff_snapshot;
 use super::tally::FileTally;
 use super::Run;
 use crate::ingest::decode::looks_binary;
@@ -34,7 +35,13 @@ struct OpenedFile {
 impl Run<'_> {
     /// Reads every record of `f` into the index and fills in its ledger entry. `tap` hashes the file on the way.
     pub(super) fn read_file(&mut self, f: &SourceFile, entry: &mut FileEntry, tap: Option<&HashTap>) {
-        let Some(opened) = open_records(f, tap, self.progress.bytes_done.clone(), entry) else { return };
+        let Some(mut opened) = open_records(f, tap, self.progress.bytes_done.clone(), entry) else { return };
+        let (shape, looked_at) = sniff_snapshot(&mut opened.records, opened.container);
+        let records: RecordStream = Box::new(looked_at.into_iter().chain(opened.records));
+        if let Some(shape) = shape {
+            return self.read_snapshot(f, shape, records, opened.container, entry);
+        }
+        opened.records = records;
         let hints = FileHints { portal_signin_source: portal_source(&f.rel) };
         let parser = BatchParser { rel: &f.rel, container: opened.container, hints: &hints };
         let mut tally = FileTally::default();

@@ -4,6 +4,7 @@
 use super::context::JobContext;
 use super::queries::{find_match, histogram, lookup, overview, pretty, stats};
 use super::search_history;
+use crate::tui::state::entity_facts::entity_facts;
 use crate::tui::update::action::Action;
 use crate::tui::update::job::Job;
 
@@ -47,6 +48,9 @@ pub fn execute(ctx: &JobContext, job: Job) -> Action {
             gen,
             result: ctx.index().and_then(|ix| stats(ix, &query, &dims).map(Box::new).map_err(|e| e.to_string())),
         },
+        Job::LoadEntityFacts { gen, entity } => {
+            Action::EntityFactsLoaded { gen, result: ctx.facts().map(|facts| Box::new(entity_facts(&facts, &entity))) }
+        }
         Job::Case(job) => super::casejobs::execute(ctx, job),
     }
 }

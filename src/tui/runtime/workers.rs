@@ -56,6 +56,7 @@ fn slot(job: &Job) -> Option<u8> {
         Job::LoadHistogram { .. } => 2,
         Job::LoadRaw { .. } => 3,
         Job::LoadStats { .. } => 4,
+        Job::LoadEntityFacts { .. } => 5,
         Job::FindMatch { .. } => 6,
         Job::LookupEvents { .. } => 7,
         Job::SaveHistory { .. } => 8,

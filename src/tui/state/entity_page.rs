@@ -1,8 +1,9 @@
 //! An entity page: first and last seen, the top values of the fields around one user, IP, session, mailbox or app,
-//! and the saved alerts that name it.
+//! the saved alerts that name it, and what the case's snapshots say about it.
 
 use super::alerts::Alert;
 use super::entity::{EntityKind, EntityRef};
+use super::entity_facts::EntityFacts;
 use super::facets::Item;
 use super::loadable::Loadable;
 use super::stats::{Dim, Stats};
@@ -15,7 +16,16 @@ pub const ENTITY_TOP: usize = 6;
 pub struct EntityView {
     pub entity: EntityRef,
     pub data: Loadable<Stats>,
+    /// What the case's snapshots state about the entity (the tenant's state when exported, not events).
+    pub facts: Loadable<EntityFacts>,
     pub cursor: usize,
+}
+
+impl EntityView {
+    /// The page of `entity`, nothing loaded yet.
+    pub fn new(entity: EntityRef) -> EntityView {
+        EntityView { entity, data: Loadable::Idle, facts: Loadable::Idle, cursor: 0 }
+    }
 }
 
 /// The counted fields of an entity page, in display order.
@@ -33,10 +43,14 @@ pub fn entity_dims(kind: EntityKind) -> &'static [Dim] {
     }
 }
 
-/// The selectable lines of an entity page: related alerts, then the top values of each field.
+/// The selectable lines of an entity page: related alerts, the rows of what snapshots state, then the top values of
+/// each field.
 pub fn entity_items(view: &EntityView, alerts: &[Alert]) -> Vec<Item> {
     let mut items: Vec<Item> =
         alerts.iter().filter(|a| view.entity.in_alert(a)).map(|a| Item::Alert(a.id.clone())).collect();
+    if let Some(facts) = view.facts.value() {
+        items.extend(facts.sections.iter().flat_map(|s| &s.rows).map(|r| Item::Fact(r.text.clone())));
+    }
     if let Some(stats) = view.data.value() {
         for d in entity_dims(view.entity.kind) {
             if let Some(t) = stats.dim(*d) {

@@ -25,6 +25,8 @@ pub enum Item {
     Alert(String),
     /// A counted value of a field.
     Value(Dim, String, u64),
+    /// A row of what a snapshot states (an entity page's snapshot block), as shown.
+    Fact(String),
 }
 
 /// The selectable values of a facet panel.

@@ -7,6 +7,8 @@ pub mod casebook;
 pub mod columns;
 pub mod detail;
 pub mod entity;
+pub mod entity_facts;
+mod entity_facts_user;
 pub mod entity_page;
 pub mod evidence;
 pub mod exercise;

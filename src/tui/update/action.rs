@@ -5,6 +5,7 @@ use crate::case::state::SuppressionPlan;
 use crate::index::paging::{KeyedPage, SortKey};
 use crate::index::Hit;
 use crate::tui::state::casebook::CaseBook;
+use crate::tui::state::entity_facts::EntityFacts;
 use crate::tui::state::keymap::Command;
 use crate::tui::state::overview::OverviewData;
 use crate::tui::state::stats::Stats;
@@ -37,6 +38,8 @@ pub enum Action {
     RawLoaded { gen: u64, result: Result<String, String> },
     /// Counts for an entity page, facet panel or frequency table.
     StatsLoaded { gen: u64, result: Result<Box<Stats>, String> },
+    /// What the case's snapshots state about the entity of an entity page.
+    EntityFactsLoaded { gen: u64, result: Result<Box<EntityFacts>, String> },
     /// Triage, runbook progress and notes as saved.
     CaseLoaded { result: Result<Box<CaseBook>, String> },
     /// A change of case work was saved (with what to tell the analyst and the case work read again), or why not.

@@ -1,5 +1,5 @@
-//! What a view asks the workers for: the page under a timeline's cursor, its histogram, the counts of an entity
-//! page, facet panel or frequency table, and an alert's evidence events.
+//! What a view asks the workers for: the page under a timeline's cursor, its histogram, the counts and snapshot
+//! facts of an entity page, the counts of a facet panel or frequency table, and an alert's evidence events.
 
 use crate::index::paging::PageAt;
 use crate::index::query::ParsedQuery;
@@ -20,6 +20,7 @@ pub(super) fn refresh_top(app: &mut App) -> Vec<Job> {
     let gen_page = app.next_gen();
     let gen_hist = app.next_gen();
     let gen_stats = app.next_gen();
+    let gen_facts = app.next_gen();
     if let View::AlertDetail { alert_id, .. } = app.top() {
         let wanted: Vec<String> = app
             .alert(alert_id)
@@ -50,6 +51,11 @@ pub(super) fn refresh_top(app: &mut App) -> Vec<Job> {
         Some(View::Entity(e)) => {
             let dims = entity_dims(e.entity.kind).to_vec();
             jobs.extend(request_stats(&mut e.data, gen_stats, &e.entity.query(), dims));
+            // Asked again unless settled: a queued request is dropped when a newer one of its kind replaces it.
+            if !e.facts.is_settled() {
+                e.facts.ask(gen_facts);
+                jobs.push(Job::LoadEntityFacts { gen: gen_facts, entity: e.entity.clone() });
+            }
         }
         Some(View::Frequency(f)) => jobs.extend(request_stats(&mut f.data, gen_stats, &f.query, vec![f.dim])),
         _ => {}

@@ -6,6 +6,7 @@ use crate::case::state::{EntityFilter, SuppressionPlan, TriageStatus};
 use crate::index::paging::{PageAt, SortKey};
 use crate::index::query::ParsedQuery;
 use crate::report::export::ExportFormat;
+use crate::tui::state::entity::EntityRef;
 use crate::tui::state::export::ExportMeter;
 use crate::tui::state::stats::Dim;
 use std::path::PathBuf;
@@ -36,6 +37,8 @@ pub enum Job {
     LoadRaw { gen: u64, address: DocAddress },
     /// Span and top values of `dims` over the events of `query` (entity pages, facets, frequency tables).
     LoadStats { gen: u64, query: ParsedQuery, dims: Vec<Dim> },
+    /// What the case's snapshots state about one entity.
+    LoadEntityFacts { gen: u64, entity: EntityRef },
     /// Replace the saved search history with `list`.
     SaveHistory { list: Vec<String> },
     /// A write of case work, or an export.

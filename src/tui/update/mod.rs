@@ -41,6 +41,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
         Action::HistogramLoaded { gen, result } => results::histogram_loaded(app, gen, result),
         Action::RawLoaded { gen, result } => results::raw_loaded(app, gen, result),
         Action::StatsLoaded { gen, result } => results::stats_loaded(app, gen, result),
+        Action::EntityFactsLoaded { gen, result } => results::entity_facts_loaded(app, gen, result),
         Action::MatchFound { gen, forward, result } => search::found(app, gen, forward, result),
         Action::EventsLooked { gen, result } => results::events_looked(app, gen, result),
         Action::HistorySaved { result } => results::history_saved(app, result),

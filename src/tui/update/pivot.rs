@@ -44,6 +44,7 @@ pub(super) fn selected(app: &App) -> Selected {
     let item_sel = |item: Option<&Item>| match item {
         Some(Item::Value(d, v, _)) => value_of(*d, v),
         Some(Item::Alert(id)) => Selected { value: Some(id.clone()), alert: Some(id.clone()), ..Selected::default() },
+        Some(Item::Fact(text)) => Selected { value: Some(text.clone()), ..Selected::default() },
         None => Selected::default(),
     };
     if let Some(d) = &app.detail {
@@ -121,7 +122,7 @@ pub fn open_timeline(app: &mut App, title: String, query: ParsedQuery) -> Vec<Jo
 
 /// Pushes the entity page of `entity` and asks for its counts.
 pub fn open_entity(app: &mut App, entity: EntityRef) -> Vec<Job> {
-    push_view(app, View::Entity(Box::new(EntityView { entity, data: Loadable::Idle, cursor: 0 })));
+    push_view(app, View::Entity(Box::new(EntityView::new(entity))));
     refresh_top(app)
 }
 

@@ -8,6 +8,7 @@ use crate::case::state::SuppressionPlan;
 use crate::index::paging::KeyedPage;
 use crate::index::Hit;
 use crate::tui::state::casebook::CaseBook;
+use crate::tui::state::entity_facts::EntityFacts;
 use crate::tui::state::evidence::Evidence;
 use crate::tui::state::loadable::Loadable;
 use crate::tui::state::overview::OverviewData;
@@ -112,6 +113,18 @@ pub(super) fn raw_loaded(app: &mut App, gen: u64, result: Result<String, String>
 pub(super) fn stats_loaded(app: &mut App, gen: u64, result: Result<Box<Stats>, String>) -> Vec<Job> {
     if let Some(slot) = stats_awaiting(app, gen) {
         slot.answer(result.map(|s| *s));
+    }
+    Vec::new()
+}
+
+/// The snapshot facts of an entity page.
+pub(super) fn entity_facts_loaded(app: &mut App, gen: u64, result: Result<Box<EntityFacts>, String>) -> Vec<Job> {
+    let page = app.stack.iter_mut().rev().find_map(|v| match v {
+        View::Entity(e) if e.facts.awaits(gen) => Some(e),
+        _ => None,
+    });
+    if let Some(e) = page {
+        e.facts.answer(result.map(|f| *f));
     }
     Vec::new()
 }

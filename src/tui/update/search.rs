@@ -164,6 +164,7 @@ fn item_fields(app: &App, item: &Item) -> Vec<(Option<&'static str>, String)> {
     match item {
         Item::Value(d, v, _) => vec![(d.field(), v.clone())],
         Item::Alert(id) => app.alert(id).map(alert_fields).unwrap_or_else(|| vec![(Some("id"), id.clone())]),
+        Item::Fact(text) => vec![(None, text.clone())],
     }
 }
 

@@ -1,6 +1,8 @@
-//! An entity page: who or what it is, first and last seen, the alerts that name it, and the top values
-//! of its events (IPs, countries, ASNs, apps, user agents, sessions, operations).
+//! An entity page: who or what it is, first and last seen, the alerts that name it, what the case's snapshots
+//! state about it, and the top values of its events (IPs, countries, ASNs, apps, user agents, sessions,
+//! operations).
 
+use super::entity_facts::{fact_lines, FactLines};
 use super::Ui;
 use crate::text::sanitize::cell;
 use crate::time::format::show;
@@ -96,9 +98,12 @@ fn plan<'a>(area: Rect, app: &App, t: &Theme, v: &EntityView) -> Vec<Placed<'a>>
     }
     alert_lines.push(Line::raw(""));
     alert_items.push(None);
+    // The snapshot rows come next, then the values.
+    let facts = fact_lines(v, t, app.tz, body.width as usize, related.len());
+    let fact_rows = facts.items.iter().flatten().count();
     let mut sections: Vec<(Vec<Line>, Vec<Option<usize>>)> = Vec::new();
     if let Some(stats) = v.data.value() {
-        let mut index = related.len();
+        let mut index = related.len() + fact_rows;
         for d in entity_dims(v.entity.kind) {
             if let Some(top) = stats.dim(*d) {
                 let lines = section(top, stats, index, v.cursor, t, section_width(body.width));
@@ -112,11 +117,13 @@ fn plan<'a>(area: Rect, app: &App, t: &Theme, v: &EntityView) -> Vec<Placed<'a>>
         }
     }
     if body.width >= GRID_MIN_WIDTH {
-        placed.extend(grid(body, alert_lines, alert_items, sections));
+        placed.extend(grid(body, v.cursor, (alert_lines, alert_items), facts, sections));
     } else {
         // One column, scrolled so the selected line shows.
         let mut lines = alert_lines;
         let mut items = alert_items;
+        items.extend(facts.items);
+        lines.extend(facts.lines);
         for (s, i) in sections {
             let one_line = s.len() == 1;
             lines.extend(s);
@@ -144,16 +151,29 @@ fn section_width(body: u16) -> usize {
     }
 }
 
+/// Related alerts on top, then the snapshot block (as tall as the sections below leave room for, at least half of
+/// what remains, scrolled to the selected row), then the sections side by side.
 fn grid<'a>(
     area: Rect,
-    alert_lines: Vec<Line<'a>>,
-    alert_items: Vec<Option<usize>>,
+    cursor: usize,
+    (alert_lines, alert_items): (Vec<Line<'a>>, Vec<Option<usize>>),
+    facts: FactLines<'a>,
     sections: Vec<(Vec<Line<'a>>, Vec<Option<usize>>)>,
 ) -> Vec<Placed<'a>> {
     let cols = if area.width >= 150 { 3 } else { 2 };
     let alerts_h = (alert_lines.len() as u16).min(area.height / 3).max(2);
-    let [alerts, grid] = Layout::vertical([Constraint::Length(alerts_h), Constraint::Min(1)]).areas(area);
-    let mut out = vec![Placed { rect: alerts, scroll: 0, lines: alert_lines, items: alert_items }];
+    let rest = area.height.saturating_sub(alerts_h);
+    let grid_h: u16 =
+        sections.chunks(cols).map(|row| row.iter().map(|(l, _)| l.len()).max().unwrap_or(0) as u16 + 1).sum();
+    let facts_h = (facts.lines.len() as u16).min(rest.saturating_sub(grid_h).max(rest / 2));
+    let [alerts, facts_area, grid] =
+        Layout::vertical([Constraint::Length(alerts_h), Constraint::Length(facts_h), Constraint::Min(1)]).areas(area);
+    let selected = facts.items.iter().position(|i| *i == Some(cursor)).unwrap_or(0);
+    let facts_scroll = (selected + 1).saturating_sub(facts_h as usize) as u16;
+    let mut out = vec![
+        Placed { rect: alerts, scroll: 0, lines: alert_lines, items: alert_items },
+        Placed { rect: facts_area, scroll: facts_scroll, lines: facts.lines, items: facts.items },
+    ];
     // Sections side by side, each row of the grid as tall as its tallest section.
     let w = grid.width / cols as u16;
     let mut y = grid.y;

@@ -6,6 +6,7 @@ mod alerts;
 mod bookmarks;
 mod bottom_line;
 mod entity;
+mod entity_facts;
 mod event_detail;
 pub mod exercise;
 mod facets;

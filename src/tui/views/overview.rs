@@ -34,6 +34,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, scroll: usize) {
         o.ledger.totals.duplicates,
         o.ledger.totals.rejected
     )));
+    let snapshots = o.ledger.files.iter().filter(|f| f.is_snapshot()).count();
+    if snapshots > 0 {
+        lines.push(Line::raw(format!(
+            "  {} facts from {snapshots} snapshots (the tenant's state when exported)",
+            o.ledger.totals.facts
+        )));
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled("Events per source", t.style("header")));
     let max = o.per_source.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);

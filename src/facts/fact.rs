@@ -1,0 +1,29 @@
+//! One fact of any kind, and the facts of one snapshot file together with where they came from.
+
+use super::alerts::SecurityAlert;
+use super::apps::AppPermission;
+use super::identity::{RiskDetection, RoleAssignment, UserRecord, UserRisk};
+use super::mail::{Forwarding, InboxRule};
+use super::snapshot::Snapshot;
+use serde::{Deserialize, Serialize};
+
+/// One statement a snapshot makes about the tenant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "fact", rename_all = "snake_case")]
+pub enum Fact {
+    InboxRule(InboxRule),
+    Forwarding(Forwarding),
+    UserRisk(UserRisk),
+    RiskDetection(RiskDetection),
+    Role(RoleAssignment),
+    AppPermission(AppPermission),
+    User(UserRecord),
+    SecurityAlert(SecurityAlert),
+}
+
+/// The facts read from one snapshot file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SnapshotFacts {
+    pub snapshot: Snapshot,
+    pub facts: Vec<Fact>,
+}
