@@ -80,6 +80,7 @@ static REGISTRY: &[&dyn Detector] = &[
     detection!("mail-forwarding", "mail-forwarding", "mail-forwarding", audits: true, bec::mail_forwarding::run),
     detection!("mass-mail-access", "mass-mail-access", "mass-mail-access", audits: false, bec::mass_mail_access::run),
     detection!("mass-deletion", "mass-deletion", "mass-deletion", audits: false, bec::mass_deletion::run),
+    detection!("legacy-protocol", "legacy-protocol", "legacy-protocol", audits: true, bec::legacy_protocol::run),
     detection!("password-spray", "password-spray", "password-spray", audits: false, bec::password_spray::run),
     detection!("mfa-fatigue", "mfa-fatigue", "mfa-fatigue", audits: false, bec::mfa_fatigue::run),
     detection!("impossible-travel", "impossible-travel", "impossible-travel", audits: false, bec::impossible_travel::run),

@@ -26,8 +26,9 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("t1110.003_o365spray_default.json", &["password-spray"]),
     ("t1110.003_o365spray_reporting.csv", &["password-spray"]),
     ("t1110.003_o365spray_reporting.json", &["password-spray"]),
-    ("t1114.002_Enable_POP_IMAP_OWA.csv", &[]),
-    ("t1114.002_Enable_POP_IMAP_OWA.json", &[]),
+    // POP, IMAP and OWA switched on for a mailbox.
+    ("t1114.002_Enable_POP_IMAP_OWA.csv", &["legacy-protocol"]),
+    ("t1114.002_Enable_POP_IMAP_OWA.json", &["legacy-protocol"]),
     // Three mailboxes forwarded to one consumer address by the same account.
     ("t1114.003_Forward_Rule_Multi_Users_Same_Forward_dest.json", &["mail-forwarding"]),
     // Two mailboxes' rules forwarding everything to the same outside address.
@@ -37,7 +38,8 @@ const EXPECTED: &[(&str, &[&str])] = &[
     // AzureHound signing in to Microsoft Graph; only the UAL's copies of the sign-ins are in the file.
     ("t1482_azurehound_list.csv", &["AN0534"]),
     ("t1531_Remove-Admin members from a group.csv", &[]),
-    ("t1531_mass_delete_users.json", &[]),
+    // Ten users deleted by one account within a minute.
+    ("t1531_mass_delete_users.json", &["mass-deletion"]),
     ("t1550.001_Allusers_consent_to_grant_permission_granted.json", &["policy-weakening"]),
     ("t1550.001_default_rclone_app_registration.json", &["app-credential"]),
     ("t1556.006_Disable Strong Authentication.csv", &["auth-method-change"]),

@@ -1,4 +1,5 @@
-//! mass-deletion: one account deleting far more mail in a short time than it usually does.
+//! mass-deletion: one account deleting far more mail in a short time than it usually does, or many directory
+//! objects at once (see `directory_deletion`).
 //!
 //! Works from the deletion touches the store keeps (`SoftDelete`, `HardDelete`, `MoveToDeletedItems` from the
 //! mailbox audit: mailbox, logon type, address, country; one touch per record, whatever number of items the record
@@ -61,6 +62,7 @@ pub fn run(cx: &Cx) -> Findings {
             out.alerts.push(b);
         }
     }
+    super::directory_deletion::run(cx, &mut out);
     out
 }
 

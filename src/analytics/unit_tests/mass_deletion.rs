@@ -48,7 +48,7 @@ fn fires_on_a_deletion_spree_far_above_the_usual_pace() {
     reason_with(a, &["60 deletion record(s) (60 MoveToDeletedItems)", "one record can list many items"]);
     reason_with(a, &["60 times carol@contoso.example's usual busiest 60-minute window (1 deletion records"]);
     assert_eq!(a.evidence.len(), 60);
-    assert_eq!(a.techniques, vec!["T1070.008".to_string()]);
+    assert_eq!(a.techniques, vec!["T1070.008".to_string(), "T1485".to_string(), "T1531".to_string()]);
 }
 
 #[test]
@@ -125,4 +125,29 @@ fn coverage_says_deletion_cannot_be_seen_without_the_mailbox_audit() {
     let c = coverage_of(&d, ID);
     assert_eq!(c.status, "blind");
     assert!(c.notes.iter().any(|n| n.contains("mail deletion (SoftDelete, HardDelete")), "{:?}", c.notes);
+}
+
+#[test]
+fn many_users_deleted_by_one_account_in_minutes_is_high() {
+    let admin = "stinger@contoso.example";
+    let mut events: Vec<crate::model::Event> = (0..10)
+        .map(|i| {
+            audit(
+                &format!("del-{i}"),
+                at(5, 10, 0) + chrono::Duration::seconds(4 * i),
+                admin,
+                "Delete user.",
+                &format!("user{i}@contoso.example"),
+                &[],
+            )
+        })
+        .collect();
+    // A leaver removed now and then is not a burst.
+    events.push(audit("leaver", at(2, 9, 0), admin, "Delete user.", "old@contoso.example", &[]));
+    let d = run("mass-deletion", TENANT_TOML, events);
+    let a = only_alert(&d);
+    assert_eq!(a.severity, crate::model::Severity::High);
+    assert_eq!(a.title, format!("{admin} deleted 10 directory objects in 1 min"));
+    reason_with(a, &["10 × Delete user"]);
+    assert!(!a.evidence.contains(&"leaver".to_string()));
 }

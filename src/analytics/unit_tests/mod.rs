@@ -13,6 +13,7 @@ mod build;
 mod device_code;
 mod impossible_travel;
 mod inbox_rule;
+mod legacy_protocol;
 mod mailbox_forwarding;
 mod mass_deletion;
 mod mass_mail_access;
