@@ -59,6 +59,34 @@ pub fn other_peaks(all: &ByDay, b: &Burst, days: Day, width: i64, weight: fn(&To
     peaks
 }
 
+/// A principal's usual pace beside one burst: its busiest window on its other days in the lookback.
+pub struct Pace {
+    /// Other days with activity of the kind.
+    pub days: usize,
+    /// The median of those days' busiest windows.
+    pub usual: u64,
+    /// The highest of them.
+    pub highest: u64,
+    /// Enough other days (`min_baseline_days`) to know the pace.
+    pub enough: bool,
+}
+
+/// The principal's usual pace beside `burst`, read with the detection's `window_minutes`, `lookback_days` and
+/// `min_baseline_days`; `None` when the pace is known and the burst stays under `baseline_ratio` times it.
+pub fn beyond_usual_pace(cx: &Cx, all: &ByDay, burst: &Burst, weight: fn(&Touch) -> u64) -> Option<Pace> {
+    let p = cx.params;
+    let width = p.int("window_minutes").max(1) * 60;
+    let peaks = other_peaks(all, burst, p.int("lookback_days").max(1) as Day, width, weight);
+    let pace = Pace {
+        days: peaks.len(),
+        usual: median(&peaks),
+        highest: peaks.last().copied().unwrap_or(0),
+        enough: peaks.len() >= p.int("min_baseline_days").max(1) as usize,
+    };
+    let within = (burst.total as f64) < p.float("baseline_ratio").max(1.0) * pace.usual as f64;
+    (!pace.enough || !within).then_some(pace)
+}
+
 /// The median of sorted peaks (0 when there are none).
 pub fn median(peaks: &[u64]) -> u64 {
     peaks.get(peaks.len() / 2).copied().unwrap_or(0)

@@ -89,18 +89,12 @@ fn people_deleting<'a>(cx: &Cx<'a>, out: &mut Findings) -> ByDay<'a> {
 fn judge(cx: &Cx, deletes: &ByDay, burst: &Burst) -> Option<AlertBuilder> {
     let p = cx.params;
     let who = cx.s(burst.actor);
-    let width = p.int("window_minutes").max(1) * 60;
-    let peaks = bursts::other_peaks(deletes, burst, p.int("lookback_days").max(1) as Day, width, one);
-    let (usual, highest) = (bursts::median(&peaks), peaks.last().copied().unwrap_or(0));
-    let enough = peaks.len() >= p.int("min_baseline_days").max(1) as usize;
-    if enough && (burst.total as f64) < p.float("baseline_ratio").max(1.0) * usual as f64 {
-        return None;
-    }
+    let bursts::Pace { days, usual, highest, enough } = bursts::beyond_usual_pace(cx, deletes, burst, one)?;
     let mut b = cx.alert(String::new(), Severity::Medium);
     if !enough {
         b.insufficient(format!(
             "{who} deleted mail on {} other day(s) in the case, {} needed to know their usual pace",
-            peaks.len(),
+            days,
             p.int("min_baseline_days")
         ));
     }
@@ -113,12 +107,12 @@ fn judge(cx: &Cx, deletes: &ByDay, burst: &Burst) -> Option<AlertBuilder> {
              day(s) in the case; the highest was {highest})",
             burst.total as f64 / usual.max(1) as f64,
             p.int("window_minutes"),
-            peaks.len()
+            days
         ));
     }
     b.baseline(format!(
         "busiest window on {} other day(s) with deletions: median {usual} records, highest {highest}",
-        peaks.len()
+        days
     ));
     let mut sev = Severity::Medium;
     for (i, s) in signals(cx, burst, enough).into_iter().enumerate() {

@@ -61,18 +61,12 @@ pub fn run(cx: &Cx) -> Findings {
 fn judge(cx: &Cx, reads: &ByDay, burst: &Burst) -> Option<AlertBuilder> {
     let p = cx.params;
     let who = cx.s(burst.actor);
-    let width = p.int("window_minutes").max(1) * 60;
-    let peaks = bursts::other_peaks(reads, burst, p.int("lookback_days").max(1) as Day, width, items);
-    let (usual, highest) = (bursts::median(&peaks), peaks.last().copied().unwrap_or(0));
-    let enough = peaks.len() >= p.int("min_baseline_days").max(1) as usize;
-    if enough && (burst.total as f64) < p.float("baseline_ratio").max(1.0) * usual as f64 {
-        return None;
-    }
+    let bursts::Pace { days, usual, highest, enough } = bursts::beyond_usual_pace(cx, reads, burst, items)?;
     let mut b = cx.alert(String::new(), Severity::Medium);
     if !enough {
         b.insufficient(format!(
             "{who} read mail on {} other day(s) in the case, {} needed to know their usual pace",
-            peaks.len(),
+            days,
             p.int("min_baseline_days")
         ));
     }
@@ -94,12 +88,12 @@ fn judge(cx: &Cx, reads: &ByDay, burst: &Burst) -> Option<AlertBuilder> {
              the case; the highest was {highest})",
             burst.total as f64 / usual.max(1) as f64,
             p.int("window_minutes"),
-            peaks.len()
+            days
         ));
     }
     b.baseline(format!(
         "busiest window on {} other day(s) with reading: median {usual} items, highest {highest}",
-        peaks.len()
+        days
     ));
     let mut sev = Severity::Medium;
     for (i, s) in signals(cx, burst, &mailboxes, enough).into_iter().enumerate() {
