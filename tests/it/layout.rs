@@ -93,76 +93,53 @@ fn library_imports_point_down_the_layers() {
     }
 }
 
-/// The process environment and the clock are read in one place, `src/runenv.rs` (plus the binary's `main`), so
-/// every layer below takes them from a `RunEnv` and tests can fix them.
-#[test]
-fn only_the_run_environment_reads_the_process_environment() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+/// Lines of the non-test code under `src/<dir>` (files in `exempt`, relative to `src/`, left out) that contain
+/// one of `patterns`, as `src/path:line: text`.
+fn lines_using(dir: &str, exempt: &[&str], patterns: &[&str]) -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    rust_files(&root, &mut files);
+    rust_files(&src.join(dir), &mut files);
     let mut found = Vec::new();
     for f in &files {
-        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-        // The machine key's folder is a fact of the machine, the same for every run and every process that opens
-        // a case (the binary and a library caller must agree on it), so the state guard finds it itself.
-        if ["runenv.rs", "main.rs", "case/guard.rs"].contains(&rel.as_str()) {
+        let rel = f.strip_prefix(&src).unwrap().to_string_lossy().replace('\\', "/");
+        if exempt.contains(&rel.as_str()) {
             continue;
         }
         let text = std::fs::read_to_string(f).unwrap();
         // Unit tests at the end of a file may set up what they like.
         let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
         for (no, line) in code.lines().enumerate() {
-            if ["env::var(", "env::var_os(", "ProjectDirs::from("].iter().any(|p| line.contains(p)) {
+            if patterns.iter().any(|p| line.contains(p)) {
                 found.push(format!("src/{rel}:{}: {}", no + 1, line.trim()));
             }
         }
     }
+    found
+}
+
+/// The process environment and the clock are read in one place, `src/runenv.rs` (plus the binary's `main`), so
+/// every layer below takes them from a `RunEnv` and tests can fix them.
+#[test]
+fn only_the_run_environment_reads_the_process_environment() {
+    // The machine key's folder is a fact of the machine, the same for every run and every process that opens a
+    // case (the binary and a library caller must agree on it), so the state guard finds it itself.
+    let exempt = ["runenv.rs", "main.rs", "case/guard.rs"];
+    let found = lines_using("", &exempt, &["env::var(", "env::var_os(", "ProjectDirs::from("]);
     assert!(found.is_empty(), "read these through RunEnv instead:\n{}", found.join("\n"));
 }
 
 #[test]
 fn only_the_run_environment_reads_the_wall_clock() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&root, &mut files);
-    let mut found = Vec::new();
-    for f in &files {
-        let rel = f.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-        // The lock file's "held since" note tells another process when the lock was taken, whatever clock the run
-        // pretends to have.
-        if ["runenv.rs", "case/lock.rs"].contains(&rel.as_str()) {
-            continue;
-        }
-        let text = std::fs::read_to_string(f).unwrap();
-        let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
-        for (no, line) in code.lines().enumerate() {
-            if ["Utc::now(", "Local::now(", "SystemTime::now("].iter().any(|p| line.contains(p)) {
-                found.push(format!("src/{rel}:{}: {}", no + 1, line.trim()));
-            }
-        }
-    }
+    // The lock file's "held since" note tells another process when the lock was taken, whatever clock the run
+    // pretends to have.
+    let found = lines_using("", &["runenv.rs", "case/lock.rs"], &["Utc::now(", "Local::now(", "SystemTime::now("]);
     assert!(found.is_empty(), "take the time from RunEnv instead:\n{}", found.join("\n"));
 }
 
 #[test]
 fn the_workbench_state_update_and_views_do_no_io() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/tui");
-    let mut found = Vec::new();
-    for part in ["state", "update", "views"] {
-        let mut files = Vec::new();
-        rust_files(&root.join(part), &mut files);
-        for f in &files {
-            let text = std::fs::read_to_string(f).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap_or(&text);
-            for (no, line) in code.lines().enumerate() {
-                if ["std::fs", "fs::", "read_text(", "File::open", "File::create", "Command::new("]
-                    .iter()
-                    .any(|p| line.contains(p))
-                {
-                    found.push(format!("{}:{}: {}", f.display(), no + 1, line.trim()));
-                }
-            }
-        }
-    }
+    let io = ["std::fs", "fs::", "read_text(", "File::open", "File::create", "Command::new("];
+    let found: Vec<String> =
+        ["tui/state", "tui/update", "tui/views"].iter().flat_map(|d| lines_using(d, &[], &io)).collect();
     assert!(found.is_empty(), "only the runtime touches files and processes:\n{}", found.join("\n"));
 }
