@@ -286,6 +286,11 @@ impl Params {
     }
 
     /// A list parameter.
+    /// A list parameter trimmed and in ASCII lower case, for comparing with lower-cased record values.
+    pub fn lower(&self, name: &str) -> Vec<String> {
+        self.list(name).iter().map(|s| s.trim().to_ascii_lowercase()).collect()
+    }
+
     pub fn list(&self, name: &str) -> &[String] {
         match self.get(name) {
             Some(ParamValue::List(v)) => v,

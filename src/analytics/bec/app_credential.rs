@@ -45,11 +45,10 @@ impl Settings {
                 None => (e.trim().to_ascii_lowercase(), "a known tool".to_string()),
             })
             .collect();
-        let lower = |name: &str| p.list(name).iter().map(|s| s.trim().to_ascii_lowercase()).collect::<Vec<String>>();
         Settings {
-            credential_ops: lower("credential_operations"),
-            owner_ops: lower("owner_operations"),
-            registration_ops: lower("registration_operations"),
+            credential_ops: p.lower("credential_operations"),
+            owner_ops: p.lower("owner_operations"),
+            registration_ops: p.lower("registration_operations"),
             tools,
             apps: AllowList::new(p.list("app_allowlist")),
             admins: AllowList::new(p.list("admin_allowlist")),

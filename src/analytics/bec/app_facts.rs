@@ -97,7 +97,6 @@ impl Scopes {
     /// Reads `mail_scopes`, `file_scopes`, `directory_scopes`, `persistence_scopes` and `permission_ids`.
     pub fn read(cx: &Cx) -> Scopes {
         let p = cx.params;
-        let lower = |name: &str| p.list(name).iter().map(|s| s.trim().to_ascii_lowercase()).collect::<Vec<String>>();
         let ids = p
             .list("permission_ids")
             .iter()
@@ -105,10 +104,10 @@ impl Scopes {
             .map(|(n, id)| (id.trim().to_ascii_lowercase(), n.trim().to_string()))
             .collect();
         Scopes {
-            mail: lower("mail_scopes"),
-            files: lower("file_scopes"),
-            directory: lower("directory_scopes"),
-            persistence: lower("persistence_scopes"),
+            mail: p.lower("mail_scopes"),
+            files: p.lower("file_scopes"),
+            directory: p.lower("directory_scopes"),
+            persistence: p.lower("persistence_scopes"),
             ids,
         }
     }

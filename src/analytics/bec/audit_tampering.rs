@@ -79,17 +79,16 @@ struct Settings {
 impl Settings {
     fn read(cx: &Cx) -> Settings {
         let p = cx.params;
-        let lower = |name: &str| p.list(name).iter().map(|s| s.trim().to_ascii_lowercase()).collect::<Vec<String>>();
         let switches = |name: &str| p.list(name).iter().filter_map(|s| Switch::parse(s)).collect::<Vec<Switch>>();
         Settings {
             switched_off: switches("switched_off"),
-            removals: lower("removals"),
-            high_impact: lower("high_impact"),
+            removals: p.lower("removals"),
+            high_impact: p.lower("high_impact"),
             retention: switches("retention_limits"),
             audit_scope: switches("audit_scope_parameters"),
             min_days: p.int("min_retention_days") as f64,
             severe_days: p.int("severe_retention_days") as f64,
-            plans: lower("audit_service_plans"),
+            plans: p.lower("audit_service_plans"),
             admins: AllowList::new(p.list("admin_allowlist")),
             automation: AllowList::new(&cx.config.allow.automation_accounts),
             window: p.int("group_window_hours").max(1) * 3_600,

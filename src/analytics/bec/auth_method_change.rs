@@ -51,14 +51,13 @@ struct Settings {
 impl Settings {
     fn read(cx: &Cx) -> Settings {
         let p = cx.params;
-        let lower = |name: &str| p.list(name).iter().map(|s| s.trim().to_ascii_lowercase()).collect::<Vec<String>>();
         Settings {
-            added: lower("added_operations"),
-            removed: lower("removed_operations"),
-            mfa_off: lower("mfa_off_operations"),
-            app_password: lower("app_password_operations"),
-            user_ops: lower("user_update_operations"),
-            tap_words: lower("temporary_pass_words"),
+            added: p.lower("added_operations"),
+            removed: p.lower("removed_operations"),
+            mfa_off: p.lower("mfa_off_operations"),
+            app_password: p.lower("app_password_operations"),
+            user_ops: p.lower("user_update_operations"),
+            tap_words: p.lower("temporary_pass_words"),
             mfa_service: AllowList::new(p.list("mfa_service_names")),
             admins: AllowList::new(p.list("admin_allowlist")),
             automation: AllowList::new(&cx.config.allow.automation_accounts),

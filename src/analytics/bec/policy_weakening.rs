@@ -53,17 +53,16 @@ struct Settings {
 impl Settings {
     fn read(cx: &Cx) -> Settings {
         let p = cx.params;
-        let lower = |name: &str| p.list(name).iter().map(|s| s.trim().to_ascii_lowercase()).collect::<Vec<String>>();
         Settings {
-            ca_deleted: lower("ca_deleted_operations"),
-            ca_updated: lower("ca_updated_operations"),
-            ca_weak_states: lower("ca_weak_states"),
+            ca_deleted: p.lower("ca_deleted_operations"),
+            ca_updated: p.lower("ca_updated_operations"),
+            ca_weak_states: p.lower("ca_weak_states"),
             allow_params: p.list("allow_list_parameters").iter().filter_map(|s| CmdParam::parse(s)).collect(),
-            disabling: lower("disabling_cmdlets"),
-            transport_ops: lower("transport_rule_cmdlets"),
+            disabling: p.lower("disabling_cmdlets"),
+            transport_ops: p.lower("transport_rule_cmdlets"),
             bypass_scl: p.text("bypass_scl").trim().to_string(),
-            sender_conditions: lower("sender_condition_parameters"),
-            federation_ops: lower("federation_operations"),
+            sender_conditions: p.lower("sender_condition_parameters"),
+            federation_ops: p.lower("federation_operations"),
             consent_any: p.list("consent_policies_any_app").iter().map(|x| x.trim().to_string()).collect(),
             consent_low: p.list("consent_policies_low_risk").iter().map(|x| x.trim().to_string()).collect(),
             admins: AllowList::new(p.list("admin_allowlist")),

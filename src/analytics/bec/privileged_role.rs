@@ -49,7 +49,6 @@ struct Settings {
 impl Settings {
     fn read(cx: &Cx) -> Settings {
         let p = cx.params;
-        let lower = |name: &str| p.list(name).iter().map(|s| s.trim().to_ascii_lowercase()).collect::<Vec<String>>();
         let roles = p
             .list("privileged_roles")
             .iter()
@@ -60,10 +59,10 @@ impl Settings {
             .collect();
         Settings {
             roles,
-            critical: lower("critical_roles"),
-            assign_ops: lower("assignment_operations"),
-            eligible_ops: lower("eligible_operations"),
-            activation_ops: lower("activation_operations"),
+            critical: p.lower("critical_roles"),
+            assign_ops: p.lower("assignment_operations"),
+            eligible_ops: p.lower("eligible_operations"),
+            activation_ops: p.lower("activation_operations"),
             pim_service: AllowList::new(p.list("pim_service_principals")),
             admins: AllowList::new(p.list("admin_allowlist")),
             automation: AllowList::new(&cx.config.allow.automation_accounts),

@@ -98,7 +98,7 @@ pub fn codes(cx: &Cx, param: &str) -> Vec<u32> {
 
 /// A list parameter, trimmed and lower-cased.
 pub fn words(cx: &Cx, param: &str) -> Vec<String> {
-    cx.params.list(param).iter().map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty()).collect()
+    cx.params.lower(param).into_iter().filter(|s| !s.is_empty()).collect()
 }
 
 /// ASNs of a list parameter written `AS13335 Cloudflare WARP` (or `13335`), with the name after the number.
