@@ -106,7 +106,9 @@ fn print_bench(r: &harrier::cli::bench::BenchReport) -> Result<()> {
         r.timeline_page_ms
     );
     outln!("id lookup   {:.2} ms for one id, {:.2} ms for 100 at once (medians)", r.id_lookup_ms, r.ids_100_lookup_ms);
-    outln!("detect      {:.1} s, {} alert(s)", r.detect_s, r.alerts);
+    outln!("detect      {:.1} s, {} alert(s); shared pass {:.1} s", r.detect_s, r.alerts, r.detect_pass_s);
+    let families: Vec<String> = r.detect_families_ms.iter().map(|(f, ms)| format!("{f} {ms:.0} ms")).collect();
+    outln!("  by family {}", families.join(", "));
     let a = &r.archive;
     outln!(
         "archive     {} small exports: {:.2} s as files, {:.2} s in one zip ({:.2}x); unchanged zip again \

@@ -1,12 +1,13 @@
 //! Runs the analytics: one pass over the events into the store, then each analytic over what was kept.
 
 use super::alert::{Alert, Suppression, Suppressions};
-use super::catalog::{self, OpList};
+use super::catalog;
 use super::clock::Clock;
-use super::common::{op_name, Cx, Findings};
+use super::common::{Cx, Findings};
 use super::coverage::Coverage;
 use super::incidents::Incident;
-use super::params::{self, Params};
+use super::kept_records::{drop_ual_copies, Keeper, MAX_AUDITS};
+use super::params::{self, AnalyticMeta, Params};
 use super::registry::{self, Detector};
 use super::store::Store;
 use super::AnalyticsError;
@@ -15,15 +16,14 @@ use crate::facts::Facts;
 use crate::index::{CaseIndex, IndexError};
 use crate::model::{Event, Severity, Source};
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// The analytics in the order they run.
 pub const ANALYTIC_IDS: [&str; 5] = ["AN0534", "AN0959", "AN1089", "AN1350", "AN1107"];
-
-/// Bound on audit records kept whole; beyond it the rest are counted in coverage (grants are rare in real tenants).
-const MAX_AUDITS: usize = 200_000;
 
 /// What a detection run needs besides the events.
 #[derive(Debug, Clone, Default)]
@@ -71,6 +71,20 @@ pub struct Detection {
     pub analytics: Vec<String>,
     pub params: BTreeMap<String, BTreeMap<String, super::params::ParamValue>>,
     pub stats: RunStats,
+    /// Where the run's time went; left out of the JSON so that runs stay byte-identical.
+    #[serde(skip)]
+    pub timings: Timings,
+}
+
+/// Time spent in the shared pass over the events and in each detection, for `harrier bench`.
+#[derive(Debug, Clone, Default)]
+pub struct Timings {
+    /// Reading every event and building the store (baselines, touches, kept audit records).
+    pub pass: Duration,
+    /// Each detection's own run over the store, in run order.
+    pub detections: Vec<(String, Duration)>,
+    /// Grouping alerts into incidents.
+    pub incidents: Duration,
 }
 
 impl Detection {
@@ -78,43 +92,6 @@ impl Detection {
     pub fn at_least(&self, min: Severity) -> impl Iterator<Item = &Alert> {
         self.alerts.iter().filter(move |a| a.severity >= min)
     }
-}
-
-/// True for audit records a detection may need in full: the catalogue's grant and trust operations, and those the
-/// selected detections name in their `[records]`.
-fn keep_whole(ev: &Event, wanted: &HashSet<&str>) -> bool {
-    let Some(src) = ev.source else { return false };
-    if !matches!(
-        src,
-        Source::EntraAudit | Source::UalAzureAd | Source::UalExchange | Source::UalOther | Source::UalSharepoint
-    ) {
-        return false;
-    }
-    if src == Source::UalExchange && ev.mailbox.as_ref().is_some_and(|m| m.item_count.is_some()) {
-        return false;
-    }
-    let op = op_name(ev);
-    wanted.contains(op.as_str()) || OpList::ALL.iter().any(|l| catalog::is_operation(*l, &op))
-}
-
-/// The UAL carries a copy of each Entra audit record (`Add partner to company.`); when the case holds both, the
-/// Entra record is kept and the copy dropped so one change is one finding.
-fn drop_ual_copies(audits: &mut Vec<Event>) {
-    let entra: Vec<(i64, String, String)> = audits
-        .iter()
-        .filter(|e| e.source == Some(Source::EntraAudit))
-        .map(|e| (e.ts.map(|t| t.timestamp()).unwrap_or(0), op_name(e), super::common::actor_of(e)))
-        .collect();
-    if entra.is_empty() {
-        return;
-    }
-    audits.retain(|e| {
-        if e.source != Some(Source::UalAzureAd) {
-            return true;
-        }
-        let (ts, op, actor) = (e.ts.map(|t| t.timestamp()).unwrap_or(0), op_name(e), super::common::actor_of(e));
-        !entra.iter().any(|(t, o, a)| (t - ts).abs() <= 300 && *o == op && *a == actor)
-    });
 }
 
 /// The detections to run: all registered ones, or those named in `only` (an unknown id is an error).
@@ -132,19 +109,22 @@ fn selected(ctx: &DetectContext) -> Result<Vec<&'static dyn Detector>, Analytics
     Ok(out)
 }
 
-/// Runs the analytics over any stream of events (the index, or a test's vector).
-pub fn detect_events<I, E>(events: I, ctx: &DetectContext) -> Result<Detection, AnalyticsError>
+/// What the one pass over the events leaves for the detections.
+struct Pass {
+    store: Store,
+    audits: Vec<Event>,
+    stats: RunStats,
+}
+
+/// Reads every event into the store, keeping whole the audit records some selected detection reads.
+fn pass<I, E>(events: I, ctx: &DetectContext, run: &[&'static dyn Detector]) -> Pass
 where
     I: IntoIterator<Item = Result<Event, E>>,
     E: std::fmt::Display,
 {
-    catalog::check()?;
-    let run = selected(ctx)?;
-    let all_params = params::resolve(&ctx.config)?;
     let clock = Clock::new(ctx.config.timezone(), &ctx.config.hours);
     let mut store = Store::new(clock);
-    let wanted: HashSet<&str> =
-        run.iter().filter_map(|d| params::meta(d.id())).flat_map(|m| m.operations.iter().map(String::as_str)).collect();
+    let mut keeper = Keeper::new(run.iter().filter_map(|d| params::meta(d.id())));
     let mut audits = Vec::new();
     let mut stats = RunStats::default();
     for ev in events {
@@ -156,7 +136,7 @@ where
             }
         };
         store.observe(&ev);
-        if keep_whole(&ev, &wanted) {
+        if keeper.keeps(&ev) {
             if audits.len() < MAX_AUDITS {
                 audits.push(ev);
             } else {
@@ -171,42 +151,87 @@ where
     stats.touches = store.touches.len() as u64;
     stats.audits_kept = audits.len() as u64;
     stats.principals = store.profiles.len() as u64;
+    Pass { store, audits, stats }
+}
 
-    let mut coverage = Coverage::from_store(&store);
+/// One detection's findings with the notes its coverage line needs and the time it took.
+struct Ran {
+    found: Findings,
+    notes: Vec<String>,
+    spent: Duration,
+}
+
+/// Runs one detection over the pass.
+fn run_one(det: &dyn Detector, pass: &Pass, params: &Params, meta: &AnalyticMeta, ctx: &DetectContext) -> Ran {
+    let cx = Cx { store: &pass.store, audits: &pass.audits, params, meta, config: &ctx.config, facts: &ctx.facts };
+    let began = Instant::now();
+    let mut found: Findings = det.run(&cx);
+    let spent = began.elapsed();
+    let mut notes = std::mem::take(&mut found.notes);
+    if pass.stats.audits_dropped > 0 && det.reads_audit_records() {
+        notes.push(format!(
+            "{} audit records beyond the first {MAX_AUDITS} were not examined",
+            pass.stats.audits_dropped
+        ));
+    }
+    Ran { found, notes, spent }
+}
+
+/// The sources a detection reads, each said present or missing, as its alerts list them.
+fn sources_present(meta: &AnalyticMeta, store: &Store) -> Vec<String> {
+    meta.sources_needed
+        .iter()
+        .chain(&meta.sources_optional)
+        .map(|s| {
+            let held = s.parse::<Source>().is_ok_and(|src| store.has_source(src));
+            format!("{s}: {}", if held { "present" } else { "missing" })
+        })
+        .collect()
+}
+
+/// Runs the analytics over any stream of events (the index, or a test's vector). The detections run side by side
+/// over the one pass; their findings are taken in registry order, so the result does not depend on which finished
+/// first.
+pub fn detect_events<I, E>(events: I, ctx: &DetectContext) -> Result<Detection, AnalyticsError>
+where
+    I: IntoIterator<Item = Result<Event, E>>,
+    E: std::fmt::Display,
+{
+    catalog::check()?;
+    let run = selected(ctx)?;
+    let all_params = params::resolve(&ctx.config)?;
+    let mut metas = Vec::with_capacity(run.len());
+    for det in &run {
+        let id = det.id();
+        metas.push(params::meta(id).ok_or_else(|| AnalyticsError::Metadata(format!("no metadata for {id}")))?);
+    }
+    let started = Instant::now();
+    let pass = pass(events, ctx, &run);
+    let mut timings = Timings { pass: started.elapsed(), ..Timings::default() };
+
+    let results: Vec<Ran> = run
+        .par_iter()
+        .zip(metas.par_iter())
+        .map(|(det, meta)| run_one(*det, &pass, &all_params[det.id()], meta, ctx))
+        .collect();
+    let mut coverage = Coverage::from_store(&pass.store);
     let mut alerts = Vec::new();
     let mut suppressions = Suppressions::default();
-    for det in &run {
-        let id = &det.id();
-        let params: &Params = &all_params[*id];
-        let meta = params::meta(id).ok_or_else(|| AnalyticsError::Metadata(format!("no metadata for {id}")))?;
-        let cx = Cx { store: &store, audits: &audits, params, meta, config: &ctx.config, facts: &ctx.facts };
-        let found: Findings = det.run(&cx);
-        let mut notes = found.notes;
-        if stats.audits_dropped > 0 && det.reads_audit_records() {
-            notes.push(format!(
-                "{} audit records beyond the first {MAX_AUDITS} were not examined",
-                stats.audits_dropped
-            ));
-        }
-        coverage.judge(meta, notes, params.overridden.clone());
-        let present: Vec<String> = meta
-            .sources_needed
-            .iter()
-            .chain(&meta.sources_optional)
-            .map(|s| {
-                let held = s.parse::<Source>().is_ok_and(|src| store.has_source(src));
-                format!("{s}: {}", if held { "present" } else { "missing" })
-            })
-            .collect();
-        for mut b in found.alerts {
+    for ((det, meta), ran) in run.iter().zip(&metas).zip(results) {
+        timings.detections.push((det.id().to_string(), ran.spent));
+        coverage.judge(meta, ran.notes, all_params[det.id()].overridden.clone());
+        let present = sources_present(meta, &pass.store);
+        for mut b in ran.found.alerts {
             b.alert.sources = present.clone();
             alerts.push(b.finish());
         }
-        suppressions.merge(found.suppressions);
+        suppressions.merge(ran.found.suppressions);
     }
     alerts.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.first_seen.cmp(&b.first_seen)).then(a.id.cmp(&b.id)));
     alerts.dedup_by(|a, b| a.id == b.id);
+    let began = Instant::now();
     let incidents = super::incidents::group(&mut alerts, &ctx.config);
+    timings.incidents = began.elapsed();
     Ok(Detection {
         alerts,
         incidents,
@@ -219,7 +244,8 @@ where
             .filter(|(k, _)| run.iter().any(|d| d.id() == k.as_str()))
             .map(|(k, p)| (k.clone(), p.values().clone()))
             .collect(),
-        stats,
+        stats: pass.stats,
+        timings,
     })
 }
 

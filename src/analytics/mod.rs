@@ -10,6 +10,7 @@ pub mod coverage;
 pub mod engine;
 pub mod graph;
 pub mod incidents;
+pub mod kept_records;
 pub mod output;
 pub mod params;
 pub mod registry;

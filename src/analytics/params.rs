@@ -90,6 +90,9 @@ pub struct AttackIds {
 pub struct AnalyticMeta {
     pub id: String,
     pub title: String,
+    /// The group the detection belongs to (`attack`, `mail`, `identity`, `sign-in`), for the benchmark's figures
+    /// per family and for listing detections together.
+    pub family: String,
     pub description: String,
     pub attack: AttackIds,
     /// Log sources the analytic cannot work without (any one of them), by `Source` name.
@@ -111,6 +114,7 @@ pub struct AnalyticMeta {
 struct MetaFile {
     id: String,
     title: String,
+    family: String,
     description: String,
     attack: AttackFile,
     sources: SourcesFile,
@@ -159,8 +163,14 @@ struct ParamFile {
     meaning: String,
 }
 
+/// The detection families, in the order the benchmark lists them.
+pub const FAMILIES: [&str; 4] = ["attack", "mail", "identity", "sign-in"];
+
 fn parse_meta(file_id: &str, text: &str) -> Result<AnalyticMeta, String> {
     let f: MetaFile = toml::from_str(text).map_err(|e| format!("assets/analytics/{file_id}.toml: {}", e.message()))?;
+    if !FAMILIES.contains(&f.family.as_str()) {
+        return Err(format!("assets/analytics/{file_id}.toml: family '{}' is not one of {FAMILIES:?}", f.family));
+    }
     if f.id != file_id {
         return Err(format!("assets/analytics/{file_id}.toml: id is '{}'", f.id));
     }
@@ -176,6 +186,7 @@ fn parse_meta(file_id: &str, text: &str) -> Result<AnalyticMeta, String> {
     Ok(AnalyticMeta {
         id: f.id,
         title: f.title,
+        family: f.family,
         description: f.description.trim().to_string(),
         attack: AttackIds {
             analytic: f.attack.analytic,

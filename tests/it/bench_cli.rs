@@ -32,10 +32,15 @@ fn bench_reports_every_figure_on_a_small_case() {
         "id_lookup_ms",
         "ids_100_lookup_ms",
         "detect_s",
+        "detect_pass_s",
     ] {
         assert!(num(k) > 0.0, "{k} was not measured: {r}");
     }
     assert!(num("alerts") >= 1.0, "the generated case plants attacks: {r}");
+    let families = r["detect_families_ms"].as_object().expect("detection time per family");
+    for f in ["attack", "mail", "identity", "sign-in", "incidents"] {
+        assert!(families.get(f).and_then(|v| v.as_f64()).is_some(), "no time for family {f}: {r}");
+    }
     let a = &r["archive"];
     assert!(a["members"].as_u64().unwrap() >= 100, "{a}");
     for k in ["unpacked_ingest_s", "zip_ingest_s", "zip_to_unpacked", "zip_reingest_s"] {

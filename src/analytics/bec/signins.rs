@@ -9,6 +9,8 @@ use crate::analytics::store::strings::Sym;
 use crate::analytics::store::touch::{flags, Touch, TouchKind};
 use crate::model::{ActorKind, Source};
 use ipnet::IpNet;
+use rustc_hash::FxHashMap as HashMap;
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 /// True for the principals the sign-in detections judge: people (members, guests, partners' staff).
@@ -59,6 +61,8 @@ pub fn note_missing_signins(cx: &Cx, out: &mut Findings) -> bool {
 pub struct UserAllow {
     params: AllowList,
     automation: AllowList,
+    /// Each principal's answer, worked out once: a spray or a busy account asks again for every sign-in.
+    answers: RefCell<HashMap<Sym, Option<(&'static str, String)>>>,
 }
 
 impl UserAllow {
@@ -67,11 +71,21 @@ impl UserAllow {
         UserAllow {
             params: AllowList::new(cx.params.list("user_allowlist")),
             automation: AllowList::new(&cx.config.allow.automation_accounts),
+            answers: RefCell::default(),
         }
     }
 
     /// The rule and the name that allow `actor`, matched against every name the case knows it by.
     pub fn matched(&self, cx: &Cx, actor: Sym) -> Option<(&'static str, String)> {
+        if let Some(known) = self.answers.borrow().get(&actor) {
+            return known.clone();
+        }
+        let answer = self.answer(cx, actor);
+        self.answers.borrow_mut().insert(actor, answer.clone());
+        answer
+    }
+
+    fn answer(&self, cx: &Cx, actor: Sym) -> Option<(&'static str, String)> {
         let names = names_of(cx, actor);
         if let Some(m) = self.params.matched(&names) {
             return Some(("user_allowlist", m.to_ascii_lowercase()));

@@ -2,7 +2,7 @@
 //! and the tenant's sign-in hours.
 
 use super::observe::Observed;
-use super::profile::{Feat, Profile};
+use super::profile::{Feat, FeatureSet, Profile};
 use super::strings::Sym;
 use super::Store;
 use crate::analytics::graph::GraphClass;
@@ -15,49 +15,56 @@ const MAX_PREVALENCE_USERS: usize = 64;
 /// Most other names remembered per principal (object ids, display names, app ids).
 const MAX_NAMES: usize = 8;
 
-/// The interned values a baseline entry needs beyond the shared facts.
-struct BaselineValues {
-    asn: Sym,
-    class: Sym,
-    template: Sym,
-    /// Other names the record gives the principal.
-    names: Vec<Sym>,
-}
-
 impl Store {
     /// Adds a successful event to its principal's baseline, the tenant prevalence and the tenant's hours.
     pub(super) fn learn(&mut self, ev: &Event, ts: DateTime<Utc>, seen: &Observed) {
         let hour = self.clock.hour(ts) as usize;
-        let values = BaselineValues {
-            asn: if seen.asn != 0 { self.strings.intern(&seen.asn.to_string()) } else { 0 },
-            class: self.strings.intern(seen.ua_class.as_str()),
-            template: match &seen.shape {
-                Some(s) => self.strings.intern(&s.template),
-                None => 0,
-            },
-            names: crate::analytics::allow::names_in_event(ev)
-                .into_iter()
-                .map(|n| n.trim().to_ascii_lowercase())
-                .filter(|n| n.as_str() != self.strings.name(seen.actor))
-                .collect::<Vec<String>>()
-                .iter()
-                .map(|n| self.strings.intern(n))
-                .collect(),
+        let asn = self.memo.asn(&mut self.strings, seen.asn);
+        let features = FeatureSet {
+            day: seen.day,
+            country: seen.country,
+            asn,
+            ua_family: seen.ua_family,
+            class: self.memo.class(&mut self.strings, seen.ua_class),
+            ip: seen.ip,
+            app: if seen.signin { seen.app } else { 0 },
+            interactive: seen.interactive,
+            template: seen.shape.as_ref().map(|s| self.strings.intern(&s.template)),
+            enumeration: seen.shape.as_ref().is_some_and(|s| s.class == GraphClass::Enumeration),
         };
+        let names_hash = raw_names_hash(ev);
+        let fresh_names = self.profiles.get(&seen.actor).is_none_or(|p| p.last_names != names_hash);
+        let names: Vec<Sym> = if fresh_names { self.other_names(ev, seen.actor) } else { Vec::new() };
         let p = self.profiles.entry(seen.actor).or_default();
         note_activity(p, ev, ts.timestamp(), seen, hour);
-        note_features(p, seen, &values);
-        for n in &values.names {
-            if p.names.len() < MAX_NAMES && !p.names.contains(n) {
-                p.names.push(*n);
+        if p.last_features != Some(features) {
+            note_features(p, &features);
+            p.last_features = Some(features);
+        }
+        if fresh_names {
+            p.last_names = names_hash;
+            for n in names {
+                if p.names.len() < MAX_NAMES && !p.names.contains(&n) {
+                    p.names.push(n);
+                }
             }
         }
-        self.note_prevalence(seen, values.asn);
+        self.note_prevalence(seen, asn);
         if seen.interactive && matches!(ev.actor.kind, ActorKind::User | ActorKind::Guest) {
             let l = ts.with_timezone(&self.clock.tz);
             let wd = chrono::Datelike::weekday(&l).num_days_from_monday() as usize;
             self.tenant_hours[wd][hour] += 1;
         }
+    }
+
+    /// The names the record gives its principal other than the key it is kept under, interned.
+    fn other_names(&mut self, ev: &Event, actor: Sym) -> Vec<Sym> {
+        let names: Vec<String> = crate::analytics::allow::names_in_event(ev)
+            .into_iter()
+            .map(|n| n.trim().to_ascii_lowercase())
+            .filter(|n| n.as_str() != self.strings.name(actor))
+            .collect();
+        names.iter().map(|n| self.strings.intern(n)).collect()
     }
 
     /// Remembers which principals used the event's country, network and client family.
@@ -91,29 +98,38 @@ fn note_activity(p: &mut Profile, ev: &Event, unix: i64, seen: &Observed, hour: 
 }
 
 /// Where from and with what the principal acted: the day each feature value was seen.
-fn note_features(p: &mut Profile, seen: &Observed, values: &BaselineValues) {
-    let day = seen.day;
-    let add = |p: &mut Profile, f: Feat, v: Sym| {
+fn note_features(p: &mut Profile, f: &FeatureSet) {
+    let day = f.day;
+    let mut add = |feat: Feat, v: Sym| {
         if v != 0 {
-            p.features.entry((f, v)).or_default().insert(day);
+            p.features.entry((feat, v)).or_default().insert(day);
         }
     };
-    add(p, Feat::Country, seen.country);
-    add(p, Feat::Asn, values.asn);
-    add(p, Feat::UaFamily, seen.ua_family);
-    add(p, Feat::UaClass, values.class);
-    add(p, Feat::Ip, seen.ip);
-    if seen.signin {
-        add(p, Feat::ClientApp, seen.app);
+    add(Feat::Country, f.country);
+    add(Feat::Asn, f.asn);
+    add(Feat::UaFamily, f.ua_family);
+    add(Feat::UaClass, f.class);
+    add(Feat::Ip, f.ip);
+    add(Feat::ClientApp, f.app);
+    if f.interactive {
+        add(Feat::InteractiveCountry, f.country);
+        add(Feat::InteractiveAsn, f.asn);
     }
-    if seen.interactive {
-        add(p, Feat::InteractiveCountry, seen.country);
-        add(p, Feat::InteractiveAsn, values.asn);
-    }
-    if let Some(s) = &seen.shape {
-        add(p, Feat::GraphTemplate, values.template);
-        if s.class == GraphClass::Enumeration {
-            add(p, Feat::Enumeration, 1);
+    if let Some(template) = f.template {
+        add(Feat::GraphTemplate, template);
+        if f.enumeration {
+            add(Feat::Enumeration, 1);
         }
     }
+}
+
+/// A hash of the names a record gives its principal, as written.
+fn raw_names_hash(ev: &Event) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    for n in crate::analytics::allow::names_in_event(ev) {
+        n.hash(&mut h);
+    }
+    // Never 0, the hash of a principal not yet seen.
+    h.finish() | 1
 }

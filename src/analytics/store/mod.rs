@@ -13,6 +13,7 @@ pub mod touch;
 mod groups;
 mod learn;
 mod mailbox_facts;
+mod memo;
 mod observe;
 mod queries;
 mod record;
@@ -22,6 +23,7 @@ mod user_agents;
 
 use super::clock::{Clock, Day};
 use groups::Groups;
+use memo::Memo;
 use profile::{Feat, Profile};
 use rustc_hash::FxHashMap as HashMap;
 use signin_facts::{Place, SignInRisk};
@@ -54,6 +56,7 @@ pub struct Store {
     /// The coordinates sign-in records gave each address, by address symbol.
     places: HashMap<Sym, Place>,
     user_agents: UserAgents,
+    memo: Memo,
     by_session: Groups,
     by_token: Groups,
     by_actor: Groups,
@@ -76,6 +79,7 @@ impl Store {
             risk: HashMap::default(),
             places: HashMap::default(),
             user_agents: UserAgents::default(),
+            memo: Memo::default(),
             by_session: Groups::default(),
             by_token: Groups::default(),
             by_actor: Groups::default(),
@@ -85,8 +89,13 @@ impl Store {
 
     /// Sorts touches by time and builds the session, token and actor indexes.
     pub fn finish(&mut self) {
-        self.touches.sort_by(|a, b| a.ts.cmp(&b.ts).then_with(|| a.id.cmp(&b.id)));
+        // Time, then id, then source: a total order (one id may appear in two sources), so an unstable sort gives
+        // the same sequence on every run.
+        self.touches.sort_unstable_by(|a, b| {
+            a.ts.cmp(&b.ts).then_with(|| a.id.cmp(&b.id)).then_with(|| a.source.cmp(&b.source))
+        });
         self.user_agents.clear();
+        self.memo.clear();
         let symbols = self.strings.len();
         let positions = || self.touches.iter().enumerate().map(|(i, t)| (t, i as u32));
         self.by_session =

@@ -1,7 +1,6 @@
 //! The single pass: each event is counted for coverage, learnt into its principal's baseline and, when it is a
 //! sign-in or an access, kept as a touch.
 
-use super::address::canonical_ip;
 use super::profile::principal_key;
 use super::strings::Sym;
 use super::Store;
@@ -72,8 +71,10 @@ impl Store {
         let interactive =
             signin && ev.signin.as_ref().and_then(|s| s.interactive).unwrap_or(source == Source::SigninInteractive);
         let country = self.sym_opt(ev.net.country.as_deref().map(|c| c.trim()).filter(|c| !c.is_empty()));
-        let ip_text = ev.net.ip.map(|ip| canonical_ip(&ip));
-        let ip = self.sym_opt(ip_text.as_deref());
+        let ip = match ev.net.ip {
+            Some(addr) => self.memo.ip(&mut self.strings, addr),
+            None => 0,
+        };
         let app = self.sym_opt(ev.app_id.as_deref());
         Some(Observed {
             day,

@@ -53,6 +53,28 @@ pub struct Profile {
     pub ua_classes_seen: u16,
     /// Other names the principal went by (object id, display name, app id), for allow lists.
     pub names: Vec<Sym>,
+    /// The features of the principal's last learnt event: most events repeat their predecessor's, and learning
+    /// the same day again changes nothing.
+    pub(super) last_features: Option<FeatureSet>,
+    /// A hash of the names the principal's last learnt event gave, so unchanged names are not worked out again.
+    pub(super) last_names: u64,
+}
+
+/// Everything one event adds to its principal's feature days, compared whole to skip repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct FeatureSet {
+    pub day: Day,
+    pub country: Sym,
+    pub asn: Sym,
+    pub ua_family: Sym,
+    pub class: Sym,
+    pub ip: Sym,
+    /// The client application, for sign-ins only.
+    pub app: Sym,
+    pub interactive: bool,
+    /// The Graph request template, when the event is a Graph request.
+    pub template: Option<Sym>,
+    pub enumeration: bool,
 }
 
 impl Profile {
