@@ -9,6 +9,7 @@ use super::incidents::Incident;
 use super::kept_records::{drop_ual_copies, Keeper, MAX_AUDITS};
 use super::params::{self, AnalyticMeta, Params};
 use super::registry::{self, Detector};
+use super::spent_events::SpentEvents;
 use super::store::Store;
 use super::AnalyticsError;
 use crate::config::CaseConfig;
@@ -127,6 +128,7 @@ where
     let mut keeper = Keeper::new(run.iter().filter_map(|d| params::meta(d.id())));
     let mut audits = Vec::new();
     let mut stats = RunStats::default();
+    let mut spent = SpentEvents::start();
     for ev in events {
         let ev = match ev {
             Ok(e) => e,
@@ -136,14 +138,17 @@ where
             }
         };
         store.observe(&ev);
-        if keeper.keeps(&ev) {
-            if audits.len() < MAX_AUDITS {
-                audits.push(ev);
-            } else {
-                stats.audits_dropped += 1;
-            }
+        let keep = keeper.keeps(&ev);
+        if keep && audits.len() < MAX_AUDITS {
+            audits.push(ev);
+            continue;
         }
+        if keep {
+            stats.audits_dropped += 1;
+        }
+        spent.put(ev);
     }
+    spent.finish();
     store.finish();
     audits.sort_by(|a, b| a.ts.cmp(&b.ts).then_with(|| a.id.cmp(&b.id)));
     drop_ual_copies(&mut audits);

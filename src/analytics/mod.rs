@@ -15,6 +15,7 @@ pub mod output;
 pub mod params;
 pub mod registry;
 pub mod saved;
+pub mod spent_events;
 pub mod store;
 
 mod allow;
