@@ -27,3 +27,14 @@ pub struct SnapshotFacts {
     pub snapshot: Snapshot,
     pub facts: Vec<Fact>,
 }
+
+impl Fact {
+    /// Notes the record of its file that states the fact, for the facts a finding cites by record.
+    pub fn at_row(&mut self, row: u64) {
+        match self {
+            Fact::InboxRule(r) => r.row = Some(row),
+            Fact::Forwarding(f) => f.row = Some(row),
+            _ => {}
+        }
+    }
+}

@@ -65,6 +65,11 @@ impl Facts {
         self.forwarding.values().filter(|(_, f)| f.is_set()).map(|l| self.seen(l)).collect()
     }
 
+    /// Every mailbox's own forwarding setting that a snapshot records, set or not.
+    pub fn mailbox_forwarding(&self) -> Vec<Seen<'_, Forwarding>> {
+        self.forwarding.values().map(|l| self.seen(l)).collect()
+    }
+
     /// A mailbox's own forwarding setting, set or not, when a snapshot records it.
     pub fn forwarding_of(&self, mailbox: &str) -> Option<Seen<'_, Forwarding>> {
         self.forwarding.get(&keys::mailbox(mailbox)).map(|l| self.seen(l))

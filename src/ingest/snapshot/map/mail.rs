@@ -29,7 +29,15 @@ pub(super) fn rule(f: &Fields) -> Result<InboxRule, String> {
         stop_processing: f.flag("stop_processing")?,
         description: f.text("description"),
         in_error: f.flag("in_error")?,
+        hidden: hidden(f),
+        row: None,
     })
+}
+
+/// Whether the snapshot marks the rule hidden: a true flag, or a visibility column that says `Hidden`.
+fn hidden(f: &Fields) -> Option<bool> {
+    let v = f.lower("hidden")?;
+    Some(matches!(v.trim(), "true" | "$true" | "1" | "hidden"))
 }
 
 /// The condition columns that are set: anything but empty and `False`.
@@ -61,5 +69,6 @@ pub(super) fn forwarding(f: &Fields) -> Result<Forwarding, String> {
         smtp_address: smtp,
         recipient: f.text("recipient"),
         deliver_and_forward: f.flag("deliver_and_forward")?,
+        row: None,
     })
 }
