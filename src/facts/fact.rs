@@ -2,6 +2,7 @@
 
 use super::alerts::SecurityAlert;
 use super::apps::AppPermission;
+use super::auth::AuthMethods;
 use super::identity::{RiskDetection, RoleAssignment, UserRecord, UserRisk};
 use super::mail::{Forwarding, InboxRule};
 use super::snapshot::Snapshot;
@@ -19,6 +20,7 @@ pub enum Fact {
     AppPermission(AppPermission),
     User(UserRecord),
     SecurityAlert(SecurityAlert),
+    AuthMethods(AuthMethods),
 }
 
 /// The facts read from one snapshot file.

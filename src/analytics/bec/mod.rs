@@ -6,6 +6,7 @@
 pub mod app_credential;
 pub mod app_facts;
 pub mod audit_tampering;
+pub mod auth_facts;
 pub mod auth_method_change;
 pub mod bursts;
 pub mod device_code;
