@@ -15,6 +15,7 @@ pub mod params;
 pub mod registry;
 pub mod saved;
 pub mod store;
+pub mod suppress_spec;
 
 mod allow;
 mod an0534;
