@@ -79,3 +79,32 @@ fn the_real_mailbox_rules_snapshot_raises_its_forwarding_and_hiding_rules() {
     let inside = alerts.iter().filter(|a| a.analytic == "inbox-rule").any(|a| a.title.contains("Legal Capture"));
     assert!(!inside, "a rule forwarding to the tenant's own legal hold mailbox stays quiet");
 }
+
+#[test]
+fn suppressing_a_snapshot_alert_allows_the_partner_domain_and_the_alert_is_gone() {
+    use harrier::analytics::saved::SavedDetection;
+    use harrier::case::state::{suppress, CaseState};
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("MailboxRules.csv"),
+        "\"UserName\",\"RuleName\",\"Enabled\",\"ForwardTo\",\"RedirectTo\",\"DeleteMessage\"\n\
+         \"ann@contoso.example\",\"AP\",\"True\",\"\"\"AP\"\" [SMTP:ap@partner.example]\",,\"False\"\n",
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("case.toml"), "[tenant]\ndomains = [\"contoso.example\"]\n").unwrap();
+    let (case, _) = ingest_dir(tmp.path());
+    let case = Case::open(&case.root, None).unwrap();
+    let d = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now()).unwrap();
+    let saved = SavedDetection::from_detection(&d);
+    let alert = saved.alerts.iter().find(|a| a.analytic == "inbox-rule").expect("the snapshot rule is raised");
+    let plan = suppress::plan_suppression(&case, alert).unwrap();
+    assert_eq!(plan.changes[0].describe(), "[analytics.inbox-rule] allowed_forward_domains += partner.example");
+    CaseState::of(&case, &harrier::runenv::RunEnv::default()).apply_suppression(&plan).unwrap();
+    let case = Case::open(&case.root, None).unwrap();
+    let again = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now()).unwrap();
+    assert!(again.alerts.iter().all(|a| a.analytic != "inbox-rule"), "the rule to the partner is allowed now");
+    assert!(again
+        .suppressions
+        .iter()
+        .any(|s| s.rule == "allowed_forward_domains" && s.matched == "ap@partner.example"));
+}

@@ -54,7 +54,7 @@ pub(super) struct Settings {
     pub(super) folders: Vec<String>,
     pub(super) name_chars: usize,
     pub(super) allowed_domains: Vec<String>,
-    actors: AllowList,
+    pub(super) actors: AllowList,
     pub(super) domains: Domains,
 }
 

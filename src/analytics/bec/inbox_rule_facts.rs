@@ -1,7 +1,8 @@
 //! inbox-rule, from a mailbox-rule snapshot (`Get-InboxRule` as exported): a rule the mailbox held when the
 //! snapshot was taken is judged on the criteria a rule change in the audit log is, so a rule created before the
-//! collected days is still found. A hidden rule is raised on its own. When the audit log also holds a change to
-//! the same rule, the two are one alert.
+//! collected days is still found. A hidden rule is raised on its own. The snapshot does not say who made a rule,
+//! so the actor allow lists are held against the mailbox's owner. When the audit log also holds a change to the
+//! same rule, the two are one alert.
 
 use super::inbox_rule::{grade, Settings};
 use super::mail_dest::{obscure_name, words_in, Lies};
@@ -34,8 +35,17 @@ pub(super) fn judge_all<'f>(
 ) -> BTreeMap<(String, String), StandingRule<'f>> {
     let mut found = BTreeMap::new();
     for seen in cx.facts.mailbox_rules() {
-        let rule = read(s, seen);
         let example = cite(seen.snapshot, seen.fact.row);
+        if let Some(m) = s.actors.matched(&[seen.fact.mailbox.as_str()]) {
+            out.suppressions.add(
+                &cx.meta.id,
+                "actor_allowlist or allow.automation_accounts (the mailbox's owner)",
+                m,
+                &example,
+            );
+            continue;
+        }
+        let rule = read(s, seen);
         match judge(s, rule) {
             Ok(r) => {
                 found.insert((keys::mailbox(&seen.fact.mailbox), seen.fact.name.to_lowercase()), r);
@@ -51,10 +61,15 @@ pub(super) fn judge_all<'f>(
 fn read<'f>(s: &Settings, seen: Seen<'f, InboxRule>) -> StandingRule<'f> {
     let r = seen.fact;
     let a = &r.actions;
+    // A recipient named without an address is one of the tenant's own (an Exchange `EX:` entry), as in the audit path.
     let mut sends: Vec<(&'static str, String)> = Vec::new();
-    sends.extend(a.forward_to.iter().map(|x| ("ForwardTo", x.clone())));
-    sends.extend(a.forward_as_attachment_to.iter().map(|x| ("ForwardAsAttachmentTo", x.clone())));
-    sends.extend(a.redirect_to.iter().map(|x| ("RedirectTo", x.clone())));
+    for (action, to) in [
+        ("ForwardTo", &a.forward_to),
+        ("ForwardAsAttachmentTo", &a.forward_as_attachment_to),
+        ("RedirectTo", &a.redirect_to),
+    ] {
+        sends.extend(to.iter().filter(|x| x.contains('@')).map(|x| (action, x.clone())));
+    }
     let mut hides = Vec::new();
     if a.delete {
         hides.push("deletes the message (DeleteMessage)".to_string());

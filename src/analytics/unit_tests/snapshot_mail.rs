@@ -109,7 +109,7 @@ fn a_rule_both_in_the_audit_log_and_the_snapshot_is_one_alert() {
 }
 
 #[test]
-fn snapshot_rules_forwarding_home_or_to_an_allowed_domain_are_counted_not_alerted() {
+fn snapshot_rules_forwarding_home_to_an_allowed_domain_or_in_an_allowed_mailbox_are_counted_not_alerted() {
     let facts = rules(vec![
         rule(CAROL, "team", 1, forward_to(DAVE), &[]),
         rule(DAVE, "partner", 2, forward_to("ap@partner.example"), &[]),
@@ -122,6 +122,11 @@ fn snapshot_rules_forwarding_home_or_to_an_allowed_domain_are_counted_not_alerte
         vec!["snapshot MailboxRules.csv record 1 (snapshot taken 2025-04-30 16:47)".to_string()]
     );
     assert_eq!(suppression(&d, "allowed_forward_domains").count, 1);
+    let hiding = rules(vec![rule(CAROL, ".", 1, RuleActions { delete: true, ..RuleActions::default() }, &[])]);
+    let toml = format!("{TENANT_TOML}[analytics.inbox-rule]\nactor_allowlist = [\"{CAROL}\"]\n");
+    let d = run_with_facts("inbox-rule", &toml, Vec::new(), hiding);
+    assert_quiet(&d);
+    assert_eq!(suppression(&d, "actor_allowlist or allow.automation_accounts (the mailbox's owner)").count, 1);
 }
 
 fn mailboxes(facts: Vec<Fact>) -> Facts {
