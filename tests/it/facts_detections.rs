@@ -108,3 +108,24 @@ fn suppressing_a_snapshot_alert_allows_the_partner_domain_and_the_alert_is_gone(
         .iter()
         .any(|s| s.rule == "allowed_forward_domains" && s.matched == "ap@partner.example"));
 }
+
+#[test]
+fn a_rule_of_a_json_rules_export_is_raised_like_a_csv_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let json = serde_json::json!([{
+        "UserName": "dee@contoso.example", "RuleName": "Statements", "Enabled": true, "Priority": 1,
+        "ForwardTo": null, "RedirectTo": ["\"Dee\" [SMTP:dee.private@mail.example]"], "ForwardAsAttachmentTo": null,
+        "MoveToFolder": "RSS Subscriptions", "DeleteMessage": false, "MarkAsRead": true,
+        "SubjectContainsWords": ["bank details"], "Description": "If the message: …"
+    }]);
+    std::fs::write(tmp.path().join("MailboxRules.json"), format!("\u{feff}{json:#}")).unwrap();
+    std::fs::write(tmp.path().join("case.toml"), "[tenant]\ndomains = [\"contoso.example\"]\n").unwrap();
+    let alerts = detect(tmp.path());
+    let a =
+        titled(&alerts, "Inbox rule 'Statements' on dee@contoso.example forwards mail outside the tenant and hides it");
+    assert_eq!(a.severity.to_string(), "critical");
+    let reasons = a.reasons.join("\n");
+    assert!(reasons.contains("dee.private@mail.example (RedirectTo)"), "{reasons}");
+    assert!(reasons.contains("'bank details' (SubjectContainsWords)"), "{reasons}");
+    assert!(reasons.contains("snapshot MailboxRules.json record 1"), "{reasons}");
+}

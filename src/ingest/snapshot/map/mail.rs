@@ -49,8 +49,11 @@ fn conditions(f: &Fields) -> Vec<RuleCondition> {
         if text.eq_ignore_ascii_case("false") {
             continue;
         }
-        let value = match recipients(&v) {
-            r if text.contains('[') && !r.is_empty() => r.join(", "),
+        let words: Option<Vec<String>> = v.as_array().map(|a| a.iter().filter_map(scalar_text).collect());
+        let value = match (words, recipients(&v)) {
+            // A JSON list of words or phrases (`["bank details"]`) keeps each phrase whole.
+            (Some(w), _) if !w.is_empty() && w.iter().all(|x| !x.contains('@') && !x.contains('[')) => w.join(", "),
+            (_, r) if text.contains('[') && !r.is_empty() => r.join(", "),
             _ => text,
         };
         out.push(RuleCondition { test: col.clone(), value });
