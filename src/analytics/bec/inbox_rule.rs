@@ -132,7 +132,7 @@ pub fn run(cx: &Cx) -> Findings {
     let shared = shared_destinations(sends);
     let mut groups: BTreeMap<(String, String), Vec<Verdict>> = BTreeMap::new();
     for v in verdicts {
-        groups.entry((keys::mailbox(&v.change.mailbox), v.change.name.to_lowercase())).or_default().push(v);
+        groups.entry((keys::mailbox(&v.change.mailbox), v.change.name.trim().to_lowercase())).or_default().push(v);
     }
     for (key, group) in groups {
         let mut b = build_alert(cx, &settings, &group, &shared);

@@ -48,7 +48,7 @@ pub(super) fn judge_all<'f>(
         let rule = read(s, seen);
         match judge(s, rule) {
             Ok(r) => {
-                found.insert((keys::mailbox(&seen.fact.mailbox), seen.fact.name.to_lowercase()), r);
+                found.insert((keys::mailbox(&seen.fact.mailbox), seen.fact.name.trim().to_lowercase()), r);
             }
             Err(Some((why, matched))) => out.suppressions.add(&cx.meta.id, why, &matched, &example),
             Err(None) => {}
@@ -146,8 +146,9 @@ pub(super) fn alert(cx: &Cx, s: &Settings, r: &StandingRule) -> AlertBuilder {
         (true, false) => "hides incoming mail",
         (true, true) => "is hidden from its owner",
     };
-    let mut b = cx.alert(format!("Inbox rule '{}' on {} {what}", rule.name, rule.mailbox), r.severity);
-    b.key.push(format!("{}\u{1f}{}", rule.mailbox, rule.name.to_lowercase()));
+    let name = rule.name.trim();
+    let mut b = cx.alert(format!("Inbox rule '{name}' on {} {what}", rule.mailbox), r.severity);
+    b.key.push(format!("{}\u{1f}{}", rule.mailbox, name.to_lowercase()));
     b.reason(format!(
         "the rule is in place in {}; no record of its creation or change is among the case's audit records",
         cite(r.seen.snapshot, rule.row)

@@ -100,7 +100,7 @@ fn a_rule_both_in_the_audit_log_and_the_snapshot_is_one_alert() {
         "New-InboxRule",
         &[("Name", "Fwd"), ("Mailbox", CAROL), ("ForwardTo", "drop@mailbox.example"), ("DeleteMessage", "True")],
     );
-    let facts = rules(vec![rule(CAROL, "fwd", 7, forward_to("drop@mailbox.example"), &[])]);
+    let facts = rules(vec![rule(CAROL, "fwd\t", 7, forward_to("drop@mailbox.example"), &[])]);
     let d = run_with_facts("inbox-rule", TENANT_TOML, vec![ev], facts);
     let a = only_alert(&d);
     assert_eq!(a.evidence, vec!["new".to_string()]);
