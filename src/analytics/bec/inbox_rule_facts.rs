@@ -198,7 +198,7 @@ fn describe(s: &Settings, b: &mut AlertBuilder, r: &StandingRule) {
     if r.obscure {
         b.reason(format!(
             "the rule's name '{}' carries no letters or digits, or is too short to say anything",
-            rule.name
+            rule.name.trim()
         ));
     }
     if rule.hidden == Some(true) {
