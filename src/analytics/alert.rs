@@ -179,6 +179,11 @@ impl AlertBuilder {
         }
     }
 
+    /// Counts `ts` in the alert's time range without an event: when a snapshot that states the finding was taken.
+    pub fn seen_at(&mut self, ts: DateTime<Utc>) {
+        self.times.push(ts);
+    }
+
     /// Adds a reason.
     pub fn reason(&mut self, r: impl Into<String>) {
         let r = r.into();

@@ -17,6 +17,7 @@ pub mod registry;
 pub mod saved;
 pub mod spent_events;
 pub mod store;
+pub mod suppress_spec;
 
 mod allow;
 mod an0534;

@@ -1,5 +1,6 @@
 //! Analytic metadata (`assets/analytics/<id>.toml`) and the per-case parameter overrides of `case.toml`.
 
+use super::suppress_spec::SuppressSpec;
 use super::AnalyticsError;
 use crate::config::CaseConfig;
 use serde::{Deserialize, Serialize};
@@ -107,6 +108,9 @@ pub struct AnalyticMeta {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub sources_fallback: Vec<String>,
     pub params: Vec<ParamDef>,
+    /// Which allow list `harrier suppress` adds an alert's actor, app, domain or address to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppress: Option<SuppressSpec>,
 }
 
 #[derive(Deserialize)]
@@ -121,6 +125,8 @@ struct MetaFile {
     #[serde(default)]
     records: RecordsFile,
     params: toml::Table,
+    #[serde(default)]
+    suppress: Option<SuppressSpec>,
 }
 
 /// `[records]`: which whole audit records the detection needs kept.
@@ -183,6 +189,12 @@ fn parse_meta(file_id: &str, text: &str) -> Result<AnalyticMeta, String> {
             .ok_or_else(|| format!("assets/analytics/{file_id}.toml: param {name}: unsupported default"))?;
         params.push(ParamDef { name, default, meaning: p.meaning });
     }
+    for t in f.suppress.iter().flat_map(|s| &s.add) {
+        let own = t.list.starts_with("allow.") || params.iter().any(|p| p.name == t.list);
+        if !own {
+            return Err(format!("assets/analytics/{file_id}.toml: [suppress] names {}, not a parameter", t.list));
+        }
+    }
     Ok(AnalyticMeta {
         id: f.id,
         title: f.title,
@@ -200,6 +212,7 @@ fn parse_meta(file_id: &str, text: &str) -> Result<AnalyticMeta, String> {
         sources_fallback: f.sources.fallback,
         operations: f.records.operations.iter().map(|o| o.trim().trim_end_matches('.').to_ascii_lowercase()).collect(),
         params,
+        suppress: f.suppress,
     })
 }
 

@@ -2,6 +2,7 @@
 
 use super::alerts::SecurityAlert;
 use super::apps::AppPermission;
+use super::auth::AuthMethods;
 use super::identity::{RiskDetection, RoleAssignment, UserRecord, UserRisk};
 use super::mail::{Forwarding, InboxRule};
 use super::snapshot::Snapshot;
@@ -19,6 +20,7 @@ pub enum Fact {
     AppPermission(AppPermission),
     User(UserRecord),
     SecurityAlert(SecurityAlert),
+    AuthMethods(AuthMethods),
 }
 
 /// The facts read from one snapshot file.
@@ -26,4 +28,15 @@ pub enum Fact {
 pub struct SnapshotFacts {
     pub snapshot: Snapshot,
     pub facts: Vec<Fact>,
+}
+
+impl Fact {
+    /// Notes the record of its file that states the fact, for the facts a finding cites by record.
+    pub fn at_row(&mut self, row: u64) {
+        match self {
+            Fact::InboxRule(r) => r.row = Some(row),
+            Fact::Forwarding(f) => f.row = Some(row),
+            _ => {}
+        }
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::alerts::SecurityAlert;
 use super::apps::AppPermission;
+use super::auth::AuthMethods;
 use super::fact::{Fact, SnapshotFacts};
 use super::identity::{RiskDetection, RoleAssignment, RoleHold, UserRecord, UserRisk};
 use super::mail::{Forwarding, InboxRule};
@@ -18,8 +19,12 @@ struct Builder {
     roles: BTreeMap<(String, String, RoleHold, String), Located<RoleAssignment>>,
     apps: BTreeMap<[String; 5], Located<AppPermission>>,
     alerts: BTreeMap<String, Located<SecurityAlert>>,
+    /// (user, report) → the newest statement of the user's MFA state in that report.
+    auth: BTreeMap<(String, String), Located<AuthMethods>>,
     /// Object id → UPN, from every fact that names both.
     upn_of_id: HashMap<String, String>,
+    /// UPN → object id, the other way round.
+    id_of_upn: HashMap<String, String>,
 }
 
 impl Facts {
@@ -35,6 +40,7 @@ impl Facts {
         for s in &snaps {
             for f in &s.facts {
                 if let Some((upn, id)) = person_of(f) {
+                    b.id_of_upn.insert(upn.clone(), id.clone());
                     b.upn_of_id.insert(id, upn);
                 }
             }
@@ -69,6 +75,9 @@ impl Builder {
                     self.apps.insert(app_key(&p), (n, p));
                 }
                 Fact::User(u) => self.add_user(n, u),
+                Fact::AuthMethods(m) => {
+                    self.auth.insert((keys::user(&m.upn), m.report.to_lowercase()), (n, m));
+                }
                 Fact::SecurityAlert(a) => {
                     let newer = self.alerts.get(&a.id).is_none_or(|(_, old)| old.last_modified <= a.last_modified);
                     if newer {
@@ -105,10 +114,14 @@ impl Builder {
         }
     }
 
-    /// Every name the case knows a person by: the UPN, the object id, and the UPN another fact gives that id.
+    /// Every name the case knows a person by: the UPN, the object id, and the UPN or id another fact pairs with
+    /// them.
     fn names(&self, upn: Option<&str>, id: Option<&str>) -> Vec<String> {
         let mut v: Vec<String> = upn.iter().chain(id.iter()).map(|s| keys::user(s)).collect();
         if let Some(mapped) = id.and_then(|i| self.upn_of_id.get(&keys::user(i))) {
+            v.push(mapped.clone());
+        }
+        if let Some(mapped) = upn.and_then(|u| self.id_of_upn.get(&keys::user(u))) {
             v.push(mapped.clone());
         }
         v.sort();
@@ -137,6 +150,12 @@ impl Builder {
                 by_user.entry(keys::user(u)).or_default().alerts.push(i);
             }
         }
+        let auth: Vec<_> = std::mem::take(&mut self.auth).into_values().collect();
+        for (i, (_, m)) in auth.iter().enumerate() {
+            for k in self.names(Some(&m.upn), m.user_id.as_deref()) {
+                by_user.entry(k).or_default().auth.push(i);
+            }
+        }
         let risk_keys: Vec<(String, Vec<String>)> = self
             .facts
             .risks
@@ -157,6 +176,7 @@ impl Builder {
         facts.roles = roles;
         facts.apps = self.apps.into_values().collect();
         facts.alerts = alerts;
+        facts.auth = auth;
         facts.by_user = by_user;
         facts
     }
@@ -181,6 +201,7 @@ fn person_of(f: &Fact) -> Option<(String, String)> {
         Fact::RiskDetection(d) => (d.upn.as_deref(), d.user_id.as_deref()),
         Fact::Role(r) => (r.upn.as_deref(), r.user_id.as_deref()),
         Fact::User(u) => (Some(u.upn.as_str()), u.user_id.as_deref()),
+        Fact::AuthMethods(m) => (Some(m.upn.as_str()), m.user_id.as_deref()),
         _ => (None, None),
     };
     Some((keys::user(upn?), keys::user(id?)))

@@ -27,11 +27,14 @@ pub enum SnapshotKind {
     Users,
     /// Security alerts raised by Microsoft's own products.
     SecurityAlerts,
+    /// MFA state and registered authentication methods per user (MFA status reports, Graph
+    /// `userRegistrationDetails`).
+    AuthMethods,
 }
 
 impl SnapshotKind {
     /// Every kind, in the order pages list them.
-    pub const ALL: [SnapshotKind; 9] = [
+    pub const ALL: [SnapshotKind; 10] = [
         SnapshotKind::MailboxRules,
         SnapshotKind::MailboxForwarding,
         SnapshotKind::RiskyUsers,
@@ -41,6 +44,7 @@ impl SnapshotKind {
         SnapshotKind::AppPermissions,
         SnapshotKind::Users,
         SnapshotKind::SecurityAlerts,
+        SnapshotKind::AuthMethods,
     ];
 
     /// The kind's name, as `assets/ingest/snapshots.toml` and the facts file spell it.
@@ -55,6 +59,7 @@ impl SnapshotKind {
             SnapshotKind::AppPermissions => "app_permissions",
             SnapshotKind::Users => "users",
             SnapshotKind::SecurityAlerts => "security_alerts",
+            SnapshotKind::AuthMethods => "auth_methods",
         }
     }
 
@@ -80,6 +85,7 @@ impl SnapshotKind {
             SnapshotKind::AppPermissions => "app permissions and consents",
             SnapshotKind::Users => "users",
             SnapshotKind::SecurityAlerts => "security alerts",
+            SnapshotKind::AuthMethods => "MFA state and authentication methods",
         }
     }
 }

@@ -27,6 +27,12 @@ pub struct InboxRule {
     /// Exchange could not run the rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_error: Option<bool>,
+    /// The rule is hidden from Outlook and from `Get-InboxRule` without `-IncludeHidden`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<bool>,
+    /// The record of the snapshot file that states the rule (1 for the first), so a finding can cite it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
 }
 
 /// One condition of a rule: the property it tests and the value it wants.
@@ -131,6 +137,9 @@ pub struct Forwarding {
     /// Whether a copy stays in the mailbox.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deliver_and_forward: Option<bool>,
+    /// The record of the snapshot file that states the setting (1 for the first), so a finding can cite it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
 }
 
 impl Forwarding {

@@ -1,10 +1,11 @@
 //! Case facts: the state of the tenant that snapshot exports recorded when they were taken (inbox rules and
 //! forwarding per mailbox; risk, risk detections, roles and PIM assignments per user; permissions per app; security
-//! alerts), kept apart from events so nobody mistakes a state for something that happened. Ingest reads them, the
+//! alerts; MFA state and authentication methods per user), kept apart from events so nobody mistakes a state for something that happened. Ingest reads them, the
 //! analytics and the workbench ask [`Facts`].
 
 mod alerts;
 mod apps;
+mod auth;
 mod fact;
 mod identity;
 mod index;
@@ -17,6 +18,7 @@ mod store;
 
 pub use alerts::SecurityAlert;
 pub use apps::AppPermission;
+pub use auth::AuthMethods;
 pub use fact::{Fact, SnapshotFacts};
 pub use identity::{RiskDetection, RoleAssignment, RoleHold, UserRecord, UserRisk};
 pub use kinds::{is_snapshot_format, SnapshotKind, FORMAT_SUFFIX};
@@ -48,6 +50,8 @@ pub struct Facts {
     /// Any name of a user of the inventory (UPN, object id) → its UPN.
     user_names: HashMap<String, String>,
     alerts: Vec<Located<SecurityAlert>>,
+    /// MFA state and registered methods, one per user and report.
+    auth: Vec<Located<AuthMethods>>,
     /// Every name of a user → the facts about them.
     by_user: HashMap<String, UserFacts>,
 }
@@ -59,6 +63,7 @@ struct UserFacts {
     detections: Vec<usize>,
     roles: Vec<usize>,
     alerts: Vec<usize>,
+    auth: Vec<usize>,
 }
 
 #[cfg(test)]

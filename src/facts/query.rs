@@ -1,9 +1,10 @@
 //! What a detection or the workbench asks the facts: the current rules and forwarding of a mailbox, a user's risk,
-//! detections, roles and admin status, an app's permissions, the security alerts. Every answer carries the
+//! detections, roles, admin status and MFA methods, an app's permissions, the security alerts. Every answer carries the
 //! snapshot it comes from.
 
 use super::alerts::SecurityAlert;
 use super::apps::AppPermission;
+use super::auth::AuthMethods;
 use super::identity::{RiskDetection, RoleAssignment, UserRecord, UserRisk};
 use super::mail::{Forwarding, InboxRule};
 use super::snapshot::Snapshot;
@@ -63,6 +64,11 @@ impl Facts {
     /// The mailboxes whose own forwarding is set.
     pub fn forwarding(&self) -> Vec<Seen<'_, Forwarding>> {
         self.forwarding.values().filter(|(_, f)| f.is_set()).map(|l| self.seen(l)).collect()
+    }
+
+    /// Every mailbox's own forwarding setting that a snapshot records, set or not.
+    pub fn mailbox_forwarding(&self) -> Vec<Seen<'_, Forwarding>> {
+        self.forwarding.values().map(|l| self.seen(l)).collect()
     }
 
     /// A mailbox's own forwarding setting, set or not, when a snapshot records it.
@@ -132,6 +138,19 @@ impl Facts {
     /// The permissions of one app, named by app id, service principal id or display name.
     pub fn permissions_of(&self, app: &str) -> Vec<Seen<'_, AppPermission>> {
         self.apps.iter().filter(|(_, p)| p.is_app(app)).map(|l| self.seen(l)).collect()
+    }
+
+    /// A user's MFA state and registered methods, one per report, the reports that state MFA registration first.
+    pub fn auth_methods_of(&self, user: &str) -> Vec<Seen<'_, AuthMethods>> {
+        let mut v: Vec<_> =
+            self.about(user).into_iter().flat_map(|u| &u.auth).map(|i| self.seen(&self.auth[*i])).collect();
+        v.sort_by_key(|s| (s.fact.mfa_registered.is_none(), s.fact.report.clone()));
+        v
+    }
+
+    /// Every user's MFA state and methods.
+    pub fn auth_methods(&self) -> Vec<Seen<'_, AuthMethods>> {
+        self.auth.iter().map(|l| self.seen(l)).collect()
     }
 
     /// Every security alert.

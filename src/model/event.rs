@@ -134,6 +134,10 @@ pub struct Network {
     /// Longitude of that place, in degrees.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longitude: Option<f64>,
+    /// The GeoIP database that gave the coordinates, when the record itself did not, so a finding can say how
+    /// precisely it placed the address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub located_by: Option<String>,
 }
 
 /// The device the record names, if any.

@@ -318,3 +318,107 @@ proptest! {
         }
     }
 }
+
+/// A UAL `UserLoggedIn` record of `upn` from `ip` at `time`, carrying no place of its own.
+fn ual_login(n: u32, upn: &str, ip: &str, time: &str) -> serde_json::Value {
+    serde_json::json!({
+        "CreationTime": time, "Id": format!("5b1f0c2e-0d4c-4f7a-9c1e-00000000{n:04}"), "Operation": "UserLoggedIn",
+        "OrganizationId": "b4a7e5c2-0000-4000-8000-000000000000", "RecordType": 15, "ResultStatus": "Success",
+        "UserKey": "10032001A1B2C3D4", "UserType": 0, "Version": 1, "Workload": "AzureActiveDirectory",
+        "ClientIP": ip, "ObjectId": "00000003-0000-0ff1-ce00-000000000000", "UserId": upn,
+        "AzureActiveDirectoryEventType": 1,
+        "ExtendedProperties": [{"Name": "UserAgent", "Value": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/120.0"}],
+        "ApplicationId": "4765445b-32c6-49b0-83e6-1d93765276ca"
+    })
+}
+
+/// A city CSV in the ip-location-db layout: Chicago, Sydney, a VPN exit in Singapore and a mobile carrier in Perth.
+fn city_csv(dir: &Path) -> PathBuf {
+    let p = dir.join("dbip-city-ipv4.csv");
+    std::fs::write(
+        &p,
+        "198.51.100.0,198.51.100.255,US,Illinois,,Chicago,60601,41.8781,-87.6298,America/Chicago\n\
+         203.0.113.0,203.0.113.127,AU,New South Wales,,Sydney,2000,-33.8688,151.2093,Australia/Sydney\n\
+         203.0.113.128,203.0.113.191,SG,,,Singapore,,1.3521,103.8198,Asia/Singapore\n\
+         203.0.113.192,203.0.113.255,AU,Western Australia,,Perth,6000,-31.9523,115.8613,Australia/Perth\n",
+    )
+    .unwrap();
+    p
+}
+
+/// An ASN CSV naming the VPN exit and the mobile carrier's networks.
+fn asn_csv(dir: &Path) -> PathBuf {
+    let p = dir.join("asn-ipv4.csv");
+    std::fs::write(&p, "203.0.113.128,203.0.113.191,9009,M247\n203.0.113.192,203.0.113.255,1221,Telstra\n").unwrap();
+    p
+}
+
+#[test]
+fn a_city_csv_gives_coordinates_that_the_ledger_counts_and_the_record_keeps_its_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = case_with(tmp.path(), &[("198.51.100.7", false), ("203.0.113.9", true)]);
+    let (case, ledger) = ingest_with(&case, &[city_csv(tmp.path())]);
+    let ledger = ledger.unwrap();
+    let chicago = by_ip(&case, "198.51.100.7");
+    assert_eq!(place(&chicago), (Some("US"), Some("Chicago"), None));
+    assert_eq!((chicago.net.latitude, chicago.net.longitude), (Some(41.8781), Some(-87.6298)));
+    assert_eq!(chicago.net.located_by.as_deref(), Some("dbip-city-ipv4.csv"));
+    let berlin = by_ip(&case, "203.0.113.9");
+    assert_eq!(place(&berlin), (Some("DE"), Some("Berlin"), Some(64999)), "the log's own place stays");
+    assert!(berlin.net.latitude.is_none(), "no coordinates from a database that places the address elsewhere");
+    let uses: Vec<(&str, GeoKind, u64)> = ledger.geoip.iter().map(|u| (u.file.as_str(), u.kind, u.events)).collect();
+    assert_eq!(uses, vec![("dbip-city-ipv4.csv", GeoKind::City, 1)]);
+}
+
+#[test]
+fn a_maxmind_city_mmdb_gives_coordinates_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = case_with(tmp.path(), &[("192.0.2.9", false)]);
+    let record = map(vec![
+        ("city", map(vec![("names", map(vec![("en", text("Lagos"))]))])),
+        ("country", map(vec![("iso_code", text("NG"))])),
+        ("location", map(vec![("latitude", Value::Double(6.4541)), ("longitude", Value::Double(3.3947))])),
+    ]);
+    let db = tmp.path().join("GeoLite2-City.mmdb");
+    std::fs::write(&db, mmdb_writer::build("GeoLite2-City", 4, &[("192.0.2.0", 24, record)])).unwrap();
+    let (case, ledger) = ingest_with(&case, &[db]);
+    ledger.unwrap();
+    let e = by_ip(&case, "192.0.2.9");
+    assert_eq!((e.net.country.as_deref(), e.net.latitude, e.net.longitude), (Some("NG"), Some(6.4541), Some(3.3947)));
+}
+
+#[test]
+fn impossible_travel_works_on_a_ual_only_case_placed_by_a_city_database() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("case");
+    std::fs::create_dir_all(&case).unwrap();
+    let upn = "debrab@contoso.onmicrosoft.com";
+    let records = [
+        ual_login(1, upn, "198.51.100.7", "2025-03-04T09:00:00"),
+        ual_login(2, upn, "203.0.113.9", "2025-03-04T11:00:00"),
+        ual_login(3, "sam@contoso.onmicrosoft.com", "198.51.100.8", "2025-03-04T09:00:00"),
+        ual_login(4, "sam@contoso.onmicrosoft.com", "203.0.113.140", "2025-03-04T10:00:00"),
+        ual_login(5, "kim@contoso.onmicrosoft.com", "198.51.100.9", "2025-03-04T09:00:00"),
+        ual_login(6, "kim@contoso.onmicrosoft.com", "203.0.113.200", "2025-03-04T13:00:00"),
+    ];
+    std::fs::write(case.join("ual.json"), serde_json::Value::Array(records.to_vec()).to_string()).unwrap();
+    let toml = "[analytics.impossible-travel]\nvpn_proxy_asns = [\"9009 M247\"]\nmobile_asns = [\"1221 Telstra\"]\n";
+    std::fs::write(case.join("case.toml"), toml).unwrap();
+    let (case, ledger) = ingest_with(&case, &[city_csv(tmp.path()), asn_csv(tmp.path())]);
+    ledger.unwrap();
+    let case = Case::open(&case.root, None).unwrap();
+    let d = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now()).unwrap();
+    let travel: Vec<_> = d.alerts.iter().filter(|a| a.analytic == "impossible-travel").collect();
+    let titles: Vec<&str> = travel.iter().map(|a| a.title.as_str()).collect();
+    assert_eq!(travel.len(), 2, "{titles:?}");
+    assert!(!titles.iter().any(|t| t.starts_with("sam@")), "a hop to a VPN exit is a look-alike: {titles:?}");
+    let vpn = d.suppressions.iter().find(|s| s.analytic == "impossible-travel" && s.matched == "AS9009");
+    assert!(vpn.is_some(), "the VPN hop is counted: {:?}", d.suppressions);
+    let debra = travel.iter().find(|a| a.title.starts_with(upn)).unwrap();
+    assert!(debra.title.contains("from Chicago, US to Sydney, AU"), "{titles:?}");
+    let reasons = debra.reasons.join("\n");
+    assert!(reasons.contains("41.88, -87.63 from GeoIP database dbip-city-ipv4.csv"), "{reasons}");
+    let kim = travel.iter().find(|a| a.title.starts_with("kim@")).unwrap();
+    assert!(kim.title.contains("to AU ("), "a mobile carrier is placed by its country, not its city: {titles:?}");
+    assert!(kim.reasons.join("\n").contains("mobile carrier, placed by country only"), "{:#?}", kim.reasons);
+}

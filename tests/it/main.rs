@@ -14,6 +14,8 @@ mod demo_first_frame;
 mod detect_cli;
 mod exercise_cases;
 mod exercise_tui;
+mod facts_auth_methods;
+mod facts_detections;
 mod facts_snapshots;
 mod gen_determinism;
 mod gen_records;

@@ -10,8 +10,10 @@
 //! methods removed and others added together. An admin changing someone else's methods in working hours from
 //! their usual places is a routine helpdesk reset and is counted, not alerted. Firm findings raise the severity
 //! once; changes the case cannot judge are stated at low severity. The MFA service's own updates on behalf of the
-//! person count as the person's.
+//! person count as the person's. An MFA or methods report in the case adds the person's methods to the alert, and a
+//! person it shows with no MFA adding a method themselves is a firm finding.
 
+use super::auth_facts;
 use super::identity_context::{
     actor_notes, add_record, add_signin, allowed_actor, failed_note, flat, new_place_signin, note_missing_signins,
     note_untimed, unusual_hour, unusual_place, Norms, Note, Place, Who,
@@ -320,6 +322,7 @@ fn judge(cx: &Cx, norms: &Norms, changes: Vec<Change>, out: &mut Findings) {
     for t in touches {
         add_signin(cx, &mut b, t);
     }
+    auth_facts::describe(cx, &mut b, &first.user);
     if !own {
         if let Some(t) = who.thin(norms) {
             b.baseline(t);
@@ -351,6 +354,10 @@ fn context<'a>(cx: &Cx<'a>, norms: &Norms, changes: &[Change], own: bool) -> (Ve
     if own && kinds.contains(&Kind::Removed) && kinds.contains(&Kind::Added) {
         let minutes = (changes[changes.len() - 1].ts - first.ts).num_minutes();
         notes.push(Note { text: format!("methods were removed and others added within {minutes} min"), firm: true });
+    }
+    let adds = kinds.iter().any(|k| matches!(k, Kind::Added | Kind::TemporaryPass | Kind::AppPassword));
+    if own && adds && !first.user.is_empty() {
+        notes.extend(auth_facts::first_factor_note(cx, &first.user));
     }
     if !first.user.is_empty() {
         let person = Who::at(cx, norms, &first.user, first.ts);

@@ -2,9 +2,9 @@
 //! between them.
 //!
 //! Each person's successful interactive sign-ins (each once, whichever log holds it) are placed: at the
-//! coordinates the sign-in record gave the address, with `city_radius_km` of slack; else at the centre of its
-//! country from `assets/analytics/country_places.txt`, with the country's radius as slack; else not at all
-//! ("location unknown"). Consecutive placed sign-ins from different addresses are compared: the great-circle
+//! coordinates the sign-in record or a GeoIP city database gave the address, with `city_radius_km` of slack;
+//! else at the centre of its country from `assets/analytics/country_places.txt`, with the country's radius as
+//! slack; else not at all ("location unknown"). Consecutive placed sign-ins from different addresses are compared: the great-circle
 //! distance less both slacks is the least distance the person covered, and above `min_distance_km` at a speed
 //! over `max_speed_kmh` the hop is impossible. Sign-ins that could not be placed never break the chain (the
 //! next placed one is compared with the last placed one) and are named in the reason and the coverage notes.
@@ -120,7 +120,11 @@ fn locate(cx: &Cx, s: &Settings, t: &Touch) -> Option<Located> {
             _ => country.clone(),
         };
         let (lat, lon) = (p.latitude as f64, p.longitude as f64);
-        let how = format!("{lat:.2}, {lon:.2} from the sign-in record, ±{:.0} km", s.city_radius);
+        let from = match p.by {
+            0 => "the sign-in record".to_string(),
+            by => format!("GeoIP database {}", cx.s(by)),
+        };
+        let how = format!("{lat:.2}, {lon:.2} from {from}, ±{:.0} km", s.city_radius);
         return Some(Located { lat, lon, slack_km: s.city_radius, short, how });
     }
     let c = countries().get(&country)?;

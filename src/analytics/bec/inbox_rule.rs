@@ -8,11 +8,13 @@
 //! of them critical. Rules that file mail on an ordinary condition, forward inside the tenant or to an allowed
 //! domain, and rules made by allow-listed or Microsoft system actors are counted as suppressions.
 
+use super::inbox_rule_facts;
 use super::mail_dest::{addresses, flag, flag_off, mailbox_label, obscure_name, words_in, Domains, Lies};
 use crate::analytics::alert::AlertBuilder;
 use crate::analytics::allow::{actor_names, AllowList};
 use crate::analytics::catalog;
-use crate::analytics::common::{actor_of, ip_of, lower, prop, raise, Cx, Findings};
+use crate::analytics::common::{actor_of, ip_of, lower, prop, Cx, Findings};
+use crate::facts::keys;
 use crate::model::{ActorKind, Event, Severity, Source};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,17 +49,17 @@ const CONDITION_PARAMS: [&str; 22] = [
 ];
 
 /// The parameters and allow lists this detection reads.
-struct Settings {
-    words: Vec<String>,
-    folders: Vec<String>,
-    name_chars: usize,
-    allowed_domains: Vec<String>,
-    actors: AllowList,
-    domains: Domains,
+pub(super) struct Settings {
+    pub(super) words: Vec<String>,
+    pub(super) folders: Vec<String>,
+    pub(super) name_chars: usize,
+    pub(super) allowed_domains: Vec<String>,
+    pub(super) actors: AllowList,
+    pub(super) domains: Domains,
 }
 
 impl Settings {
-    fn read(cx: &Cx) -> Settings {
+    pub(super) fn read(cx: &Cx) -> Settings {
         let p = cx.params;
         let lower = |name: &str| p.list(name).iter().map(|s| s.trim().to_lowercase()).collect::<Vec<String>>();
         let mut actors: Vec<String> = p.list("actor_allowlist").to_vec();
@@ -102,9 +104,12 @@ struct Verdict<'e> {
 pub fn run(cx: &Cx) -> Findings {
     let mut out = Findings::default();
     if !cx.store.has_source(Source::UalExchange) {
-        out.notes.push(
-            "no Exchange records (ual_exchange) in the case: inbox rules created or changed cannot be seen".into(),
-        );
+        out.notes.push(if cx.facts.mailbox_rules().is_empty() {
+            "no Exchange records (ual_exchange) in the case: inbox rules created or changed cannot be seen".into()
+        } else {
+            "no Exchange records (ual_exchange) in the case: only the rules of the mailbox-rule snapshots are judged"
+                .into()
+        });
     }
     let settings = Settings::read(cx);
     let mut verdicts: Vec<Verdict> = Vec::new();
@@ -119,13 +124,27 @@ pub fn run(cx: &Cx) -> Findings {
             Err((rule, matched, id)) => out.suppressions.add(&cx.meta.id, rule, &matched, id),
         }
     }
-    let shared = shared_destinations(&verdicts);
+    let mut standing = inbox_rule_facts::judge_all(cx, &settings, &mut out);
+    let sends = verdicts
+        .iter()
+        .flat_map(|v| v.outside.iter().map(|a| (a.clone(), v.change.mailbox.clone())))
+        .chain(standing.values().flat_map(|r| r.outside.iter().map(|a| (a.clone(), r.seen.fact.mailbox.clone()))));
+    let shared = shared_destinations(sends);
     let mut groups: BTreeMap<(String, String), Vec<Verdict>> = BTreeMap::new();
     for v in verdicts {
-        groups.entry((v.change.mailbox.clone(), v.change.name.to_lowercase())).or_default().push(v);
+        groups.entry((keys::mailbox(&v.change.mailbox), v.change.name.trim().to_lowercase())).or_default().push(v);
     }
-    for group in groups.into_values() {
-        out.alerts.push(build_alert(cx, &settings, &group, &shared));
+    for (key, group) in groups {
+        let mut b = build_alert(cx, &settings, &group, &shared);
+        if let Some(rule) = standing.remove(&key) {
+            inbox_rule_facts::still_in_place(&mut b, &rule);
+        }
+        out.alerts.push(b);
+    }
+    for rule in standing.values() {
+        let mut b = inbox_rule_facts::alert(cx, &settings, rule);
+        shared_reasons(&mut b, &rule.outside, &shared);
+        out.alerts.push(b);
     }
     out
 }
@@ -214,17 +233,8 @@ fn judge<'e>(s: &Settings, mut c: RuleChange<'e>) -> Result<Option<Verdict<'e>>,
         .collect();
     let hide = !c.hides.is_empty();
     let obscure = obscure_name(&c.name, s.name_chars);
-    let mut sev = if !outside.is_empty() {
-        if hide {
-            Severity::Critical
-        } else {
-            Severity::High
-        }
-    } else if hide && (!c.watched.is_empty() || c.every_message && obscure) {
-        Severity::High
-    } else if hide && (c.every_message || obscure) {
-        Severity::Medium
-    } else {
+    let graded = grade(!outside.is_empty(), hide, !c.watched.is_empty(), c.every_message, obscure);
+    let Some(mut sev) = graded else {
         let id = c.ev.id.as_str();
         return Err(match (c.forwards.first(), hide) {
             (Some((_, a)), _) => {
@@ -240,6 +250,22 @@ fn judge<'e>(s: &Settings, mut c: RuleChange<'e>) -> Result<Option<Verdict<'e>>,
         sev = lower(sev);
     }
     Ok(Some(Verdict { change: c, outside, severity: sev }))
+}
+
+/// How serious a rule is from what it does, the same for a change in the audit log and a rule in a snapshot:
+/// sending mail outside is high (critical when it also hides it); hiding mail is high when the rule watches for
+/// telling words or acts on every message under an obscure name, medium when it acts on every message or carries
+/// an obscure name. `None` for a rule that does neither.
+pub(super) fn grade(outside: bool, hide: bool, watched: bool, every_message: bool, obscure: bool) -> Option<Severity> {
+    if outside {
+        Some(if hide { Severity::Critical } else { Severity::High })
+    } else if hide && (watched || every_message && obscure) {
+        Some(Severity::High)
+    } else if hide && (every_message || obscure) {
+        Some(Severity::Medium)
+    } else {
+        None
+    }
 }
 
 /// Fills in where the rule sends mail, how it hides it and which watched words its conditions hold.
@@ -298,22 +324,32 @@ fn read_outlook_rule(s: &Settings, c: &mut RuleChange) {
     }
 }
 
-/// Outside destinations that rules on more than one mailbox send to, with those mailboxes.
-fn shared_destinations(verdicts: &[Verdict]) -> BTreeMap<String, BTreeSet<String>> {
+/// Outside destinations that rules on more than one mailbox send to, with those mailboxes, from (destination,
+/// mailbox) pairs.
+fn shared_destinations(sends: impl Iterator<Item = (String, String)>) -> BTreeMap<String, BTreeSet<String>> {
     let mut by_dest: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for v in verdicts {
-        for a in &v.outside {
-            by_dest.entry(a.clone()).or_default().insert(v.change.mailbox.clone());
-        }
+    for (a, mailbox) in sends {
+        by_dest.entry(a).or_default().insert(mailbox);
     }
     by_dest.retain(|_, m| m.len() > 1);
     by_dest
 }
 
+/// Says which outside destinations other mailboxes' rules feed too, and makes the alert critical when any does.
+fn shared_reasons(b: &mut AlertBuilder, outside: &[String], shared: &BTreeMap<String, BTreeSet<String>>) {
+    for a in outside {
+        if let Some(mbs) = shared.get(a) {
+            let list: Vec<&str> = mbs.iter().map(String::as_str).collect();
+            b.reason(format!("{a} also receives mail from rules on {} mailboxes: {}", mbs.len(), list.join(", ")));
+            b.at_least(Severity::Critical);
+        }
+    }
+}
+
 /// One alert for every change to one rule: what it does, where it sends mail, and every record.
 fn build_alert(cx: &Cx, s: &Settings, group: &[Verdict], shared: &BTreeMap<String, BTreeSet<String>>) -> AlertBuilder {
     let first = &group[0].change;
-    let mut sev = group.iter().map(|v| v.severity).max().unwrap_or(Severity::Medium);
+    let sev = group.iter().map(|v| v.severity).max().unwrap_or(Severity::Medium);
     let outside: BTreeSet<&String> = group.iter().flat_map(|v| v.outside.iter()).collect();
     let hides = group.iter().any(|v| !v.change.hides.is_empty());
     let what = match (outside.is_empty(), hides) {
@@ -326,14 +362,8 @@ fn build_alert(cx: &Cx, s: &Settings, group: &[Verdict], shared: &BTreeMap<Strin
     for v in group {
         describe_change(cx, s, &mut b, v);
     }
-    for a in &outside {
-        if let Some(mbs) = shared.get(*a) {
-            let list: Vec<&str> = mbs.iter().map(String::as_str).collect();
-            b.reason(format!("{a} also receives mail from rules on {} mailboxes: {}", mbs.len(), list.join(", ")));
-            sev = raise(sev).max(Severity::Critical);
-        }
-    }
-    b.alert.severity = sev;
+    let outside: Vec<String> = outside.into_iter().cloned().collect();
+    shared_reasons(&mut b, &outside, shared);
     b
 }
 

@@ -2,8 +2,8 @@
 //! and the small text checks the mail detections share (parameter flags, whole-word matches, rule names).
 //!
 //! The tenant's domains are `[tenant] domains` when the case sets them. Without them, the domains of the people
-//! the case holds records of stand in, and the reasons say so: a destination neither list knows is treated as
-//! outside, never assumed to be home.
+//! the case holds records of, and of the mailboxes its snapshots list, stand in, and the reasons say so: a
+//! destination neither list knows is treated as outside, never assumed to be home.
 
 use crate::analytics::catalog;
 use crate::analytics::common::{domain_of, prop, Cx};
@@ -46,6 +46,7 @@ impl Domains {
                     seen.push(d.to_string());
                 }
             }
+            seen.extend(snapshot_domains(cx));
             seen.sort();
             seen.dedup();
         }
@@ -76,6 +77,13 @@ impl Domains {
             format!("no [tenant] domains set; the case's own accounts use {}", self.seen.join(", "))
         }
     }
+}
+
+/// The domains of the mailboxes the case's snapshots list rules or forwarding for: the tenant's own.
+fn snapshot_domains(cx: &Cx) -> Vec<String> {
+    let rules = cx.facts.mailbox_rules().into_iter().map(|r| r.fact.mailbox.as_str());
+    let forwarding = cx.facts.mailbox_forwarding().into_iter().map(|f| f.fact.mailbox.as_str());
+    rules.chain(forwarding).filter_map(domain_of).filter(|d| d.contains('.')).map(str::to_ascii_lowercase).collect()
 }
 
 /// True when `domain` is one of `list` or a subdomain of one.

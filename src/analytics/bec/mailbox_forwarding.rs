@@ -10,6 +10,7 @@
 //! suppressions. Clearing forwarding is not a finding.
 
 use super::mail_dest::{addresses, flag_off, mailbox_label, under_any, Domains, Lies};
+use super::mailbox_forwarding_facts;
 use crate::analytics::alert::AlertBuilder;
 use crate::analytics::allow::{actor_names, AllowList};
 use crate::analytics::catalog;
@@ -20,12 +21,12 @@ use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The parameters and allow lists this detection reads.
-struct Settings {
+pub(super) struct Settings {
     allowed_domains: Vec<String>,
     consumer: Vec<String>,
-    shared_min: usize,
+    pub(super) shared_min: usize,
     actors: AllowList,
-    mailboxes: AllowList,
+    pub(super) mailboxes: AllowList,
     domains: Domains,
 }
 
@@ -48,7 +49,7 @@ impl Settings {
 
 /// Where a forwarding setting sends mail.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Dest {
+pub(super) enum Dest {
     /// A mail address outside the tenant.
     Outside(String),
     /// A directory recipient named without an address that no account in the case matches.
@@ -56,7 +57,7 @@ enum Dest {
 }
 
 impl Dest {
-    fn text(&self) -> &str {
+    pub(super) fn text(&self) -> &str {
         match self {
             Dest::Outside(a) | Dest::Unplaced(a) => a,
         }
@@ -81,8 +82,12 @@ struct Forward<'e> {
 pub fn run(cx: &Cx) -> Findings {
     let mut out = Findings::default();
     if !cx.store.has_source(Source::UalExchange) {
-        out.notes
-            .push("no Exchange admin records (ual_exchange) in the case: mailbox forwarding cannot be seen".into());
+        out.notes.push(if cx.facts.mailbox_forwarding().is_empty() {
+            "no Exchange admin records (ual_exchange) in the case: mailbox forwarding cannot be seen".into()
+        } else {
+            "no Exchange admin records (ual_exchange) in the case: only the forwarding the mailbox snapshots record              is judged"
+                .into()
+        });
     }
     let s = Settings::read(cx);
     let mut by_dest: BTreeMap<Dest, Vec<Forward>> = BTreeMap::new();
@@ -113,8 +118,16 @@ pub fn run(cx: &Cx) -> Findings {
             }
         }
     }
+    let mut standing = mailbox_forwarding_facts::judge_all(cx, &s, &mut out);
     for (dest, group) in &by_dest {
-        out.alerts.push(build_alert(cx, &s, dest, group));
+        let mut b = build_alert(cx, &s, dest, group);
+        if let Some(set) = standing.remove(dest) {
+            mailbox_forwarding_facts::still_in_place(&mut b, &set);
+        }
+        out.alerts.push(b);
+    }
+    for (dest, set) in &standing {
+        out.alerts.push(mailbox_forwarding_facts::alert(cx, &s, dest, set));
     }
     out
 }
@@ -136,7 +149,7 @@ fn identity_of(ev: &Event) -> String {
 }
 
 /// Where a destination lies: `Ok` to judge it, `Err` with the suppression rule and match when it stays home.
-fn place(cx: &Cx, s: &Settings, value: &str) -> Result<Dest, (&'static str, String)> {
+pub(super) fn place(cx: &Cx, s: &Settings, value: &str) -> Result<Dest, (&'static str, String)> {
     if let Some(addr) = addresses(value).into_iter().next() {
         return match s.domains.judge(&addr, &s.allowed_domains) {
             Lies::Outside => Ok(Dest::Outside(addr)),
@@ -205,7 +218,7 @@ fn build_alert(cx: &Cx, s: &Settings, dest: &Dest, group: &[Forward]) -> AlertBu
 }
 
 /// "2 mailboxes (a, b)" or the one mailbox.
-fn plural_mailboxes(list: &[&str]) -> String {
+pub(super) fn plural_mailboxes(list: &[&str]) -> String {
     match list {
         [one] => one.to_string(),
         _ => format!("{} mailboxes ({})", list.len(), list.join(", ")),
@@ -214,7 +227,7 @@ fn plural_mailboxes(list: &[&str]) -> String {
 
 /// What is known about the destination: its domain against the tenant's, a consumer mail service, or a name
 /// nothing resolves.
-fn explain_destination(s: &Settings, b: &mut AlertBuilder, dest: &Dest) {
+pub(super) fn explain_destination(s: &Settings, b: &mut AlertBuilder, dest: &Dest) {
     match dest {
         Dest::Outside(a) => {
             let domain = domain_of(a).unwrap_or("");

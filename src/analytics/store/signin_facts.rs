@@ -72,13 +72,15 @@ pub struct SignInRisk {
     pub types: Sym,
 }
 
-/// Where a sign-in record placed an address.
+/// Where a sign-in record (or a GeoIP city database) placed an address.
 #[derive(Debug, Clone, Copy)]
 pub struct Place {
     pub latitude: f32,
     pub longitude: f32,
     pub city: Sym,
     pub country: Sym,
+    /// The GeoIP database that gave the coordinates; 0 when the record did.
+    pub by: Sym,
 }
 
 impl Store {
@@ -135,6 +137,7 @@ impl Store {
             return;
         }
         let city = self.sym_opt(ev.net.city.as_deref().map(str::trim));
-        self.places.insert(ip, Place { latitude: lat as f32, longitude: lon as f32, city, country });
+        let by = self.sym_opt(ev.net.located_by.as_deref());
+        self.places.insert(ip, Place { latitude: lat as f32, longitude: lon as f32, city, country, by });
     }
 }

@@ -145,3 +145,45 @@ fn says_when_sign_ins_or_the_audit_are_missing() {
     assert!(coverage_of(&d, ID).notes.iter().any(|n| n.contains("holds no sign-ins of people")));
     assert_eq!(coverage_of(&run(ID, TENANT_TOML, office()), ID).status, "blind");
 }
+
+/// Facts of an MFA registration report taken after the change, showing `upn` with or without MFA.
+fn registration_report(upn: &str, mfa: bool, methods: &[&str]) -> crate::facts::Facts {
+    use crate::facts::{AuthMethods, Fact, Facts, FactsFile, Snapshot, SnapshotFacts, SnapshotKind, FACTS_VERSION};
+    let fact = Fact::AuthMethods(AuthMethods {
+        upn: upn.into(),
+        report: "registration details".into(),
+        mfa_registered: Some(mfa),
+        methods: methods.iter().map(|m| m.to_string()).collect(),
+        ..AuthMethods::default()
+    });
+    let snapshot =
+        Snapshot { path: "MFA/UserRegistrationDetails.csv".into(), kind: SnapshotKind::AuthMethods, taken: None };
+    Facts::from_file(FactsFile {
+        version: FACTS_VERSION,
+        snapshots: vec![SnapshotFacts { snapshot, facts: vec![fact] }],
+    })
+}
+
+#[test]
+fn a_person_the_mfa_report_shows_without_mfa_registering_a_method_fires_and_others_show_their_methods() {
+    let reg = || [office(), vec![info("reg", "User registered security info", CAROL, CAROL, 9, 20, "Phone")]].concat();
+    let d = run_with_facts(ID, TENANT_TOML, reg(), registration_report(CAROL, false, &["email"]));
+    let a = only_alert(&d);
+    assert_eq!(a.severity, Severity::High, "a firm finding raises the person's own change from medium");
+    reason_with(
+        a,
+        &["UserRegistrationDetails.csv", "with no MFA method registered", "first factor beyond the password"],
+    );
+    reason_with(a, &["carol@contoso.example per the registration details report", "no MFA registered · email"]);
+
+    let d = run_with_facts(ID, TENANT_TOML, reg(), registration_report(CAROL, true, &["mobilePhone"]));
+    assert_quiet(&d);
+    let tap = info("tap", "Admin registered security info", HELPDESK, CAROL, 22, 0, "Temporary Access Pass");
+    let d = run_with_facts(
+        ID,
+        TENANT_TOML,
+        [office(), vec![tap]].concat(),
+        registration_report(CAROL, true, &["mobilePhone"]),
+    );
+    reason_with(only_alert(&d), &["per the registration details report", "MFA registered · mobilePhone"]);
+}

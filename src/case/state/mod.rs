@@ -13,6 +13,7 @@ pub(crate) mod files;
 pub mod notes;
 pub mod progress;
 pub mod suppress;
+mod suppress_from;
 mod textdiff;
 pub mod triage;
 

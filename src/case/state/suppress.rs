@@ -3,6 +3,7 @@
 //! order and layout of the rest of `case.toml` are kept. This is the one place harrier writes outside its state
 //! folder, and only on that explicit request.
 
+use super::suppress_from::wanted_changes;
 use super::textdiff::unified;
 use super::{CaseState, StateError};
 use crate::analytics::saved::SavedAlert;
@@ -114,74 +115,6 @@ pub fn plan_for_file(path: &Path, alert: &SavedAlert) -> Result<SuppressionPlan,
         before,
         after,
     })
-}
-
-/// The lists and values that silence this analytic for what the alert found.
-/// A table path, a key in it, and the values wanted in that list.
-type Wanted = (Vec<String>, String, Vec<String>);
-
-fn wanted_changes(alert: &SavedAlert) -> Result<Vec<Wanted>, StateError> {
-    let e = &alert.entities;
-    let allow = || vec!["allow".to_string()];
-    let params = |id: &str| vec!["analytics".to_string(), id.to_string()];
-    let out = match alert.analytic.to_ascii_uppercase().as_str() {
-        // Scripted access by a user: the account is approved automation.
-        "AN0534" => vec![(allow(), "automation_accounts".to_string(), e.users.clone())],
-        // Token or session reuse from a foreign network: the addresses are expected egress.
-        "AN0959" => vec![(allow(), "expected_ips".to_string(), e.ips.clone())],
-        // Directory enumeration: the principal may enumerate.
-        "AN1089" => {
-            let who = e.users.first().or(e.apps.first()).cloned().into_iter().collect();
-            vec![(params("AN1089"), "admin_allowlist".to_string(), who)]
-        }
-        // A partner's chain: the tenant is a trusted partner and the mailboxes it manages are delegated.
-        "AN1350" => vec![
-            (allow(), "trusted_partner_tenants".to_string(), e.tenants.clone()),
-            (allow(), "delegate_mailboxes".to_string(), e.mailboxes.clone()),
-        ],
-        // Mailbox-wide access granted: the grantee is approved to hold it.
-        "AN1107" => vec![(params("AN1107"), "grantee_allowlist".to_string(), vec![grantee_of(alert)?])],
-        // Directory and Exchange changes whose titles start with the actor: the actor's changes are change-managed.
-        "AUDIT-TAMPERING" | "POLICY-WEAKENING" | "PRIVILEGED-ROLE" | "AUTH-METHOD-CHANGE" => {
-            vec![(params(&alert.analytic), "admin_allowlist".to_string(), actor_in_title(alert))]
-        }
-        // A credential added to an app, or consent to it: the app is approved.
-        "APP-CREDENTIAL" => vec![(params("app-credential"), "app_allowlist".to_string(), e.apps.clone())],
-        "OAUTH-CONSENT" => vec![(params("oauth-consent"), "approved_apps".to_string(), e.apps.clone())],
-        other => return Err(refused(format!("no allowlist is known for analytic {other}"))),
-    };
-    if out.iter().all(|(_, _, v)| v.is_empty()) {
-        return Err(refused(format!("alert {} names nothing an allowlist could hold", alert.id)));
-    }
-    Ok(out)
-}
-
-/// The grantee of an AN1107 alert: the title ends `… to NAME (id)` or `… to id`, and the grantee is among the
-/// alert's users or apps.
-fn grantee_of(alert: &SavedAlert) -> Result<String, StateError> {
-    let tail = alert.title.rsplit_once(" to ").map(|(_, t)| t.trim()).unwrap_or("");
-    let candidate = match (tail.ends_with(')'), tail.rfind('(')) {
-        (true, Some(open)) => &tail[open + 1..tail.len() - 1],
-        _ => tail,
-    }
-    .trim()
-    .to_ascii_lowercase();
-    let e = &alert.entities;
-    if !candidate.is_empty() && e.users.iter().chain(&e.apps).any(|x| x.eq_ignore_ascii_case(&candidate)) {
-        Ok(candidate)
-    } else {
-        Err(refused(format!(
-            "cannot tell the grantee of alert {}; add it to [analytics.AN1107] grantee_allowlist by hand",
-            alert.id
-        )))
-    }
-}
-
-/// The actor an identity alert's title starts with (`admin@x … assigned …`, `carol@x: MFA switched off …`), when
-/// the alert names that user.
-fn actor_in_title(alert: &SavedAlert) -> Vec<String> {
-    let first = alert.title.split_whitespace().next().unwrap_or("").trim_end_matches(':').to_ascii_lowercase();
-    alert.entities.users.iter().filter(|u| **u == first).cloned().collect()
 }
 
 /// True when `value` is already covered by `existing` (addresses inside a listed range count as covered).

@@ -4,6 +4,7 @@
 //! addresses (`1.0.0.0`, `2001:200::`) or, in the `-num` files, the addresses as integers. IPv4 and IPv6 come in
 //! separate files; both may also share one.
 
+use super::coords::Coords;
 use super::error::GeoDbError;
 use super::place::{country_code, GeoKind, Place};
 use super::range_table::RangeTable;
@@ -220,11 +221,25 @@ fn place(kind: GeoKind, fields: &[&str]) -> Result<Option<Place>, String> {
             Place { asn: (asn != 0).then_some(asn), ..Place::default() }
         }
         GeoKind::City => {
+            let column = |i: usize| fields.get(i).copied().unwrap_or("");
             let city = (!fields[5].is_empty()).then(|| fields[5].to_string());
-            Place { country: country(fields[2])?, city, ..Place::default() }
+            Place { country: country(fields[2])?, city, coords: coords(column(7), column(8))?, ..Place::default() }
         }
     };
     Ok((!place.is_empty()).then_some(place))
+}
+
+/// The coordinates of a city row: both empty is none; anything else must be degrees on the map.
+fn coords(lat: &str, lon: &str) -> Result<Option<Coords>, String> {
+    if lat.is_empty() && lon.is_empty() {
+        return Ok(None);
+    }
+    let degrees = |s: &str| s.parse::<f64>().map_err(|_| format!("'{}' is not a latitude or longitude", cell(s, 20)));
+    let (la, lo) = (degrees(lat)?, degrees(lon)?);
+    if la.abs() > 90.0 || lo.abs() > 180.0 {
+        return Err(format!("{la}, {lo} is not a point on the map"));
+    }
+    Ok(Coords::new(la, lo))
 }
 
 #[cfg(test)]
@@ -275,6 +290,20 @@ mod tests {
         assert_eq!(d.kind(), GeoKind::City);
         let p = at(&d, "1.0.0.9").unwrap();
         assert_eq!((p.country.as_deref(), p.city.as_deref()), (Some("AU"), Some("South Brisbane")));
+        let c = p.coords.unwrap();
+        assert_eq!((c.latitude(), c.longitude()), (-27.4767, 153.017));
+    }
+
+    #[test]
+    fn city_coordinates_must_be_degrees_on_the_map_and_may_be_missing() {
+        let bad = db("1.0.0.0,1.0.0.255,AU,Q,,Brisbane,,north,153.0,\n", Numbers::V4).unwrap_err().to_string();
+        assert!(bad.contains("line 1") && bad.contains("'north' is not a latitude or longitude"), "{bad}");
+        let off = db("1.0.0.0,1.0.0.255,AU,Q,,Brisbane,,-127.0,153.0,\n", Numbers::V4).unwrap_err().to_string();
+        assert!(off.contains("not a point on the map"), "{off}");
+        let none = db("1.0.0.0,1.0.0.255,AU,Q,,Brisbane,,,,\n", Numbers::V4).unwrap();
+        assert!(at(&none, "1.0.0.1").unwrap().coords.is_none());
+        let short = db("1.0.0.0,1.0.0.255,AU,Q,,Brisbane,4000,-27.5\n", Numbers::V4).unwrap_err().to_string();
+        assert!(short.contains("not a latitude or longitude"), "eight columns: {short}");
     }
 
     #[test]

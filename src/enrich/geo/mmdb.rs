@@ -1,7 +1,9 @@
 //! GeoIP databases in the MaxMind DB format (`.mmdb`): MaxMind's own City, Country and ASN editions, and the
 //! flat records of the ip-location-db project (`{"country_code":"US"}`, `{"autonomous_system_number":15169,…}`,
-//! `{"country_code":"AU","city":"South Brisbane",…}`). One record type reads both layouts.
+//! `{"country_code":"AU","city":"South Brisbane","latitude":"-27.48",…}`). One record type reads both
+//! layouts, coordinates included.
 
+use super::coords::{point, Degrees, Location};
 use super::error::GeoDbError;
 use super::place::{country_code, GeoKind, Place};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -67,6 +69,14 @@ pub struct Record<'a> {
     /// Both: a number (some writers use a string such as `AS15169`).
     #[serde(default)]
     autonomous_system_number: Option<AsNumber>,
+    /// MaxMind: `{"latitude":41.8,"longitude":-87.6,…}`.
+    #[serde(default)]
+    location: Option<Location>,
+    /// ip-location-db: `"-27.48"` (text or a number).
+    #[serde(default)]
+    latitude: Option<Degrees>,
+    #[serde(default)]
+    longitude: Option<Degrees>,
 }
 
 impl Record<'_> {
@@ -83,7 +93,11 @@ impl Record<'_> {
             .filter(|c| !c.trim().is_empty())
             .map(str::to_string);
         let asn = self.autonomous_system_number.and_then(|a| a.0).filter(|a| *a != 0);
-        Place { country, city, asn }
+        let coords = match &self.location {
+            Some(l) => point(l.latitude, l.longitude),
+            None => point(self.latitude, self.longitude),
+        };
+        Place { country, city, asn, coords }
     }
 }
 
@@ -219,7 +233,13 @@ mod tests {
         let city = r#"{"city":{"geoname_id":4887398,"names":{"de":"Chicago","en":"Chicago"}},
             "continent":{"code":"NA"},"country":{"geoname_id":6252001,"iso_code":"US","names":{"en":"United States"}},
             "location":{"latitude":41.8,"longitude":-87.6},"subdivisions":[{"iso_code":"IL"}]}"#;
-        assert_eq!(place(city), Place { country: Some("US".into()), city: Some("Chicago".into()), asn: None });
+        let chicago = Place {
+            country: Some("US".into()),
+            city: Some("Chicago".into()),
+            asn: None,
+            coords: super::super::coords::Coords::new(41.8, -87.6),
+        };
+        assert_eq!(place(city), chicago);
         let asn = r#"{"autonomous_system_number":15169,"autonomous_system_organization":"GOOGLE"}"#;
         assert_eq!(place(asn), Place { asn: Some(15169), ..Place::default() });
     }
@@ -231,7 +251,13 @@ mod tests {
         assert_eq!(place(asn).asn, Some(13335));
         let city = r#"{"city":"South Brisbane","country_code":"AU","latitude":"-27.48","longitude":"153.02",
             "postcode":"","state1":"Queensland","state2":"","timezone":""}"#;
-        assert_eq!(place(city), Place { country: Some("AU".into()), city: Some("South Brisbane".into()), asn: None });
+        let brisbane = Place {
+            country: Some("AU".into()),
+            city: Some("South Brisbane".into()),
+            asn: None,
+            coords: super::super::coords::Coords::new(-27.48, 153.02),
+        };
+        assert_eq!(place(city), brisbane);
     }
 
     #[test]

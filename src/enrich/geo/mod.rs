@@ -1,7 +1,9 @@
 //! GeoIP databases the responder supplies (MaxMind `.mmdb`, and the `.mmdb` and CSV files of the ip-location-db
 //! project), used to place the addresses the logs themselves did not locate. Each database counts the events it
-//! answered for, so the ledger can say which one located what.
+//! answered for, so the ledger can say which one located what. City databases also give coordinates, which
+//! place sign-ins on the map for impossible-travel when the logs carry none.
 
+pub mod coords;
 pub mod csv_db;
 pub mod error;
 pub mod mmdb;
@@ -90,21 +92,34 @@ impl GeoDb {
         self.databases.iter().map(|d| (d.label.clone(), d.kind)).collect()
     }
 
-    /// Fills the country (with its city) and the ASN that the logs and the case's own sign-ins did not give, asking
-    /// each database in turn until both are known.
+    /// Fills the country (with its city), the coordinates and the ASN that the logs and the case's own sign-ins did
+    /// not give, asking each database in turn until all are known. Coordinates are taken only from a database that
+    /// agrees with the country the event already has, and the event names the database that gave them.
     pub fn apply(&self, e: &mut Event) {
         let Some(ip) = e.net.ip else { return };
         for d in &self.databases {
-            if e.net.country.is_some() && e.net.asn.is_some() {
+            let placed = e.net.latitude.is_some() && e.net.longitude.is_some();
+            if e.net.country.is_some() && e.net.asn.is_some() && placed {
                 return;
             }
             let Some(place) = d.lookup(ip) else { continue };
             let mut answered = false;
             if e.net.country.is_none() {
-                if let Some(country) = place.country {
+                if let Some(country) = place.country.clone() {
                     e.net.country = Some(country);
                     if e.net.city.is_none() {
-                        e.net.city = place.city;
+                        e.net.city = place.city.clone();
+                    }
+                    answered = true;
+                }
+            }
+            if !placed && place.country.as_ref().is_none_or(|c| e.net.country.as_ref() == Some(c)) {
+                if let Some(c) = place.coords {
+                    e.net.latitude = Some(c.latitude());
+                    e.net.longitude = Some(c.longitude());
+                    e.net.located_by = Some(d.label.clone());
+                    if e.net.city.is_none() {
+                        e.net.city = place.city.clone();
                     }
                     answered = true;
                 }
@@ -119,7 +134,7 @@ impl GeoDb {
         }
     }
 
-    /// How many events each database gave a country or an ASN to since the last call (databases that gave none are
+    /// How many events each database gave a country, coordinates or an ASN to since the last call (databases that gave none are
     /// left out), and starts counting again.
     pub fn take_counts(&self) -> BTreeMap<String, u64> {
         self.databases

@@ -1,20 +1,24 @@
 //! What a GeoIP database answers for an address, and what kind of database it is.
 
+use super::coords::Coords;
 use serde::{Deserialize, Serialize};
 
-/// What one database says about one address: any of a country, a city and an autonomous system.
+/// What one database says about one address: any of a country, a city (with its coordinates) and an autonomous
+/// system.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Place {
     /// ISO 3166-1 alpha-2 code, upper case.
     pub country: Option<String>,
     pub city: Option<String>,
     pub asn: Option<u32>,
+    /// Where a city database puts the address.
+    pub coords: Option<Coords>,
 }
 
 impl Place {
     /// True when the database knows nothing useful about the address.
     pub fn is_empty(&self) -> bool {
-        self.country.is_none() && self.city.is_none() && self.asn.is_none()
+        self.country.is_none() && self.city.is_none() && self.asn.is_none() && self.coords.is_none()
     }
 }
 

@@ -123,7 +123,8 @@ impl Reading<'_> {
         match read {
             Ok(facts) => {
                 entry.facts += facts.len() as u64;
-                for fact in facts {
+                for mut fact in facts {
+                    fact.at_row(self.rows);
                     if self.facts.len() < self.cap {
                         self.facts.push(fact);
                     } else {

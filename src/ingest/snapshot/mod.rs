@@ -1,5 +1,5 @@
 //! Snapshot exports: files that record the state of the tenant when they were taken (inbox rules, user risk,
-//! roles, app permissions, security alerts). They are recognised by their columns or fields like logs are, and
+//! roles, app permissions, security alerts, MFA state and authentication methods). They are recognised by their columns or fields like logs are, and
 //! read as [facts](crate::facts), never as events.
 
 mod address;

@@ -3,7 +3,7 @@
 use super::entity_facts::{is_at_risk, sections, FactRow, FactSection};
 use crate::facts::{Facts, RoleHold};
 
-/// Risk, risk detections, roles, account and the security alerts naming the user.
+/// Risk, risk detections, roles, account, MFA state and methods, and the security alerts naming the user.
 pub(super) fn user(facts: &Facts, v: &str, out: &mut Vec<FactSection>) {
     let risk: Vec<_> = facts.user_risk(v).into_iter().collect();
     sections(out, "User risk", risk, |r| {
@@ -55,6 +55,11 @@ pub(super) fn user(facts: &Facts, v: &str, out: &mut Vec<FactSection>) {
         }
         out.push(FactSection { title: "Account".into(), snapshot: u.snapshot.label(), rows, more: 0 });
     }
+    sections(out, "Sign-in methods", facts.auth_methods_of(v), |m| {
+        let admin = if m.is_admin == Some(true) { " · administrator" } else { "" };
+        let text = format!("{}{admin} ({})", m.summary(), m.report);
+        FactRow { at: m.last_updated, text, notable: m.without_mfa() }
+    });
     sections(out, "Security alerts naming the user", facts.alerts_naming(v), |a| {
         let provider = a.provider.as_deref().map(|p| format!(" · {p}")).unwrap_or_default();
         let text = format!("{} · {} · {}{provider}", a.severity, a.title, a.status);
@@ -65,9 +70,15 @@ pub(super) fn user(facts: &Facts, v: &str, out: &mut Vec<FactSection>) {
 /// The mailbox's current inbox rules and its own forwarding.
 pub(super) fn mailbox(facts: &Facts, v: &str, out: &mut Vec<FactSection>) {
     sections(out, "Inbox rules", facts.rules_of(v), |r| {
-        let off = if r.enabled == Some(false) { " (disabled)" } else { "" };
+        let off = match (r.enabled == Some(false), r.hidden == Some(true)) {
+            (true, true) => " (disabled, hidden)",
+            (true, false) => " (disabled)",
+            (false, true) => " (hidden)",
+            (false, false) => "",
+        };
         let text = format!("{}{off}: {} ← if {}", r.name.trim(), r.actions.summary(), r.conditions_summary());
-        FactRow { at: None, text, notable: r.forwards() || r.actions.delete || r.actions.soft_delete }
+        let notable = r.forwards() || r.actions.delete || r.actions.soft_delete || r.hidden == Some(true);
+        FactRow { at: None, text, notable }
     });
     let forwarding: Vec<_> = facts.forwarding_of(v).into_iter().collect();
     sections(out, "Mailbox forwarding", forwarding, |f| FactRow { at: None, text: f.summary(), notable: f.is_set() });

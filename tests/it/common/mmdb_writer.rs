@@ -6,6 +6,8 @@ use std::net::IpAddr;
 /// A value of the MaxMind DB data section.
 pub enum Value {
     Text(String),
+    /// A 64-bit float, as MaxMind writes coordinates.
+    Double(f64),
     U16(u16),
     U32(u32),
     U64(u64),
@@ -51,6 +53,10 @@ pub fn encode(out: &mut Vec<u8>, v: &Value) {
         Value::Text(s) => {
             control(out, 2, s.len());
             out.extend(s.as_bytes());
+        }
+        Value::Double(d) => {
+            control(out, 3, 8);
+            out.extend(d.to_be_bytes());
         }
         Value::U16(n) => unsigned(out, 5, u64::from(*n)),
         Value::U32(n) => unsigned(out, 6, u64::from(*n)),

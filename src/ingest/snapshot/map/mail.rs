@@ -29,7 +29,15 @@ pub(super) fn rule(f: &Fields) -> Result<InboxRule, String> {
         stop_processing: f.flag("stop_processing")?,
         description: f.text("description"),
         in_error: f.flag("in_error")?,
+        hidden: hidden(f),
+        row: None,
     })
+}
+
+/// Whether the snapshot marks the rule hidden: a true flag, or a visibility column that says `Hidden`.
+fn hidden(f: &Fields) -> Option<bool> {
+    let v = f.lower("hidden")?;
+    Some(matches!(v.trim(), "true" | "$true" | "1" | "hidden"))
 }
 
 /// The condition columns that are set: anything but empty and `False`.
@@ -41,8 +49,11 @@ fn conditions(f: &Fields) -> Vec<RuleCondition> {
         if text.eq_ignore_ascii_case("false") {
             continue;
         }
-        let value = match recipients(&v) {
-            r if text.contains('[') && !r.is_empty() => r.join(", "),
+        let words: Option<Vec<String>> = v.as_array().map(|a| a.iter().filter_map(scalar_text).collect());
+        let value = match (words, recipients(&v)) {
+            // A JSON list of words or phrases (`["bank details"]`) keeps each phrase whole.
+            (Some(w), _) if !w.is_empty() && w.iter().all(|x| !x.contains('@') && !x.contains('[')) => w.join(", "),
+            (_, r) if text.contains('[') && !r.is_empty() => r.join(", "),
             _ => text,
         };
         out.push(RuleCondition { test: col.clone(), value });
@@ -61,5 +72,6 @@ pub(super) fn forwarding(f: &Fields) -> Result<Forwarding, String> {
         smtp_address: smtp,
         recipient: f.text("recipient"),
         deliver_and_forward: f.flag("deliver_and_forward")?,
+        row: None,
     })
 }

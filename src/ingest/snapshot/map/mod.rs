@@ -1,6 +1,7 @@
 //! One snapshot record into the facts it states, kind by kind.
 
 mod apps;
+mod auth;
 mod identity;
 mod mail;
 
@@ -20,6 +21,7 @@ pub fn required_fields(kind: SnapshotKind) -> &'static [&'static str] {
         SnapshotKind::AppPermissions => &["permission_type", "client_object_id"],
         SnapshotKind::Users => &["upn"],
         SnapshotKind::SecurityAlerts => &["id", "title"],
+        SnapshotKind::AuthMethods => &["upn"],
     }
 }
 
@@ -34,5 +36,6 @@ pub fn facts_of(f: &Fields) -> Result<Vec<Fact>, String> {
         SnapshotKind::Users => vec![Fact::User(identity::user(f)?)],
         SnapshotKind::AppPermissions => apps::permissions(f)?.into_iter().map(Fact::AppPermission).collect(),
         SnapshotKind::SecurityAlerts => vec![Fact::SecurityAlert(apps::alert(f)?)],
+        SnapshotKind::AuthMethods => vec![Fact::AuthMethods(auth::methods(f)?)],
     })
 }
