@@ -24,5 +24,6 @@ mod policy_weakening;
 mod privileged_role;
 mod risky_sign_in;
 mod signin_build;
+mod thin_history;
 mod transport_rule;
 mod variants;
