@@ -127,7 +127,7 @@ fn actor_object_id(r: &Rec) -> Option<String> {
     let list = r.structured(&["Actor"])?;
     list.as_array()?.iter().find_map(|a| {
         let id = text_at(a, &["ID"])?;
-        let kind = a.get("Type").and_then(|t| scalar_text(t)).unwrap_or_default();
+        let kind = a.get("Type").and_then(scalar_text).unwrap_or_default();
         (kind == "0" && crate::enrich::learned::is_object_id(&id)).then(|| id.to_ascii_lowercase())
     })
 }
