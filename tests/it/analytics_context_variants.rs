@@ -269,3 +269,54 @@ fn analytics_hold_across_generated_contexts() {
         assert!(allowed > 0, "no planted principal was allowed {name}");
     }
 }
+
+#[test]
+fn the_command_line_writes_the_context_it_was_asked_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("case");
+    let args = [
+        "-q",
+        "gen",
+        dir.to_str().unwrap(),
+        "--users",
+        "10",
+        "--history",
+        "3",
+        "--without",
+        "signins,graph",
+        "--attacker-ips",
+        "unseen",
+        "--habits",
+        "--allow-by",
+        "object-id",
+    ];
+    assert_cmd::Command::cargo_bin("harrier").unwrap().args(args).assert().success().stdout("");
+    let key: Value = serde_json::from_slice(&std::fs::read(dir.join("answer-key.json")).unwrap()).unwrap();
+    let options = &key["generator"]["options"];
+    assert_eq!(options["days"], 3 + harrier::gen::context::ACT_DAYS);
+    let context = &options["context"];
+    assert_eq!(context["history"], 3);
+    assert_eq!(context["without"], serde_json::json!(["sign-ins", "graph"]));
+    assert_eq!((context["addresses"].as_str(), context["allow_by"].as_str()), (Some("unseen"), Some("object-id")));
+    assert_eq!(context["habits"], true);
+    let sources: Vec<&str> = key["files"].as_array().unwrap().iter().filter_map(|f| f["source"].as_str()).collect();
+    assert!(!sources.is_empty() && sources.iter().all(|s| !s.starts_with("signin") && *s != "graph"), "{sources:?}");
+    let case_toml = std::fs::read_to_string(dir.join("case.toml")).unwrap();
+    let allowed = key["allowed"].as_array().unwrap();
+    assert!(!allowed.is_empty());
+    for a in allowed {
+        assert!(case_toml.contains(a["entry"].as_str().unwrap()), "{a} not in case.toml:\n{case_toml}");
+    }
+    let other = tmp.path().join("other");
+    let bad = ["gen", other.to_str().unwrap(), "--allow-by", "email"];
+    let out = assert_cmd::Command::cargo_bin("harrier").unwrap().args(bad).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(err.contains("upn, object-id, app-id, sp-id, display-name, tenant-id"), "{err}");
+    let help = assert_cmd::Command::cargo_bin("harrier").unwrap().args(["gen", "--help"]).assert().success();
+    let help = String::from_utf8_lossy(&help.get_output().stdout).to_string();
+    for needle in
+        ["--history", "--without", "--attacker-ips", "--habits", "--allow-by", "harrier gen /tmp/thin --history 3"]
+    {
+        assert!(help.contains(needle), "gen --help lacks {needle}:\n{help}");
+    }
+}
