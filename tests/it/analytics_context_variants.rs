@@ -2,7 +2,9 @@
 //! addresses that sign in or never do, actors with weekly habits of the same kind, missing log sources, and allow
 //! lists naming the planted principals by each identifier form. Every planted act is found (or, when its principal
 //! is allowed, counted as a suppression and never alerted), no look-alike alerts, thin baselines say so, and an
-//! analytic that cannot see an act says it is blind for want of the source that was left out.
+//! analytic that cannot see an act says it is blind for want of the source that was left out. The one look-alike
+//! allowed to alert is a trusted partner's work in a case without sign-in logs, and only when the alert says the
+//! partner is known by its domain alone.
 
 use crate::analytics_cases::{detect_case, in_window, overlaps};
 use crate::common::ingest_dir;
@@ -66,6 +68,21 @@ struct Tally {
     blind: usize,
     lookalikes: usize,
     lookalikes_alerted: usize,
+    /// Look-alikes alerted because the case lacks what tells them apart, with the alert saying so.
+    lookalikes_explained: usize,
+}
+
+impl Tally {
+    fn add(&mut self, t: &Tally) {
+        self.planted += t.planted;
+        self.found += t.found;
+        self.allowed += t.allowed;
+        self.suppressed += t.suppressed;
+        self.blind += t.blind;
+        self.lookalikes += t.lookalikes;
+        self.lookalikes_alerted += t.lookalikes_alerted;
+        self.lookalikes_explained += t.lookalikes_explained;
+    }
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -126,10 +143,15 @@ fn check_case(seed: u64, v: &Variant, tally: &mut BTreeMap<(String, &'static str
                 && in_window(a, l)
                 && !key["planted"].as_array().into_iter().flatten().any(|p| overlaps(a, p) && in_window(a, p))
         });
+        // Without sign-in logs nothing ties a partner technician's domain to the partner's tenant id, so a trusted
+        // partner listed by tenant id cannot be recognised; the alert must say exactly that.
         let unresolved = |a: &&Alert| {
             v.context.without.contains(&LogSource::SignIns)
                 && a.reasons.iter().any(|r| r.contains("no sign-in in the case names its tenant"))
         };
+        if alerted.is_some_and(|a| unresolved(&a)) {
+            t.lookalikes_explained += 1;
+        }
         if let Some(a) = alerted.filter(|a| !unresolved(a)) {
             t.lookalikes_alerted += 1;
             problems.push(format!(
@@ -246,19 +268,46 @@ fn check_found(a: &Alert, p: &Value, context: &Context, thin: bool, why: &str) -
 
 #[test]
 fn analytics_hold_across_generated_contexts() {
+    // Each seed's cases on a thread of their own: the cases share nothing.
+    let variants = variants();
+    let runs: Vec<(BTreeMap<(String, &'static str), Tally>, Vec<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..SEEDS_PER_VARIANT)
+            .map(|s| {
+                let variants = &variants;
+                scope.spawn(move || {
+                    let mut tally = BTreeMap::new();
+                    let mut problems = Vec::new();
+                    for (k, v) in variants.iter().enumerate() {
+                        problems.extend(check_case(100 + k as u64 * SEEDS_PER_VARIANT + s, v, &mut tally));
+                    }
+                    (tally, problems)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
     let mut tally: BTreeMap<(String, &'static str), Tally> = BTreeMap::new();
     let mut problems = Vec::new();
-    for (k, v) in variants().iter().enumerate() {
-        for s in 0..SEEDS_PER_VARIANT {
-            problems.extend(check_case(100 + k as u64 * SEEDS_PER_VARIANT + s, v, &mut tally));
+    for (part, p) in runs {
+        problems.extend(p);
+        for (k, t) in part {
+            tally.entry(k).or_default().add(&t);
         }
     }
-    let mut table =
-        String::from("analytic | context | planted | found | allowed | suppressed | blind | look-alikes | alerted\n");
+    let mut table = String::from(
+        "analytic | context | planted | found | allowed | suppressed | blind | look-alikes | alerted | explained\n",
+    );
     for ((analytic, name), t) in &tally {
         table.push_str(&format!(
-            "{analytic} | {name} | {} | {} | {} | {} | {} | {} | {}\n",
-            t.planted, t.found, t.allowed, t.suppressed, t.blind, t.lookalikes, t.lookalikes_alerted
+            "{analytic} | {name} | {} | {} | {} | {} | {} | {} | {} | {}\n",
+            t.planted,
+            t.found,
+            t.allowed,
+            t.suppressed,
+            t.blind,
+            t.lookalikes,
+            t.lookalikes_alerted,
+            t.lookalikes_explained
         ));
     }
     eprintln!("{table}");
