@@ -58,6 +58,9 @@ fn variants() -> Vec<Variant> {
 /// Seeds per variant: each variant gets its own pair, so tenants, names and act variants differ across the run.
 const SEEDS_PER_VARIANT: u64 = 2;
 
+/// Tallies per analytic and variant name.
+type Tallies = BTreeMap<(String, &'static str), Tally>;
+
 /// What one analytic did in one variant, added up over its seeds.
 #[derive(Default)]
 struct Tally {
@@ -95,7 +98,7 @@ fn status<'d>(d: &'d Detection, analytic: &str) -> &'d str {
 }
 
 /// Generates one case in `context` and checks it; returns the problems and adds to the tallies.
-fn check_case(seed: u64, v: &Variant, tally: &mut BTreeMap<(String, &'static str), Tally>) -> Vec<String> {
+fn check_case(seed: u64, v: &Variant, tally: &mut Tallies) -> Vec<String> {
     let tmp = tempfile::tempdir().unwrap();
     let days = v.context.history.map(Context::days_for).unwrap_or(10);
     let mut opts = GenOptions { seed, users: 10, days, context: v.context.clone(), ..GenOptions::default() };
@@ -270,7 +273,7 @@ fn check_found(a: &Alert, p: &Value, context: &Context, thin: bool, why: &str) -
 fn analytics_hold_across_generated_contexts() {
     // Each seed's cases on a thread of their own: the cases share nothing.
     let variants = variants();
-    let runs: Vec<(BTreeMap<(String, &'static str), Tally>, Vec<String>)> = std::thread::scope(|scope| {
+    let runs: Vec<(Tallies, Vec<String>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..SEEDS_PER_VARIANT)
             .map(|s| {
                 let variants = &variants;
@@ -286,7 +289,7 @@ fn analytics_hold_across_generated_contexts() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    let mut tally: BTreeMap<(String, &'static str), Tally> = BTreeMap::new();
+    let mut tally = Tallies::new();
     let mut problems = Vec::new();
     for (part, p) in runs {
         problems.extend(p);
