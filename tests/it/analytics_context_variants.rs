@@ -98,10 +98,12 @@ fn status<'d>(d: &'d Detection, analytic: &str) -> &'d str {
 }
 
 /// Generates one case in `context` and checks it; returns the problems and adds to the tallies.
+/// Odd seeds also vary the acts themselves (`--vary`), so contexts meet every way of doing each act.
 fn check_case(seed: u64, v: &Variant, tally: &mut Tallies) -> Vec<String> {
     let tmp = tempfile::tempdir().unwrap();
     let days = v.context.history.map(Context::days_for).unwrap_or(10);
-    let mut opts = GenOptions { seed, users: 10, days, context: v.context.clone(), ..GenOptions::default() };
+    let vary = seed % 2 == 1;
+    let mut opts = GenOptions { seed, users: 10, days, vary, context: v.context.clone(), ..GenOptions::default() };
     opts.scenarios = Scenario::FIVE.into_iter().collect();
     generate(&opts, tmp.path()).unwrap();
     let key: Value = serde_json::from_slice(&std::fs::read(tmp.path().join("answer-key.json")).unwrap()).unwrap();
@@ -115,7 +117,8 @@ fn check_case(seed: u64, v: &Variant, tally: &mut Tallies) -> Vec<String> {
         t.planted += 1;
         let allowed = key["allowed"].as_array().into_iter().flatten().find(|a| a["id"] == p["id"]);
         let hit = d.alerts.iter().find(|a| a.analytic == analytic && overlaps(a, p) && in_window(a, p));
-        let why = format!("seed {seed}, {}: planted {} ({analytic})", v.name, p["id"]);
+        let why =
+            format!("seed {seed}{}, {}: planted {} ({analytic})", if vary { " varied" } else { "" }, v.name, p["id"]);
         if let Some(entry) = allowed {
             t.allowed += 1;
             problems.extend(check_allowed(&d, &analytic, entry, p, &why, t));
