@@ -90,9 +90,7 @@ impl Cx<'_> {
             true
         }
     }
-}
 
-impl Cx<'_> {
     /// Says, without capping severity, that the principal's history before `day` is thin: for findings whose
     /// evidence stands on its own (a token joined to its sign-in) but whose wording ("never signed in from there")
     /// can only speak for the days the case holds.
