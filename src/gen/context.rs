@@ -72,6 +72,16 @@ impl LogSource {
         (LogSource::Ual, "ual"),
     ];
 
+    /// What the source is called in a trainer's note.
+    pub fn label(self) -> &'static str {
+        match self {
+            LogSource::SignIns => "Entra sign-in logs",
+            LogSource::Audit => "Entra directory audit log",
+            LogSource::Graph => "Microsoft Graph activity logs",
+            LogSource::Ual => "Unified Audit Log",
+        }
+    }
+
     /// True when records of `kind` belong to this source.
     pub fn holds(self, kind: Kind) -> bool {
         match self {
@@ -188,6 +198,40 @@ impl Context {
     }
 }
 
+impl Context {
+    /// The trainer's note on the context, for `SCENARIO.md`; empty for the classic context.
+    pub fn describe(&self) -> String {
+        if self.is_default() {
+            return String::new();
+        }
+        let mut lines = Vec::new();
+        if let Some(h) = self.history {
+            lines.push(format!("- {h} day(s) of ordinary logs come before the first planted act"));
+        }
+        match self.addresses {
+            Addresses::Classic => {}
+            Addresses::SignedIn => lines.push("- every attacker address also signs in".to_string()),
+            Addresses::Unseen => {
+                lines.push("- the attackers use data from addresses no sign-in in the case places".to_string())
+            }
+        }
+        if self.habits {
+            lines.push("- the acts' actors did smaller acts of the same kind every week before".to_string());
+        }
+        for src in &self.without {
+            lines.push(format!("- the case holds no {}", src.label()));
+        }
+        if let Some(form) = self.allow_by {
+            let name = IdForm::ALL.iter().find(|(f, _)| *f == form).map(|(_, n)| *n).unwrap_or("");
+            lines.push(format!(
+                "- case.toml allows the planted principals by {name}: their acts must show as suppressions \
+                 (answer-key.json `allowed`)"
+            ));
+        }
+        format!("## Context\n\n{}\n\n", lines.join("\n"))
+    }
+}
+
 /// Parses a list of log sources: names separated by commas, repeatable.
 pub fn parse_sources<S: AsRef<str>>(items: &[S]) -> Result<BTreeSet<LogSource>, String> {
     let mut set = BTreeSet::new();
@@ -215,6 +259,8 @@ mod tests {
         assert!(!c.keeps(Kind::SignInNonInteractive) && !c.keeps(Kind::Ual(Workload::Exchange)));
         assert!(c.keeps(Kind::Graph) && c.keeps(Kind::Audit));
         assert!(Context::default().is_default());
+        assert!(Context::default().describe().is_empty());
+        assert!(c.describe().contains("no Entra sign-in logs") && c.describe().contains("no Unified Audit Log"));
     }
 
     #[test]

@@ -221,7 +221,9 @@ fn write_case_files(
     allow::extend_case_toml(&mut case_text, &allowed, t);
     std::fs::write(&case_path, case_text).map_err(io_err(&case_path))?;
     let md_path = out.join("SCENARIO.md");
-    std::fs::write(&md_path, answer::scenario_md(opts, t, &name, entries, files, unique)).map_err(io_err(&md_path))?;
+    let mut story = answer::scenario_md(opts, t, &name, entries, files, unique);
+    story.push_str(&opts.context.describe());
+    std::fs::write(&md_path, story).map_err(io_err(&md_path))?;
     let ex_path = out.join(crate::exercise::EXERCISE_FILE);
     std::fs::write(&ex_path, exercise::exercise_toml(opts, t, &name, entries)).map_err(io_err(&ex_path))?;
     Ok(())
