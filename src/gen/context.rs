@@ -228,7 +228,7 @@ impl Context {
                  (answer-key.json `allowed`)"
             ));
         }
-        format!("## Context\n\n{}\n\n", lines.join("\n"))
+        format!("\n## Context\n\n{}\n", lines.join("\n"))
     }
 }
 
