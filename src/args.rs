@@ -134,7 +134,12 @@ pub enum Command {
     },
     /// Write a generated tenant's logs (with planted attacks and look-alikes) to a new case folder.
     #[command(
-        after_help = "Examples:\n  harrier gen /tmp/lab --seed 7 --scenario bec\n  harrier gen /tmp/big --events 1000000"
+        after_help = "Examples:\n  harrier gen /tmp/lab --seed 7 --scenario bec\n  harrier gen /tmp/big --events 1000000\n  \
+                      harrier gen /tmp/thin --history 3                  acts after only three days of logs\n  \
+                      harrier gen /tmp/ual --without signins,graph       no Entra sign-ins, no Graph activity\n  \
+                      harrier gen /tmp/habit --habits --history 60       actors with weekly habits of the same kind\n  \
+                      harrier gen /tmp/hidden --attacker-ips unseen      data used from addresses no sign-in places\n  \
+                      harrier gen /tmp/allowed --allow-by object-id      planted principals allowed by object id"
     )]
     Gen(harrier::gen::cli::GenArgs),
     /// Rewrite a real case into a shareable training case: people, addresses, domains, tenants, IPs, devices,

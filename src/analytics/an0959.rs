@@ -325,6 +325,8 @@ fn replay_alert(cx: &Cx, places: &SigninPlaces, actor: Sym, session: Sym, mut f:
     let day = cx.day_of(first_use);
     if f.checks.contains("C") && f.checks.len() == 1 {
         cx.check_history(&mut b, actor, day);
+    } else {
+        cx.note_thin_history(&mut b, actor, day);
     }
     explain_checks(cx, &mut b, &f, &user, session, &foreign, &home);
     b.reason(addresses_text(places, &f, actor, &user));

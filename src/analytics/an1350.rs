@@ -349,8 +349,17 @@ fn judge_chain(cx: &Cx, settings: &Settings, tenant: String, c: Chain, out: &mut
     if is_trusted {
         sev = lower(sev);
         b.reason(format!("{tenant} is a trusted partner, but reached mailbox(es) outside allow.delegate_mailboxes"));
+    } else if let Some(domain) = tenant.strip_prefix("domain:").filter(|_| !settings.trusted_text.is_empty()) {
+        b.reason(format!(
+            "partner known only by its domain {domain}: no sign-in in the case names its tenant, so a trusted \
+             partner listed by tenant id cannot be recognised (list the domain in allow.trusted_partner_tenants \
+             to trust it)"
+        ));
     } else {
         b.reason(format!("partner tenant {tenant} is not in allow.trusted_partner_tenants"));
+    }
+    if let Some((first, _)) = c.span() {
+        cx.note_thin_case(&mut b, cx.store.clock.day(utc(first)));
     }
     explain_trust_changes(&mut b, &c);
     sev = explain_delegations(&mut b, &c, &settings.vips, sev);

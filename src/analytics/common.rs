@@ -82,12 +82,40 @@ impl Cx<'_> {
         let have = self.store.profile(principal).map(|p| p.history_days(day)).unwrap_or(0);
         if have < need {
             b.insufficient(format!(
-                "{} has {have} day(s) of history in the case before this, {need} needed",
+                "baseline thin ({have} days of history for {} in the case before this, {need} needed)",
                 self.s(principal)
             ));
             false
         } else {
             true
+        }
+    }
+
+    /// Says, without capping severity, that the principal's history before `day` is thin: for findings whose
+    /// evidence stands on its own (a token joined to its sign-in) but whose wording ("never signed in from there")
+    /// can only speak for the days the case holds.
+    pub fn note_thin_history(&self, b: &mut AlertBuilder, principal: Sym, day: Day) {
+        let need = self.params.int("min_coverage_days").max(0) as i32;
+        let have = self.store.profile(principal).map(|p| p.history_days(day)).unwrap_or(0);
+        if have < need {
+            b.reason(format!(
+                "baseline thin ({have} days of history for {} in the case before this, {need} needed): \
+                 \"never\" speaks only for those days",
+                self.s(principal)
+            ));
+        }
+    }
+
+    /// Says, without capping severity, that the case holds few days of logs before `day`: for findings judged
+    /// against the case's lists rather than a baseline, where what happened before the logs begin is unknown.
+    pub fn note_thin_case(&self, b: &mut AlertBuilder, day: Day) {
+        let need = self.params.int("min_coverage_days").max(0) as i32;
+        let have = self.store.span.map(|(first, _)| (day - first).max(0)).unwrap_or(0);
+        if have < need {
+            b.reason(format!(
+                "baseline thin ({have} days of logs in the case before this, {need} needed): \
+                 whether this happened before the logs begin cannot be told"
+            ));
         }
     }
 }

@@ -30,8 +30,16 @@ pub struct Learned {
 }
 
 impl Learned {
-    /// Learns from a sign-in event.
+    /// Learns from an event: addresses' places and user ids from sign-ins, user ids also from the UAL's copies of
+    /// Entra records (for cases without sign-in logs).
     pub fn learn(&mut self, e: &Event) {
+        if e.source == Some(crate::model::Source::UalAzureAd) {
+            if let (Some(id), Some(upn)) = (e.actor.id.as_ref(), e.actor.upn.as_ref()) {
+                if !self.user_upn.contains_key(id) && is_object_id(id) && upn.contains('@') {
+                    self.user_upn.insert(id.clone(), upn.clone());
+                }
+            }
+        }
         if !e.source.is_some_and(|s| s.is_signin()) {
             return;
         }
@@ -85,4 +93,11 @@ impl Learned {
             }
         }
     }
+}
+
+/// True for a GUID-shaped object id (`8-4-4-4-12` hex digits).
+pub fn is_object_id(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() == 5
+        && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
 }

@@ -1,5 +1,6 @@
 //! `harrier gen`: the command-line face of the generator.
 
+use super::context::{parse_sources, Context as ActContext};
 use super::options::{parse_scenarios, GenOptions, ShapeFamily};
 use anyhow::{bail, Context};
 use chrono::NaiveDate;
@@ -47,6 +48,25 @@ pub struct GenArgs {
     /// address that never signed in) instead of its classic form.
     #[arg(long)]
     pub vary: bool,
+    /// Days of ordinary activity before the planted acts, which then follow within six days (overrides --days).
+    /// A few days give thin baselines; months give long ones.
+    #[arg(long, value_name = "DAYS")]
+    pub history: Option<u32>,
+    /// Where the attackers' addresses show up: classic, signed-in (each also signs in), unseen (data is used from
+    /// addresses no sign-in places).
+    #[arg(long = "attacker-ips", value_name = "HOW", default_value = "classic")]
+    pub attacker_ips: String,
+    /// Give the acts' actors weekly habits of the same kind before them (a small directory listing, Graph
+    /// PowerShell, a phone network, a daytime mailbox delegation, a trusted partner's helpdesk work).
+    #[arg(long)]
+    pub habits: bool,
+    /// Leave log sources out of the case: signins, audit, graph, ual. Repeatable or comma-separated.
+    #[arg(long, value_name = "SOURCES")]
+    pub without: Vec<String>,
+    /// Name the planted principals in the case.toml allow lists by this identifier form, so their acts must be
+    /// suppressed: upn, object-id, app-id, sp-id, display-name, tenant-id.
+    #[arg(long = "allow-by", value_name = "FORM")]
+    pub allow_by: Option<String>,
     /// Write into a folder that is not empty.
     #[arg(long)]
     pub force: bool,
@@ -71,6 +91,16 @@ impl GenArgs {
             vary: self.vary,
             ..GenOptions::default()
         };
+        opts.context = ActContext {
+            history: self.history,
+            addresses: self.attacker_ips.parse().map_err(anyhow::Error::msg)?,
+            habits: self.habits,
+            without: parse_sources(&self.without).map_err(anyhow::Error::msg)?,
+            allow_by: self.allow_by.as_deref().map(str::parse).transpose().map_err(anyhow::Error::msg)?,
+        };
+        if let Some(h) = self.history {
+            opts.days = ActContext::days_for(h);
+        }
         if !self.scenario.is_empty() {
             opts.scenarios = parse_scenarios(&self.scenario).map_err(anyhow::Error::msg)?;
         }

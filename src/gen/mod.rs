@@ -3,10 +3,12 @@
 //! and (scale mode) for benchmarks with millions of records written in bounded memory.
 
 pub mod activity;
+pub mod allow;
 pub mod answer;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
+pub mod context;
 pub mod exercise;
 pub mod ids;
 pub mod key;
@@ -20,7 +22,7 @@ pub mod tenant;
 pub use options::{parse_scenarios, GenOptions, Scenario, ShapeFamily};
 pub use shapes::WrittenFile;
 
-use activity::{baseline, lookalikes, scenarios, services, Day, Plan};
+use activity::{baseline, habits, lookalikes, scenarios, services, Day, Plan};
 use chrono_tz::Tz;
 use key::KeyEntry;
 use layout::Layout;
@@ -82,6 +84,7 @@ pub fn validate(opts: &GenOptions) -> Result<Tz, GenError> {
             return Err(GenError::Options(format!("--events must be between 1000 and 1000000000 (got {n})")));
         }
     }
+    opts.context.validate(opts.days).map_err(GenError::Options)?;
     if let Some(org) = &opts.org {
         if !catalog::Catalog::get().orgs.iter().any(|o| o.short.eq_ignore_ascii_case(org)) {
             let names: Vec<_> = catalog::Catalog::get().orgs.iter().map(|o| o.short).collect();
@@ -147,6 +150,19 @@ fn tenant_day(t: &Tenant, tz: Tz, opts: &GenOptions, plan: &Plan, index: u32) ->
     if on(Scenario::Bec) && index == plan.bec {
         scenarios::bec(&mut day);
     }
+    if opts.context.habits {
+        let planted = habits::Planted {
+            an0534: on(Scenario::An0534),
+            an0959: on(Scenario::An0959),
+            an1089: on(Scenario::An1089),
+            an1350: on(Scenario::An1350),
+            an1107: on(Scenario::An1107),
+        };
+        let mut h = Day::new(t, tz, opts.start, index, &[ids::label("habits")]);
+        habits::habits_day(&mut h, plan, planted);
+        day.out.append(&mut h.out);
+        day.key.append(&mut h.key);
+    }
     (day.out, day.key)
 }
 
@@ -180,6 +196,39 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> GenError + '_ {
     move |source| GenError::Io { path: path.to_path_buf(), source }
 }
 
+/// Writes what goes beside the evidence: the answer key (with the allowed acts, if any), `case.toml` (with their
+/// allow-list entries), the trainer's story and the exercise.
+fn write_case_files(
+    opts: &GenOptions,
+    t: &Tenant,
+    out: &Path,
+    entries: &[KeyEntry],
+    files: &[WrittenFile],
+    unique: u64,
+) -> Result<(), GenError> {
+    let name = case_name(opts, t);
+    let mut key_doc = answer::answer_key(opts, t, entries, files, unique);
+    let allowed = allow::allowed(t, entries);
+    if !allowed.is_empty() {
+        key_doc["allowed"] = serde_json::to_value(&allowed).unwrap_or_default();
+    }
+    let key_path = out.join("answer-key.json");
+    let mut text = serde_json::to_string_pretty(&key_doc).unwrap_or_default();
+    text.push('\n');
+    std::fs::write(&key_path, text).map_err(io_err(&key_path))?;
+    let case_path = out.join("case.toml");
+    let mut case_text = answer::case_toml(opts, t, &name);
+    allow::extend_case_toml(&mut case_text, &allowed, t);
+    std::fs::write(&case_path, case_text).map_err(io_err(&case_path))?;
+    let md_path = out.join("SCENARIO.md");
+    let mut story = answer::scenario_md(opts, t, &name, entries, files, unique);
+    story.push_str(&opts.context.describe());
+    std::fs::write(&md_path, story).map_err(io_err(&md_path))?;
+    let ex_path = out.join(crate::exercise::EXERCISE_FILE);
+    std::fs::write(&ex_path, exercise::exercise_toml(opts, t, &name, entries)).map_err(io_err(&ex_path))?;
+    Ok(())
+}
+
 /// Generates a case into `out` (created if missing). The same options always produce byte-identical files.
 pub fn generate(opts: &GenOptions, out: &Path) -> Result<GenSummary, GenError> {
     let tz = validate(opts)?;
@@ -189,7 +238,11 @@ pub fn generate(opts: &GenOptions, out: &Path) -> Result<GenSummary, GenError> {
     };
     let mut t = Tenant::build(opts.seed, users, opts.org.as_deref());
     t.vary = opts.vary;
-    let plan = Plan::new(opts.days);
+    t.context = opts.context.clone();
+    let plan = match opts.context.history {
+        Some(h) => Plan::after(h, opts.days),
+        None => Plan::new(opts.days),
+    };
     std::fs::create_dir_all(out).map_err(io_err(out))?;
     let mut layout = match opts.scale {
         Some(_) => Layout::scale(out, &t.id, opts.days, SCALE_FILE_RECORDS),
@@ -198,6 +251,7 @@ pub fn generate(opts: &GenOptions, out: &Path) -> Result<GenSummary, GenError> {
     let mut keys = Vec::new();
     let mut unique = 0u64;
     let mut write = |mut recs: Vec<Rec>, index: u32, layout: &mut Layout| -> Result<(), GenError> {
+        recs.retain(|r| opts.context.keeps(r.kind));
         recs.sort_by_key(|r| r.ts);
         for r in &recs {
             if layout.route(r, index).map_err(io_err(out))? > 0 {
@@ -251,19 +305,7 @@ pub fn generate(opts: &GenOptions, out: &Path) -> Result<GenSummary, GenError> {
     }
     let files = layout.finish().map_err(io_err(out))?;
     let entries = answer::merge(keys);
-    let name = case_name(opts, &t);
-    let key_doc = answer::answer_key(opts, &t, &entries, &files, unique);
-    let key_path = out.join("answer-key.json");
-    let mut text = serde_json::to_string_pretty(&key_doc).unwrap_or_default();
-    text.push('\n');
-    std::fs::write(&key_path, text).map_err(io_err(&key_path))?;
-    let case_path = out.join("case.toml");
-    std::fs::write(&case_path, answer::case_toml(opts, &t, &name)).map_err(io_err(&case_path))?;
-    let md_path = out.join("SCENARIO.md");
-    std::fs::write(&md_path, answer::scenario_md(opts, &t, &name, &entries, &files, unique))
-        .map_err(io_err(&md_path))?;
-    let ex_path = out.join(crate::exercise::EXERCISE_FILE);
-    std::fs::write(&ex_path, exercise::exercise_toml(opts, &t, &name, &entries)).map_err(io_err(&ex_path))?;
+    write_case_files(opts, &t, out, &entries, &files, unique)?;
     let records = files.iter().map(|f| f.records).sum();
     Ok(GenSummary {
         tenant_id: t.id.clone(),

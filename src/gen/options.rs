@@ -1,5 +1,6 @@
 //! What to generate: tenant size, period, scenarios, export shapes and scale.
 
+use super::context::Context;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -139,6 +140,10 @@ pub struct GenOptions {
     /// form. Recorded in the answer key only when set, so classic cases stay as they were.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub vary: bool,
+    /// The context around the acts (history, addresses, habits, missing sources, allow lists). Recorded in the
+    /// answer key only when it is not the classic one.
+    #[serde(skip_serializing_if = "Context::is_default")]
+    pub context: Context,
 }
 
 impl Default for GenOptions {
@@ -155,6 +160,7 @@ impl Default for GenOptions {
             scale: None,
             org: None,
             vary: false,
+            context: Context::default(),
         }
     }
 }

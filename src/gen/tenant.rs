@@ -103,6 +103,8 @@ pub struct Tenant {
     /// Plant each act in a variant the seed picks (another tool, another grant path, another address) instead of
     /// its classic form.
     pub vary: bool,
+    /// The context the acts are planted in (addresses, allow lists); the classic one unless asked otherwise.
+    pub context: crate::gen::context::Context,
     pub id: String,
     pub org: Org,
     pub people: Vec<Person>,
@@ -352,6 +354,7 @@ impl Tenant {
         Tenant {
             seed,
             vary: false,
+            context: Default::default(),
             id,
             org,
             people,

@@ -33,7 +33,7 @@ fn run_case(src: &Path, config: Option<&str>) -> (tempfile::TempDir, Detection, 
     (tmp, d, key)
 }
 
-fn detect_case(case: &Case) -> Detection {
+pub(crate) fn detect_case(case: &Case) -> Detection {
     let index = CaseIndex::open(&case.index_dir()).unwrap();
     detect(&index, &DetectContext::all(case.config.clone(), chrono::Utc::now())).unwrap()
 }
@@ -42,7 +42,7 @@ fn strings(v: &Value) -> Vec<String> {
     v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_lowercase)).collect()).unwrap_or_default()
 }
 
-fn overlaps(alert: &Alert, item: &Value) -> bool {
+pub(crate) fn overlaps(alert: &Alert, item: &Value) -> bool {
     let e = &item["entities"];
     let users = strings(&e["users"]);
     let apps = strings(&e["apps"]);
@@ -52,7 +52,7 @@ fn overlaps(alert: &Alert, item: &Value) -> bool {
         || alert.entities.mailboxes.iter().any(|m| mailboxes.contains(m)) && users.is_empty()
 }
 
-fn in_window(alert: &Alert, item: &Value) -> bool {
+pub(crate) fn in_window(alert: &Alert, item: &Value) -> bool {
     let from = item["window"]["from"].as_str().unwrap().parse::<chrono::DateTime<chrono::Utc>>().unwrap();
     let to = item["window"]["to"].as_str().unwrap().parse::<chrono::DateTime<chrono::Utc>>().unwrap();
     let slack = chrono::Duration::hours(24);

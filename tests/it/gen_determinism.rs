@@ -72,3 +72,26 @@ fn gen_bad_options_are_errors_not_panics() {
         assert!(err.starts_with("invalid options"), "{err}");
     }
 }
+
+#[test]
+fn gen_a_varied_context_gives_the_same_bytes_again_and_the_classic_one_is_untouched() {
+    use harrier::gen::context::{Addresses, Context, IdForm, LogSource};
+    let context = Context {
+        history: Some(4),
+        addresses: Addresses::Unseen,
+        habits: true,
+        without: [LogSource::Graph].into_iter().collect(),
+        allow_by: Some(IdForm::DisplayName),
+    };
+    let opts = GenOptions { days: Context::days_for(4), context, ..small(21) };
+    let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    generate(&opts, a.path()).unwrap();
+    generate(&opts, b.path()).unwrap();
+    assert_eq!(snapshot(a.path()), snapshot(b.path()), "the same context must give byte-identical output");
+    generate(&GenOptions { days: opts.days, ..small(21) }, c.path()).unwrap();
+    let classic = String::from_utf8(snapshot(c.path())["answer-key.json"].clone()).unwrap();
+    assert!(!classic.contains("\"context\"") && !classic.contains("\"allowed\""), "classic keys stay as they were");
+    let bad = GenOptions { days: 5, context: Context { history: Some(30), ..Context::default() }, ..small(21) };
+    let err = generate(&bad, a.path()).unwrap_err().to_string();
+    assert!(err.contains("history of 30 days needs at least 36 days"), "{err}");
+}

@@ -4,6 +4,7 @@ mod common;
 mod shared;
 
 mod analytics_cases;
+mod analytics_context_variants;
 mod anonymize_cases;
 mod anonymize_no_panic;
 mod anonymize_shapes;

@@ -199,14 +199,20 @@ fn grantee_notes(cx: &Cx, x: &Granted, gprof: Option<&Profile>) -> Vec<String> {
     } else {
         let active = gprof.map(|pr| pr.active.count_in(x.from, x.to)).unwrap_or(0);
         let first_seen = gprof.and_then(|pr| pr.active.first());
-        if active <= p.int("rare_user_active_days") as usize {
+        // Rarity and newness speak only for the days the case holds: on a short case an account seen on each of
+        // its few days is not rare, and everyone seen on its first day is as old as the case.
+        let case_first = cx.store.span.map(|(f, _)| f).unwrap_or(x.day);
+        let covered = x.day - case_first.max(x.from);
+        let judged = covered >= p.int("min_coverage_days") as i32 || active == 0;
+        if judged && active <= p.int("rare_user_active_days") as usize {
             notes.push(format!(
                 "grantee {} was active on {active} day(s) in the {} days before",
                 g.grantee,
                 x.to - x.from
             ));
         }
-        if first_seen.is_some_and(|f| x.day - f <= p.int("new_account_days") as i32 && f > x.from) && active > 0 {
+        let new_since = case_first.max(x.from);
+        if first_seen.is_some_and(|f| x.day - f <= p.int("new_account_days") as i32 && f > new_since) && active > 0 {
             notes.push(format!("grantee {} is new in the case", g.grantee));
         }
         if g.grantee.contains('@') && !is_internal(cx.config, &g.grantee) {

@@ -25,5 +25,6 @@ mod privileged_role;
 mod risky_sign_in;
 mod signin_build;
 mod snapshot_mail;
+mod thin_history;
 mod transport_rule;
 mod variants;

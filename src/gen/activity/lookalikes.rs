@@ -77,7 +77,7 @@ pub fn automation(day: &mut Day) {
 }
 
 /// A shared mailbox as a `Person` (for mailbox fields).
-fn shared_person(day: &Day, i: usize) -> Person {
+pub fn shared_person(day: &Day, i: usize) -> Person {
     let t = day.t;
     let m = &t.shared[i % t.shared.len()];
     let mut p = t.sync_account.clone();

@@ -1,8 +1,10 @@
 //! Activity: what happens in the tenant each day (the baseline), and the planted scenarios and look-alikes.
 
 pub mod baseline;
+pub mod habits;
 pub mod lookalikes;
 pub mod scenarios;
+pub mod schedule;
 pub mod services;
 
 use super::catalog::{App, Catalog};

@@ -1,5 +1,5 @@
 //! The order files are read in: sign-ins first, so that what they teach (IP geography, user ids) enriches every
-//! other source.
+//! other source, and Graph activity logs last, so that user ids learnt anywhere name their rows.
 
 use super::IngestProgress;
 use crate::ingest::discover::{discover, SourceFile};
@@ -22,7 +22,8 @@ pub(super) fn discover_signins_first(root: &Path, progress: &IngestProgress) -> 
     files
 }
 
-/// 0 for a file whose first bytes look like a sign-in log, 1 for anything else.
+/// 0 for a file whose first bytes look like a sign-in log, 2 for Graph activity logs (their rows name users by
+/// object id alone, so every source that pairs ids with UPNs goes first), 1 for anything else.
 fn sniff_priority(f: &SourceFile) -> u8 {
     if f.set_aside.is_some() {
         return 1;
@@ -32,8 +33,11 @@ fn sniff_priority(f: &SourceFile) -> u8 {
     let text = String::from_utf8_lossy(&head);
     let signin =
         ["uniqueTokenIdentifier", "UniqueTokenIdentifier", "Unique token identifier", "SignInLogs", "SigninLogs"];
-    if signin.iter().any(|m| text.contains(m)) && !text.contains("RequestUri") && !text.contains("requestUri") {
+    let graph = text.contains("RequestUri") || text.contains("requestUri");
+    if signin.iter().any(|m| text.contains(m)) && !graph {
         0
+    } else if graph {
+        2
     } else {
         1
     }

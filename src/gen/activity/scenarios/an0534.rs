@@ -3,6 +3,7 @@
 use super::actions::{record_key, scripted_reads};
 use crate::gen::activity::{user_ref, Day};
 use crate::gen::catalog::Catalog;
+use crate::gen::context::Addresses;
 use crate::gen::key::Entities;
 use crate::gen::records::signin::SignInArgs;
 use crate::gen::records::Kind;
@@ -43,7 +44,12 @@ pub fn an0534(day: &mut Day) {
     a.mfa = true;
     a.scopes = "Mail.Read Files.Read.All User.Read";
     let tok = day.sign_in(&a);
-    scripted_reads(day, &p, &tok, &net, ua, ts + Duration::minutes(2), 30, 12);
+    // With unseen addresses the token is carried to a second host that never signs in.
+    let data_net = match t.context.addresses {
+        Addresses::Unseen => Net::new("203.0.113.46", "piscataway-vps"),
+        _ => net.clone(),
+    };
+    scripted_reads(day, &p, &tok, &data_net, ua, ts + Duration::minutes(2), 30, 12);
     let entities = Entities {
         users: vec![p.upn.clone()],
         ips: vec![net.ip.to_string()],

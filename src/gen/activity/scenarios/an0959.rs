@@ -4,6 +4,7 @@
 use super::actions::{file_ops, mail_reads, record_key};
 use crate::gen::activity::{ual_actor, user_ref, Day, Token};
 use crate::gen::catalog::Catalog;
+use crate::gen::context::Addresses;
 use crate::gen::key::Entities;
 use crate::gen::records::signin::SignInArgs;
 use crate::gen::records::Kind;
@@ -17,7 +18,11 @@ pub fn an0959(day: &mut Day) {
     let p = t.people[t.cast.replay_victim].clone();
     // The classic replay comes from the VPS that sprayed passwords earlier (so sign-ins place it); the variant
     // comes from an address that never signs in, which nothing in the case places.
-    let unplaced = t.variant("an0959-replay-address", 2) == 1;
+    let unplaced = match t.context.addresses {
+        Addresses::Classic => t.variant("an0959-replay-address", 2) == 1,
+        Addresses::SignedIn => false,
+        Addresses::Unseen => true,
+    };
     let vps =
         if unplaced { Net::new("203.0.113.201", "amsterdam-vps") } else { Net::new("203.0.113.200", "amsterdam-vps") };
     if !unplaced {

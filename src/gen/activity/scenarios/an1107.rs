@@ -5,6 +5,7 @@ use super::actions::{cmdlet, mail_reads, record_key};
 use crate::gen::activity::services::{audit_with_mirror, leak};
 use crate::gen::activity::{ual_actor, user_ref, Day};
 use crate::gen::catalog::{App, Catalog};
+use crate::gen::context::Addresses;
 use crate::gen::ids;
 use crate::gen::key::Entities;
 use crate::gen::records::audit::{prop, quoted, target};
@@ -12,7 +13,7 @@ use crate::gen::records::ip_with_port;
 use crate::gen::records::signin::SignInArgs;
 use crate::gen::records::ual::UalActor;
 use crate::gen::records::Kind;
-use crate::gen::tenant::{Net, Person, ServicePrincipal};
+use crate::gen::tenant::{Net, Person, ServicePrincipal, Tenant};
 use chrono::{DateTime, Duration, Utc};
 
 /// AN1107: ApplicationImpersonation for a dormant account at night from a new country, and `full_access_as_app`
@@ -58,6 +59,7 @@ fn impersonation(day: &mut Day, net: &Net) -> DateTime<Utc> {
         cat.ua("powershell"),
         false,
     );
+    let reads_from = read_net(t, net);
     mail_reads(
         day,
         use_ts + Duration::minutes(1),
@@ -65,7 +67,7 @@ fn impersonation(day: &mut Day, net: &Net) -> DateTime<Utc> {
         5,
         &ual_actor(&dormant, false),
         &cfo,
-        net,
+        &reads_from,
         1,
         false,
         "Client=WebServices;ExchangeWebServices/15.0;",
@@ -85,7 +87,7 @@ fn impersonation(day: &mut Day, net: &Net) -> DateTime<Utc> {
         ),
         Entities {
             users: vec![admin.upn.clone(), dormant.upn.clone()],
-            ips: vec![net.ip.to_string()],
+            ips: vec![net.ip.to_string(), reads_from.ip.to_string()],
             sessions: vec![ps.session_id.clone(), dtok.session_id.clone()],
             mailboxes: vec![cfo.upn.clone()],
             apps: vec![cat.app("exo-rest-ps").id.to_string()],
@@ -142,11 +144,31 @@ fn grant_impersonation(
     }
 }
 
-/// The app the intruder registers. Its ids come from a stream of their own, so they do not depend on the day.
-struct RogueApp {
-    app_id: String,
-    sp_id: String,
-    name: &'static str,
+/// Where the mailboxes are read from: the signing-in address, or with unseen addresses a second one no sign-in
+/// places.
+fn read_net(t: &Tenant, net: &Net) -> Net {
+    match t.context.addresses {
+        Addresses::Unseen => Net::new("203.0.113.78", "saopaulo"),
+        _ => net.clone(),
+    }
+}
+
+/// The app the intruder registers. Its ids come from a stream of their own, so they do not depend on the day (and
+/// the case's allow lists can name it).
+pub struct RogueApp {
+    pub app_id: String,
+    pub sp_id: String,
+    pub name: &'static str,
+    /// The id of the client secret it signs in with.
+    pub key_id: String,
+}
+
+/// The intruder's app in tenant `t`.
+pub fn rogue_app(t: &Tenant) -> RogueApp {
+    let mut rng = ids::stream(t.seed, &[ids::label("rogue-app")]);
+    let app_id = ids::guid(&mut rng);
+    let sp_id = ids::guid(&mut rng);
+    RogueApp { app_id, sp_id, name: "Mail Archive Connector", key_id: ids::guid(&mut rng) }
 }
 
 /// The admin creates a service principal, grants it `full_access_as_app` on Exchange, and the app then reads the
@@ -168,8 +190,7 @@ fn full_access_as_app(day: &mut Day, net: &Net, ts2: DateTime<Utc>) {
         admin.device.browser_ua,
         false,
     );
-    let mut rng = ids::stream(t.seed, &[ids::label("rogue-app")]);
-    let app = RogueApp { app_id: ids::guid(&mut rng), sp_id: ids::guid(&mut rng), name: "Mail Archive Connector" };
+    let app = rogue_app(t);
     let ip = net.ip.to_string();
     add_service_principal(day, ts2, &admin, &ip, &app);
     let grant_ts = ts2 + Duration::minutes(3);
@@ -181,7 +202,7 @@ fn full_access_as_app(day: &mut Day, net: &Net, ts2: DateTime<Utc>) {
         name: app.name.into(),
         net: net.clone(),
         credential: "clientSecret",
-        key_id: ids::guid(&mut rng),
+        key_id: app.key_id.clone(),
         thumbprint: String::new(),
     };
     app_reads_mail(day, grant_ts + Duration::minutes(9), &admin, &sp, &[ceo.clone(), cfo.clone()]);
@@ -206,7 +227,7 @@ fn full_access_as_app(day: &mut Day, net: &Net, ts2: DateTime<Utc>) {
 
 /// The directory audit (and its UAL mirror) of the admin creating the app's service principal.
 fn add_service_principal(day: &mut Day, ts: DateTime<Utc>, admin: &Person, ip: &str, app: &RogueApp) {
-    let RogueApp { app_id, sp_id, name: app_name } = app;
+    let RogueApp { app_id, sp_id, name: app_name, .. } = app;
     audit_with_mirror(
         day,
         ts,
@@ -244,7 +265,7 @@ fn add_service_principal(day: &mut Day, ts: DateTime<Utc>, admin: &Person, ip: &
 
 /// The directory audit (and its UAL mirror) of the admin granting the app Exchange's `full_access_as_app` role.
 fn grant_full_access_as_app(day: &mut Day, grant_ts: DateTime<Utc>, admin: &Person, ip: &str, app: &RogueApp) {
-    let RogueApp { app_id, sp_id, name: app_name } = app;
+    let RogueApp { app_id, sp_id, name: app_name, .. } = app;
     let exo = Catalog::get().app("exchange");
     let exo_sp = day.t.resource_sp(exo.id);
     let created = crate::gen::clock::iso_7(grant_ts);
@@ -310,6 +331,7 @@ fn app_reads_mail(day: &mut Day, sts: DateTime<Utc>, admin: &Person, sp: &Servic
     a.client_app_used = "";
     a.incoming_token = "none";
     let sptok = day.sign_in(&a);
+    let net = &read_net(day.t, net);
     let sp_id = &sp.sp_id;
     let app_actor = UalActor { user_id: leak(sp_id), user_key: sp_id.clone(), user_type: 5, object_id: leak(sp_id) };
     for (k, mbx) in mailboxes.iter().enumerate() {

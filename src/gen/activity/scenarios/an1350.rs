@@ -5,6 +5,7 @@ use super::actions::{cmdlet, full_access_parameters, mail_reads, record_key};
 use super::partner::{technician_actor, technician_sign_in};
 use crate::gen::activity::services::audit_with_mirror;
 use crate::gen::activity::Day;
+use crate::gen::context::Addresses;
 use crate::gen::key::Entities;
 use crate::gen::records::audit::{prop, quoted, target};
 use crate::gen::records::ip_with_port;
@@ -121,7 +122,13 @@ fn take_full_access(day: &mut Day, partner: &Partner, ceo: &Person) -> String {
 fn read_mailbox(day: &mut Day, partner: &Partner, ceo: &Person) -> String {
     let net = partner.ips[1].clone();
     let ts = day.between(1.0, 1.5);
-    let tok = technician_sign_in(day, partner, ts, &net, "owa", "exchange", true);
+    // With unseen addresses the technician signs in from the first address and reads from the second, which no
+    // sign-in places.
+    let signs_in_from = match day.t.context.addresses {
+        Addresses::Unseen => partner.ips[0].clone(),
+        _ => net.clone(),
+    };
+    let tok = technician_sign_in(day, partner, ts, &signs_in_from, "owa", "exchange", true);
     mail_reads(
         day,
         ts + Duration::minutes(2),

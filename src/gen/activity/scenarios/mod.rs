@@ -14,7 +14,7 @@ pub use actions::{cmdlet, enumeration_burst, full_access_parameters, mail_reads,
 pub use an0534::an0534;
 pub use an0959::an0959;
 pub use an1089::an1089;
-pub use an1107::an1107;
+pub use an1107::{an1107, rogue_app};
 pub use an1350::an1350;
 pub use bec::bec;
 pub use partner::{technician_actor, technician_sign_in};

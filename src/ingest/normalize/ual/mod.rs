@@ -72,6 +72,25 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn an_entra_record_pairs_the_users_object_id_with_the_upn() {
+        let v = json!({
+            "CreationTime": "2025-03-04T10:11:12", "Id": "login-1", "Operation": "UserLoggedIn",
+            "RecordType": 15, "Workload": "AzureActiveDirectory", "UserId": "Dana@Contoso.com", "UserType": 0,
+            "UserKey": "10032001A2B3C4D5", "ClientIP": "198.51.100.7",
+            "Actor": [{"ID": "5C3E1F0A-2B4D-4E6F-8A9B-0C1D2E3F4A5B", "Type": 0}, {"ID": "Dana@Contoso.com", "Type": 5}]
+        });
+        let text = v.to_string();
+        let e = normalize_any(&LazyMap::from_json_str(&text).unwrap()).unwrap().event;
+        assert_eq!(e.actor.id.as_deref(), Some("5c3e1f0a-2b4d-4e6f-8a9b-0c1d2e3f4a5b"));
+        let mut learned = crate::enrich::learned::Learned::default();
+        learned.learn(&e);
+        let mut graph_row = crate::model::Event::default();
+        graph_row.actor.id = Some("5c3e1f0a-2b4d-4e6f-8a9b-0c1d2e3f4a5b".into());
+        learned.apply(&mut graph_row);
+        assert_eq!(graph_row.actor.upn.as_deref(), Some("dana@contoso.com"));
+    }
+
+    #[test]
     fn exchange_mailbox_record_links_session_and_token() {
         let v = json!({
             "CreationTime": "2025-03-04T10:11:12", "Id": "abc", "Operation": "MailItemsAccessed",

@@ -109,10 +109,27 @@ fn set_actor(e: &mut Event, r: &Rec) {
         kind = k;
     }
     e.actor.kind = kind;
+    // Entra's records in the UAL list the acting user by object id as well (`Actor`, type 0): the one place a case
+    // without sign-in logs pairs an object id with its UPN.
+    if kind == ActorKind::User && user_id.as_deref().is_some_and(|u| u.contains('@')) {
+        if let Some(id) = actor_object_id(r) {
+            e.actor.id = Some(id);
+        }
+    }
     e.actor.upn = user_id.map(|u| u.to_lowercase());
     if kind == ActorKind::System || kind == ActorKind::Anonymous {
         e.actor.display_name = r.text(&["UserId"]);
     }
+}
+
+/// The object id in the record's `Actor` list (the entry of type 0 that is a GUID), lower-case.
+fn actor_object_id(r: &Rec) -> Option<String> {
+    let list = r.structured(&["Actor"])?;
+    list.as_array()?.iter().find_map(|a| {
+        let id = text_at(a, &["ID"])?;
+        let kind = a.get("Type").and_then(scalar_text).unwrap_or_default();
+        (kind == "0" && crate::enrich::learned::is_object_id(&id)).then(|| id.to_ascii_lowercase())
+    })
 }
 
 /// The client address and port, under whichever name the workload gives it.
