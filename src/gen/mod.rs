@@ -147,6 +147,9 @@ fn tenant_day(t: &Tenant, tz: Tz, opts: &GenOptions, plan: &Plan, index: u32) ->
     if on(Scenario::Bec) && index == plan.bec {
         scenarios::bec(&mut day);
     }
+    if on(Scenario::BecPack) {
+        scenarios::bec_pack(&mut day, plan.days);
+    }
     (day.out, day.key)
 }
 
@@ -174,6 +177,15 @@ fn people_day(
         }
     }
     (day.out, day.key)
+}
+
+/// `case.toml`: the tenant's settings, and the analytic settings the planted twins rely on.
+fn case_toml(opts: &GenOptions, t: &Tenant, name: &str) -> String {
+    let mut text = answer::case_toml(opts, t, name);
+    if opts.scenarios.contains(&Scenario::BecPack) {
+        text.push_str(&scenarios::pack_case_toml());
+    }
+    text
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> GenError + '_ {
@@ -258,7 +270,7 @@ pub fn generate(opts: &GenOptions, out: &Path) -> Result<GenSummary, GenError> {
     text.push('\n');
     std::fs::write(&key_path, text).map_err(io_err(&key_path))?;
     let case_path = out.join("case.toml");
-    std::fs::write(&case_path, answer::case_toml(opts, &t, &name)).map_err(io_err(&case_path))?;
+    std::fs::write(&case_path, case_toml(opts, &t, &name)).map_err(io_err(&case_path))?;
     let md_path = out.join("SCENARIO.md");
     std::fs::write(&md_path, answer::scenario_md(opts, &t, &name, &entries, &files, unique))
         .map_err(io_err(&md_path))?;

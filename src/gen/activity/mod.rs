@@ -4,6 +4,7 @@ pub mod baseline;
 pub mod lookalikes;
 pub mod scenarios;
 pub mod services;
+pub mod twins;
 
 use super::catalog::{App, Catalog};
 use super::clock;

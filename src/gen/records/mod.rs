@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod graph;
+pub mod mail_item;
 pub mod signin;
 pub mod ual;
 

@@ -1,0 +1,224 @@
+//! The pack's directory acts: consent to an intruder's app, credentials added to apps, sign-in methods changed,
+//! roles granted and tenant policies loosened, each with an account the intruder holds, from an address of theirs.
+
+use super::actions::cmdlet;
+use super::bec_pack::Roles;
+use super::bec_steps::{attacker, directory, keyed, one, security_info, sign_in_as, Material, Named};
+use crate::gen::activity::{ual_actor, Day};
+use crate::gen::catalog::Catalog;
+use crate::gen::records::audit::{prop, quoted, target};
+use crate::gen::records::ip_with_port;
+use crate::gen::records::Kind;
+use crate::gen::tenant::{Net, Person};
+use chrono::Duration;
+use rand::Rng;
+
+/// The key entry of a plant made with `p`'s account from `net`.
+fn plant_key(day: &mut Day, from: usize, id: &str, analytic: &'static str, text: &str, p: &Person, net: &Net) {
+    let named = Named { users: vec![&p.upn], ips: vec![net.ip.to_string()], mailboxes: vec![] };
+    keyed(day, from, true, id, analytic, text, named, "low");
+}
+
+/// The intruder's own sign-in as `p` (password and MFA relayed by a phishing proxy) before they change things.
+fn intruder_sign_in(day: &mut Day, ts: chrono::DateTime<chrono::Utc>, p: &Person, net: &Net) {
+    let ua = p.device.browser_ua;
+    sign_in_as(day, ts, Kind::SignInInteractive, p, net, ua, ("azure-portal", "azure-portal"), None, |_| {});
+}
+
+/// Consent to an app nobody used before: a person's own consent for mail and offline access after the app's service
+/// principal appears (0), or a tenant-wide admin consent to mail and files (1).
+pub fn oauth_consent(day: &mut Day, r: &Roles, v: usize) {
+    let (p, net) = (&r.victim, attacker(day));
+    let from = day.out.len();
+    let ts = day.between(7.0, 21.0);
+    let app_name = one(day, &Material::get().consent_apps);
+    let (app_id, sp_id) = (day.guid(), day.guid());
+    let ip = if v == 0 { p.home.ip.to_string() } else { net.ip.to_string() };
+    intruder_sign_in(day, ts - Duration::minutes(6), p, if v == 0 { &p.home } else { &net });
+    let sp = target(&sp_id, Some(&app_name), "ServicePrincipal", None, vec![prop("AppId", None, &quoted(&app_id))]);
+    directory(
+        day,
+        ts - Duration::seconds(20),
+        p,
+        &ip,
+        "Add service principal",
+        "ApplicationManagement",
+        "Add",
+        vec![sp],
+        vec![],
+    );
+    let admin = v == 1;
+    let scope =
+        if admin { "Mail.Read Files.Read.All offline_access User.Read" } else { "Mail.Read offline_access User.Read" };
+    let graph_sp = day.t.resource_sp(Catalog::get().app("graph").id);
+    let perms = format!(
+        "[] => [[Id: {}, ClientId: {sp_id}, PrincipalId: {}, ResourceId: {graph_sp}, ConsentType: {}, Scope: {scope}, CreatedDateTime: , LastModifiedDateTime: ]]; ",
+        day.guid(),
+        if admin { "" } else { p.id.as_str() },
+        if admin { "AllPrincipals" } else { "Principal" },
+    );
+    let flag = if admin { "True" } else { "False" };
+    let props = vec![
+        prop("ConsentContext.IsAdminConsent", None, flag),
+        prop("ConsentContext.IsAppOnly", None, "False"),
+        prop("ConsentContext.OnBehalfOfAll", None, flag),
+        prop("ConsentContext.Tags", None, "WindowsAzureActiveDirectoryIntegratedApp"),
+        prop("ConsentAction.Permissions", None, &perms),
+        prop("TargetId.ServicePrincipalNames", None, &quoted(&app_id)),
+    ];
+    let tgt = target(&sp_id, Some(&app_name), "ServicePrincipal", None, props);
+    directory(day, ts, p, &ip, "Consent to application", "ApplicationManagement", "Assign", vec![tgt], vec![]);
+    let who = if admin { "for the whole tenant" } else { "for their own mailbox" };
+    let text = format!("{} consents {who} to '{app_name}', an app first seen minutes before", p.upn);
+    let ips = if admin { net.ip.to_string() } else { p.home.ip.to_string() };
+    let named = Named { users: vec![&p.upn], ips: vec![ips], mailboxes: vec![] };
+    keyed(day, from, true, "pack-oauth-consent", "oauth-consent", &text, named, "low");
+}
+
+/// A way to sign in as an app: a secret on the integration's service principal (0), or a new owner and secret on
+/// an app registration (1).
+pub fn app_credential(day: &mut Day, r: &Roles, v: usize) {
+    let t = day.t;
+    let (p, net) = (&r.victim, attacker(day));
+    let from = day.out.len();
+    let ts = day.between(6.0, 22.0);
+    let ip = net.ip.to_string();
+    intruder_sign_in(day, ts - Duration::minutes(4), p, &net);
+    let key = format!(
+        "[\"[KeyIdentifier={},KeyType=Password,KeyUsage=Verify,DisplayName={}]\"]",
+        day.guid(),
+        if v == 0 { "sync" } else { "backup key" }
+    );
+    let sp = &t.integration_sp;
+    if v == 0 {
+        let props = vec![
+            prop("KeyDescription", Some("[]"), &key),
+            prop("TargetId.ServicePrincipalNames", None, &quoted(&sp.app_id)),
+        ];
+        let tgt = target(&sp.sp_id, Some(&sp.name), "ServicePrincipal", None, props);
+        directory(
+            day,
+            ts,
+            p,
+            &ip,
+            "Add service principal credentials",
+            "ApplicationManagement",
+            "Update",
+            vec![tgt],
+            vec![],
+        );
+    } else {
+        let app_obj = day.guid();
+        let owner = vec![
+            prop("Application.ObjectID", None, &quoted(&app_obj)),
+            prop("Application.DisplayName", None, &quoted(&sp.name)),
+        ];
+        let tgt = target(&p.id, None, "User", Some(&p.upn), owner);
+        directory(day, ts, p, &ip, "Add owner to application", "ApplicationManagement", "Assign", vec![tgt], vec![]);
+        let tgt = target(&app_obj, Some(&sp.name), "Application", None, vec![prop("KeyDescription", Some("[]"), &key)]);
+        let op = "Update application – Certificates and secrets management";
+        directory(day, ts + Duration::minutes(2), p, &ip, op, "ApplicationManagement", "Update", vec![tgt], vec![]);
+    }
+    let text = format!("{}'s account adds a secret to '{}' from {}", p.upn, sp.name, net.place.country);
+    plant_key(day, from, "pack-app-credential", "app-credential", &text, p, &net);
+}
+
+/// The intruder's own sign-in method on the victim's account, right after signing in from abroad: an authenticator
+/// app registered (0), or the phone method swapped for the intruder's (1).
+pub fn auth_method_change(day: &mut Day, r: &Roles, v: usize) {
+    let (p, net) = (&r.victim, attacker(day));
+    let from = day.out.len();
+    let ts = day.between(6.0, 22.0);
+    let ip = net.ip.to_string();
+    intruder_sign_in(day, ts - Duration::minutes(9), p, &net);
+    if v == 1 {
+        let reason = "User deleted Phone";
+        security_info(day, ts - Duration::minutes(2), p, &ip, ("User deleted security info", "Delete"), p, reason);
+    }
+    let reason =
+        if v == 0 { "User registered Authenticator App with Notification and Code" } else { "User registered Phone" };
+    security_info(day, ts, p, &ip, ("User registered security info", "Add"), p, reason);
+    let text = format!("{} gets a new sign-in method minutes after a sign-in from {}", p.upn, net.place.country);
+    plant_key(day, from, "pack-auth-method-change", "auth-method-change", &text, p, &net);
+}
+
+/// A tenant-controlling role given by an account the intruder holds: Global Administrator to an idle account (0),
+/// or Exchange Administrator to itself at an odd hour (1).
+pub fn privileged_role(day: &mut Day, r: &Roles, v: usize) {
+    let t = day.t;
+    let (p, net) = (&r.victim, attacker(day));
+    let from = day.out.len();
+    let ts = day.between(5.0, 23.0);
+    intruder_sign_in(day, ts - Duration::minutes(3), p, &net);
+    let (role, template, grantee) = if v == 0 {
+        ("Global Administrator", "62e90394-69f5-4237-9190-012177145e10", &t.dormant)
+    } else {
+        ("Exchange Administrator", "29232cdf-9323-42fd-ade2-1d097af3e4de", p)
+    };
+    let props = vec![
+        prop("Role.ObjectID", None, &quoted(&day.guid())),
+        prop("Role.DisplayName", None, &quoted(role)),
+        prop("Role.TemplateId", None, &quoted(template)),
+        prop("Role.WellKnownObjectName", None, &quoted(role.split(' ').next().unwrap_or(role))),
+    ];
+    let tgt = target(&grantee.id, None, "User", Some(&grantee.upn), props);
+    directory(day, ts, p, &net.ip.to_string(), "Add member to role", "RoleManagement", "Add", vec![tgt], vec![]);
+    let text = format!("{}'s account makes {} {role}", p.upn, grantee.upn);
+    let named = Named { users: vec![&p.upn, &grantee.upn], ips: vec![net.ip.to_string()], mailboxes: vec![] };
+    keyed(day, from, true, "pack-privileged-role", "privileged-role", &text, named, "medium");
+}
+
+/// A policy that keeps intruders out loosened: a conditional access policy deleted (0), a mail flow rule letting
+/// all mail skip spam filtering (1), or the domain handed to an outside identity provider (2).
+pub fn policy_weakening(day: &mut Day, r: &Roles, v: usize) {
+    let t = day.t;
+    let (p, net) = (&r.victim, attacker(day));
+    let from = day.out.len();
+    let ts = day.between(6.0, 22.0);
+    let ip = net.ip.to_string();
+    intruder_sign_in(day, ts - Duration::minutes(5), p, &net);
+    match v {
+        0 => {
+            let id = day.guid();
+            let tgt = target(&id, Some("Require MFA for all users"), "Policy", None, vec![]);
+            directory(day, ts, p, &ip, "Delete conditional access policy", "Policy", "Delete", vec![tgt], vec![]);
+        }
+        1 => {
+            let (port, session) = (day.port(), day.guid());
+            let name = if day.rng.random_bool(0.5) { "Partner bypass" } else { "Allow vendor mail" };
+            let params = vec![("Name", name.to_string()), ("SetSCL", "-1".into()), ("Priority", "0".into())];
+            cmdlet(
+                day,
+                ts,
+                ual_actor(p, true),
+                ip_with_port(&net.ip, port),
+                "New-TransportRule",
+                name.into(),
+                params,
+                false,
+                &session,
+            );
+        }
+        _ => {
+            let issuer = format!("http://sts.{}-login.example/adfs/services/trust", t.org.short);
+            let props = vec![
+                prop("IssuerUri", Some("\"\""), &quoted(&issuer)),
+                prop("LiveType", Some("\"Managed\""), "\"Federated\""),
+            ];
+            let tgt = target(&day.guid(), Some(t.org.domain), "Domain", None, props);
+            directory(
+                day,
+                ts,
+                p,
+                &ip,
+                "Set federation settings on domain",
+                "DirectoryManagement",
+                "Update",
+                vec![tgt],
+                vec![],
+            );
+        }
+    }
+    let text = format!("{}'s account loosens a tenant policy from {}", p.upn, net.place.country);
+    plant_key(day, from, "pack-policy-weakening", "policy-weakening", &text, p, &net);
+}

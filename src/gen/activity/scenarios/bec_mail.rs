@@ -1,0 +1,219 @@
+//! The pack's mailbox acts: inbox rules, forwarding, audit switched off, bulk reading, deletion sprees and legacy
+//! protocols turned on, each in the ways intruders do them, from an address of their own.
+
+use super::actions::{cmdlet, mail_reads};
+use super::bec_pack::Roles;
+use super::bec_steps::{attacker, deletions, directory, keyed, one, outside_address, sign_in_as, Material, Named};
+use crate::gen::activity::{ual_actor, Day};
+use crate::gen::catalog::Catalog;
+use crate::gen::records::audit::target;
+use crate::gen::records::ip_with_port;
+use crate::gen::records::Kind;
+use crate::gen::tenant::{Net, Person};
+use chrono::{DateTime, Duration, Utc};
+use rand::Rng;
+
+/// An Exchange cmdlet run with `p`'s account from `net`.
+fn run_as(
+    day: &mut Day,
+    ts: DateTime<Utc>,
+    p: &Person,
+    net: &Net,
+    op: &str,
+    object: String,
+    params: Vec<(&str, String)>,
+) {
+    let (port, session) = (day.port(), day.guid());
+    cmdlet(day, ts, ual_actor(p, true), ip_with_port(&net.ip, port), op, object, params, false, &session);
+}
+
+/// The key entry of a plant on `p`'s mailbox from `net`.
+fn plant_key(day: &mut Day, from: usize, id: &str, analytic: &'static str, text: &str, p: &Person, net: &Net) {
+    let named = Named { users: vec![&p.upn], ips: vec![net.ip.to_string()], mailboxes: vec![&p.upn] };
+    keyed(day, from, true, id, analytic, text, named, "medium");
+}
+
+/// An inbox rule that hides payment mail in a folder nobody opens (0), deletes warnings about the account through a
+/// changed rule (1), or forwards every message outside (2).
+pub fn inbox_rule(day: &mut Day, r: &Roles, v: usize) {
+    let m = Material::get();
+    let (p, net) = (&r.victim, attacker(day));
+    let from = day.out.len();
+    let ts = day.between(6.0, 22.0);
+    let name = one(day, &m.rule_names);
+    let words = one(day, &m.rule_words);
+    let (op, mut params, how) = match v {
+        0 => (
+            "New-InboxRule",
+            vec![
+                ("SubjectOrBodyContainsWords", words),
+                ("MoveToFolder", one(day, &m.hiding_folders)),
+                ("MarkAsRead", "True".into()),
+                ("StopProcessingRules", "True".into()),
+            ],
+            "moves payment mail to a folder nobody opens",
+        ),
+        1 => (
+            "Set-InboxRule",
+            vec![("SubjectContainsWords", words), ("DeleteMessage", "True".into())],
+            "was changed to delete mail about payments or warnings",
+        ),
+        _ => ("New-InboxRule", vec![("ForwardTo", outside_address(day))], "forwards every message outside"),
+    };
+    params.insert(0, ("Name", name.clone()));
+    let object = format!("{}\\{}", p.display, name);
+    if op == "Set-InboxRule" {
+        params.insert(0, ("Identity", object.clone()));
+    }
+    run_as(day, ts, p, &net, op, object, params);
+    let text = format!("An inbox rule on {}'s mailbox, set from {}, {how}", p.upn, net.place.country);
+    plant_key(day, from, "pack-inbox-rule", "inbox-rule", &text, p, &net);
+}
+
+/// Every message forwarded outside: by the mailbox's own setting (0) or by a mail flow rule copying it (1).
+pub fn mail_forwarding(day: &mut Day, r: &Roles, v: usize) {
+    let (p, net) = (&r.victim, attacker(day));
+    let from = day.out.len();
+    let ts = day.between(6.0, 22.0);
+    let dest = outside_address(day);
+    let keep = if day.rng.random_bool(0.5) { "True" } else { "False" };
+    let (op, object, params, how) = if v == 0 {
+        let params = vec![
+            ("Identity", p.upn.clone()),
+            ("ForwardingSmtpAddress", format!("smtp:{dest}")),
+            ("DeliverToMailboxAndForward", keep.into()),
+        ];
+        ("Set-Mailbox", p.upn.clone(), params, "the mailbox forwards to")
+    } else {
+        let params = vec![
+            ("Name", "Journal copy".into()),
+            ("SentToScope", "InOrganization".into()),
+            ("BlindCopyTo", dest.clone()),
+        ];
+        ("New-TransportRule", "Journal copy".into(), params, "a mail flow rule blind-copies internal mail to")
+    };
+    run_as(day, ts, p, &net, op, object, params);
+    let text = format!("With {}'s account, {how} {dest}", p.upn);
+    plant_key(day, from, "pack-mail-forwarding", "mail-forwarding", &text, p, &net);
+}
+
+/// Records switched off: another mailbox's auditing (0), the unified audit log (1), or auditing bypassed for the
+/// intruder's own account (2).
+pub fn audit_tampering(day: &mut Day, r: &Roles, v: usize) {
+    let (p, net) = (&r.victim, attacker(day));
+    let from = day.out.len();
+    let ts = day.between(6.0, 22.0);
+    let (op, object, params) = match v {
+        0 => (
+            "Set-Mailbox",
+            r.other.upn.clone(),
+            vec![("Identity", r.other.upn.clone()), ("AuditEnabled", "False".into())],
+        ),
+        1 => (
+            "Set-AdminAuditLogConfig",
+            "Admin Audit Log Settings".into(),
+            vec![("UnifiedAuditLogIngestionEnabled", "False".into())],
+        ),
+        _ => (
+            "Set-MailboxAuditBypassAssociation",
+            p.upn.clone(),
+            vec![("Identity", p.upn.clone()), ("AuditBypassEnabled", "True".into())],
+        ),
+    };
+    run_as(day, ts, p, &net, op, object, params);
+    let text =
+        format!("{}'s account runs {op} from {} to stop the records an investigation needs", p.upn, net.place.country);
+    plant_key(day, from, "pack-audit-tampering", "audit-tampering", &text, p, &net);
+}
+
+/// A burst of mail reads with `p`'s account: its own mailbox through a stolen session (0), or three colleagues'
+/// mailboxes it holds rights on (1).
+pub fn mass_mail_access(day: &mut Day, r: &Roles, v: usize) {
+    let t = day.t;
+    let (p, net) = (&r.victim, attacker(day));
+    let from = day.out.len();
+    let start = day.between(6.0, 21.0);
+    let owa = Catalog::get().app("owa").id;
+    let actor = ual_actor(p, false);
+    let mut targets = vec![p.clone()];
+    if v == 1 {
+        let k = day.rng.random_range(0..t.people.len());
+        targets = vec![r.other.clone(), t.people[k].clone(), t.people[t.cast.cfo].clone()];
+    }
+    let logon = if v == 1 { 2 } else { 0 };
+    for (i, mb) in targets.iter().enumerate() {
+        let at = start + Duration::minutes(12 * i as i64);
+        let count = if v == 1 { 12 } else { 30 };
+        mail_reads(
+            day,
+            at,
+            50,
+            count,
+            &actor,
+            mb,
+            &net,
+            logon,
+            false,
+            "Client=OWA;Action=ViaProxy",
+            owa,
+            None,
+            10..=20,
+        );
+    }
+    let text = format!("{}'s account reads hundreds of messages within the hour from {}", p.upn, net.place.country);
+    plant_key(day, from, "pack-mass-mail-access", "mass-mail-access", &text, p, &net);
+}
+
+/// Mail removed in bulk to cover tracks: moved to Deleted Items (0) or purged (1) in the victim's mailbox, or the
+/// directory's users deleted one after another (2).
+pub fn mass_deletion(day: &mut Day, r: &Roles, v: usize) {
+    let t = day.t;
+    let (p, net) = (&r.victim, attacker(day));
+    let from = day.out.len();
+    let start = day.between(6.0, 21.0);
+    let session = day.guid();
+    match v {
+        0 => deletions(day, start, 60, 25, "MoveToDeletedItems", p, p, &net, &session),
+        1 => deletions(day, start, 50, 30, "HardDelete", p, p, &net, &session),
+        _ => {
+            for i in 0..7 {
+                let victim = &t.people[(t.cast.traveller + 1 + i) % t.people.len()];
+                let ts = start + Duration::seconds(40 * i as i64 + day.rng.random_range(0..20));
+                let tgt = target(&victim.id, None, "User", Some(&victim.upn), vec![]);
+                directory(
+                    day,
+                    ts,
+                    p,
+                    &net.ip.to_string(),
+                    "Delete user",
+                    "UserManagement",
+                    "Delete",
+                    vec![tgt],
+                    vec![],
+                );
+            }
+        }
+    }
+    let text = format!("{}'s account deletes in bulk from {}", p.upn, net.place.country);
+    plant_key(day, from, "pack-mass-deletion", "mass-deletion", &text, p, &net);
+}
+
+/// A password-only protocol: IMAP turned on for the mailbox (0), or the mailbox signed in to over IMAP (1).
+pub fn legacy_protocol(day: &mut Day, r: &Roles, v: usize) {
+    let (p, net) = (&r.victim, attacker(day));
+    let from = day.out.len();
+    let ts = day.between(6.0, 22.0);
+    if v == 0 {
+        let switch = if day.rng.random_bool(0.5) { "ImapEnabled" } else { "PopEnabled" };
+        let params = vec![("Identity", p.upn.clone()), (switch, "True".into())];
+        run_as(day, ts, p, &net, "Set-CASMailbox", p.upn.clone(), params);
+    } else {
+        sign_in_as(day, ts, Kind::SignInInteractive, p, &net, "", ("exchange", "exchange"), None, |a| {
+            a.client_app_used = "IMAP4";
+            a.protocol = "ropc";
+            a.mfa = false;
+        });
+    }
+    let text = format!("{}'s mailbox is reached over a password-only protocol from {}", p.upn, net.place.country);
+    plant_key(day, from, "pack-legacy-protocol", "legacy-protocol", &text, p, &net);
+}
