@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// Seeds whose varied plants together cover every variant of every act (checked below).
-const SEEDS: [u64; 6] = [1, 2, 3, 5, 8, 13];
+const SEEDS: [u64; 6] = [1, 2, 3, 5, 160, 185];
 
 /// A small tenant with only the pack planted, ingested and detected; returns the detection and the answer key.
 fn pack_case(seed: u64, vary: bool) -> (tempfile::TempDir, Detection, Value) {

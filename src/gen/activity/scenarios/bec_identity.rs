@@ -26,7 +26,8 @@ fn intruder_sign_in(day: &mut Day, ts: chrono::DateTime<chrono::Utc>, p: &Person
 }
 
 /// Consent to an app nobody used before: a person's own consent for mail and offline access after the app's service
-/// principal appears (0), or a tenant-wide admin consent to mail and files (1).
+/// principal appears (0), a tenant-wide admin consent to mail and files (1), or Graph's Mail.Read application
+/// permission granted to it (2).
 pub fn oauth_consent(day: &mut Day, r: &Roles, v: usize) {
     let (p, net) = (&r.victim, attacker(day));
     let from = day.out.len();
@@ -34,6 +35,7 @@ pub fn oauth_consent(day: &mut Day, r: &Roles, v: usize) {
     let app_name = one(day, &Material::get().consent_apps);
     let (app_id, sp_id) = (day.guid(), day.guid());
     let ip = if v == 0 { p.home.ip.to_string() } else { net.ip.to_string() };
+    let sp_id = if v == 2 { day.t.resource_sp(&app_id) } else { sp_id };
     intruder_sign_in(day, ts - Duration::minutes(6), p, if v == 0 { &p.home } else { &net });
     let sp = target(&sp_id, Some(&app_name), "ServicePrincipal", None, vec![prop("AppId", None, &quoted(&app_id))]);
     directory(
@@ -47,6 +49,13 @@ pub fn oauth_consent(day: &mut Day, r: &Roles, v: usize) {
         vec![sp],
         vec![],
     );
+    if v == 2 {
+        app_permission(day, ts, p, &net, (&app_id, &app_name));
+        let text = format!("{}'s account grants '{app_name}' the Mail.Read application permission", p.upn);
+        let named = Named { users: vec![&p.upn], ips: vec![net.ip.to_string()], mailboxes: vec![] };
+        keyed(day, from, true, "pack-oauth-consent", "oauth-consent", &text, named, "low");
+        return;
+    }
     let admin = v == 1;
     let scope =
         if admin { "Mail.Read Files.Read.All offline_access User.Read" } else { "Mail.Read offline_access User.Read" };
@@ -75,8 +84,27 @@ pub fn oauth_consent(day: &mut Day, r: &Roles, v: usize) {
     keyed(day, from, true, "pack-oauth-consent", "oauth-consent", &text, named, "low");
 }
 
-/// A way to sign in as an app: a secret on the integration's service principal (0), or a new owner and secret on
-/// an app registration (1).
+/// Graph's Mail.Read application permission given to the app `(id, name)`, as the directory records the grant on
+/// Microsoft Graph's service principal.
+fn app_permission(day: &mut Day, ts: chrono::DateTime<chrono::Utc>, p: &Person, net: &Net, app: (&str, &str)) {
+    let graph = Catalog::get().app("graph");
+    let graph_sp = day.t.resource_sp(graph.id);
+    let props = vec![
+        prop("AppRole.Id", None, &quoted("810c84a8-4a9e-49e6-bf7d-12d183f40d01")),
+        prop("AppRole.Value", None, &quoted("Mail.Read")),
+        prop("AppRole.DisplayName", None, &quoted("Read mail in all mailboxes")),
+        prop("ServicePrincipal.ObjectID", None, &quoted(&day.t.resource_sp(app.0))),
+        prop("ServicePrincipal.AppId", None, &quoted(app.0)),
+        prop("ServicePrincipal.DisplayName", None, &quoted(app.1)),
+    ];
+    let tgt = target(&graph_sp, Some(graph.name), "ServicePrincipal", None, props);
+    let ip = net.ip.to_string();
+    let op = "Add app role assignment to service principal";
+    directory(day, ts, p, &ip, op, "ApplicationManagement", "Assign", vec![tgt], vec![]);
+}
+
+/// A way to sign in as an app: a secret on the integration's service principal (0), a new owner and secret on an
+/// app registration (1), or an app registered with the reply address rclone listens on, open to other tenants (2).
 pub fn app_credential(day: &mut Day, r: &Roles, v: usize) {
     let t = day.t;
     let (p, net) = (&r.victim, attacker(day));
@@ -90,6 +118,13 @@ pub fn app_credential(day: &mut Day, r: &Roles, v: usize) {
         if v == 0 { "sync" } else { "backup key" }
     );
     let sp = &t.integration_sp;
+    if v == 2 {
+        tool_registration(day, ts, p, &net);
+        let text =
+            format!("{}'s account registers an app with rclone's reply address from {}", p.upn, net.place.country);
+        plant_key(day, from, "pack-app-credential", "app-credential", &text, p, &net);
+        return;
+    }
     if v == 0 {
         let props = vec![
             prop("KeyDescription", Some("[]"), &key),
@@ -123,6 +158,24 @@ pub fn app_credential(day: &mut Day, r: &Roles, v: usize) {
     plant_key(day, from, "pack-app-credential", "app-credential", &text, p, &net);
 }
 
+/// An app registration for rclone: its default reply address, open to other tenants.
+fn tool_registration(day: &mut Day, ts: chrono::DateTime<chrono::Utc>, p: &Person, net: &Net) {
+    let (obj, app_id) = (day.guid(), day.guid());
+    let name = if day.rng.random_bool(0.5) { "Backup Sync" } else { "Files Migration" };
+    let props = vec![
+        prop(
+            "AppAddress",
+            Some("[]"),
+            "[{\"AddressType\":0,\"Address\":\"http://localhost:53682/\",\"ReplyAddressClientType\":1}]",
+        ),
+        prop("AppId", Some("[]"), &format!("[\"{app_id}\"]")),
+        prop("AvailableToOtherTenants", Some("[]"), "[true]"),
+        prop("DisplayName", Some("[]"), &format!("[\"{name}\"]")),
+    ];
+    let tgt = target(&obj, Some(name), "Application", None, props);
+    directory(day, ts, p, &net.ip.to_string(), "Add application", "ApplicationManagement", "Add", vec![tgt], vec![]);
+}
+
 /// The intruder's own sign-in method on the victim's account, right after signing in from abroad: an authenticator
 /// app registered (0), or the phone method swapped for the intruder's (1).
 pub fn auth_method_change(day: &mut Day, r: &Roles, v: usize) {
@@ -143,18 +196,21 @@ pub fn auth_method_change(day: &mut Day, r: &Roles, v: usize) {
 }
 
 /// A tenant-controlling role given by an account the intruder holds: Global Administrator to an idle account (0),
-/// or Exchange Administrator to itself at an odd hour (1).
+/// Exchange Administrator to itself (1), or eligibility for Privileged Role Administrator to an account it created
+/// minutes before (2).
 pub fn privileged_role(day: &mut Day, r: &Roles, v: usize) {
     let t = day.t;
     let (p, net) = (&r.victim, attacker(day));
     let from = day.out.len();
     let ts = day.between(5.0, 23.0);
     intruder_sign_in(day, ts - Duration::minutes(3), p, &net);
-    let (role, template, grantee) = if v == 0 {
-        ("Global Administrator", "62e90394-69f5-4237-9190-012177145e10", &t.dormant)
-    } else {
-        ("Exchange Administrator", "29232cdf-9323-42fd-ade2-1d097af3e4de", p)
+    let made = (v == 2).then(|| new_account(day, ts - Duration::minutes(2), p, &net));
+    let (role, template, grantee) = match (v, &made) {
+        (0, _) => ("Global Administrator", "62e90394-69f5-4237-9190-012177145e10", &t.dormant),
+        (_, Some(made)) => ("Privileged Role Administrator", "e8611ab8-c189-46e8-94e1-60213ab1f814", made),
+        _ => ("Exchange Administrator", "29232cdf-9323-42fd-ade2-1d097af3e4de", p),
     };
+    let activity = if v == 2 { "Add eligible member to role" } else { "Add member to role" };
     let props = vec![
         prop("Role.ObjectID", None, &quoted(&day.guid())),
         prop("Role.DisplayName", None, &quoted(role)),
@@ -162,14 +218,27 @@ pub fn privileged_role(day: &mut Day, r: &Roles, v: usize) {
         prop("Role.WellKnownObjectName", None, &quoted(role.split(' ').next().unwrap_or(role))),
     ];
     let tgt = target(&grantee.id, None, "User", Some(&grantee.upn), props);
-    directory(day, ts, p, &net.ip.to_string(), "Add member to role", "RoleManagement", "Add", vec![tgt], vec![]);
+    directory(day, ts, p, &net.ip.to_string(), activity, "RoleManagement", "Add", vec![tgt], vec![]);
     let text = format!("{}'s account makes {} {role}", p.upn, grantee.upn);
     let named = Named { users: vec![&p.upn, &grantee.upn], ips: vec![net.ip.to_string()], mailboxes: vec![] };
     keyed(day, from, true, "pack-privileged-role", "privileged-role", &text, named, "medium");
 }
 
+/// A directory account created by `p`, looking like a service account.
+fn new_account(day: &mut Day, ts: chrono::DateTime<chrono::Utc>, p: &Person, net: &Net) -> Person {
+    let mut made = p.clone();
+    made.id = day.guid();
+    made.upn = format!("svc-sync{}@{}", day.rng.random_range(2..9), day.t.org.domain);
+    made.upn_cased = made.upn.clone();
+    made.display = "Directory Sync Service".into();
+    let tgt = target(&made.id, Some(&made.display), "User", Some(&made.upn), vec![]);
+    directory(day, ts, p, &net.ip.to_string(), "Add user", "UserManagement", "Add", vec![tgt], vec![]);
+    made
+}
+
 /// A policy that keeps intruders out loosened: a conditional access policy deleted (0), a mail flow rule letting
-/// all mail skip spam filtering (1), or the domain handed to an outside identity provider (2).
+/// all mail skip spam filtering (1), the domain handed to an outside identity provider (2), or outside domains
+/// added to the anti-spam allow list (3).
 pub fn policy_weakening(day: &mut Day, r: &Roles, v: usize) {
     let t = day.t;
     let (p, net) = (&r.victim, attacker(day));
@@ -194,6 +263,23 @@ pub fn policy_weakening(day: &mut Day, r: &Roles, v: usize) {
                 ip_with_port(&net.ip, port),
                 "New-TransportRule",
                 name.into(),
+                params,
+                false,
+                &session,
+            );
+        }
+        3 => {
+            let (port, session) = (day.port(), day.guid());
+            let domains = Material::get().forward_domains.join(",");
+            let params = vec![("Identity", "Default".to_string()), ("AllowedSenderDomains", domains)];
+            let ip = ip_with_port(&net.ip, port);
+            cmdlet(
+                day,
+                ts,
+                ual_actor(p, true),
+                ip,
+                "Set-HostedContentFilterPolicy",
+                "Default".into(),
                 params,
                 false,
                 &session,

@@ -8,7 +8,8 @@ use crate::gen::activity::{ual_actor, Day};
 use crate::gen::catalog::Catalog;
 use crate::gen::records::audit::target;
 use crate::gen::records::ip_with_port;
-use crate::gen::records::Kind;
+use crate::gen::records::mailbox_rule::{inbox_rule_update, RuleUpdate};
+use crate::gen::records::{Kind, Workload};
 use crate::gen::tenant::{Net, Person};
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
@@ -34,7 +35,8 @@ fn plant_key(day: &mut Day, from: usize, id: &str, analytic: &'static str, text:
 }
 
 /// An inbox rule that hides payment mail in a folder nobody opens (0), deletes warnings about the account through a
-/// changed rule (1), or forwards every message outside (2).
+/// changed rule (1), forwards every message outside (2), or the same saved by a mail client rather than a cmdlet:
+/// Outlook over MAPI hiding bank mail (3) or a script through Graph's messageRules forwarding and deleting (4).
 pub fn inbox_rule(day: &mut Day, r: &Roles, v: usize) {
     let m = Material::get();
     let (p, net) = (&r.victim, attacker(day));
@@ -42,6 +44,13 @@ pub fn inbox_rule(day: &mut Day, r: &Roles, v: usize) {
     let ts = day.between(6.0, 22.0);
     let name = one(day, &m.rule_names);
     let words = one(day, &m.rule_words);
+    if v >= 3 {
+        client_rule(day, ts, p, &net, (&name, &words), v == 4);
+        let how = if v == 3 { "saved from Outlook, hides" } else { "created through Graph, forwards and deletes" };
+        let text = format!("An inbox rule on {}'s mailbox, {how} mail from {}", p.upn, net.place.country);
+        plant_key(day, from, "pack-inbox-rule", "inbox-rule", &text, p, &net);
+        return;
+    }
     let (op, mut params, how) = match v {
         0 => (
             "New-InboxRule",
@@ -70,13 +79,79 @@ pub fn inbox_rule(day: &mut Day, r: &Roles, v: usize) {
     plant_key(day, from, "pack-inbox-rule", "inbox-rule", &text, p, &net);
 }
 
-/// Every message forwarded outside: by the mailbox's own setting (0) or by a mail flow rule copying it (1).
+/// A rule saved by a client: Outlook over MAPI moving watched mail to a hiding folder, or (`graph`) a script
+/// posting to Graph's messageRules a rule that forwards outside and deletes, which the mailbox audit records as
+/// `UpdateInboxRules` either way. `rule` is the name and the watched words (`;`-separated).
+fn client_rule(day: &mut Day, ts: DateTime<Utc>, p: &Person, net: &Net, rule: (&str, &str), graph: bool) {
+    let m = Material::get();
+    let words: Vec<String> = rule.1.split(';').map(|w| format!("'{w}'")).collect();
+    let condition = format!("SubjectOrBodyContainsWords({})", words.join(", "));
+    let (actions, client) = if graph {
+        let cat = Catalog::get();
+        let ua = cat.ua("python-requests");
+        let tok = sign_in_as(
+            day,
+            ts - Duration::minutes(2),
+            Kind::SignInNonInteractive,
+            p,
+            net,
+            ua,
+            ("graph-cli", "graph"),
+            None,
+            |a| {
+                a.scopes = "MailboxSettings.ReadWrite Mail.Read";
+            },
+        );
+        let uri = "https://graph.microsoft.com/v1.0/me/mailFolders/inbox/messageRules".to_string();
+        day.graph_user(ts, p, &tok, net, ua, "POST", uri, 0, "MailboxSettings.ReadWrite Mail.Read");
+        (format!("ForwardTo({}); Delete", outside_address(day)), "Client=REST;Client=RESTSystem;;")
+    } else {
+        (format!("MoveToFolder('{}'); MarkAsRead", one(day, &m.hiding_folders)), "Client=MSExchangeRPC")
+    };
+    let (id, port, session, rule_id) = (day.guid(), day.port(), day.guid(), day.guid());
+    let v = inbox_rule_update(
+        day.t,
+        &RuleUpdate {
+            ts: ts + Duration::seconds(1),
+            id,
+            actor: ual_actor(p, false),
+            mailbox: p,
+            ip: &net.ip,
+            port,
+            client_info: client,
+            session_id: &session,
+            rule_id,
+            name: rule.0,
+            condition: &condition,
+            actions: &actions,
+        },
+    );
+    day.push(ts + Duration::seconds(1), Kind::Ual(Workload::Exchange), v);
+}
+
+/// Every message forwarded outside: by the mailbox's own setting (0), by a mail flow rule copying or redirecting
+/// it (1), or through a mail contact made for the outside address (2).
 pub fn mail_forwarding(day: &mut Day, r: &Roles, v: usize) {
     let (p, net) = (&r.victim, attacker(day));
     let from = day.out.len();
     let ts = day.between(6.0, 22.0);
     let dest = outside_address(day);
     let keep = if day.rng.random_bool(0.5) { "True" } else { "False" };
+    if v == 2 {
+        let contact = format!("{} (external)", p.display);
+        let params = vec![("Name", contact.clone()), ("ExternalEmailAddress", format!("SMTP:{dest}"))];
+        run_as(day, ts - Duration::minutes(3), p, &net, "New-MailContact", contact.clone(), params);
+        let params = vec![
+            ("Identity", p.upn.clone()),
+            ("ForwardingAddress", contact),
+            ("DeliverToMailboxAndForward", keep.into()),
+        ];
+        run_as(day, ts, p, &net, "Set-Mailbox", p.upn.clone(), params);
+        let text =
+            format!("With {}'s account, a mail contact for {dest} is made and the mailbox forwards to it", p.upn);
+        plant_key(day, from, "pack-mail-forwarding", "mail-forwarding", &text, p, &net);
+        return;
+    }
     let (op, object, params, how) = if v == 0 {
         let params = vec![
             ("Identity", p.upn.clone()),
@@ -88,9 +163,9 @@ pub fn mail_forwarding(day: &mut Day, r: &Roles, v: usize) {
         let params = vec![
             ("Name", "Journal copy".into()),
             ("SentToScope", "InOrganization".into()),
-            ("BlindCopyTo", dest.clone()),
+            (if day.rng.random_bool(0.5) { "BlindCopyTo" } else { "RedirectMessageTo" }, dest.clone()),
         ];
-        ("New-TransportRule", "Journal copy".into(), params, "a mail flow rule blind-copies internal mail to")
+        ("New-TransportRule", "Journal copy".into(), params, "a mail flow rule copies or redirects internal mail to")
     };
     run_as(day, ts, p, &net, op, object, params);
     let text = format!("With {}'s account, {how} {dest}", p.upn);
@@ -198,7 +273,8 @@ pub fn mass_deletion(day: &mut Day, r: &Roles, v: usize) {
     plant_key(day, from, "pack-mass-deletion", "mass-deletion", &text, p, &net);
 }
 
-/// A password-only protocol: IMAP turned on for the mailbox (0), or the mailbox signed in to over IMAP (1).
+/// A password-only protocol: IMAP or POP turned on for the mailbox (0), or the mailbox signed in to over IMAP or
+/// POP (1).
 pub fn legacy_protocol(day: &mut Day, r: &Roles, v: usize) {
     let (p, net) = (&r.victim, attacker(day));
     let from = day.out.len();
@@ -208,8 +284,9 @@ pub fn legacy_protocol(day: &mut Day, r: &Roles, v: usize) {
         let params = vec![("Identity", p.upn.clone()), (switch, "True".into())];
         run_as(day, ts, p, &net, "Set-CASMailbox", p.upn.clone(), params);
     } else {
+        let client = if day.rng.random_bool(0.5) { "IMAP4" } else { "POP3" };
         sign_in_as(day, ts, Kind::SignInInteractive, p, &net, "", ("exchange", "exchange"), None, |a| {
-            a.client_app_used = "IMAP4";
+            a.client_app_used = client;
             a.protocol = "ropc";
             a.mfa = false;
         });

@@ -34,27 +34,30 @@ fn graph_mail(day: &mut Day, start: DateTime<Utc>, p: &Person, tok: &Token, net:
     }
 }
 
-/// Passwords tried against many accounts from one address, in a burst (0) or slowly over the day (1), until one
-/// works for the victim.
+/// Passwords tried against many accounts from one address, in a burst (0) or slowly over the night (1), or in a
+/// burst rotating over four addresses of one hosting network (2), until one works for the victim.
 pub fn password_spray(day: &mut Day, r: &Roles, v: usize) {
     let t = day.t;
-    let (p, net) = (&r.victim, attacker(day));
+    let p = &r.victim;
+    let net = if v == 2 { net_in(day, &Material::get().spray_places) } else { attacker(day) };
     let from = day.out.len();
     let mut targets: Vec<Person> = t.people.iter().take(10).cloned().collect();
     targets.push(t.dormant.clone());
     targets.shuffle(&mut day.rng);
-    targets.truncate(if v == 0 { 8 } else { 11 });
+    targets.truncate(if v == 1 { 11 } else { 8 });
     targets.push(p.clone());
     let ua = Catalog::get().ua("forged-chrome");
-    let mut ts = day.between(if v == 0 { 1.0 } else { 0.5 }, if v == 0 { 20.0 } else { 6.0 });
-    for who in &targets {
+    let mut ts = day.between(if v == 1 { 0.5 } else { 1.0 }, if v == 1 { 6.0 } else { 20.0 });
+    let pool: Vec<Net> = (0..if v == 2 { 4 } else { 1 }).map(|i| sibling(&net, i)).collect();
+    for (k, who) in targets.iter().enumerate() {
+        let net = &pool[k % pool.len()];
         for _ in 0..day.rng.random_range(1..=2) {
-            ts += if v == 0 {
+            ts += if v != 1 {
                 Duration::seconds(day.rng.random_range(20..180))
             } else {
                 Duration::minutes(day.rng.random_range(25..55))
             };
-            sign_in_as(day, ts, Kind::SignInInteractive, who, &net, ua, ("officehome", "officehome"), None, |a| {
+            sign_in_as(day, ts, Kind::SignInInteractive, who, net, ua, ("officehome", "officehome"), None, |a| {
                 a.error_code = 50126;
                 a.failure_reason = BAD_PASSWORD;
             });
@@ -62,9 +65,21 @@ pub fn password_spray(day: &mut Day, r: &Roles, v: usize) {
     }
     ts += Duration::minutes(day.rng.random_range(2..20));
     sign_in_as(day, ts, Kind::SignInInteractive, p, &net, ua, ("officehome", "officehome"), None, |_| {});
-    let how = if v == 0 { "in a burst" } else { "slowly over hours" };
+    let how = ["in a burst", "slowly over hours", "in a burst from four addresses of one network"][v.min(2)];
     let text = format!("{} accounts sprayed {how} from {}; {}'s password works", targets.len(), net.ip, p.upn);
     plant_key(day, from, "pack-password-spray", "password-spray", &text, p, &net);
+}
+
+/// The `i`-th neighbour of `net`'s address in the same network.
+fn sibling(net: &Net, i: u8) -> Net {
+    match net.ip {
+        std::net::IpAddr::V4(a) => {
+            let o = a.octets();
+            let last = o[3].wrapping_add(i.wrapping_mul(3));
+            Net { ip: std::net::IpAddr::from([o[0], o[1], o[2], last]), place: net.place }
+        }
+        ip => Net { ip, place: net.place },
+    }
 }
 
 /// Push after push to the victim's phone with their known password until one is approved: denials (0) or prompts

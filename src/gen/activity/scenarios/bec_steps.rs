@@ -23,6 +23,7 @@ use std::sync::OnceLock;
 #[derive(Debug, Deserialize, Default)]
 pub struct Material {
     pub attacker_places: Vec<String>,
+    pub spray_places: Vec<String>,
     pub far_places: Vec<String>,
     pub forward_domains: Vec<String>,
     pub forward_locals: Vec<String>,
@@ -231,7 +232,7 @@ mod tests {
     fn material_parses_and_names_known_places() {
         let m = Material::get();
         assert!(!m.attacker_places.is_empty() && !m.far_places.is_empty() && !m.consent_apps.is_empty());
-        for key in m.attacker_places.iter().chain(&m.far_places) {
+        for key in m.attacker_places.iter().chain(&m.far_places).chain(&m.spray_places) {
             assert_eq!(Catalog::get().place(key).key, key.as_str(), "{key} is not in places.txt");
         }
     }
