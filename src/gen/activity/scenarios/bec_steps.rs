@@ -11,7 +11,7 @@ use crate::gen::records::audit::{directory_audit, target, AuditArgs, Initiator};
 use crate::gen::records::mail_item::{item_deletion, ItemDeletion};
 use crate::gen::records::signin::SignInArgs;
 use crate::gen::records::{Kind, Workload};
-use crate::gen::tenant::{Net, Person};
+use crate::gen::tenant::{Net, Person, Tenant};
 use chrono::{DateTime, Duration, Utc};
 use rand::seq::IndexedRandom;
 use rand::Rng;
@@ -54,6 +54,15 @@ pub fn net_in(day: &mut Day, places: &[String]) -> Net {
     let place = one(day, places);
     let ip = format!("192.0.2.{}", day.rng.random_range(10..250));
     Net::new(&ip, &place)
+}
+
+/// Where `p` usually works from: the office they are in on most weekdays, else home (as the baseline places them).
+pub fn usual_net(t: &Tenant, p: &Person) -> Net {
+    let office = p.office_days.iter().filter(|d| **d).count();
+    match t.corp.get(p.id.as_bytes().first().copied().unwrap_or(0) as usize % 2) {
+        Some(corp) if office >= 3 => corp.clone(),
+        _ => p.home.clone(),
+    }
 }
 
 /// An intruder's address: a hosting provider or a home line abroad.

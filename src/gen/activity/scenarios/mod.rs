@@ -23,5 +23,5 @@ pub use an1107::an1107;
 pub use an1350::an1350;
 pub use bec::bec;
 pub use bec_pack::{bec_pack, pack_case_toml, Roles, ACTS};
-pub use bec_steps::{deletions, directory, keyed, one, security_info, sign_in_as, Material, Named};
+pub use bec_steps::{deletions, directory, keyed, one, security_info, sign_in_as, usual_net, Material, Named};
 pub use partner::{technician_actor, technician_sign_in};

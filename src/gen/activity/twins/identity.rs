@@ -1,7 +1,7 @@
 //! Twins of the directory plants: consent to Microsoft's own app, a secret rotated by the administrator, a helpdesk
 //! MFA reset, a scheduled role activation and a conditional access policy tightened.
 
-use crate::gen::activity::scenarios::{directory, keyed, security_info, sign_in_as, Named, Roles};
+use crate::gen::activity::scenarios::{directory, keyed, security_info, sign_in_as, usual_net, Named, Roles};
 use crate::gen::activity::Day;
 use crate::gen::catalog::Catalog;
 use crate::gen::records::audit::{prop, quoted, target};
@@ -98,7 +98,8 @@ pub fn app_credential(day: &mut Day, r: &Roles, _last: bool) {
     );
 }
 
-/// The helpdesk registers a new phone for a person who lost theirs, from the office in working hours.
+/// The helpdesk registers a new phone for a person who lost theirs, from the office in working hours; another
+/// person sets up the authenticator app on a new phone where they work.
 pub fn auth_method_change(day: &mut Day, r: &Roles, _last: bool) {
     let from = day.out.len();
     let (p, hd) = (&r.victim, &r.helpdesk);
@@ -108,6 +109,25 @@ pub fn auth_method_change(day: &mut Day, r: &Roles, _last: bool) {
     security_info(day, ts, hd, &ip, ("Admin registered security info", "Add"), p, "Admin registered Phone");
     let text = format!("{} registers a new phone for {} (helpdesk reset)", hd.upn, p.upn);
     twin_key(day, from, "twin-auth-method-change-helpdesk", "auth-method-change", &text, vec![&p.upn]);
+    let from = day.out.len();
+    let o = &r.other;
+    let net = usual_net(day.t, o);
+    let ts = day.between(9.0, 17.0);
+    sign_in_as(
+        day,
+        ts - Duration::minutes(3),
+        Kind::SignInInteractive,
+        o,
+        &net,
+        o.device.browser_ua,
+        ("officehome", "officehome"),
+        None,
+        |_| {},
+    );
+    let reason = "User registered Authenticator App with Notification and Code";
+    security_info(day, ts, o, &net.ip.to_string(), ("User registered security info", "Add"), o, reason);
+    let text = format!("{} sets up the authenticator app on a new phone where they work", o.upn);
+    twin_key(day, from, "twin-auth-method-change-new-phone", "auth-method-change", &text, vec![&o.upn]);
 }
 
 /// The administrator activates their eligible Exchange Administrator role with a justification in working hours.

@@ -1,7 +1,7 @@
 //! Twins of the sign-in plants: a mistyped password, a prompt denied by mistake, a VPN and a mobile carrier far from
 //! home, a device-code habit and risk that was low or dismissed.
 
-use crate::gen::activity::scenarios::{keyed, sign_in_as, Named, Roles};
+use crate::gen::activity::scenarios::{keyed, sign_in_as, usual_net, Named, Roles};
 use crate::gen::activity::Day;
 use crate::gen::catalog::Catalog;
 use crate::gen::records::signin::Risk;
@@ -10,26 +10,31 @@ use crate::gen::tenant::Net;
 use chrono::Duration;
 use rand::Rng;
 
+/// Entra's reason for a wrong password.
+const BAD_PASSWORD: &str = "Invalid username or password or Invalid on-premise username or password.";
+
 /// The key entry of a twin naming `users`.
 fn twin_key(day: &mut Day, from: usize, id: &str, analytic: &'static str, text: &str, users: Vec<&str>) {
     let named = Named { users, ips: vec![], mailboxes: vec![] };
     keyed(day, from, false, id, analytic, text, named, "low");
 }
 
-/// A person mistypes their password twice at home, then gets it right.
+/// A person mistypes their password twice where they work, then gets it right; another's phone keeps trying an old
+/// password for an hour after a reset, from where its owner works.
 pub fn password_spray(day: &mut Day, r: &Roles, _last: bool) {
     let from = day.out.len();
     let p = &r.victim;
+    let net = usual_net(day.t, p);
     let mut ts = day.between(8.0, 10.0);
     let ua = p.device.browser_ua;
     for _ in 0..2 {
-        sign_in_as(day, ts, Kind::SignInInteractive, p, &p.home, ua, ("officehome", "officehome"), None, |a| {
+        sign_in_as(day, ts, Kind::SignInInteractive, p, &net, ua, ("officehome", "officehome"), None, |a| {
             a.error_code = 50126;
-            a.failure_reason = "Invalid username or password or Invalid on-premise username or password.";
+            a.failure_reason = BAD_PASSWORD;
         });
         ts += Duration::seconds(day.rng.random_range(15..60));
     }
-    sign_in_as(day, ts, Kind::SignInInteractive, p, &p.home, ua, ("officehome", "officehome"), None, |_| {});
+    sign_in_as(day, ts, Kind::SignInInteractive, p, &net, ua, ("officehome", "officehome"), None, |_| {});
     twin_key(
         day,
         from,
@@ -38,38 +43,57 @@ pub fn password_spray(day: &mut Day, r: &Roles, _last: bool) {
         &format!("{} mistypes their password twice", p.upn),
         vec![&p.upn],
     );
+    let from = day.out.len();
+    let o = &r.other;
+    let net = usual_net(day.t, o);
+    let mut ts = day.between(9.0, 11.0);
+    let ua = Catalog::get().ua("outlook-ios");
+    for _ in 0..12 {
+        sign_in_as(day, ts, Kind::SignInNonInteractive, o, &net, ua, ("outlook-mobile", "exchange"), None, |a| {
+            a.error_code = 50126;
+            a.failure_reason = BAD_PASSWORD;
+        });
+        ts += Duration::seconds(day.rng.random_range(200..400));
+    }
+    let text = format!("{}'s phone keeps trying the old password from where they work after a reset", o.upn);
+    twin_key(day, from, "twin-password-spray-stale-phone", "password-spray", &text, vec![&o.upn]);
 }
 
-/// A person denies one prompt by mistake at home and approves the next.
+/// A person denies one prompt by mistake and approves the next; another, with no signal on their phone, lets three
+/// prompts time out before one gets through; both where they usually work.
 pub fn mfa_fatigue(day: &mut Day, r: &Roles, _last: bool) {
-    let from = day.out.len();
-    let p = &r.victim;
-    let ts = day.between(8.0, 10.0);
-    let ua = p.device.browser_ua;
-    sign_in_as(day, ts, Kind::SignInInteractive, p, &p.home, ua, ("officehome", "officehome"), None, |a| {
-        a.error_code = 500121;
-        a.failure_reason = "Authentication failed during strong authentication request.";
-        a.failure_detail = Some("MFA denied; user declined the authentication");
-    });
-    sign_in_as(
-        day,
-        ts + Duration::seconds(50),
-        Kind::SignInInteractive,
-        p,
-        &p.home,
-        ua,
-        ("officehome", "officehome"),
-        None,
-        |_| {},
-    );
-    twin_key(
-        day,
-        from,
-        "twin-mfa-fatigue-mistake",
-        "mfa-fatigue",
-        &format!("{} denies one prompt by mistake", p.upn),
-        vec![&p.upn],
-    );
+    let cases = [
+        (
+            &r.victim,
+            1,
+            "MFA denied; user declined the authentication",
+            "twin-mfa-fatigue-mistake",
+            "denies one prompt by mistake",
+        ),
+        (
+            &r.other,
+            3,
+            "MFA denied; user did not respond to mobile app notification",
+            "twin-mfa-fatigue-no-signal",
+            "lets three prompts time out where they work, then approves one",
+        ),
+    ];
+    for (p, fails, detail, id, what) in cases {
+        let from = day.out.len();
+        let net = usual_net(day.t, p);
+        let mut ts = day.between(8.0, 10.0);
+        let ua = p.device.browser_ua;
+        for _ in 0..fails {
+            sign_in_as(day, ts, Kind::SignInInteractive, p, &net, ua, ("officehome", "officehome"), None, |a| {
+                a.error_code = 500121;
+                a.failure_reason = "Authentication failed during strong authentication request.";
+                a.failure_detail = Some(detail);
+            });
+            ts += Duration::seconds(day.rng.random_range(70..200));
+        }
+        sign_in_as(day, ts, Kind::SignInInteractive, p, &net, ua, ("officehome", "officehome"), None, |_| {});
+        twin_key(day, from, id, "mfa-fatigue", &format!("{} {what}", p.upn), vec![&p.upn]);
+    }
 }
 
 /// One person turns on a commercial VPN with an exit abroad; another's phone signs in over a mobile carrier whose
@@ -136,9 +160,10 @@ pub fn risky_sign_in(day: &mut Day, r: &Roles, _last: bool) {
     for (who, risk, id) in cases {
         let from = day.out.len();
         let ts = day.between(8.0, 16.0);
+        let net = usual_net(day.t, who);
         let ua = who.device.browser_ua;
         let tok =
-            sign_in_as(day, ts, Kind::SignInInteractive, who, &who.home, ua, ("officehome", "officehome"), None, |a| {
+            sign_in_as(day, ts, Kind::SignInInteractive, who, &net, ua, ("officehome", "officehome"), None, |a| {
                 a.risk = Some(risk);
             });
         let later = ts + Duration::minutes(day.rng.random_range(2..30));
@@ -147,7 +172,7 @@ pub fn risky_sign_in(day: &mut Day, r: &Roles, _last: bool) {
             later,
             Kind::SignInNonInteractive,
             who,
-            &who.home,
+            &net,
             ua,
             ("owa", "exchange"),
             Some(&tok.session_id),
@@ -155,7 +180,8 @@ pub fn risky_sign_in(day: &mut Day, r: &Roles, _last: bool) {
                 a.risk = Some(Risk { during: "none", events: &[], ..risk });
             },
         );
-        let text = format!("{}'s sign-in from home is scored {} risk ({})", who.upn, risk.during, risk.state);
+        let text =
+            format!("{}'s sign-in from where they work is scored {} risk ({})", who.upn, risk.during, risk.state);
         twin_key(day, from, id, "risky-sign-in", &text, vec![&who.upn]);
     }
 }
