@@ -17,6 +17,7 @@ pub fn record_type_name(n: u64) -> &'static str {
         6 => "SharePointFileOperation",
         8 => "AzureActiveDirectory",
         15 => "AzureActiveDirectoryStsLogon",
+        18 => "SecurityComplianceCenterEOPCmdlet",
         50 => "ExchangeItemAggregated",
         _ => "Unknown",
     }

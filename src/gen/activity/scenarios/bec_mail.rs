@@ -9,6 +9,7 @@ use crate::gen::catalog::Catalog;
 use crate::gen::records::audit::target;
 use crate::gen::records::ip_with_port;
 use crate::gen::records::mailbox_rule::{inbox_rule_update, RuleUpdate};
+use crate::gen::records::ual::{self, AdminCmdlet};
 use crate::gen::records::{Kind, Workload};
 use crate::gen::tenant::{Net, Person};
 use chrono::{DateTime, Duration, Utc};
@@ -201,13 +202,20 @@ pub fn audit_tampering(day: &mut Day, r: &Roles, v: usize) {
     plant_key(day, from, "pack-audit-tampering", "audit-tampering", &text, p, &net);
 }
 
-/// A burst of mail reads with `p`'s account: its own mailbox through a stolen session (0), or three colleagues'
-/// mailboxes it holds rights on (1).
+/// Mail taken in bulk with `p`'s account: its own mailbox read through a stolen session (0), three colleagues'
+/// mailboxes it holds rights on read (1), or every mailbox searched for payment mail and the results exported
+/// (2), which leaves no MailItemsAccessed record.
 pub fn mass_mail_access(day: &mut Day, r: &Roles, v: usize) {
     let t = day.t;
     let (p, net) = (&r.victim, attacker(day));
     let from = day.out.len();
     let start = day.between(6.0, 21.0);
+    if v == 2 {
+        compliance_export(day, start, p, &net);
+        let text = format!("{}'s account exports every mailbox's payment mail through a compliance search", p.upn);
+        plant_key(day, from, "pack-mass-mail-access", "mass-mail-access", &text, p, &net);
+        return;
+    }
     let owa = Catalog::get().app("owa").id;
     let actor = ual_actor(p, false);
     let mut targets = vec![p.clone()];
@@ -237,6 +245,48 @@ pub fn mass_mail_access(day: &mut Day, r: &Roles, v: usize) {
     }
     let text = format!("{}'s account reads hundreds of messages within the hour from {}", p.upn, net.place.country);
     plant_key(day, from, "pack-mass-mail-access", "mass-mail-access", &text, p, &net);
+}
+
+/// A compliance search over every mailbox, started and exported, as the Security & Compliance cmdlet log records
+/// it (RecordType 18).
+fn compliance_export(day: &mut Day, start: DateTime<Utc>, p: &Person, net: &Net) {
+    let name = format!("{} review", ["Q1", "Vendor", "Audit", "Legal"][day.rng.random_range(0..4)]);
+    let query = "invoice OR payment OR \"bank details\" OR remittance".to_string();
+    let steps = [
+        (
+            "New-ComplianceSearch",
+            vec![("Name", name.clone()), ("ExchangeLocation", "All".into()), ("ContentMatchQuery", query)],
+        ),
+        ("Start-ComplianceSearch", vec![("Identity", name.clone())]),
+        (
+            "New-ComplianceSearchAction",
+            vec![("SearchName", name.clone()), ("Export", "True".into()), ("Format", "FxStream".into())],
+        ),
+    ];
+    let session = day.guid();
+    for (i, (op, params)) in steps.into_iter().enumerate() {
+        let ts = start + Duration::minutes(if i == 2 { day.rng.random_range(12..30) } else { i as i64 });
+        let (id, port) = (day.guid(), day.port());
+        let mut v = ual::exchange_admin(
+            day.t,
+            &AdminCmdlet {
+                ts,
+                id,
+                actor: ual_actor(p, true),
+                client_ip: ip_with_port(&net.ip, port),
+                operation: op,
+                object_id: name.clone(),
+                parameters: params,
+                external: false,
+                app_id: "",
+                session_id: &session,
+                succeeded: true,
+            },
+        );
+        v["RecordType"] = 18.into();
+        v["Workload"] = "SecurityComplianceCenter".into();
+        day.push(ts, Kind::Ual(Workload::Exchange), v);
+    }
 }
 
 /// Mail removed in bulk to cover tracks: moved to Deleted Items (0) or purged (1) in the victim's mailbox, or the

@@ -30,7 +30,7 @@ pub const ACTS: [Act; 16] = [
     ("inbox-rule", 5, mail::inbox_rule),
     ("mail-forwarding", 3, mail::mail_forwarding),
     ("audit-tampering", 3, mail::audit_tampering),
-    ("mass-mail-access", 2, mail::mass_mail_access),
+    ("mass-mail-access", 3, mail::mass_mail_access),
     ("mass-deletion", 3, mail::mass_deletion),
     ("legacy-protocol", 2, mail::legacy_protocol),
     ("oauth-consent", 3, identity::oauth_consent),
