@@ -177,13 +177,24 @@ fn tool_registration(day: &mut Day, ts: chrono::DateTime<chrono::Utc>, p: &Perso
 }
 
 /// The intruder's own sign-in method on the victim's account, right after signing in from abroad: an authenticator
-/// app registered (0), or the phone method swapped for the intruder's (1).
+/// app registered (0), the phone method swapped for the intruder's (1), or a temporary access pass issued with the
+/// victim's admin rights for another account (2).
 pub fn auth_method_change(day: &mut Day, r: &Roles, v: usize) {
     let (p, net) = (&r.victim, attacker(day));
     let from = day.out.len();
     let ts = day.between(6.0, 22.0);
     let ip = net.ip.to_string();
     intruder_sign_in(day, ts - Duration::minutes(9), p, &net);
+    if v == 2 {
+        let o = &r.other;
+        let reason = "Admin registered temporary access pass method for user";
+        security_info(day, ts, p, &ip, ("Admin registered security info", "Add"), o, reason);
+        let text =
+            format!("{}'s account issues a temporary access pass for {} from {}", p.upn, o.upn, net.place.country);
+        let named = Named { users: vec![&p.upn, &o.upn], ips: vec![ip.clone()], mailboxes: vec![] };
+        keyed(day, from, true, "pack-auth-method-change", "auth-method-change", &text, named, "low");
+        return;
+    }
     if v == 1 {
         let reason = "User deleted Phone";
         security_info(day, ts - Duration::minutes(2), p, &ip, ("User deleted security info", "Delete"), p, reason);

@@ -35,7 +35,7 @@ pub const ACTS: [Act; 16] = [
     ("legacy-protocol", 2, mail::legacy_protocol),
     ("oauth-consent", 3, identity::oauth_consent),
     ("app-credential", 3, identity::app_credential),
-    ("auth-method-change", 2, identity::auth_method_change),
+    ("auth-method-change", 3, identity::auth_method_change),
     ("privileged-role", 3, identity::privileged_role),
     ("policy-weakening", 4, identity::policy_weakening),
     ("password-spray", 3, signin::password_spray),
