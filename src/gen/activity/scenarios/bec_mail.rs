@@ -136,7 +136,12 @@ pub fn mail_forwarding(day: &mut Day, r: &Roles, v: usize) {
     let (p, net) = (&r.victim, attacker(day));
     let from = day.out.len();
     let ts = day.between(6.0, 22.0);
-    let dest = outside_address(day);
+    let m = Material::get();
+    let dest = if v == 1 {
+        format!("{}@{}", one(day, &m.forward_locals), one(day, &m.transport_domains))
+    } else {
+        outside_address(day)
+    };
     let keep = if day.rng.random_bool(0.5) { "True" } else { "False" };
     if v == 2 {
         let contact = format!("{} (external)", p.display);

@@ -16,9 +16,13 @@ use rand::seq::SliceRandom;
 /// The people a plant or twin involves: its victim (or the account the intruder holds), a second ordinary person,
 /// and the tenant's administrator and helpdesk analyst.
 pub struct Roles {
+    /// The person the act is done to (or whose account the intruder holds).
     pub victim: Person,
+    /// A second ordinary person (a colleague whose mailbox or account is reached too).
     pub other: Person,
+    /// The tenant's administrator.
     pub admin: Person,
+    /// The tenant's helpdesk analyst.
     pub helpdesk: Person,
 }
 

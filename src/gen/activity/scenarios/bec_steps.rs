@@ -22,17 +22,29 @@ use std::sync::OnceLock;
 /// The lists plants pick from (see `assets/gen/bec_pack.toml`).
 #[derive(Debug, Deserialize, Default)]
 pub struct Material {
+    /// Places intruders sign in and act from.
     pub attacker_places: Vec<String>,
+    /// Hosting networks a rotating sprayer uses, and nothing else.
     pub spray_places: Vec<String>,
+    /// Places far from the tenant, for sign-ins nobody could travel to.
     pub far_places: Vec<String>,
+    /// Outside mail domains mail is forwarded to.
     pub forward_domains: Vec<String>,
+    /// Local parts of those addresses.
     pub forward_locals: Vec<String>,
+    /// Inbox rule names chosen to be overlooked.
     pub rule_names: Vec<String>,
+    /// Watched words of rules, `;`-separated.
     pub rule_words: Vec<String>,
+    /// Folders rules hide mail in.
     pub hiding_folders: Vec<String>,
+    /// Names of the apps people are led to consent to.
     pub consent_apps: Vec<String>,
+    /// Outside domains mail flow rules copy to.
     pub transport_domains: Vec<String>,
+    /// The partner domain case.toml allows forwarding to.
     pub approved_partner_domain: String,
+    /// Subjects of the messages intruders delete.
     pub deleted_subjects: Vec<String>,
 }
 
@@ -206,8 +218,11 @@ pub fn deletions(
 
 /// Who a plant or twin names in the answer key.
 pub struct Named<'a> {
+    /// The people acted on or acting.
     pub users: Vec<&'a str>,
+    /// The intruder's addresses.
     pub ips: Vec<String>,
+    /// The mailboxes reached.
     pub mailboxes: Vec<&'a str>,
 }
 
