@@ -28,7 +28,8 @@ pub struct GenArgs {
     /// Tenant time zone (IANA name): working hours and local dates in the exports follow it.
     #[arg(long = "timezone", value_name = "ZONE", default_value = "America/Chicago")]
     pub tz: String,
-    /// Scenarios to plant: an0534, an0959, an1089, an1350, an1107, bec; `all`, `none`. Repeatable or comma-separated.
+    /// Scenarios to plant: an0534, an0959, an1089, an1350, an1107, bec, bec-pack (the native detections' acts and
+    /// their benign twins); `all`, `none`. Repeatable or comma-separated.
     /// Default: the five analytics' scenarios.
     #[arg(long = "scenario", value_name = "LIST")]
     pub scenario: Vec<String>,

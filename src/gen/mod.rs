@@ -150,6 +150,9 @@ fn tenant_day(t: &Tenant, tz: Tz, opts: &GenOptions, plan: &Plan, index: u32) ->
     if on(Scenario::Bec) && index == plan.bec {
         scenarios::bec(&mut day);
     }
+    if on(Scenario::BecPack) {
+        scenarios::bec_pack(&mut day, plan.days);
+    }
     if opts.context.habits {
         let planted = habits::Planted {
             an0534: on(Scenario::An0534),
@@ -219,6 +222,10 @@ fn write_case_files(
     let case_path = out.join("case.toml");
     let mut case_text = answer::case_toml(opts, t, &name);
     allow::extend_case_toml(&mut case_text, &allowed, t);
+    // The analytic settings the planted twins rely on (an approved partner domain).
+    if opts.scenarios.contains(&Scenario::BecPack) {
+        case_text.push_str(&scenarios::pack_case_toml());
+    }
     std::fs::write(&case_path, case_text).map_err(io_err(&case_path))?;
     let md_path = out.join("SCENARIO.md");
     let mut story = answer::scenario_md(opts, t, &name, entries, files, unique);

@@ -17,12 +17,22 @@ pub enum Scenario {
     An1350,
     An1107,
     Bec,
+    /// Every native business-email-compromise detection's act, in variants, with benign twins.
+    #[serde(rename = "bec-pack")]
+    BecPack,
 }
 
 impl Scenario {
     /// Every scenario, in a fixed order.
-    pub const ALL: [Scenario; 6] =
-        [Scenario::An0534, Scenario::An0959, Scenario::An1089, Scenario::An1350, Scenario::An1107, Scenario::Bec];
+    pub const ALL: [Scenario; 7] = [
+        Scenario::An0534,
+        Scenario::An0959,
+        Scenario::An1089,
+        Scenario::An1350,
+        Scenario::An1107,
+        Scenario::Bec,
+        Scenario::BecPack,
+    ];
 
     /// The five single-analytic scenarios (what the demo case plants).
     pub const FIVE: [Scenario; 5] =
@@ -37,6 +47,7 @@ impl Scenario {
             Scenario::An1350 => "an1350",
             Scenario::An1107 => "an1107",
             Scenario::Bec => "bec",
+            Scenario::BecPack => "bec-pack",
         }
     }
 }
@@ -51,10 +62,9 @@ impl FromStr for Scenario {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let t = s.trim().to_ascii_lowercase();
-        Scenario::ALL
-            .into_iter()
-            .find(|sc| sc.name() == t)
-            .ok_or_else(|| format!("unknown scenario '{s}' (expected an0534, an0959, an1089, an1350, an1107, bec)"))
+        Scenario::ALL.into_iter().find(|sc| sc.name() == t).ok_or_else(|| {
+            format!("unknown scenario '{s}' (expected an0534, an0959, an1089, an1350, an1107, bec, bec-pack)")
+        })
     }
 }
 
@@ -189,7 +199,7 @@ mod tests {
 
     #[test]
     fn scenario_lists_parse() {
-        assert_eq!(parse_scenarios(&["all"]).unwrap().len(), 6);
+        assert_eq!(parse_scenarios(&["all"]).unwrap().len(), 7);
         assert_eq!(parse_scenarios(&["an0534,AN1089", "bec"]).unwrap().len(), 3);
         assert!(parse_scenarios(&["none"]).unwrap().is_empty());
         assert!(parse_scenarios(&["an9999"]).is_err());

@@ -8,6 +8,7 @@ mod analytics_context_variants;
 mod anonymize_cases;
 mod anonymize_no_panic;
 mod anonymize_shapes;
+mod bec_cases;
 mod bench_cli;
 mod case_state;
 mod cli_usage;

@@ -54,6 +54,7 @@ pub fn run(cx: &Cx) -> Findings {
             out.alerts.push(b);
         }
     }
+    super::search_export::run(cx, &mut out);
     out
 }
 

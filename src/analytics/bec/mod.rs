@@ -28,6 +28,7 @@ pub mod password_spray;
 pub mod policy_weakening;
 pub mod privileged_role;
 pub mod risky_sign_in;
+mod search_export;
 mod signins;
 mod snapshot_cite;
 mod transport_rule;

@@ -23,6 +23,7 @@ mod password_spray;
 mod policy_weakening;
 mod privileged_role;
 mod risky_sign_in;
+mod search_export;
 mod signin_build;
 mod snapshot_mail;
 mod thin_history;

@@ -6,6 +6,7 @@ pub mod lookalikes;
 pub mod scenarios;
 pub mod schedule;
 pub mod services;
+pub mod twins;
 
 use super::catalog::{App, Catalog};
 use super::clock;

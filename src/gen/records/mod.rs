@@ -3,6 +3,8 @@
 
 pub mod audit;
 pub mod graph;
+pub mod mail_item;
+pub mod mailbox_rule;
 pub mod signin;
 pub mod ual;
 

@@ -13,9 +13,11 @@ pub fn record_type_name(n: u64) -> &'static str {
     match n {
         1 => "ExchangeAdmin",
         2 => "ExchangeItem",
+        3 => "ExchangeItemGroup",
         6 => "SharePointFileOperation",
         8 => "AzureActiveDirectory",
         15 => "AzureActiveDirectoryStsLogon",
+        18 => "SecurityComplianceCenterEOPCmdlet",
         50 => "ExchangeItemAggregated",
         _ => "Unknown",
     }

@@ -71,7 +71,7 @@ impl LaTable {
     }
 }
 
-const SIGNIN_COLUMNS: [&str; 63] = [
+const SIGNIN_COLUMNS: [&str; 64] = [
     "TenantId",
     "SourceSystem",
     "TimeGenerated [UTC]",
@@ -94,6 +94,7 @@ const SIGNIN_COLUMNS: [&str; 63] = [
     "AuthenticationDetails",
     "AuthenticationMethodsUsed",
     "AuthenticationProcessingDetails",
+    "AuthenticationProtocol",
     "AuthenticationRequirement",
     "AutonomousSystemNumber",
     "ClientAppUsed",
@@ -176,6 +177,7 @@ fn signin_row(table: LaTable, tid: &str, v: &Value) -> Vec<String> {
         text(v, "authenticationDetails"),
         text(v, "authenticationMethodsUsed"),
         text(v, "authenticationProcessingDetails"),
+        text(v, "authenticationProtocol"),
         text(v, "authenticationRequirement"),
         text(v, "autonomousSystemNumber"),
         text(v, "clientAppUsed"),

@@ -45,6 +45,29 @@ pub struct SignInArgs<'a> {
     pub incoming_token: &'a str,
     pub sp: Option<&'a ServicePrincipal>,
     pub scopes: &'a str,
+    /// Identity Protection's view of the sign-in (none for most).
+    pub risk: Option<Risk<'a>>,
+    /// `authenticationProtocol` (`none`, `deviceCode`, `ropc` …).
+    pub protocol: &'a str,
+    /// `originalTransferMethod` (`none`, `deviceCodeFlow` …).
+    pub transfer: &'a str,
+    /// The failure detail Entra adds (`status.additionalDetails`), when not the usual one for the error code.
+    pub failure_detail: Option<&'a str>,
+}
+
+/// Identity Protection's scoring of a sign-in, as the record carries it.
+#[derive(Debug, Clone, Copy)]
+pub struct Risk<'a> {
+    /// `riskLevelDuringSignIn` (`none`, `low`, `medium`, `high`).
+    pub during: &'a str,
+    /// `riskLevelAggregated`: the user's risk with this sign-in counted, carried by later sign-ins too.
+    pub aggregated: &'a str,
+    /// `riskState` (`atRisk`, `dismissed`, `confirmedCompromised` …).
+    pub state: &'a str,
+    /// `riskDetail` (`none`, `adminDismissedAllRiskForUser` …).
+    pub detail: &'a str,
+    /// `riskEventTypes_v2` (`unfamiliarFeatures`, `anonymizedIPAddress` …).
+    pub events: &'a [&'a str],
 }
 
 impl<'a> SignInArgs<'a> {
@@ -86,6 +109,10 @@ impl<'a> SignInArgs<'a> {
             incoming_token: if kind == Kind::SignInInteractive { "none" } else { "refreshToken" },
             sp: None,
             scopes: "",
+            risk: None,
+            protocol: "none",
+            transfer: "none",
+            failure_detail: None,
         }
     }
 

@@ -49,11 +49,11 @@ pub fn signin(t: &Tenant, a: &SignInArgs) -> String {
         token_issuer_type: "AzureAD",
         client_credential_type: if is_user { "none" } else { cred },
         processing_time_in_milliseconds: 40 + (a.request_id.as_bytes()[0] as i64 % 200),
-        risk_detail: "none",
-        risk_level_aggregated: "none",
-        risk_level_during_sign_in: "none",
-        risk_state: "none",
-        risk_event_types_v2: NONE,
+        risk_detail: a.risk.map(|r| r.detail).unwrap_or("none"),
+        risk_level_aggregated: a.risk.map(|r| r.aggregated).unwrap_or("none"),
+        risk_level_during_sign_in: a.risk.map(|r| r.during).unwrap_or("none"),
+        risk_state: a.risk.map(|r| r.state).unwrap_or("none"),
+        risk_event_types_v2: a.risk.map(|r| r.events).unwrap_or(&[]),
         resource_display_name: a.resource.name,
         resource_id: a.resource.id,
         resource_tenant_id: &t.id,
@@ -76,10 +76,10 @@ pub fn signin(t: &Tenant, a: &SignInArgs) -> String {
         service_principal_credential_thumbprint: thumb,
         unique_token_identifier: &uti,
         incoming_token_type: a.incoming_token,
-        authentication_protocol: "none",
+        authentication_protocol: a.protocol,
         resource_service_principal_id: &resource_sp,
         sign_in_token_protection_status: "none",
-        original_transfer_method: "none",
+        original_transfer_method: a.transfer,
         is_through_global_secure_access: false,
         global_secure_access_ip_address: "",
         session_id: &a.session_id,
@@ -104,9 +104,12 @@ pub fn signin(t: &Tenant, a: &SignInArgs) -> String {
     serde_json::to_string(&rec).unwrap_or_default()
 }
 
+/// Entra's error code for a multi-factor step that was denied, timed out or reported.
+const MFA_FAILED: i64 = 500121;
+
 /// The authentication steps of a user sign-in: password (and MFA) when interactive, the token's claim otherwise.
 /// A service principal's sign-in has none.
-fn authentication_details<'a>(a: &SignInArgs, when: &'a str) -> Vec<Step<'a>> {
+fn authentication_details<'a>(a: &SignInArgs<'a>, when: &'a str) -> Vec<Step<'a>> {
     let mut steps = Vec::new();
     if a.user.is_none() {
         return steps;
@@ -128,6 +131,20 @@ fn authentication_details<'a>(a: &SignInArgs, when: &'a str) -> Vec<Step<'a>> {
             status_sequence: 0,
             request_sequence: 0,
         });
+        if a.error_code == MFA_FAILED {
+            steps.push(Step {
+                authentication_step_date_time: when,
+                authentication_method: "Mobile app notification",
+                authentication_method_detail: "",
+                succeeded: false,
+                authentication_step_result_detail: a
+                    .failure_detail
+                    .unwrap_or("MFA denied; user declined the authentication"),
+                authentication_step_requirement: "Multi-factor authentication",
+                status_sequence: 0,
+                request_sequence: 0,
+            });
+        }
         if a.mfa && ok {
             steps.push(Step {
                 authentication_step_date_time: when,
@@ -198,6 +215,8 @@ fn status<'a>(a: &SignInArgs<'a>) -> Status<'a> {
         failure_reason: a.failure_reason,
         additional_details: if a.error_code == 0 {
             None
+        } else if a.failure_detail.is_some() {
+            a.failure_detail
         } else if a.error_code == 50126 {
             Some("The user didn't enter the right credentials.")
         } else {

@@ -117,7 +117,7 @@ pub(super) struct SignInRecord<'a> {
     pub(super) risk_level_during_sign_in: &'a str,
     pub(super) risk_state: &'a str,
     #[serde(rename = "riskEventTypes_v2")]
-    pub(super) risk_event_types_v2: &'a [(); 0],
+    pub(super) risk_event_types_v2: &'a [&'a str],
     pub(super) resource_display_name: &'a str,
     pub(super) resource_id: &'a str,
     pub(super) resource_tenant_id: &'a str,
