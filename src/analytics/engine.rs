@@ -23,9 +23,6 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// The analytics in the order they run.
-pub const ANALYTIC_IDS: [&str; 5] = ["AN0534", "AN0959", "AN1089", "AN1350", "AN1107"];
-
 /// What a detection run needs besides the events.
 #[derive(Debug, Clone, Default)]
 pub struct DetectContext {

@@ -32,7 +32,7 @@ mod unit_tests;
 
 pub use alert::{Alert, Entities, Suppression};
 pub use coverage::Coverage;
-pub use engine::{detect, detect_events, DetectContext, Detection, ANALYTIC_IDS};
+pub use engine::{detect, detect_events, DetectContext, Detection};
 
 /// Why detection could not run. Messages name the analytic and the parameter at fault.
 #[derive(Debug, Clone, thiserror::Error)]
