@@ -204,7 +204,8 @@ pub enum Command {
     },
     /// Run the analytics; alerts are also saved in the case state for the workbench.
     #[command(after_help = "Examples:\n  harrier detect ~/cases/contoso\n  \
-                            harrier detect CASE --format json --min-severity high --fail-on critical")]
+                            harrier detect CASE --format json --min-severity high --fail-on critical\n  \
+                            harrier detect CASE --sigma ~/sigma/rules/cloud")]
     Detect {
         /// The case folder (ingested first when needed).
         case: PathBuf,
@@ -220,6 +221,10 @@ pub enum Command {
         /// Run only this analytic (repeatable): AN0534 AN0959 AN1089 AN1350 AN1107.
         #[arg(long, value_name = "ID")]
         analytic: Vec<String>,
+        /// Also run the Sigma rules in this folder or file (repeatable; added to case.toml's [sigma] rules and the
+        /// config folder's sigma/).
+        #[arg(long, value_name = "DIR")]
+        sigma: Vec<PathBuf>,
     },
     /// Search events with the query language (`harrier help query`).
     #[command(after_help = "Examples:\n  harrier search CASE 'user:adele@contoso.com op:MailItemsAccessed'\n  \

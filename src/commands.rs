@@ -15,7 +15,7 @@ use harrier::runenv::RunEnv;
 use harrier::text::sanitize::cell;
 use harrier::time::format::show;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Dispatches a parsed command line; returns the process exit code.
 pub fn run(cli: Cli, env: &RunEnv) -> Result<u8> {
@@ -39,8 +39,8 @@ pub fn run(cli: Cli, env: &RunEnv) -> Result<u8> {
         Some(Command::Ingest { case, json, rebuild, geoip }) => {
             ingest_case(inv, &case, json, IngestOptions { rebuild, geoip })
         }
-        Some(Command::Detect { case, format, min_severity, fail_on, analytic }) => {
-            detect(inv, &case, format, min_severity, fail_on, analytic)
+        Some(Command::Detect { case, format, min_severity, fail_on, analytic, sigma }) => {
+            detect(inv, &case, format, (min_severity, fail_on), analytic, &sigma)
         }
         Some(Command::Search { case, query, from, to, limit, format }) => {
             search(inv, &case, &query, (from, to), limit, format)
@@ -143,14 +143,15 @@ fn detect(
     inv: Invocation,
     case: &Path,
     format: Format,
-    min: Severity,
-    fail: Option<Severity>,
+    (min, fail): (Severity, Option<Severity>),
     analytic: Vec<String>,
+    sigma: &[PathBuf],
 ) -> Result<u8> {
     let case = inv.open(case)?;
     let tz = inv.zone(&case)?;
     ensure_ingested(&case, inv.env, inv.quiet)?;
-    let d = run_detect(&case, analytic, inv.env.now())?;
+    let sources = harrier::case::detection::sigma_sources(&case, sigma, inv.env.config_dir.as_deref());
+    let d = harrier::case::detection::detect_and_save(&case, analytic, inv.env.now(), &sources)?;
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => writeln!(out, "{}", harrier::text::sanitize::json_pretty(&output::to_json(&d, min))?)?,
@@ -226,9 +227,11 @@ fn demo_case() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases/demo")
 }
 
-/// Runs the analytics over an ingested case and saves the full result in the case state.
-fn run_detect(case: &Case, only: Vec<String>, now: chrono::DateTime<chrono::Utc>) -> Result<Detection> {
-    Ok(harrier::case::detection::detect_and_save(case, only, now)?)
+/// Runs the analytics (with the case's and the config folder's Sigma rules) over an ingested case and saves the
+/// full result in the case state.
+fn run_detect(case: &Case, only: Vec<String>, env: &RunEnv) -> Result<Detection> {
+    let sources = harrier::case::detection::sigma_sources(case, &[], env.config_dir.as_deref());
+    Ok(harrier::case::detection::detect_and_save(case, only, env.now(), &sources)?)
 }
 
 fn open_tui(path: &Path, state: Option<&Path>, quiet: bool, env: &RunEnv) -> Result<u8> {
@@ -238,7 +241,7 @@ fn open_tui(path: &Path, state: Option<&Path>, quiet: bool, env: &RunEnv) -> Res
         if !quiet {
             eprintln!("harrier: running the analytics");
         }
-        run_detect(&case, Vec::new(), env.now())?;
+        run_detect(&case, Vec::new(), env)?;
     }
     harrier::tui::run(case, env.clone())?;
     Ok(0)
