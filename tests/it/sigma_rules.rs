@@ -188,3 +188,44 @@ fn each_mapping_path_fires_on_its_record_and_nowhere_else() {
     assert!(by_rule("7d0e2f10-0007-4000-8000-00000000a007").is_empty(), "a correlation's base rule does not alert");
     assert_eq!(sigma.len(), 7, "{sigma:#?}");
 }
+
+/// The SigmaHQ forwarding and inbox-rule hunting rules over each labelled blueteam0ps sample on its own: they fire
+/// on the samples whose records show that behaviour, and on no other.
+#[test]
+fn sigmahq_forwarding_and_inbox_rules_fire_on_the_labelled_samples_that_show_them() {
+    let test = "sigmahq_forwarding_and_inbox_rules_fire_on_the_labelled_samples_that_show_them";
+    let (Some(rules), Some(data)) = (
+        shared_path("sigma/rules-threat-hunting/cloud/m365/audit", test),
+        shared_path("fixtures/real/blueteam0ps-det-eng-samples/dataset", test),
+    ) else {
+        return;
+    };
+    const FORWARDING: &str = "c726e007-2cd0-4a55-abfb-79730fbedee5";
+    const INBOX: &str = "d3577be1-42c9-44a7-b56e-2e8de97349d3";
+    let expected: &[(&str, &[&str])] = &[
+        ("t1114.003_Forward_Rule_Multi_Users_Same_Forward_dest.json", &[FORWARDING]),
+        ("t1114.003_rule_mail_forward_same_dest.json", &[FORWARDING]),
+        ("t1114_Set-Mailbox-ForwardSMTPAddress.csv", &[FORWARDING]),
+        ("t1564.008_New inbox rule to delete email.csv", &[INBOX]),
+        ("t1564.008_Update existing mailbox rule using Set-InboxRule.csv", &[INBOX]),
+        ("t1564.008_markasread_delete_all_email.json", &[INBOX]),
+        ("t1564.008_rule_mark_as_read_move.json", &[INBOX]),
+    ];
+    let mut files: Vec<_> = std::fs::read_dir(&data).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::copy(&file, tmp.path().join(&name)).unwrap();
+        let (case, _) = ingest_dir(tmp.path());
+        let d =
+            harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now(), &spec(&rules)).unwrap();
+        let mut fired: Vec<&str> =
+            d.alerts.iter().filter(|a| a.rule.kind == "sigma").map(|a| a.rule.id.as_str()).collect();
+        fired.sort();
+        fired.dedup();
+        let want: Vec<&str> = expected.iter().find(|(f, _)| *f == name).map(|(_, r)| r.to_vec()).unwrap_or_default();
+        println!("{name}: {fired:?}");
+        assert_eq!(fired, want, "{name}");
+    }
+}
