@@ -118,8 +118,18 @@ fn head_lines<'a>(a: &Alert, app: &App, t: &Theme) -> Vec<Line<'a>> {
             Span::styled(reason.map(|r| format!(" · {}", clean(&r))).unwrap_or_default(), t.style("muted")),
         ]),
         Line::styled(format!("{} → {}", show(a.first_seen, app.tz), show(a.last_seen, app.tz)), t.style("muted")),
-        Line::styled("Reasons", t.style("header")),
     ];
+    if let Some(rule) = a.rule.as_ref().filter(|r| r.is_sigma()) {
+        head.push(Line::from(vec![
+            Span::styled("Sigma rule ", t.style("header")),
+            Span::raw(format!("{} · by {}", clean(&rule.id), clean(rule.author.as_deref().unwrap_or("unknown")))),
+            Span::styled(
+                format!(" · {} · DRL 1.1", clean(rule.level.as_deref().unwrap_or("no level"))),
+                t.style("muted"),
+            ),
+        ]));
+    }
+    head.push(Line::styled("Reasons", t.style("header")));
     if a.reasons.is_empty() {
         head.push(Line::styled("  (none given)", t.style("muted")));
     }
