@@ -406,6 +406,9 @@ pub enum Command {
     /// Tabletop exercises: run one over a case, answer, move the replay clock, write the debrief.
     #[command(subcommand)]
     Exercise(crate::exercising::ExerciseCommand),
+    /// Detection rules: list harrier's own and the Sigma rules with their status, or try one Sigma rule on a case.
+    #[command(subcommand)]
+    Rules(RulesCommand),
     /// The log of every change to the analyst state: who, when, what.
     #[command(
         after_help = "Examples:\n  harrier activity CASE\n  harrier activity CASE --json | jq -c 'select(.by==\"dana\")'"
@@ -445,4 +448,35 @@ pub enum Command {
 /// Parses a severity name for `--min-severity` and `--fail-on`.
 fn severity(s: &str) -> Result<harrier::model::Severity, String> {
     s.parse()
+}
+
+/// `harrier rules` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// List harrier's detections and the Sigma rules (loaded, or skipped and why; with a case, the fields a rule
+    /// reads that the case never fills).
+    #[command(after_help = "Examples:\n  harrier rules list --sigma ~/sigma/rules/cloud\n  \
+                            harrier rules list ~/cases/contoso --json | jq '.[] | select(.status==\"skipped\")'")]
+    List {
+        /// A case: its [sigma] rules are listed too, and each rule's fields are checked against its events.
+        case: Option<PathBuf>,
+        /// Sigma rules in this folder or file (repeatable).
+        #[arg(long, value_name = "DIR")]
+        sigma: Vec<PathBuf>,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run one Sigma rule file over a case and print every match with the values the rule read.
+    #[command(after_help = "Examples:\n  harrier rules test my_rule.yml ~/cases/contoso\n  \
+                            harrier rules test my_rule.yml CASE --json")]
+    Test {
+        /// The Sigma rule file.
+        rule: PathBuf,
+        /// The case folder (ingested first when needed).
+        case: PathBuf,
+        /// Print the matches as JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
 }

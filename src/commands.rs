@@ -32,6 +32,7 @@ pub fn run(cli: Cli, env: &RunEnv) -> Result<u8> {
         }
         Some(Command::Bench { dir, events, seed, json }) => bench(&dir, events, seed, json, env.now()),
         Some(Command::Exercise(cmd)) => crate::exercising::run(cmd, inv),
+        Some(Command::Rules(cmd)) => crate::rulework::run(cmd, inv),
         Some(Command::Open { case }) => open_tui(&case, inv.state_dir, inv.quiet, env),
         Some(Command::BenchTui { case, width, height, search, json }) => {
             bench_tui(&case, inv.state_dir, width, height, &search, json)

@@ -137,3 +137,24 @@ fn detect_with_sigma_rules_adds_their_alerts_and_lists_rules_that_did_not_load()
     let back: harrier::analytics::saved::SavedAlert = serde_json::from_value(kept).unwrap();
     assert_eq!(back.rule.unwrap().author.as_deref(), Some("harrier tests"));
 }
+
+#[test]
+fn rules_list_and_test_show_status_reasons_and_matched_values() {
+    let case = demo_copy();
+    let rules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sigma-contract");
+    let out =
+        harrier().args(["-q", "rules", "list", "--json", "--sigma"]).arg(&rules).arg(case.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.iter().filter(|r| r["kind"] == "native").count(), harrier::analytics::registry::ids().len());
+    let loaded = rows.iter().find(|r| r["kind"] == "sigma" && r["status"] == "loaded").unwrap();
+    assert_eq!(loaded["author"], "harrier tests");
+    assert_eq!(rows.iter().filter(|r| r["status"] == "skipped" && r["reason"].is_string()).count(), 2);
+    let out =
+        harrier().args(["-q", "rules", "test"]).arg(rules.join("failed_logon.yml")).arg(case.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Operation = UserLoginFailed"), "{text}");
+    assert!(text.contains("5 match(es)"), "{text}");
+}

@@ -5,10 +5,12 @@ pub mod alerts;
 pub mod backend;
 pub mod feeds;
 pub mod fields;
+pub mod listing;
 pub mod load;
 pub mod native;
 pub mod record;
 pub mod run;
+pub mod trial;
 pub mod view;
 pub mod worker;
 
