@@ -149,7 +149,8 @@ pub enum Command {
     Anonymize(harrier::anonymize::cli::AnonymizeArgs),
     /// Measure ingest, timeline paging and detection on a generated case of N events (build with --release).
     #[command(after_help = "Examples:\n  cargo run --release -- bench /tmp/bench --events 1000000\n  \
-                            harrier bench /tmp/b --events 100000 --json")]
+                            harrier bench /tmp/b --events 100000 --json\n  \
+                            harrier bench /tmp/b --events 1000000 --sigma ~/sigma/rules/cloud")]
     Bench {
         /// Folder for the generated case (created; must not exist or be empty).
         dir: PathBuf,
@@ -159,6 +160,9 @@ pub enum Command {
         /// Seed of the generated tenant: the same seed gives the same case.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Also run detect with the Sigma rules in this folder (repeatable) and compare it with the run without.
+        #[arg(long, value_name = "DIR")]
+        sigma: Vec<PathBuf>,
         /// Print the figures as JSON.
         #[arg(long)]
         json: bool,

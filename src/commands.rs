@@ -30,7 +30,7 @@ pub fn run(cli: Cli, env: &RunEnv) -> Result<u8> {
             harrier::anonymize::cli::run(&args, inv.quiet)?;
             Ok(0)
         }
-        Some(Command::Bench { dir, events, seed, json }) => bench(&dir, events, seed, json, env.now()),
+        Some(Command::Bench { dir, events, seed, sigma, json }) => bench(&dir, (events, seed), &sigma, json, env.now()),
         Some(Command::Exercise(cmd)) => crate::exercising::run(cmd, inv),
         Some(Command::Rules(cmd)) => crate::rulework::run(cmd, inv),
         Some(Command::Open { case }) => open_tui(&case, inv.state_dir, inv.quiet, env),
@@ -73,11 +73,17 @@ fn gen(args: &harrier::gen::cli::GenArgs, quiet: bool) -> Result<u8> {
 }
 
 /// `harrier bench`: generates a case in the empty folder `dir`, measures it and prints the figures.
-fn bench(dir: &Path, events: u64, seed: u64, json: bool, now: chrono::DateTime<chrono::Utc>) -> Result<u8> {
+fn bench(
+    dir: &Path,
+    (events, seed): (u64, u64),
+    sigma: &[PathBuf],
+    json: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u8> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
         return Err(anyhow!("{} is not empty; bench writes a fresh case there", dir.display()));
     }
-    let r = harrier::cli::bench::run(dir, events, seed, now)?;
+    let r = harrier::cli::bench::run(dir, events, seed, sigma, now)?;
     if json {
         outln!("{}", harrier::text::sanitize::json_pretty(&r)?);
     } else {
@@ -122,6 +128,19 @@ fn print_bench(r: &harrier::cli::bench::BenchReport) -> Result<()> {
     );
     if let Some(m) = r.peak_rss_mb {
         outln!("peak memory {m:.0} MB");
+    }
+    if let Some(s) = &r.sigma {
+        outln!(
+            "sigma       {} rule(s) loaded, {} skipped: detect {:.1} s = {:.2}x without them ({:.1} s after the pass); \
+             {} alert(s); peak memory {}",
+            s.rules_loaded,
+            s.rules_skipped,
+            s.detect_with_sigma_s,
+            s.ratio_to_native,
+            s.sigma_after_pass_s,
+            s.sigma_alerts,
+            s.peak_rss_mb.map(|m| format!("{m:.0} MB")).unwrap_or_else(|| "unknown".into())
+        );
     }
     Ok(())
 }
