@@ -129,6 +129,17 @@ fn head_lines<'a>(a: &Alert, app: &App, t: &Theme) -> Vec<Line<'a>> {
             ),
         ]));
     }
+    if let Some((_, text)) = app.rule_yaml.as_ref().filter(|(id, _)| *id == a.id) {
+        head.push(Line::styled("Rule (V shows the reasons again)", t.style("header")));
+        match (text.value(), text.error()) {
+            (Some(yaml), _) => head.extend(yaml.lines().map(|l| Line::raw(format!("  {}", clean(l))))),
+            (None, Some(e)) => {
+                head.push(Line::styled(format!("  cannot read the rule: {}", clean(e)), t.style("error")))
+            }
+            (None, None) => head.push(Line::styled("  reading the rule…", t.style("muted"))),
+        }
+        return head;
+    }
     head.push(Line::styled("Reasons", t.style("header")));
     if a.reasons.is_empty() {
         head.push(Line::styled("  (none given)", t.style("muted")));
