@@ -173,10 +173,8 @@ pub fn run(
     let d = detect(&index, &DetectContext::all(case.config.clone(), now))?;
     let detect_s = t.elapsed().as_secs_f64();
     let peak_native = peak_rss_mb();
-    let sigma = match sigma.is_empty() {
-        true => None,
-        false => Some(super::bench_sigma::run(&index, &case.config, sigma, detect_s, now)?),
-    };
+    let sigma = (!sigma.is_empty()).then(|| super::bench_sigma::run(&index, &case.config, sigma, detect_s, now));
+    let sigma = sigma.transpose()?;
 
     let input = summary.bytes as f64;
     let index_bytes = dir_size(&case.index_dir()) as f64;
