@@ -203,8 +203,8 @@ where
 
 /// The alerts of a finished Sigma run.
 fn sigma_alerts(run: SigmaRun) -> Vec<Alert> {
-    let (hits, _, rules) = run.finish();
-    super::sigma::alerts::alerts(&rules, &hits)
+    let done = run.finish();
+    super::sigma::alerts::alerts(&done.rules, &done.groups)
 }
 
 /// One detection's findings with the notes its coverage line needs and the time it took.

@@ -1,14 +1,10 @@
-//! Turning a run's matches into alerts: one alert per rule and window, with every matched event as evidence and
+//! Turning a run's matches into alerts: one alert per rule and UTC day, with the matched events as evidence and
 //! the rule's author, level and provenance on it.
 
+use super::group::Group;
 use super::load::{LoadedRule, RuleSet};
-use super::run::Hit;
-use crate::analytics::alert::{Alert, AlertBuilder, RuleRef};
+use crate::analytics::alert::{Alert, AlertBuilder, RuleRef, MAX_EVIDENCE};
 use crate::model::Severity;
-use chrono::{DateTime, Duration, Utc};
-
-/// Matches of one rule this close together become one alert.
-pub const WINDOW_HOURS: i64 = 24;
 
 /// The severity of a rule's alerts: `[sigma.levels]` for its id, else its level (informational counts as low).
 pub fn severity(set: &RuleSet, rule: &LoadedRule) -> Severity {
@@ -36,72 +32,42 @@ pub fn rule_ref(rule: &LoadedRule) -> RuleRef {
     }
 }
 
-/// Alerts from a run's hits (sorted by rule, then time).
-pub fn alerts(set: &RuleSet, hits: &[Hit]) -> Vec<Alert> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < hits.len() {
-        let rule_id = &hits[start].rule;
-        let end = start + hits[start..].iter().take_while(|h| &h.rule == rule_id).count();
-        if let Some(rule) = set.rule(rule_id) {
-            for group in windows(&hits[start..end]) {
-                out.push(alert(set, rule, group));
-            }
-        }
-        start = end;
-    }
-    out
+/// Alerts from a run's groups of matches: one per rule and UTC day.
+pub fn alerts(set: &RuleSet, groups: &[Group]) -> Vec<Alert> {
+    groups.iter().filter_map(|g| set.rule(&g.rule).map(|rule| alert(set, rule, g))).collect()
 }
 
-/// Splits one rule's hits (in time order) into groups no longer than the window from their first hit.
-fn windows(hits: &[Hit]) -> Vec<&[Hit]> {
-    let mut groups = Vec::new();
-    let mut start = 0;
-    while start < hits.len() {
-        let first = hits[start].ts;
-        let mut end = start + 1;
-        while end < hits.len() && within(first, hits[end].ts) {
-            end += 1;
-        }
-        groups.push(&hits[start..end]);
-        start = end;
-    }
-    groups
-}
-
-fn within(first: Option<DateTime<Utc>>, ts: Option<DateTime<Utc>>) -> bool {
-    match (first, ts) {
-        (Some(a), Some(b)) => b - a < Duration::hours(WINDOW_HOURS),
-        (None, None) => true,
-        _ => false,
-    }
-}
-
-fn alert(set: &RuleSet, rule: &LoadedRule, hits: &[Hit]) -> Alert {
+fn alert(set: &RuleSet, rule: &LoadedRule, g: &Group) -> Alert {
     let analytic = super::analytic_id(&rule.info.id);
     let mut b = AlertBuilder::for_rule(&analytic, rule_ref(rule), severity(set, rule), rule.info.techniques.clone());
-    for h in hits {
-        b.evidence(&h.event, h.ts.unwrap_or_default());
-        let e = b.entities();
-        e.user(&h.user);
-        e.ip(&h.ip);
-        e.session(&h.session);
-        e.tenant(&h.tenant);
-        if let Some((id, name)) = &h.app {
-            e.app(id, name.as_deref());
-        }
+    for (ts, id) in g.evidence() {
+        b.evidence(&id, ts.unwrap_or_default());
+    }
+    for ts in [g.first_ts, g.last_ts].into_iter().flatten() {
+        b.seen_at(ts);
+    }
+    let e = b.entities();
+    g.users.iter().for_each(|u| e.user(u));
+    g.ips.iter().for_each(|i| e.ip(i));
+    g.sessions.iter().for_each(|s| e.session(s));
+    g.tenants.iter().for_each(|t| e.tenant(t));
+    for (id, name) in &g.apps {
+        e.app(id, name.as_deref());
     }
     let author = rule_ref(rule).author.unwrap_or_default();
     b.reason(format!(
-        "Sigma rule \"{}\" ({}) by {author} matched {} event{}",
+        "Sigma rule \"{}\" ({}) by {author} matched {} event{} on this day",
         rule.info.title,
         rule.info.id,
-        hits.len(),
-        if hits.len() == 1 { "" } else { "s" }
+        g.count,
+        if g.count == 1 { "" } else { "s" }
     ));
-    if let Some(first) = hits.first().filter(|h| !h.values.is_empty()) {
+    if let Some(first) = g.first.as_ref().filter(|h| !h.values.is_empty()) {
         let shown: Vec<String> = first.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
         b.reason(format!("first match: {}", shown.join(", ")));
+    }
+    if g.count as usize > MAX_EVIDENCE {
+        b.reason(format!("the first {MAX_EVIDENCE} of {} matched events are listed as evidence", g.count));
     }
     if !rule.unmapped.is_empty() {
         b.reason(format!("fields read only from name/value lists: {}", rule.unmapped.join(", ")));
@@ -110,6 +76,6 @@ fn alert(set: &RuleSet, rule: &LoadedRule, hits: &[Hit]) -> Alert {
     if let Some(native) = super::native::detection_for(&rule.info.id) {
         b.reason(format!("overlaps harrier's own detection {native}"));
     }
-    b.key.push(hits.first().and_then(|h| h.ts).map(|t| t.to_rfc3339()).unwrap_or_default());
+    b.key.push(g.first_ts.map(|t| t.to_rfc3339()).unwrap_or_default());
     b.finish()
 }

@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod backend;
 pub mod feeds;
 pub mod fields;
+pub mod group;
 pub mod listing;
 pub mod load;
 pub mod native;

@@ -2,6 +2,7 @@
 //! logsources its source feeds, batches evaluated in parallel; correlation rules see their events in time order.
 
 use super::backend::{self, Correlator, RuleEngine};
+use super::group::{Group, Groups};
 use super::load::RuleSet;
 use super::record::Record;
 use super::view::EventView;
@@ -48,7 +49,9 @@ pub struct SigmaRun {
     set: RuleSet,
     by_source: HashMap<Source, Box<dyn RuleEngine>>,
     correlations: Vec<Correlation>,
-    hits: Mutex<Vec<Hit>>,
+    groups: Mutex<Groups>,
+    /// Every match with its values, kept only when asked for (`harrier rules test`).
+    every: Option<Mutex<Vec<Hit>>>,
     stats: Mutex<SigmaStats>,
 }
 
@@ -88,7 +91,12 @@ impl SigmaRun {
                 kept: Mutex::new(Vec::new()),
             });
         }
-        Ok(SigmaRun { set, by_source, correlations, hits: Mutex::default(), stats: Mutex::default() })
+        Ok(SigmaRun { set, by_source, correlations, groups: Mutex::default(), every: None, stats: Mutex::default() })
+    }
+
+    /// The same run keeping every match with the values the rule read.
+    pub fn keeping_every_match(self) -> SigmaRun {
+        SigmaRun { every: Some(Mutex::default()), ..self }
     }
 
     /// The rules this run holds.
@@ -98,37 +106,37 @@ impl SigmaRun {
 
     /// Evaluates a batch of events in parallel.
     pub fn evaluate_batch(&self, events: &[Event]) {
-        let found: Vec<(Vec<Hit>, bool)> =
+        let found: Vec<(Vec<String>, bool)> =
             events.par_chunks(256).map(|c| self.evaluate_chunk(c)).flat_map_iter(|v| v).collect();
         let mut stats = SigmaStats::default();
-        let mut all = Vec::new();
-        for (hits, routed) in found {
-            if routed {
+        let mut groups = self.groups.lock().unwrap_or_else(|e| e.into_inner());
+        for (ev, (ids, routed)) in events.iter().zip(&found) {
+            if *routed {
                 stats.evaluated += 1;
             } else {
                 stats.skipped += 1;
             }
-            all.extend(hits);
+            for id in ids {
+                groups.add(&self.set, id, ev);
+                if let Some(every) = &self.every {
+                    every.lock().unwrap_or_else(|e| e.into_inner()).push(hit(&self.set, id, ev));
+                }
+            }
         }
+        drop(groups);
         if let Ok(mut s) = self.stats.lock() {
             s.evaluated += stats.evaluated;
             s.skipped += stats.skipped;
         }
-        if !all.is_empty() {
-            if let Ok(mut h) = self.hits.lock() {
-                h.extend(all);
-            }
-        }
     }
 
-    fn evaluate_chunk(&self, events: &[Event]) -> Vec<(Vec<Hit>, bool)> {
-        let mut ids = Vec::new();
+    fn evaluate_chunk(&self, events: &[Event]) -> Vec<(Vec<String>, bool)> {
         events
             .iter()
             .map(|ev| {
-                ids.clear();
+                let mut ids = Vec::new();
                 let routed = self.evaluate_one(ev, &mut ids);
-                (ids.iter().map(|id| hit(&self.set, id, ev)).collect(), routed)
+                (ids, routed)
             })
             .collect()
     }
@@ -154,9 +162,11 @@ impl SigmaRun {
         routed
     }
 
-    /// Feeds the correlations their events in time order and returns every hit, the run's counts and the rules.
-    pub fn finish(self) -> (Vec<Hit>, SigmaStats, RuleSet) {
-        let mut hits = self.hits.into_inner().unwrap_or_default();
+    /// Feeds the correlations their events in time order; every group of matches, every match when they were
+    /// kept, the run's counts and the rules.
+    pub fn finish(self) -> Finished {
+        let mut groups = self.groups.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut every = self.every.map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner())).unwrap_or_default();
         for c in self.correlations {
             let mut kept = c.kept.into_inner().unwrap_or_default();
             kept.sort_by(|a, b| a.ts.cmp(&b.ts).then_with(|| a.id.cmp(&b.id)));
@@ -165,13 +175,27 @@ impl SigmaRun {
                 let view = EventView { event: ev, map: &self.set.fields };
                 let secs = ev.ts.map_or(0, |t| t.timestamp());
                 for id in engine.feed(&view, secs) {
-                    hits.push(hit(&self.set, &id, ev));
+                    groups.add(&self.set, &id, ev);
+                    every.push(hit(&self.set, &id, ev));
                 }
             }
         }
-        hits.sort_by(|a, b| a.rule.cmp(&b.rule).then(a.ts.cmp(&b.ts)).then_with(|| a.event.cmp(&b.event)));
-        (hits, self.stats.into_inner().unwrap_or_default(), self.set)
+        every.sort_by(|a, b| a.ts.cmp(&b.ts).then_with(|| a.event.cmp(&b.event)));
+        Finished {
+            groups: groups.into_sorted(),
+            every,
+            stats: self.stats.into_inner().unwrap_or_default(),
+            rules: self.set,
+        }
     }
+}
+
+/// What a finished run hands back.
+pub struct Finished {
+    pub groups: Vec<Group>,
+    pub every: Vec<Hit>,
+    pub stats: SigmaStats,
+    pub rules: RuleSet,
 }
 
 /// What the alert needs from an event a rule matched.

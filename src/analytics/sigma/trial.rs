@@ -28,7 +28,7 @@ where
     if rules.loaded.is_empty() {
         return Ok(Trial { rules, hits: Vec::new(), events: 0 });
     }
-    let run = SigmaRun::compile(rules)?;
+    let run = SigmaRun::compile(rules)?.keeping_every_match();
     let mut batch = Vec::with_capacity(BATCH);
     let mut count = 0u64;
     for ev in events.into_iter().flatten() {
@@ -40,7 +40,6 @@ where
         }
     }
     run.evaluate_batch(&batch);
-    let (mut hits, _, rules) = run.finish();
-    hits.sort_by(|a, b| a.ts.cmp(&b.ts).then_with(|| a.event.cmp(&b.event)));
-    Ok(Trial { rules, hits, events: count })
+    let done = run.finish();
+    Ok(Trial { rules: done.rules, hits: done.every, events: count })
 }
