@@ -149,7 +149,8 @@ pub enum Command {
     Anonymize(harrier::anonymize::cli::AnonymizeArgs),
     /// Measure ingest, timeline paging and detection on a generated case of N events (build with --release).
     #[command(after_help = "Examples:\n  cargo run --release -- bench /tmp/bench --events 1000000\n  \
-                            harrier bench /tmp/b --events 100000 --json")]
+                            harrier bench /tmp/b --events 100000 --json\n  \
+                            harrier bench /tmp/b --events 1000000 --sigma ~/sigma/rules/cloud")]
     Bench {
         /// Folder for the generated case (created; must not exist or be empty).
         dir: PathBuf,
@@ -159,6 +160,9 @@ pub enum Command {
         /// Seed of the generated tenant: the same seed gives the same case.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Also run detect with the Sigma rules in this folder (repeatable) and compare it with the run without.
+        #[arg(long, value_name = "DIR")]
+        sigma: Vec<PathBuf>,
         /// Print the figures as JSON.
         #[arg(long)]
         json: bool,
@@ -204,7 +208,8 @@ pub enum Command {
     },
     /// Run the analytics; alerts are also saved in the case state for the workbench.
     #[command(after_help = "Examples:\n  harrier detect ~/cases/contoso\n  \
-                            harrier detect CASE --format json --min-severity high --fail-on critical")]
+                            harrier detect CASE --format json --min-severity high --fail-on critical\n  \
+                            harrier detect CASE --sigma ~/sigma/rules/cloud")]
     Detect {
         /// The case folder (ingested first when needed).
         case: PathBuf,
@@ -220,6 +225,10 @@ pub enum Command {
         /// Run only this analytic (repeatable): AN0534 AN0959 AN1089 AN1350 AN1107.
         #[arg(long, value_name = "ID")]
         analytic: Vec<String>,
+        /// Also run the Sigma rules in this folder or file (repeatable; added to case.toml's [sigma] rules and the
+        /// config folder's sigma/).
+        #[arg(long, value_name = "DIR")]
+        sigma: Vec<PathBuf>,
     },
     /// Search events with the query language (`harrier help query`).
     #[command(after_help = "Examples:\n  harrier search CASE 'user:adele@contoso.com op:MailItemsAccessed'\n  \
@@ -401,6 +410,9 @@ pub enum Command {
     /// Tabletop exercises: run one over a case, answer, move the replay clock, write the debrief.
     #[command(subcommand)]
     Exercise(crate::exercising::ExerciseCommand),
+    /// Detection rules: list harrier's own and the Sigma rules with their status, or try one Sigma rule on a case.
+    #[command(subcommand)]
+    Rules(RulesCommand),
     /// The log of every change to the analyst state: who, when, what.
     #[command(
         after_help = "Examples:\n  harrier activity CASE\n  harrier activity CASE --json | jq -c 'select(.by==\"dana\")'"
@@ -440,4 +452,35 @@ pub enum Command {
 /// Parses a severity name for `--min-severity` and `--fail-on`.
 fn severity(s: &str) -> Result<harrier::model::Severity, String> {
     s.parse()
+}
+
+/// `harrier rules` subcommands.
+#[derive(Subcommand, Debug)]
+pub enum RulesCommand {
+    /// List harrier's detections and the Sigma rules (loaded, or skipped and why; with a case, the fields a rule
+    /// reads that the case never fills).
+    #[command(after_help = "Examples:\n  harrier rules list --sigma ~/sigma/rules/cloud\n  \
+                            harrier rules list ~/cases/contoso --json | jq '.[] | select(.status==\"skipped\")'")]
+    List {
+        /// A case: its [sigma] rules are listed too, and each rule's fields are checked against its events.
+        case: Option<PathBuf>,
+        /// Sigma rules in this folder or file (repeatable).
+        #[arg(long, value_name = "DIR")]
+        sigma: Vec<PathBuf>,
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run one Sigma rule file over a case and print every match with the values the rule read.
+    #[command(after_help = "Examples:\n  harrier rules test my_rule.yml ~/cases/contoso\n  \
+                            harrier rules test my_rule.yml CASE --json")]
+    Test {
+        /// The Sigma rule file.
+        rule: PathBuf,
+        /// The case folder (ingested first when needed).
+        case: PathBuf,
+        /// Print the matches as JSON lines.
+        #[arg(long)]
+        json: bool,
+    },
 }

@@ -100,7 +100,7 @@ fn checklist(inv: Invocation, case: &Path, alert: &str, step: Option<String>, ch
     let tz = inv.zone(&case)?;
     let detection = alerts(&case, &inv)?;
     let a = known_alert(&detection, alert)?;
-    let rb = runbook::for_analytic(&a.analytic).unwrap_or_else(runbook::general);
+    let rb = runbook::for_alert(&a.analytic);
     let state = CaseState::of(&case, inv.env);
     if let Some(step) = step {
         let flag = if change.done {

@@ -15,7 +15,7 @@ use harrier::runenv::RunEnv;
 use harrier::text::sanitize::cell;
 use harrier::time::format::show;
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Dispatches a parsed command line; returns the process exit code.
 pub fn run(cli: Cli, env: &RunEnv) -> Result<u8> {
@@ -30,8 +30,9 @@ pub fn run(cli: Cli, env: &RunEnv) -> Result<u8> {
             harrier::anonymize::cli::run(&args, inv.quiet)?;
             Ok(0)
         }
-        Some(Command::Bench { dir, events, seed, json }) => bench(&dir, events, seed, json, env.now()),
+        Some(Command::Bench { dir, events, seed, sigma, json }) => bench(&dir, (events, seed), &sigma, json, env.now()),
         Some(Command::Exercise(cmd)) => crate::exercising::run(cmd, inv),
+        Some(Command::Rules(cmd)) => crate::rulework::run(cmd, inv),
         Some(Command::Open { case }) => open_tui(&case, inv.state_dir, inv.quiet, env),
         Some(Command::BenchTui { case, width, height, search, json }) => {
             bench_tui(&case, inv.state_dir, width, height, &search, json)
@@ -39,8 +40,8 @@ pub fn run(cli: Cli, env: &RunEnv) -> Result<u8> {
         Some(Command::Ingest { case, json, rebuild, geoip }) => {
             ingest_case(inv, &case, json, IngestOptions { rebuild, geoip })
         }
-        Some(Command::Detect { case, format, min_severity, fail_on, analytic }) => {
-            detect(inv, &case, format, min_severity, fail_on, analytic)
+        Some(Command::Detect { case, format, min_severity, fail_on, analytic, sigma }) => {
+            detect(inv, &case, format, (min_severity, fail_on), analytic, &sigma)
         }
         Some(Command::Search { case, query, from, to, limit, format }) => {
             search(inv, &case, &query, (from, to), limit, format)
@@ -72,11 +73,17 @@ fn gen(args: &harrier::gen::cli::GenArgs, quiet: bool) -> Result<u8> {
 }
 
 /// `harrier bench`: generates a case in the empty folder `dir`, measures it and prints the figures.
-fn bench(dir: &Path, events: u64, seed: u64, json: bool, now: chrono::DateTime<chrono::Utc>) -> Result<u8> {
+fn bench(
+    dir: &Path,
+    (events, seed): (u64, u64),
+    sigma: &[PathBuf],
+    json: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u8> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
         return Err(anyhow!("{} is not empty; bench writes a fresh case there", dir.display()));
     }
-    let r = harrier::cli::bench::run(dir, events, seed, now)?;
+    let r = harrier::cli::bench::run(dir, events, seed, sigma, now)?;
     if json {
         outln!("{}", harrier::text::sanitize::json_pretty(&r)?);
     } else {
@@ -122,6 +129,19 @@ fn print_bench(r: &harrier::cli::bench::BenchReport) -> Result<()> {
     if let Some(m) = r.peak_rss_mb {
         outln!("peak memory {m:.0} MB");
     }
+    if let Some(s) = &r.sigma {
+        outln!(
+            "sigma       {} rule(s) loaded, {} skipped: detect {:.1} s = {:.2}x without them ({:.1} s after the pass); \
+             {} alert(s); peak memory {}",
+            s.rules_loaded,
+            s.rules_skipped,
+            s.detect_with_sigma_s,
+            s.ratio_to_native,
+            s.sigma_after_pass_s,
+            s.sigma_alerts,
+            s.peak_rss_mb.map(|m| format!("{m:.0} MB")).unwrap_or_else(|| "unknown".into())
+        );
+    }
     Ok(())
 }
 
@@ -143,14 +163,15 @@ fn detect(
     inv: Invocation,
     case: &Path,
     format: Format,
-    min: Severity,
-    fail: Option<Severity>,
+    (min, fail): (Severity, Option<Severity>),
     analytic: Vec<String>,
+    sigma: &[PathBuf],
 ) -> Result<u8> {
     let case = inv.open(case)?;
     let tz = inv.zone(&case)?;
     ensure_ingested(&case, inv.env, inv.quiet)?;
-    let d = run_detect(&case, analytic, inv.env.now())?;
+    let sources = harrier::case::detection::sigma_sources(&case, sigma, inv.env.config_dir.as_deref());
+    let d = harrier::case::detection::detect_and_save(&case, analytic, inv.env.now(), &sources)?;
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => writeln!(out, "{}", harrier::text::sanitize::json_pretty(&output::to_json(&d, min))?)?,
@@ -226,9 +247,11 @@ fn demo_case() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases/demo")
 }
 
-/// Runs the analytics over an ingested case and saves the full result in the case state.
-fn run_detect(case: &Case, only: Vec<String>, now: chrono::DateTime<chrono::Utc>) -> Result<Detection> {
-    Ok(harrier::case::detection::detect_and_save(case, only, now)?)
+/// Runs the analytics (with the case's and the config folder's Sigma rules) over an ingested case and saves the
+/// full result in the case state.
+fn run_detect(case: &Case, only: Vec<String>, env: &RunEnv) -> Result<Detection> {
+    let sources = harrier::case::detection::sigma_sources(case, &[], env.config_dir.as_deref());
+    Ok(harrier::case::detection::detect_and_save(case, only, env.now(), &sources)?)
 }
 
 fn open_tui(path: &Path, state: Option<&Path>, quiet: bool, env: &RunEnv) -> Result<u8> {
@@ -238,7 +261,7 @@ fn open_tui(path: &Path, state: Option<&Path>, quiet: bool, env: &RunEnv) -> Res
         if !quiet {
             eprintln!("harrier: running the analytics");
         }
-        run_detect(&case, Vec::new(), env.now())?;
+        run_detect(&case, Vec::new(), env)?;
     }
     harrier::tui::run(case, env.clone())?;
     Ok(0)

@@ -7,6 +7,7 @@ mod exercising;
 mod help;
 mod prepare;
 mod reporting;
+mod rulework;
 mod usage;
 
 /// Ingest and detection allocate many short-lived values across threads; mimalloc handles that far better than
@@ -14,7 +15,7 @@ mod usage;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-pub use args::{Cli, Command, ExportFormatArg, Format, ReportFormatArg};
+pub use args::{Cli, Command, ExportFormatArg, Format, ReportFormatArg, RulesCommand};
 use clap::FromArgMatches;
 use std::process::ExitCode;
 

@@ -82,13 +82,37 @@ pub struct AttackRef {
     pub techniques: Vec<String>,
 }
 
-/// Where an alert's logic came from: one of harrier's own detections, or (later) a Sigma rule.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+/// Where an alert's logic came from: one of harrier's own detections, or a Sigma rule. A Sigma rule's author,
+/// level, status, file and references travel with every alert it raised (its licence asks for the author).
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, PartialEq)]
+#[serde(default)]
 pub struct RuleRef {
     /// `native` or `sigma`.
     pub kind: String,
     pub id: String,
     pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+}
+
+impl RuleRef {
+    /// The reference of one of harrier's own detections.
+    pub fn native(id: &str, title: &str) -> RuleRef {
+        RuleRef { kind: "native".into(), id: id.into(), title: title.into(), ..RuleRef::default() }
+    }
+
+    /// Whether the alert came from a Sigma rule.
+    pub fn is_sigma(&self) -> bool {
+        self.kind == "sigma"
+    }
 }
 
 /// One finding. Field order and names follow the `detect --format json` contract; extra fields are additive.
@@ -155,12 +179,40 @@ impl AlertBuilder {
                 reasons: Vec::new(),
                 techniques: meta.attack.techniques.clone(),
                 incident: None,
-                rule: RuleRef { kind: "native".into(), id: meta.id.clone(), title: meta.title.clone() },
+                rule: RuleRef::native(&meta.id, &meta.title),
                 attack: AttackRef {
                     analytic: meta.attack.analytic.clone(),
                     detection_strategy: meta.attack.detection_strategy.clone(),
                     techniques: meta.attack.techniques.clone(),
                 },
+                baseline: Vec::new(),
+                baseline_insufficient: None,
+                sources: Vec::new(),
+                uncapped_severity: None,
+            },
+            key: Vec::new(),
+            times: Vec::new(),
+        }
+    }
+
+    /// A new alert raised by a rule that is not one of harrier's detections (a Sigma rule): `analytic` names it,
+    /// `rule` says where it came from.
+    pub fn for_rule(analytic: &str, rule: RuleRef, severity: Severity, techniques: Vec<String>) -> AlertBuilder {
+        AlertBuilder {
+            alert: Alert {
+                id: String::new(),
+                analytic: analytic.to_string(),
+                title: rule.title.clone(),
+                severity,
+                first_seen: DateTime::<Utc>::MIN_UTC,
+                last_seen: DateTime::<Utc>::MIN_UTC,
+                entities: Entities::default(),
+                evidence: Vec::new(),
+                reasons: Vec::new(),
+                techniques: techniques.clone(),
+                incident: None,
+                rule,
+                attack: AttackRef { analytic: analytic.to_string(), detection_strategy: String::new(), techniques },
                 baseline: Vec::new(),
                 baseline_insufficient: None,
                 sources: Vec::new(),
@@ -246,7 +298,10 @@ impl AlertBuilder {
         h.update(b"\x1f");
         h.update(a.evidence.first().map(|s| s.as_bytes()).unwrap_or(b""));
         let hex = h.finalize().to_hex();
-        a.id = format!("{}-{}", a.analytic.to_ascii_lowercase(), &hex[..12]);
+        a.id = match a.analytic.strip_prefix("sigma:") {
+            Some(_) => format!("sigma-{}", &hex[..12]),
+            None => format!("{}-{}", a.analytic.to_ascii_lowercase(), &hex[..12]),
+        };
         self.alert
     }
 }

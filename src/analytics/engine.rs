@@ -9,6 +9,8 @@ use super::incidents::Incident;
 use super::kept_records::{drop_ual_copies, Keeper, MAX_AUDITS};
 use super::params::{self, AnalyticMeta, Params};
 use super::registry::{self, Detector};
+use super::sigma::worker::SigmaWorker;
+use super::sigma::{RuleSet, SigmaRun, SkippedRule};
 use super::spent_events::SpentEvents;
 use super::store::Store;
 use super::AnalyticsError;
@@ -33,12 +35,19 @@ pub struct DetectContext {
     pub now: DateTime<Utc>,
     /// What the case's snapshot exports state about the tenant (empty when it holds none).
     pub facts: Arc<Facts>,
+    /// Sigma rules to run with the detections (loaded and skipped); `None` runs none.
+    pub sigma: Option<Arc<RuleSet>>,
 }
 
 impl DetectContext {
     /// A run of every analytic under the case's settings, stamped `now`, with no snapshot facts.
     pub fn all(config: CaseConfig, now: DateTime<Utc>) -> DetectContext {
-        DetectContext { config, only: Vec::new(), now, facts: Arc::default() }
+        DetectContext { config, only: Vec::new(), now, facts: Arc::default(), sigma: None }
+    }
+
+    /// The same run with Sigma rules.
+    pub fn with_sigma(self, rules: RuleSet) -> DetectContext {
+        DetectContext { sigma: Some(Arc::new(rules)), ..self }
     }
 
     /// The same run with the case's snapshot facts.
@@ -67,11 +76,21 @@ pub struct Detection {
     pub coverage: Coverage,
     pub generated: DateTime<Utc>,
     pub analytics: Vec<String>,
+    /// How many rules ran: harrier's own and the Sigma rules loaded, with every Sigma rule that did not load.
+    pub rules: RulesSummary,
     pub params: BTreeMap<String, BTreeMap<String, super::params::ParamValue>>,
     pub stats: RunStats,
     /// Where the run's time went; left out of the JSON so that runs stay byte-identical.
     #[serde(skip)]
     pub timings: Timings,
+}
+
+/// The `rules` section of `detect --format json`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct RulesSummary {
+    pub native: usize,
+    pub sigma_loaded: usize,
+    pub sigma_skipped: Vec<SkippedRule>,
 }
 
 /// Time spent in the shared pass over the events and in each detection, for `harrier bench`.
@@ -83,6 +102,8 @@ pub struct Timings {
     pub detections: Vec<(String, Duration)>,
     /// Grouping alerts into incidents.
     pub incidents: Duration,
+    /// Sigma rules: compiling them, and what evaluating them added after the pass (the rest overlaps it).
+    pub sigma: Duration,
 }
 
 impl Detection {
@@ -112,10 +133,13 @@ struct Pass {
     store: Store,
     audits: Vec<Event>,
     stats: RunStats,
+    /// Alerts from the Sigma rules, with the time they added after the pass.
+    sigma: Vec<Alert>,
+    sigma_spent: Duration,
 }
 
 /// Reads every event into the store, keeping whole the audit records some selected detection reads.
-fn pass<I, E>(events: I, ctx: &DetectContext, run: &[&'static dyn Detector]) -> Pass
+fn pass<I, E>(events: I, ctx: &DetectContext, run: &[&'static dyn Detector]) -> Result<Pass, AnalyticsError>
 where
     I: IntoIterator<Item = Result<Event, E>>,
     E: std::fmt::Display,
@@ -125,6 +149,12 @@ where
     let mut keeper = Keeper::new(run.iter().filter_map(|d| params::meta(d.id())));
     let mut audits = Vec::new();
     let mut stats = RunStats::default();
+    let began = Instant::now();
+    let mut sigma = match &ctx.sigma {
+        Some(rules) if !rules.is_empty() => Some(SigmaWorker::start(SigmaRun::compile(RuleSet::clone(rules))?)),
+        _ => None,
+    };
+    let mut sigma_spent = began.elapsed();
     let mut spent = SpentEvents::start();
     for ev in events {
         let ev = match ev {
@@ -143,9 +173,21 @@ where
         if keep {
             stats.audits_dropped += 1;
         }
-        spent.put(ev);
+        match &mut sigma {
+            Some(w) => w.put(ev),
+            None => spent.put(ev),
+        }
     }
     spent.finish();
+    let began = Instant::now();
+    let sigma = match sigma {
+        Some(w) => {
+            w.look_at(&audits);
+            w.finish().map(sigma_alerts).unwrap_or_default()
+        }
+        None => Vec::new(),
+    };
+    sigma_spent += began.elapsed();
     store.finish();
     audits.sort_by(|a, b| a.ts.cmp(&b.ts).then_with(|| a.id.cmp(&b.id)));
     drop_ual_copies(&mut audits);
@@ -153,7 +195,13 @@ where
     stats.touches = store.touches.len() as u64;
     stats.audits_kept = audits.len() as u64;
     stats.principals = store.profiles.len() as u64;
-    Pass { store, audits, stats }
+    Ok(Pass { store, audits, stats, sigma, sigma_spent })
+}
+
+/// The alerts of a finished Sigma run.
+fn sigma_alerts(run: SigmaRun) -> Vec<Alert> {
+    let done = run.finish();
+    super::sigma::alerts::alerts(&done.rules, &done.groups)
 }
 
 /// One detection's findings with the notes its coverage line needs and the time it took.
@@ -208,8 +256,8 @@ where
         metas.push(params::meta(id).ok_or_else(|| AnalyticsError::Metadata(format!("no metadata for {id}")))?);
     }
     let started = Instant::now();
-    let pass = pass(events, ctx, &run);
-    let mut timings = Timings { pass: started.elapsed(), ..Timings::default() };
+    let mut pass = pass(events, ctx, &run)?;
+    let mut timings = Timings { pass: started.elapsed(), sigma: pass.sigma_spent, ..Timings::default() };
 
     let results: Vec<Ran> = run
         .par_iter()
@@ -229,6 +277,7 @@ where
         }
         suppressions.merge(ran.found.suppressions);
     }
+    alerts.append(&mut pass.sigma);
     alerts.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.first_seen.cmp(&b.first_seen)).then(a.id.cmp(&b.id)));
     alerts.dedup_by(|a, b| a.id == b.id);
     let began = Instant::now();
@@ -241,6 +290,11 @@ where
         coverage,
         generated: ctx.now,
         analytics: run.iter().map(|d| d.id().to_string()).collect(),
+        rules: RulesSummary {
+            native: run.len(),
+            sigma_loaded: ctx.sigma.as_ref().map_or(0, |s| s.loaded.len()),
+            sigma_skipped: ctx.sigma.as_ref().map(|s| s.skipped.clone()).unwrap_or_default(),
+        },
         params: all_params
             .iter()
             .filter(|(k, _)| run.iter().any(|d| d.id() == k.as_str()))

@@ -254,7 +254,7 @@ mod tests {
             reasons: vec!["r".into()],
             techniques: vec![format!("T-{analytic}")],
             incident: None,
-            rule: RuleRef { kind: "native".into(), id: analytic.into(), title: analytic.into() },
+            rule: RuleRef::native(analytic, analytic),
             attack: AttackRef { analytic: String::new(), detection_strategy: String::new(), techniques: vec![] },
             baseline: vec![],
             baseline_insufficient: None,

@@ -15,6 +15,7 @@ pub mod output;
 pub mod params;
 pub mod registry;
 pub mod saved;
+pub mod sigma;
 pub mod spent_events;
 pub mod store;
 pub mod suppress_spec;
@@ -49,4 +50,6 @@ pub enum AnalyticsError {
     Metadata(String),
     #[error(transparent)]
     Catalog(#[from] catalog::CatalogError),
+    #[error(transparent)]
+    Sigma(#[from] sigma::SigmaError),
 }

@@ -78,6 +78,10 @@ pub fn table(d: &Detection, min: Severity, colour: bool, tz: chrono_tz::Tz) -> S
             a.first_seen.with_timezone(&tz).format("%Y-%m-%d %H:%M %Z"),
             clean(&a.title)
         );
+        if a.rule.is_sigma() {
+            let author = a.rule.author.as_deref().unwrap_or("unknown");
+            let _ = writeln!(s, "           Sigma rule {} by {}", clean(&a.rule.id), clean(author));
+        }
         for r in a.reasons.iter().take(4) {
             let _ = writeln!(s, "           - {}", clean(r));
         }
@@ -129,6 +133,14 @@ pub fn table(d: &Detection, min: Severity, colour: bool, tz: chrono_tz::Tz) -> S
         for x in &d.suppressions {
             let _ = writeln!(s, "  {} {:>5} × {} ({})", x.analytic, x.count, clean(&x.rule), clean(&x.matched));
         }
+    }
+    if d.rules.sigma_loaded > 0 || !d.rules.sigma_skipped.is_empty() {
+        let _ = writeln!(
+            s,
+            "sigma: {} rule(s) loaded, {} not loaded (see `harrier rules list`)",
+            d.rules.sigma_loaded,
+            d.rules.sigma_skipped.len()
+        );
     }
     for c in &d.coverage.analytics {
         if c.status != "ok" {

@@ -95,6 +95,9 @@ pub struct SavedAlert {
     /// The incident the alert belongs to.
     #[serde(default)]
     pub incident: Option<String>,
+    /// The rule that raised it: one of harrier's detections, or a Sigma rule with its author and provenance.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient")]
+    pub rule: Option<super::alert::RuleRef>,
     /// What the case's baseline held that made this unusual (sentences; another shape is ignored rather than
     /// making the whole file unreadable). Read for the workbench; reports do not repeat it.
     #[serde(default, deserialize_with = "sentences", skip_serializing)]

@@ -48,6 +48,9 @@ pub struct BenchReport {
     pub archive: super::bench_archive::ArchiveBench,
     /// Peak resident memory of this process (Linux), MB.
     pub peak_rss_mb: Option<f64>,
+    /// Detect again with Sigma rules (`--sigma`), against the run without them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sigma: Option<super::bench_sigma::SigmaBench>,
 }
 
 fn dir_size(p: &Path) -> u64 {
@@ -103,7 +106,13 @@ pub fn peak_rss_mb() -> Option<f64> {
 }
 
 /// Runs the benchmark in `dir` (created; left in place for inspection).
-pub fn run(dir: &Path, events: u64, seed: u64, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<BenchReport> {
+pub fn run(
+    dir: &Path,
+    events: u64,
+    seed: u64,
+    sigma: &[std::path::PathBuf],
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<BenchReport> {
     let t = Instant::now();
     let opts = GenOptions { seed, scale: Some(events), ..GenOptions::default() };
     let summary = generate(&opts, dir)?;
@@ -163,6 +172,9 @@ pub fn run(dir: &Path, events: u64, seed: u64, now: chrono::DateTime<chrono::Utc
     let t = Instant::now();
     let d = detect(&index, &DetectContext::all(case.config.clone(), now))?;
     let detect_s = t.elapsed().as_secs_f64();
+    let peak_native = peak_rss_mb();
+    let sigma = (!sigma.is_empty()).then(|| super::bench_sigma::run(&index, &case.config, sigma, detect_s, now));
+    let sigma = sigma.transpose()?;
 
     let input = summary.bytes as f64;
     let index_bytes = dir_size(&case.index_dir()) as f64;
@@ -189,6 +201,7 @@ pub fn run(dir: &Path, events: u64, seed: u64, now: chrono::DateTime<chrono::Utc
         detect_families_ms: family_times(&d.timings),
         alerts: d.alerts.len(),
         archive,
-        peak_rss_mb: peak_rss_mb(),
+        peak_rss_mb: peak_native,
+        sigma,
     })
 }

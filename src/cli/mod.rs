@@ -2,3 +2,4 @@
 
 pub mod bench;
 pub mod bench_archive;
+pub mod bench_sigma;

@@ -8,6 +8,9 @@ use std::net::IpAddr;
 use std::path::Path;
 use std::str::FromStr;
 
+mod sigma;
+pub use sigma::SigmaSection;
+
 /// Errors reading `case.toml`. The message names the file, the key and the line.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -42,6 +45,9 @@ pub struct CaseConfig {
     /// Per-analytic parameter overrides, keyed by analytic id (`AN1089`). Checked by the analytics engine.
     #[serde(default)]
     pub analytics: BTreeMap<String, toml::Table>,
+    /// Sigma rules run with the detections.
+    #[serde(default)]
+    pub sigma: SigmaSection,
 }
 
 /// `[case]`

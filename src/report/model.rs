@@ -207,7 +207,7 @@ pub fn build(
         .alerts
         .iter()
         .map(|a| {
-            let rb = runbook::for_analytic(&a.analytic).unwrap_or_else(runbook::general);
+            let rb = runbook::for_alert(&a.analytic);
             let steps = rb
                 .steps()
                 .filter_map(|(phase, step)| {

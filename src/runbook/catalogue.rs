@@ -8,6 +8,9 @@ use std::sync::OnceLock;
 /// Id of the general Microsoft 365 account / tenant compromise runbook.
 pub const GENERAL_ID: &str = "m365-compromise";
 
+/// Id of the runbook for Sigma rule matches.
+pub const SIGMA_ID: &str = "sigma";
+
 /// Every embedded runbook file as (id, TOML text): the one of each registered detection (its id is the
 /// detection's id, lower-case) and the general runbook.
 fn embedded() -> &'static [(String, &'static str)] {
@@ -16,6 +19,7 @@ fn embedded() -> &'static [(String, &'static str)] {
         let mut v: Vec<(String, &'static str)> =
             crate::analytics::registry::all().iter().map(|d| (d.id().to_ascii_lowercase(), d.runbook_text())).collect();
         v.push((GENERAL_ID.to_string(), include_str!("../../assets/runbooks/m365-compromise.toml")));
+        v.push((SIGMA_ID.to_string(), include_str!("../../assets/runbooks/sigma.toml")));
         v
     })
 }
@@ -64,6 +68,16 @@ pub fn all() -> &'static [Runbook] {
 pub fn for_analytic(id: &str) -> Option<&'static Runbook> {
     let id = id.trim();
     all().iter().find(|r| r.analytic().is_some_and(|a| a.eq_ignore_ascii_case(id)))
+}
+
+/// The runbook an alert follows: its detection's own; for a Sigma alert, the runbook of the harrier detection
+/// the rule overlaps (`assets/sigma/native.toml`), else the Sigma one; else the general runbook.
+pub fn for_alert(analytic: &str) -> &'static Runbook {
+    if let Some(rule) = analytic.strip_prefix(crate::analytics::sigma::PREFIX) {
+        let native = crate::analytics::sigma::native::detection_for(rule).and_then(for_analytic);
+        return native.or_else(|| all().iter().find(|r| r.id() == SIGMA_ID)).unwrap_or_else(general);
+    }
+    for_analytic(analytic).unwrap_or_else(general)
 }
 
 /// The general Microsoft 365 account / tenant compromise runbook, for alerts without their own and for cases

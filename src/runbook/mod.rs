@@ -20,7 +20,7 @@ mod model;
 mod pivot;
 mod template;
 
-pub use catalogue::{all, for_analytic, general, load_embedded, sources, GENERAL_ID};
+pub use catalogue::{all, for_alert, for_analytic, general, load_embedded, sources, GENERAL_ID, SIGMA_ID};
 pub use entities::AlertEntities;
 pub use error::RunbookError;
 pub use model::{Phase, Runbook, Step};

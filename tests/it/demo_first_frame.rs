@@ -17,7 +17,7 @@ fn demo_case_opens_with_alert_totals_in_the_first_frame() {
     let (case, ledger) = crate::common::ingest_dir(&root);
     assert!(ledger.has_logs());
     assert!(alerts_stale(&case), "a fresh case has no saved alerts");
-    let d = detect_and_save(&case, Vec::new(), chrono::Utc::now()).unwrap();
+    let d = detect_and_save(&case, Vec::new(), chrono::Utc::now(), &[]).unwrap();
     assert!(!alerts_stale(&case));
     let case = Case::open(&root, None).unwrap();
     let mut h = Headless::new(case, chrono_tz::UTC, Theme::defaults(false));

@@ -79,3 +79,82 @@ fn detect_rejects_unknown_analytics_and_parameters_by_name() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("page_treshold"));
 }
+
+#[test]
+fn detect_with_sigma_rules_adds_their_alerts_and_lists_rules_that_did_not_load() {
+    let case = demo_copy();
+    let rules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sigma-contract");
+    let out = harrier()
+        .args(["-q", "detect"])
+        .arg(case.path())
+        .args(["--format", "json", "--sigma"])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rules"]["native"].as_u64().unwrap() as usize, harrier::analytics::registry::ids().len());
+    assert_eq!(v["rules"]["sigma_loaded"], 1);
+    let skipped = v["rules"]["sigma_skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 2, "{skipped:#?}");
+    for s in skipped {
+        for key in ["path", "title", "reason"] {
+            assert!(s[key].is_string(), "{s}");
+        }
+    }
+    assert!(skipped.iter().any(|s| s["reason"].as_str().unwrap().contains("activitylogs")));
+    assert!(skipped.iter().any(|s| s["reason"].as_str().unwrap().starts_with("does not parse")));
+    let alerts = v["alerts"].as_array().unwrap();
+    let sigma: Vec<_> = alerts.iter().filter(|a| a["analytic"].as_str().unwrap().starts_with("sigma:")).collect();
+    assert!(!sigma.is_empty(), "the demo holds failed logons");
+    for w in sigma.windows(2) {
+        assert_eq!(w[0]["rule"]["id"], w[1]["rule"]["id"]);
+    }
+    let a = sigma[0];
+    assert_eq!(a["analytic"], "sigma:7d0e2f10-0101-4000-8000-00000000b001");
+    let r = &a["rule"];
+    assert_eq!(r["kind"], "sigma");
+    assert_eq!(r["id"], "7d0e2f10-0101-4000-8000-00000000b001");
+    assert_eq!(r["title"], "Test - failed logon in the unified audit log");
+    assert_eq!(r["author"], "harrier tests");
+    assert_eq!(r["level"], "low");
+    assert_eq!(r["status"], "experimental");
+    assert!(r["path"].as_str().unwrap().ends_with("failed_logon.yml"));
+    assert_eq!(r["references"][0], "https://example.org/harrier-tests");
+    assert_eq!(a["severity"], "low");
+    assert_eq!(a["techniques"][0], "T1110.003");
+    let evidence: usize = sigma.iter().map(|a| a["evidence"].as_array().unwrap().len()).sum();
+    assert_eq!(evidence, 5, "every failed logon is evidence, grouped by day");
+    for native in alerts.iter().filter(|a| !a["analytic"].as_str().unwrap().starts_with("sigma:")) {
+        assert_eq!(native["rule"]["kind"], "native");
+    }
+    let table = harrier().args(["-q", "detect"]).arg(case.path()).arg("--sigma").arg(&rules).output().unwrap();
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("by harrier tests"), "{text}");
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(case.path().join(".harrier/alerts.json")).unwrap()).unwrap();
+    let kept = saved["alerts"].as_array().unwrap().iter().find(|a| a["rule"]["kind"] == "sigma").cloned().unwrap();
+    let back: harrier::analytics::saved::SavedAlert = serde_json::from_value(kept).unwrap();
+    assert_eq!(back.rule.unwrap().author.as_deref(), Some("harrier tests"));
+}
+
+#[test]
+fn rules_list_and_test_show_status_reasons_and_matched_values() {
+    let case = demo_copy();
+    let rules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sigma-contract");
+    let out =
+        harrier().args(["-q", "rules", "list", "--json", "--sigma"]).arg(&rules).arg(case.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.iter().filter(|r| r["kind"] == "native").count(), harrier::analytics::registry::ids().len());
+    let loaded = rows.iter().find(|r| r["kind"] == "sigma" && r["status"] == "loaded").unwrap();
+    assert_eq!(loaded["author"], "harrier tests");
+    assert_eq!(rows.iter().filter(|r| r["status"] == "skipped" && r["reason"].is_string()).count(), 2);
+    let out =
+        harrier().args(["-q", "rules", "test"]).arg(rules.join("failed_logon.yml")).arg(case.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Operation = UserLoginFailed"), "{text}");
+    assert!(text.contains("5 match(es)"), "{text}");
+}

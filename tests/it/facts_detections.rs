@@ -10,7 +10,7 @@ use std::path::Path;
 fn detect(dir: &Path) -> Vec<Alert> {
     let (case, _) = ingest_dir(dir);
     let case = Case::open(&case.root, None).unwrap();
-    harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now()).unwrap().alerts
+    harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now(), &[]).unwrap().alerts
 }
 
 fn titled<'a>(alerts: &'a [Alert], title: &str) -> &'a Alert {
@@ -94,14 +94,14 @@ fn suppressing_a_snapshot_alert_allows_the_partner_domain_and_the_alert_is_gone(
     std::fs::write(tmp.path().join("case.toml"), "[tenant]\ndomains = [\"contoso.example\"]\n").unwrap();
     let (case, _) = ingest_dir(tmp.path());
     let case = Case::open(&case.root, None).unwrap();
-    let d = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now()).unwrap();
+    let d = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now(), &[]).unwrap();
     let saved = SavedDetection::from_detection(&d);
     let alert = saved.alerts.iter().find(|a| a.analytic == "inbox-rule").expect("the snapshot rule is raised");
     let plan = suppress::plan_suppression(&case, alert).unwrap();
     assert_eq!(plan.changes[0].describe(), "[analytics.inbox-rule] allowed_forward_domains += partner.example");
     CaseState::of(&case, &harrier::runenv::RunEnv::default()).apply_suppression(&plan).unwrap();
     let case = Case::open(&case.root, None).unwrap();
-    let again = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now()).unwrap();
+    let again = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now(), &[]).unwrap();
     assert!(again.alerts.iter().all(|a| a.analytic != "inbox-rule"), "the rule to the partner is allowed now");
     assert!(again
         .suppressions

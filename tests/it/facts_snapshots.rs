@@ -222,7 +222,7 @@ fn a_case_of_snapshots_only_opens_and_detection_runs_over_its_facts() {
     let (case, ledger) = ingest_dir(tmp.path());
     assert!(ledger.has_logs(), "a snapshot is evidence: the case opens");
     let case = Case::open(&case.root, None).unwrap();
-    let d = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now()).unwrap();
+    let d = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now(), &[]).unwrap();
     assert!(d.alerts.is_empty());
 }
 
@@ -232,6 +232,6 @@ fn detection_reads_the_facts_file_and_says_when_it_cannot() {
     hand_written(tmp.path());
     let (case, _) = ingest_dir(tmp.path());
     std::fs::write(case.facts_path(), b"{\"version\": 1, \"snapshots\": [oops").unwrap();
-    let err = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now()).unwrap_err();
+    let err = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now(), &[]).unwrap_err();
     assert!(err.to_string().contains("facts.json"), "{err}");
 }

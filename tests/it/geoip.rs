@@ -407,7 +407,7 @@ fn impossible_travel_works_on_a_ual_only_case_placed_by_a_city_database() {
     let (case, ledger) = ingest_with(&case, &[city_csv(tmp.path()), asn_csv(tmp.path())]);
     ledger.unwrap();
     let case = Case::open(&case.root, None).unwrap();
-    let d = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now()).unwrap();
+    let d = harrier::case::detection::detect_and_save(&case, Vec::new(), chrono::Utc::now(), &[]).unwrap();
     let travel: Vec<_> = d.alerts.iter().filter(|a| a.analytic == "impossible-travel").collect();
     let titles: Vec<&str> = travel.iter().map(|a| a.title.as_str()).collect();
     assert_eq!(travel.len(), 2, "{titles:?}");

@@ -34,6 +34,7 @@ mod report_export;
 mod runbook_assets;
 mod runbook_pivots;
 mod sample_cases_ingest;
+mod sigma_rules;
 mod tui_casework;
 mod tui_screens;
 mod tui_tmux;

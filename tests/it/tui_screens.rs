@@ -453,3 +453,42 @@ fn tui_entity_pages_show_snapshot_facts_labelled_as_snapshots() {
     let text = screen(&mut h, 160, 48);
     assert!(text.contains("From snapshots: none of the case's 9 snapshot files names it"), "{text}");
 }
+
+#[test]
+fn tui_sigma_alert_detail_shows_the_rule_author_and_its_yaml() {
+    let Some((d, mut h)) = headless(false, "tui_sigma_alert_detail_shows_the_rule_author_and_its_yaml") else {
+        return;
+    };
+    let rule = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sigma/ual_cmdlet.yml");
+    let mut alerts: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui_alerts.json")).unwrap(),
+    )
+    .unwrap();
+    let mut a = alerts["alerts"][0].clone();
+    a["id"] = "sigma-0123456789ab".into();
+    a["analytic"] = "sigma:7d0e2f10-0004-4000-8000-00000000a004".into();
+    a["title"] = "Test - inbox rule forwarding outside".into();
+    a["severity"] = "high".into();
+    a["reasons"] = serde_json::json!([
+        "Sigma rule \"Test - inbox rule forwarding outside\" (7d0e2f10-0004-4000-8000-00000000a004) by harrier tests matched 2 events"
+    ]);
+    a["rule"] = serde_json::json!({"kind": "sigma", "id": "7d0e2f10-0004-4000-8000-00000000a004",
+        "title": "Test - inbox rule forwarding outside", "author": "harrier tests", "level": "high",
+        "status": "experimental", "path": rule.display().to_string(), "references": []});
+    alerts["alerts"] = serde_json::json!([a]);
+    let case = Case::open(&d.path().join("realcase"), None).unwrap();
+    std::fs::write(case.alerts_path(), serde_json::to_vec(&alerts).unwrap()).unwrap();
+    let mut h2 = Headless::new(case, chrono_tz::UTC, Theme::defaults(false));
+    std::mem::swap(&mut h, &mut h2);
+    h.cmd(Command::ScreenAlerts);
+    h.cmd(Command::Open);
+    snap("sigma_alert_detail", &mut h);
+    let text = screen(&mut h, 160, 48);
+    assert!(text.contains("by harrier tests"), "{text}");
+    h.cmd(Command::RuleYaml);
+    let text = screen(&mut h, 160, 48);
+    assert!(text.contains("Operation: 'New-InboxRule'"), "{text}");
+    h.cmd(Command::RuleYaml);
+    let text = screen(&mut h, 160, 48);
+    assert!(text.contains("Reasons"), "{text}");
+}

@@ -59,7 +59,8 @@ pub fn run(analytic: &str, case_toml: &str, events: Vec<Event>) -> Detection {
 /// Runs one analytic over `events` and the snapshot `facts` with the given `case.toml` text.
 pub fn run_with_facts(analytic: &str, case_toml: &str, events: Vec<Event>, facts: Facts) -> Detection {
     let config = CaseConfig::parse(case_toml, "case.toml").expect("test case.toml parses");
-    let ctx = DetectContext { config, only: vec![analytic.into()], now: at(30, 0, 0), facts: Arc::new(facts) };
+    let ctx =
+        DetectContext { config, only: vec![analytic.into()], now: at(30, 0, 0), facts: Arc::new(facts), sigma: None };
     detect_events(events.into_iter().map(Ok::<_, String>), &ctx).expect("detection runs")
 }
 

@@ -190,6 +190,7 @@ mod tests {
             reasons: Vec::new(),
             attack: Default::default(),
             incident: None,
+            rule: None,
             baseline: Vec::new(),
         }
     }

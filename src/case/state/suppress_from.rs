@@ -16,6 +16,13 @@ fn refused(msg: impl Into<String>) -> StateError {
 
 /// The lists and values that silence the alert's detection for what the alert found.
 pub(super) fn wanted_changes(alert: &SavedAlert) -> Result<Vec<Wanted>, StateError> {
+    if let Some(rule) = alert.analytic.strip_prefix(crate::analytics::sigma::PREFIX) {
+        return Err(refused(format!(
+            "alert {} comes from Sigma rule {rule}; Sigma alerts have no allow list: add a filter to the rule, or set \
+             its severity in case.toml's [sigma.levels]",
+            alert.id
+        )));
+    }
     let Some(meta) = params::meta(&alert.analytic) else {
         return Err(refused(format!(
             "alert {} comes from {}, which is not a registered detection with an allow list; tune its rule instead",

@@ -19,6 +19,7 @@ fn alert(analytic: &str, title: &str, entities: SavedEntities, reasons: &[&str])
         reasons: reasons.iter().map(|r| r.to_string()).collect(),
         attack: Default::default(),
         incident: None,
+        rule: None,
         baseline: Vec::new(),
     }
 }

@@ -20,7 +20,7 @@ pub fn execute(ctx: &JobContext, job: CaseJob) -> Action {
     match job {
         CaseJob::Load => Action::CaseLoaded { result: load(&state).map(Box::new) },
         CaseJob::SetStep { alert_id, analytic, step_id, done, note } => saved_as(&state, || {
-            let rb = crate::runbook::for_analytic(&analytic).unwrap_or_else(crate::runbook::general);
+            let rb = crate::runbook::for_alert(&analytic);
             let p = state.set_step(&alert_id, rb, &step_id, done, note.as_deref()).map_err(|e| e.to_string())?;
             Ok(match done {
                 Some(_) => format!("step {step_id} {}", if p.done { "done" } else { "not done" }),

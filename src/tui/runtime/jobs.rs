@@ -8,6 +8,9 @@ use crate::tui::state::entity_facts::entity_facts;
 use crate::tui::update::action::Action;
 use crate::tui::update::job::Job;
 
+/// Largest rule file shown.
+const RULE_CAP: u64 = 1 << 20;
+
 /// Runs one job to completion on the calling thread.
 pub fn execute(ctx: &JobContext, job: Job) -> Action {
     match job {
@@ -44,6 +47,10 @@ pub fn execute(ctx: &JobContext, job: Job) -> Action {
             let result = ctx.index().and_then(|ix| ix.raw(address).map_err(|e| e.to_string())).map(|b| pretty(&b));
             Action::RawLoaded { gen, result }
         }
+        Job::LoadRuleText { gen, path } => Action::RuleTextLoaded {
+            gen,
+            result: crate::files::bounded::read_text(&path, RULE_CAP).map_err(|e| e.to_string()),
+        },
         Job::LoadStats { gen, query, dims } => Action::StatsLoaded {
             gen,
             result: ctx.index().and_then(|ix| stats(ix, &query, &dims).map(Box::new).map_err(|e| e.to_string())),

@@ -60,6 +60,7 @@ fn slot(job: &Job) -> Option<u8> {
         Job::FindMatch { .. } => 6,
         Job::LookupEvents { .. } => 7,
         Job::SaveHistory { .. } => 8,
+        Job::LoadRuleText { .. } => 9,
         Job::Case(_) => return None,
     })
 }

@@ -38,6 +38,8 @@ pub struct App {
     pub overview: Loadable<OverviewData>,
     pub filter: AlertFilter,
     pub detail: Option<EventDetail>,
+    /// The Sigma rule shown as YAML in place of an alert's reasons: the alert's id and the rule file's text.
+    pub rule_yaml: Option<(String, Loadable<String>)>,
     /// The open `/` or `:` line.
     pub prompt: Option<Prompt>,
     /// Submitted searches, oldest first.
@@ -95,6 +97,7 @@ impl App {
             overview: Loadable::Idle,
             filter: AlertFilter::default(),
             detail: None,
+            rule_yaml: None,
             prompt: None,
             history: Vec::new(),
             last_search: None,

@@ -43,7 +43,7 @@ pub fn load(state: &CaseState) -> Result<CaseBook, String> {
 
 /// The runbook an alert is worked with: its analytic's, else the general compromise runbook.
 pub fn runbook_of(alert: &Alert) -> &'static Runbook {
-    crate::runbook::for_analytic(&alert.analytic).unwrap_or_else(crate::runbook::general)
+    crate::runbook::for_alert(&alert.analytic)
 }
 
 /// The steps of a runbook in checklist order, each with its phase; the step cursor indexes this list.

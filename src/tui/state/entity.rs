@@ -78,6 +78,7 @@ mod tests {
             baseline: vec![],
             attack: Default::default(),
             incident: None,
+            rule: None,
         };
         let user = EntityRef::new(EntityKind::User, "cfo@northwind.example").unwrap();
         assert!(user.in_alert(&alert));

@@ -49,6 +49,7 @@ pub enum Command {
     ScreenBookmarks,
     ScreenNotes,
     Runbook,
+    RuleYaml,
     TickStep,
     Annotate,
     Triage,

@@ -36,6 +36,8 @@ pub enum Action {
     HistogramLoaded { gen: u64, result: Result<Histogram, String> },
     /// The original record of the event in the detail view, pretty-printed.
     RawLoaded { gen: u64, result: Result<String, String> },
+    /// The text of a Sigma rule file.
+    RuleTextLoaded { gen: u64, result: Result<String, String> },
     /// Counts for an entity page, facet panel or frequency table.
     StatsLoaded { gen: u64, result: Result<Box<Stats>, String> },
     /// What the case's snapshots state about the entity of an entity page.

@@ -26,6 +26,7 @@ fn alert(id: &str, user: &str) -> Alert {
         baseline: Vec::new(),
         attack: Default::default(),
         incident: None,
+        rule: None,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::cursor::{move_column, move_cursor};
 use super::navigation::{back, forward, open};
-use super::{casework, filters, marks, pivot, screens, search};
+use super::{casework, filters, marks, pivot, rule_yaml, screens, search};
 use crate::tui::state::entity::EntityKind;
 use crate::tui::state::keymap::Command;
 use crate::tui::state::prompt::{Prompt, PromptKind};
@@ -36,6 +36,7 @@ pub(super) fn command(app: &mut App, cmd: Command) -> Vec<Job> {
         Command::FilterAnalytic => filters::next_analytic(app),
         Command::GroupIncidents => filters::toggle_incidents(app),
         Command::Runbook => casework::toggle_runbook(app),
+        Command::RuleYaml => rule_yaml::toggle(app),
         Command::TickStep => casework::tick(app),
         Command::Annotate => casework::annotate(app),
         Command::Triage => casework::triage_prompt(app),

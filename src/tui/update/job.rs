@@ -35,6 +35,8 @@ pub enum Job {
     LoadHistogram { gen: u64, query: ParsedQuery },
     /// The original record of one event.
     LoadRaw { gen: u64, address: DocAddress },
+    /// The text of the Sigma rule file that raised an alert.
+    LoadRuleText { gen: u64, path: std::path::PathBuf },
     /// Span and top values of `dims` over the events of `query` (entity pages, facets, frequency tables).
     LoadStats { gen: u64, query: ParsedQuery, dims: Vec<Dim> },
     /// What the case's snapshots state about one entity.

@@ -18,6 +18,7 @@ mod navigation;
 mod pivot;
 mod prompt;
 mod results;
+mod rule_yaml;
 mod screens;
 mod search;
 #[cfg(test)]
@@ -40,6 +41,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Job> {
         Action::PageLoaded { gen, result } => results::page_loaded(app, gen, result),
         Action::HistogramLoaded { gen, result } => results::histogram_loaded(app, gen, result),
         Action::RawLoaded { gen, result } => results::raw_loaded(app, gen, result),
+        Action::RuleTextLoaded { gen, result } => results::rule_text_loaded(app, gen, result),
         Action::StatsLoaded { gen, result } => results::stats_loaded(app, gen, result),
         Action::EntityFactsLoaded { gen, result } => results::entity_facts_loaded(app, gen, result),
         Action::MatchFound { gen, forward, result } => search::found(app, gen, forward, result),

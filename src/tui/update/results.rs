@@ -109,6 +109,14 @@ pub(super) fn raw_loaded(app: &mut App, gen: u64, result: Result<String, String>
     Vec::new()
 }
 
+/// The text of the Sigma rule an alert detail shows.
+pub(super) fn rule_text_loaded(app: &mut App, gen: u64, result: Result<String, String>) -> Vec<Job> {
+    if let Some((_, text)) = app.rule_yaml.as_mut().filter(|(_, t)| t.awaits(gen)) {
+        text.answer(result);
+    }
+    Vec::new()
+}
+
 /// Counts for an entity page, facet panel or frequency table.
 pub(super) fn stats_loaded(app: &mut App, gen: u64, result: Result<Box<Stats>, String>) -> Vec<Job> {
     if let Some(slot) = stats_awaiting(app, gen) {

@@ -476,6 +476,7 @@ fn alert() -> crate::tui::state::alerts::Alert {
         baseline: Vec::new(),
         attack: Default::default(),
         incident: None,
+        rule: None,
     }
 }
 

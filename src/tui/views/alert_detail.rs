@@ -118,8 +118,29 @@ fn head_lines<'a>(a: &Alert, app: &App, t: &Theme) -> Vec<Line<'a>> {
             Span::styled(reason.map(|r| format!(" · {}", clean(&r))).unwrap_or_default(), t.style("muted")),
         ]),
         Line::styled(format!("{} → {}", show(a.first_seen, app.tz), show(a.last_seen, app.tz)), t.style("muted")),
-        Line::styled("Reasons", t.style("header")),
     ];
+    if let Some(rule) = a.rule.as_ref().filter(|r| r.is_sigma()) {
+        head.push(Line::from(vec![
+            Span::styled("Sigma rule ", t.style("header")),
+            Span::raw(format!("{} · by {}", clean(&rule.id), clean(rule.author.as_deref().unwrap_or("unknown")))),
+            Span::styled(
+                format!(" · {} · DRL 1.1", clean(rule.level.as_deref().unwrap_or("no level"))),
+                t.style("muted"),
+            ),
+        ]));
+    }
+    if let Some((_, text)) = app.rule_yaml.as_ref().filter(|(id, _)| *id == a.id) {
+        head.push(Line::styled("Rule (V shows the reasons again)", t.style("header")));
+        match (text.value(), text.error()) {
+            (Some(yaml), _) => head.extend(yaml.lines().map(|l| Line::raw(format!("  {}", clean(l))))),
+            (None, Some(e)) => {
+                head.push(Line::styled(format!("  cannot read the rule: {}", clean(e)), t.style("error")))
+            }
+            (None, None) => head.push(Line::styled("  reading the rule…", t.style("muted"))),
+        }
+        return head;
+    }
+    head.push(Line::styled("Reasons", t.style("header")));
     if a.reasons.is_empty() {
         head.push(Line::styled("  (none given)", t.style("muted")));
     }

@@ -82,6 +82,7 @@ fn view_keys(app: &App) -> &'static [(Command, &'static str)] {
                 (Command::Triage, "triage"),
                 (Command::Entity, "entity"),
                 (Command::Copy, "copy"),
+                (Command::RuleYaml, "rule"),
             ],
             View::Notes { .. } => &[(Command::CommandLine, "command (:note TEXT)"), (Command::EditNotes, "$EDITOR")],
             View::Timeline(_) => &[
