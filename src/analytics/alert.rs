@@ -166,53 +166,38 @@ pub const MAX_EVIDENCE: usize = 500;
 impl AlertBuilder {
     /// A new alert of `meta`'s analytic with a title.
     pub fn new(meta: &AnalyticMeta, title: impl Into<String>, severity: Severity) -> AlertBuilder {
-        AlertBuilder {
-            alert: Alert {
-                id: String::new(),
-                analytic: meta.id.clone(),
-                title: title.into(),
-                severity,
-                first_seen: DateTime::<Utc>::MIN_UTC,
-                last_seen: DateTime::<Utc>::MIN_UTC,
-                entities: Entities::default(),
-                evidence: Vec::new(),
-                reasons: Vec::new(),
-                techniques: meta.attack.techniques.clone(),
-                incident: None,
-                rule: RuleRef::native(&meta.id, &meta.title),
-                attack: AttackRef {
-                    analytic: meta.attack.analytic.clone(),
-                    detection_strategy: meta.attack.detection_strategy.clone(),
-                    techniques: meta.attack.techniques.clone(),
-                },
-                baseline: Vec::new(),
-                baseline_insufficient: None,
-                sources: Vec::new(),
-                uncapped_severity: None,
-            },
-            key: Vec::new(),
-            times: Vec::new(),
-        }
+        let attack = AttackRef {
+            analytic: meta.attack.analytic.clone(),
+            detection_strategy: meta.attack.detection_strategy.clone(),
+            techniques: meta.attack.techniques.clone(),
+        };
+        AlertBuilder::blank(&meta.id, title.into(), severity, RuleRef::native(&meta.id, &meta.title), attack)
     }
 
     /// A new alert raised by a rule that is not one of harrier's detections (a Sigma rule): `analytic` names it,
     /// `rule` says where it came from.
     pub fn for_rule(analytic: &str, rule: RuleRef, severity: Severity, techniques: Vec<String>) -> AlertBuilder {
+        let attack = AttackRef { analytic: analytic.to_string(), detection_strategy: String::new(), techniques };
+        AlertBuilder::blank(analytic, rule.title.clone(), severity, rule, attack)
+    }
+
+    /// An alert with nothing found yet; its techniques are the ATT&CK reference's.
+    fn blank(analytic: &str, title: String, severity: Severity, rule: RuleRef, attack: AttackRef) -> AlertBuilder {
         AlertBuilder {
             alert: Alert {
                 id: String::new(),
                 analytic: analytic.to_string(),
-                title: rule.title.clone(),
+                title,
                 severity,
                 first_seen: DateTime::<Utc>::MIN_UTC,
                 last_seen: DateTime::<Utc>::MIN_UTC,
                 entities: Entities::default(),
                 evidence: Vec::new(),
                 reasons: Vec::new(),
-                techniques: techniques.clone(),
+                techniques: attack.techniques.clone(),
                 incident: None,
                 rule,
-                attack: AttackRef { analytic: analytic.to_string(), detection_strategy: String::new(), techniques },
+                attack,
                 baseline: Vec::new(),
                 baseline_insufficient: None,
                 sources: Vec::new(),
@@ -298,7 +283,7 @@ impl AlertBuilder {
         h.update(b"\x1f");
         h.update(a.evidence.first().map(|s| s.as_bytes()).unwrap_or(b""));
         let hex = h.finalize().to_hex();
-        a.id = match a.analytic.strip_prefix("sigma:") {
+        a.id = match a.analytic.strip_prefix(super::sigma::PREFIX) {
             Some(_) => format!("sigma-{}", &hex[..12]),
             None => format!("{}-{}", a.analytic.to_ascii_lowercase(), &hex[..12]),
         };

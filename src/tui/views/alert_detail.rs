@@ -123,10 +123,7 @@ fn head_lines<'a>(a: &Alert, app: &App, t: &Theme) -> Vec<Line<'a>> {
         head.push(Line::from(vec![
             Span::styled("Sigma rule ", t.style("header")),
             Span::raw(format!("{} · by {}", clean(&rule.id), clean(rule.author.as_deref().unwrap_or("unknown")))),
-            Span::styled(
-                format!(" · {} · DRL 1.1", clean(rule.level.as_deref().unwrap_or("no level"))),
-                t.style("muted"),
-            ),
+            Span::styled(format!(" · {}", clean(rule.level.as_deref().unwrap_or("no level"))), t.style("muted")),
         ]));
     }
     if let Some((_, text)) = app.rule_yaml.as_ref().filter(|(id, _)| *id == a.id) {
