@@ -39,10 +39,10 @@ impl From<Vec<u8>> for Original {
 
 /// Builds the document for one event. `raw` is the original record, kept verbatim.
 pub fn to_document(f: &Fields, e: &Event, raw: &Original, dkey: u64, file_id: u64) -> TantivyDocument {
-    let event_json = serde_json::to_string(e).unwrap_or_default();
+    let stored = super::codec::encode(e);
     let text = full_text(e);
     // Sized once: the stored texts dominate, and growing the buffer field by field costs a copy each time.
-    let mut d = TantivyDocument::with_capacity(raw.as_bytes().len() + event_json.len() + text.len() + 1024);
+    let mut d = TantivyDocument::with_capacity(raw.as_bytes().len() + stored.len() + text.len() + 1024);
     d.add_u64(f.id, super::schema::id_key(&e.id));
     d.add_u64(f.dkey, dkey);
     d.add_u64(f.file_id, file_id);
@@ -91,7 +91,7 @@ pub fn to_document(f: &Fields, e: &Event, raw: &Original, dkey: u64, file_id: u6
     }
     d.add_text(f.text, text);
     // The event goes before the original record: readers that need only the event stop before the record.
-    d.add_text(f.event, &event_json);
+    d.add_text(f.event, &stored);
     match raw {
         Original::Text(text) => d.add_text(f.raw, text),
         Original::Bytes(bytes) => d.add_bytes(f.raw_bytes, bytes),
@@ -155,7 +155,7 @@ fn full_text(e: &Event) -> String {
 /// The normalized event stored in a document read whole.
 pub fn stored_event(f: &Fields, doc: &TantivyDocument) -> Result<Event, IndexError> {
     let text = doc.get_first(f.event).and_then(|v| v.as_str()).unwrap_or_default();
-    serde_json::from_str(text).map_err(|e| IndexError::Corrupt(e.to_string()))
+    super::codec::decode(text).map_err(IndexError::Corrupt)
 }
 
 /// The original record stored in a document read whole, byte for byte.

@@ -1,9 +1,11 @@
 //! The case index: tantivy over normalized events, with pivots, time ordering and the stored originals.
 
+pub mod codec;
 pub mod document;
 pub mod metadata;
 pub mod paging;
 pub mod query;
+mod resident;
 pub mod scan;
 pub mod schema;
 pub mod stream;

@@ -1,9 +1,11 @@
 //! Reading every stored event: the pass the analytics and the exports make over a whole case.
 //!
 //! Documents are decoded in parallel in fixed-size chunks and handed over in index order, so a consumer sees the
-//! same sequence on every run while decompression and JSON parsing use every core. Only the stored event is read:
-//! the original record, stored after it, is never decoded.
+//! same sequence on every run while decompression and decoding use every core. Only the stored event is read: the
+//! original record, stored after it, is never decoded. The store pages a scan has passed are given back as it goes
+//! (see [`super::resident`]).
 
+use super::resident::MappedStore;
 use super::schema::event_field;
 use super::IndexError;
 use crate::model::Event;
@@ -45,10 +47,10 @@ impl DocumentDeserialize for StoredEvent {
 }
 
 impl StoredEvent {
-    /// Parses the stored JSON into an [`Event`].
+    /// Decodes the stored event (see [`super::codec`]).
     pub(crate) fn parse(self) -> Result<Event, IndexError> {
         let text = self.0.ok_or_else(|| IndexError::Corrupt("document has no stored event".into()))?;
-        serde_json::from_str(&text).map_err(|e| IndexError::Corrupt(e.to_string()))
+        super::codec::decode(&text).map_err(IndexError::Corrupt)
     }
 }
 
@@ -56,6 +58,8 @@ impl StoredEvent {
 #[derive(Clone)]
 struct Chunk {
     segment: SegmentReader,
+    /// The segment's place in the searcher.
+    ordinal: usize,
     docs: std::ops::Range<DocId>,
 }
 
@@ -77,11 +81,11 @@ fn decode(chunk: &Chunk) -> Vec<Result<Event, IndexError>> {
 
 fn chunks_of(searcher: &Searcher) -> Vec<Chunk> {
     let mut chunks = Vec::new();
-    for seg in searcher.segment_readers() {
+    for (ordinal, seg) in searcher.segment_readers().iter().enumerate() {
         let mut start = 0;
         while start < seg.max_doc() {
             let end = (start + CHUNK_DOCS).min(seg.max_doc());
-            chunks.push(Chunk { segment: seg.clone(), docs: start..end });
+            chunks.push(Chunk { segment: seg.clone(), ordinal, docs: start..end });
             start = end;
         }
     }
@@ -103,8 +107,15 @@ impl EventScan {
         let (tx, rx) = bounded(QUEUE_WINDOWS);
         std::thread::spawn(move || {
             let chunks = chunks_of(&searcher);
+            let mut stores: Vec<Option<MappedStore>> =
+                searcher.segment_readers().iter().map(|seg| MappedStore::of(&searcher, seg)).collect();
             for window in chunks.chunks(WINDOW_CHUNKS) {
                 let decoded: Vec<_> = window.par_iter().map(decode).collect();
+                for c in window {
+                    if let Some(store) = stores.get_mut(c.ordinal).and_then(Option::as_mut) {
+                        store.release_before(c.docs.end as f64 / c.segment.max_doc().max(1) as f64);
+                    }
+                }
                 if tx.send(decoded).is_err() {
                     return;
                 }

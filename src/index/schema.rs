@@ -81,7 +81,8 @@ pub fn build() -> (Schema, Fields) {
         // against that short dictionary instead of every event paying for a dozen postings.
         ua: b.add_text_field("ua", STRING.set_indexing_options(ua_indexing)),
         text: b.add_text_field("text", text_opts),
-        // Stored as text: tantivy reads a stored string in one copy, a stored byte field one byte at a time.
+        // The event in its compact encoding (`codec`), which is valid UTF-8 so that it can be stored as text:
+        // tantivy reads a stored string in one copy, a stored byte field one byte at a time.
         event: b.add_text_field("event", STORED),
         raw: b.add_text_field("raw", STORED),
         raw_bytes: b.add_bytes_field("raw_bytes", STORED),
