@@ -59,15 +59,23 @@ pub fn names_of<'a>(cx: &Cx<'a>, principal: Sym) -> Vec<&'a str> {
 
 /// The names of the principal acting in one record: UPN, object id, display name and, for apps, the app id.
 pub fn names_in_event(ev: &Event) -> Vec<&str> {
+    event_names(ev).collect()
+}
+
+/// The names of [`names_in_event`] one by one, for a caller that only looks at them (once per event of a pass).
+pub fn event_names(ev: &Event) -> impl Iterator<Item = &str> {
     let a = &ev.actor;
-    let mut names: Vec<&str> =
-        [a.upn.as_deref(), a.id.as_deref(), a.display_name.as_deref()].into_iter().flatten().collect();
-    if matches!(a.kind, ActorKind::Sp | ActorKind::Mi) {
-        names.extend(ev.app_id.as_deref());
-        names.extend(ev.app_name.as_deref());
-    }
-    names.retain(|n| !n.trim().is_empty());
-    names
+    let app = matches!(a.kind, ActorKind::Sp | ActorKind::Mi);
+    [
+        a.upn.as_deref(),
+        a.id.as_deref(),
+        a.display_name.as_deref(),
+        ev.app_id.as_deref().filter(|_| app),
+        ev.app_name.as_deref().filter(|_| app),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|n| !n.trim().is_empty())
 }
 
 /// The names of the acting principal of a record, from the record itself and from what the case learnt about it.

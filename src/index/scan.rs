@@ -1,24 +1,25 @@
 //! Reading every stored event: the pass the analytics and the exports make over a whole case.
 //!
-//! Documents are decoded in parallel in fixed-size chunks and handed over in index order, so a consumer sees the
-//! same sequence on every run while decompression and decoding use every core. Only the stored event is read: the
-//! original record, stored after it, is never decoded. The store pages a scan has passed are given back as it goes
-//! (see [`super::resident`]).
+//! One thread reads the stored events segment by segment, block by block (each block decompressed once, no document
+//! looked up on its own), into fixed-size chunks; the chunks are decoded in parallel and handed over in index
+//! order, so a consumer sees the same sequence on every run while decoding uses every core. Only the stored event
+//! is read: the original record, stored after it, is never decoded. The store pages a scan has passed are given
+//! back as it goes (see [`super::resident`]).
 
 use super::resident::MappedStore;
 use super::schema::event_field;
 use super::IndexError;
 use crate::model::Event;
-use crossbeam_channel::{bounded, Receiver};
+use crossbeam_channel::{bounded, Receiver, Sender};
 use rayon::prelude::*;
 use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::schema::OwnedValue;
-use tantivy::{DocId, Searcher, SegmentReader};
+use tantivy::Searcher;
 
 /// Documents decoded by one task. Decoded events are large (every string owned), and the windows in flight hold
 /// about four times `WINDOW_CHUNKS` chunks: 8192 documents per chunk kept some 130,000 events, 200 MB, in memory
 /// while a million-event case was scanned; 1024 keep 16,000 and scan as fast.
-const CHUNK_DOCS: u32 = 1024;
+const CHUNK_DOCS: usize = 1024;
 /// Chunks decoded side by side before they are handed over.
 const WINDOW_CHUNKS: usize = 4;
 /// Windows waiting for the consumer; bounds memory to a few thousand events.
@@ -54,42 +55,55 @@ impl StoredEvent {
     }
 }
 
-/// One unit of decoding work: a range of documents of one segment.
-#[derive(Clone)]
-struct Chunk {
-    segment: SegmentReader,
-    /// The segment's place in the searcher.
-    ordinal: usize,
-    docs: std::ops::Range<DocId>,
+/// A stored event as read, before it is decoded.
+type Read = Result<StoredEvent, IndexError>;
+
+/// Reads every live document's stored event, segment by segment and block by block (each block is decompressed
+/// once and no document is looked up on its own), and sends them on in windows of chunks. The store pages behind
+/// the reader are given back as it goes.
+fn read_all(searcher: &Searcher, tx: &Sender<Vec<Vec<Read>>>) {
+    let mut window: Vec<Vec<Read>> = Vec::with_capacity(WINDOW_CHUNKS);
+    let mut chunk: Vec<Read> = Vec::with_capacity(CHUNK_DOCS);
+    for segment in searcher.segment_readers() {
+        let store = match segment.get_store_reader(0) {
+            Ok(s) => s,
+            Err(source) => {
+                chunk.push(Err(IndexError::Io { path: "doc store".into(), source }));
+                continue;
+            }
+        };
+        let mut mapped = MappedStore::of(searcher, segment);
+        let live = segment.num_docs().max(1) as f64;
+        for (n, doc) in store.iter::<StoredEvent>(segment.alive_bitset()).enumerate() {
+            chunk.push(doc.map_err(IndexError::Tantivy));
+            if chunk.len() < CHUNK_DOCS {
+                continue;
+            }
+            window.push(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_DOCS)));
+            if window.len() == WINDOW_CHUNKS {
+                if let Some(m) = mapped.as_mut() {
+                    m.release_before(n as f64 / live);
+                }
+                if tx.send(std::mem::replace(&mut window, Vec::with_capacity(WINDOW_CHUNKS))).is_err() {
+                    return;
+                }
+            }
+        }
+        if let Some(m) = mapped.as_mut() {
+            m.release_before(1.0);
+        }
+    }
+    if !chunk.is_empty() {
+        window.push(chunk);
+    }
+    if !window.is_empty() {
+        let _ = tx.send(window);
+    }
 }
 
-fn decode(chunk: &Chunk) -> Vec<Result<Event, IndexError>> {
-    let store = match chunk.segment.get_store_reader(2) {
-        Ok(s) => s,
-        Err(source) => return vec![Err(IndexError::Io { path: "doc store".into(), source })],
-    };
-    let alive = chunk.segment.alive_bitset();
-    let mut out = Vec::with_capacity(chunk.docs.len());
-    for doc in chunk.docs.clone() {
-        if alive.is_some_and(|a| !a.is_alive(doc)) {
-            continue;
-        }
-        out.push(store.get::<StoredEvent>(doc).map_err(IndexError::Tantivy).and_then(StoredEvent::parse));
-    }
-    out
-}
-
-fn chunks_of(searcher: &Searcher) -> Vec<Chunk> {
-    let mut chunks = Vec::new();
-    for (ordinal, seg) in searcher.segment_readers().iter().enumerate() {
-        let mut start = 0;
-        while start < seg.max_doc() {
-            let end = (start + CHUNK_DOCS).min(seg.max_doc());
-            chunks.push(Chunk { segment: seg.clone(), ordinal, docs: start..end });
-            start = end;
-        }
-    }
-    chunks
+/// Decodes a window's chunks side by side.
+fn decode(window: Vec<Vec<Read>>) -> Vec<Vec<Result<Event, IndexError>>> {
+    window.into_par_iter().map(|chunk| chunk.into_iter().map(|r| r.and_then(StoredEvent::parse)).collect()).collect()
 }
 
 /// Every event of a searcher, segment by segment, decoded on a background thread pool (see the module docs).
@@ -104,24 +118,29 @@ pub struct EventScan {
 impl EventScan {
     /// Starts decoding every live document of `searcher`, keeping only what `visibility` shows.
     pub fn start(searcher: Searcher, visibility: Option<super::Visibility>) -> EventScan {
+        let (read_tx, read_rx) = bounded(QUEUE_WINDOWS);
         let (tx, rx) = bounded(QUEUE_WINDOWS);
-        std::thread::spawn(move || {
-            let chunks = chunks_of(&searcher);
-            let mut stores: Vec<Option<MappedStore>> =
-                searcher.segment_readers().iter().map(|seg| MappedStore::of(&searcher, seg)).collect();
-            for window in chunks.chunks(WINDOW_CHUNKS) {
-                let decoded: Vec<_> = window.par_iter().map(decode).collect();
-                for c in window {
-                    if let Some(store) = stores.get_mut(c.ordinal).and_then(Option::as_mut) {
-                        store.release_before(c.docs.end as f64 / c.segment.max_doc().max(1) as f64);
+        let spawn =
+            |name: &str, work: Box<dyn FnOnce() + Send>| std::thread::Builder::new().name(name.into()).spawn(work);
+        let started = spawn("scan-read", Box::new(move || read_all(&searcher, &read_tx))).and_then(|_| {
+            spawn(
+                "scan-decode",
+                Box::new(move || {
+                    for window in read_rx {
+                        if tx.send(decode(window)).is_err() {
+                            return;
+                        }
                     }
-                }
-                if tx.send(decoded).is_err() {
-                    return;
-                }
-            }
+                }),
+            )
         });
-        EventScan { rx, window: Vec::new().into_iter(), chunk: Vec::new().into_iter(), visibility }
+        // A scan that could not start says so as its one item rather than looking like an empty case.
+        let failed: Vec<_> = started
+            .err()
+            .map(|source| Err(IndexError::Io { path: "event scan thread".into(), source }))
+            .into_iter()
+            .collect();
+        EventScan { rx, window: Vec::new().into_iter(), chunk: failed.into_iter(), visibility }
     }
 }
 

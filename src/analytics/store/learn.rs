@@ -38,7 +38,7 @@ impl Store {
         let p = self.profiles.entry(seen.actor).or_default();
         note_activity(p, ev, ts.timestamp(), seen, hour);
         if p.last_features != Some(features) {
-            note_features(p, &features);
+            note_features(p, &features, p.last_features);
             p.last_features = Some(features);
         }
         if fresh_names {
@@ -97,28 +97,32 @@ fn note_activity(p: &mut Profile, ev: &Event, unix: i64, seen: &Observed, hour: 
     }
 }
 
-/// Where from and with what the principal acted: the day each feature value was seen.
-fn note_features(p: &mut Profile, f: &FeatureSet) {
+/// Where from and with what the principal acted: the day each feature value was seen. `last` is the set noted
+/// for the principal's previous event: a value it held on the same day is already noted, so only what changed is
+/// looked up.
+fn note_features(p: &mut Profile, f: &FeatureSet, last: Option<FeatureSet>) {
     let day = f.day;
-    let mut add = |feat: Feat, v: Sym| {
-        if v != 0 {
+    let last = last.filter(|l| l.day == day);
+    let mut add = |feat: Feat, v: Sym, before: Option<Sym>| {
+        if v != 0 && before != Some(v) {
             p.features.entry((feat, v)).or_default().insert(day);
         }
     };
-    add(Feat::Country, f.country);
-    add(Feat::Asn, f.asn);
-    add(Feat::UaFamily, f.ua_family);
-    add(Feat::UaClass, f.class);
-    add(Feat::Ip, f.ip);
-    add(Feat::ClientApp, f.app);
+    add(Feat::Country, f.country, last.map(|l| l.country));
+    add(Feat::Asn, f.asn, last.map(|l| l.asn));
+    add(Feat::UaFamily, f.ua_family, last.map(|l| l.ua_family));
+    add(Feat::UaClass, f.class, last.map(|l| l.class));
+    add(Feat::Ip, f.ip, last.map(|l| l.ip));
+    add(Feat::ClientApp, f.app, last.map(|l| l.app));
     if f.interactive {
-        add(Feat::InteractiveCountry, f.country);
-        add(Feat::InteractiveAsn, f.asn);
+        let was = last.filter(|l| l.interactive);
+        add(Feat::InteractiveCountry, f.country, was.map(|l| l.country));
+        add(Feat::InteractiveAsn, f.asn, was.map(|l| l.asn));
     }
     if let Some(template) = f.template {
-        add(Feat::GraphTemplate, template);
+        add(Feat::GraphTemplate, template, last.and_then(|l| l.template));
         if f.enumeration {
-            add(Feat::Enumeration, 1);
+            add(Feat::Enumeration, 1, last.filter(|l| l.enumeration && l.template.is_some()).map(|_| 1));
         }
     }
 }
@@ -127,7 +131,7 @@ fn note_features(p: &mut Profile, f: &FeatureSet) {
 fn raw_names_hash(ev: &Event) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
-    for n in crate::analytics::allow::names_in_event(ev) {
+    for n in crate::analytics::allow::event_names(ev) {
         n.hash(&mut h);
     }
     // Never 0, the hash of a principal not yet seen.

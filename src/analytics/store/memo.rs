@@ -3,7 +3,7 @@
 
 use super::address::canonical_ip;
 use super::strings::{Interner, Sym};
-use crate::model::UaClass;
+use crate::model::{Event, UaClass};
 use rustc_hash::FxHashMap as HashMap;
 use std::net::IpAddr;
 
@@ -16,6 +16,8 @@ pub(super) struct Memo {
     ips: HashMap<IpAddr, Sym>,
     asns: HashMap<u32, Sym>,
     classes: HashMap<UaClass, Sym>,
+    /// The buffer each event's principal key is written into.
+    key: String,
 }
 
 impl Memo {
@@ -42,6 +44,12 @@ impl Memo {
     /// The symbol of a user-agent class's name.
     pub(super) fn class(&mut self, strings: &mut Interner, class: UaClass) -> Sym {
         *self.classes.entry(class).or_insert_with(|| strings.intern(class.as_str()))
+    }
+
+    /// The symbol of the event's principal key ([`principal_key`](super::profile::principal_key)); `None` when the
+    /// event has no principal.
+    pub(super) fn principal(&mut self, strings: &mut Interner, ev: &Event) -> Option<Sym> {
+        super::profile::write_principal_key(ev, &mut self.key).then(|| strings.intern(&self.key))
     }
 
     /// Lets the memory go once the pass is over.

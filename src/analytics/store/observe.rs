@@ -1,7 +1,6 @@
 //! The single pass: each event is counted for coverage, learnt into its principal's baseline and, when it is a
 //! sign-in or an access, kept as a touch.
 
-use super::profile::principal_key;
 use super::strings::Sym;
 use super::Store;
 use crate::analytics::clock::Day;
@@ -60,8 +59,7 @@ impl Store {
     /// The shared facts of an event with a source and a principal; `None` for the others.
     fn observed(&mut self, ev: &Event, day: Day) -> Option<Observed> {
         let source = ev.source?;
-        let pkey = principal_key(ev)?;
-        let actor = self.strings.intern(&pkey);
+        let actor = self.memo.principal(&mut self.strings, ev)?;
         let ua_text = ev.user_agent.as_deref().unwrap_or("");
         let (ua, ua_family, ua_class) =
             if ua_text.is_empty() { (0, 0, ev.ua_class) } else { self.user_agents.info(&mut self.strings, ua_text) };

@@ -118,13 +118,22 @@ impl Profile {
 
 /// The principal key an event's actor is baselined under: the UPN for people, `app:<id>` for app-only actors.
 pub fn principal_key(ev: &Event) -> Option<String> {
-    match ev.actor.kind {
-        ActorKind::Sp | ActorKind::Mi => {
-            ev.app_id.as_deref().or(ev.actor.id.as_deref()).map(|a| format!("app:{}", a.to_ascii_lowercase()))
-        }
-        ActorKind::Anonymous => None,
-        _ => {
-            ev.actor.upn.as_deref().filter(|s| !s.is_empty()).or(ev.actor.id.as_deref()).map(|s| s.to_ascii_lowercase())
-        }
-    }
+    let mut key = String::new();
+    write_principal_key(ev, &mut key).then_some(key)
+}
+
+/// Writes the key of [`principal_key`] into `out` (emptied first), for a caller that reuses one buffer for every
+/// event; false when the event has no principal.
+pub fn write_principal_key(ev: &Event, out: &mut String) -> bool {
+    out.clear();
+    let (prefix, name) = match ev.actor.kind {
+        ActorKind::Sp | ActorKind::Mi => ("app:", ev.app_id.as_deref().or(ev.actor.id.as_deref())),
+        ActorKind::Anonymous => return false,
+        _ => ("", ev.actor.upn.as_deref().filter(|s| !s.is_empty()).or(ev.actor.id.as_deref())),
+    };
+    let Some(name) = name else { return false };
+    out.push_str(prefix);
+    out.push_str(name);
+    out.make_ascii_lowercase();
+    true
 }
