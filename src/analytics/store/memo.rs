@@ -18,6 +18,8 @@ pub(super) struct Memo {
     classes: HashMap<UaClass, Sym>,
     /// The buffer each event's principal key is written into.
     key: String,
+    /// A hash of the names each principal's last learnt record gave it.
+    names: HashMap<Sym, u64>,
 }
 
 impl Memo {
@@ -50,6 +52,12 @@ impl Memo {
     /// event has no principal.
     pub(super) fn principal(&mut self, strings: &mut Interner, ev: &Event) -> Option<Sym> {
         super::profile::write_principal_key(ev, &mut self.key).then(|| strings.intern(&self.key))
+    }
+
+    /// True when `hash` (of the names a record gives `actor`) differs from the last one noted for it, which it
+    /// replaces: only then are the names worked out again.
+    pub(super) fn names_changed(&mut self, actor: Sym, hash: u64) -> bool {
+        self.names.insert(actor, hash) != Some(hash)
     }
 
     /// Lets the memory go once the pass is over.

@@ -10,8 +10,10 @@ pub mod source_days;
 pub mod strings;
 pub mod touch;
 
+mod baselines;
 mod groups;
 mod learn;
+mod learner;
 mod mailbox_facts;
 mod memo;
 mod observe;
@@ -57,6 +59,8 @@ pub struct Store {
     places: HashMap<Sym, Place>,
     user_agents: UserAgents,
     memo: Memo,
+    /// Learns the baselines during the pass; moved into `profiles`, `prevalence` and `tenant_hours` by `finish`.
+    learner: Option<learner::Learner>,
     by_session: Groups,
     by_token: Groups,
     by_actor: Groups,
@@ -67,6 +71,7 @@ pub struct Store {
 impl Store {
     /// An empty store reading time through `clock`.
     pub fn new(clock: Clock) -> Store {
+        let learner = Some(learner::Learner::start(clock.clone()));
         Store {
             clock,
             strings: Interner::new(),
@@ -80,6 +85,7 @@ impl Store {
             places: HashMap::default(),
             user_agents: UserAgents::default(),
             memo: Memo::default(),
+            learner,
             by_session: Groups::default(),
             by_token: Groups::default(),
             by_actor: Groups::default(),
@@ -87,7 +93,8 @@ impl Store {
         }
     }
 
-    /// Sorts touches by time and builds the session, token and actor indexes.
+    /// Sorts touches by time, builds the session, token and actor indexes, and takes the baselines the learner
+    /// has learnt.
     pub fn finish(&mut self) {
         // Time, then id, then source: a total order (one id may appear in two sources), so an unstable sort gives
         // the same sequence on every run.
@@ -102,5 +109,10 @@ impl Store {
             Groups::build(symbols, positions().filter(|(t, _)| t.session != 0).map(|(t, i)| (t.session, i)));
         self.by_token = Groups::build(symbols, positions().filter(|(t, _)| t.token != 0).map(|(t, i)| (t.token, i)));
         self.by_actor = Groups::build(symbols, positions().map(|(t, i)| (t.actor, i)));
+        // The learner catches up while the touches are sorted and grouped above.
+        if let Some(learner) = self.learner.take() {
+            let b = learner.finish();
+            (self.profiles, self.prevalence, self.tenant_hours) = (b.profiles, b.prevalence, b.tenant_hours);
+        }
     }
 }

@@ -56,8 +56,6 @@ pub struct Profile {
     /// The features of the principal's last learnt event: most events repeat their predecessor's, and learning
     /// the same day again changes nothing.
     pub(super) last_features: Option<FeatureSet>,
-    /// A hash of the names the principal's last learnt event gave, so unchanged names are not worked out again.
-    pub(super) last_names: u64,
 }
 
 /// Everything one event adds to its principal's feature days, compared whole to skip repeats.
