@@ -116,6 +116,9 @@ fn print_bench(r: &harrier::cli::bench::BenchReport) -> Result<()> {
     outln!("detect      {:.1} s, {} alert(s); shared pass {:.1} s", r.detect_s, r.alerts, r.detect_pass_s);
     let families: Vec<String> = r.detect_families_ms.iter().map(|(f, ms)| format!("{f} {ms:.0} ms")).collect();
     outln!("  by family {}", families.join(", "));
+    let own = &r.detect_process;
+    let own_peak = own.peak_rss_mb.map(|m| format!(", peak memory {m:.0} MB")).unwrap_or_default();
+    outln!("  as its own process {:.1} s{own_peak}", own.wall_s);
     let a = &r.archive;
     outln!(
         "archive     {} small exports: {:.2} s as files, {:.2} s in one zip ({:.2}x); unchanged zip again \

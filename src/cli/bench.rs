@@ -44,6 +44,8 @@ pub struct BenchReport {
     /// `incidents` for grouping the alerts.
     pub detect_families_ms: BTreeMap<String, f64>,
     pub alerts: usize,
+    /// `harrier detect` run again as a process of its own: its whole time and its own peak memory.
+    pub detect_process: super::bench_detect_process::DetectProcess,
     /// The same small exports as files and as the members of one zip.
     pub archive: super::bench_archive::ArchiveBench,
     /// Peak resident memory of this process (Linux), MB.
@@ -179,6 +181,7 @@ pub fn run(
     let input = summary.bytes as f64;
     let index_bytes = dir_size(&case.index_dir()) as f64;
     drop(index);
+    let detect_process = super::bench_detect_process::run(dir)?;
     let archive = super::bench_archive::run(dir, &dir.join(".bench-archive"))?;
     Ok(BenchReport {
         records_generated: summary.records,
@@ -200,6 +203,7 @@ pub fn run(
         detect_pass_s: d.timings.pass.as_secs_f64(),
         detect_families_ms: family_times(&d.timings),
         alerts: d.alerts.len(),
+        detect_process,
         archive,
         peak_rss_mb: peak_native,
         sigma,

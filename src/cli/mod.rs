@@ -2,4 +2,5 @@
 
 pub mod bench;
 pub mod bench_archive;
+pub mod bench_detect_process;
 pub mod bench_sigma;

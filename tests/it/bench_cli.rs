@@ -37,6 +37,13 @@ fn bench_reports_every_figure_on_a_small_case() {
         assert!(num(k) > 0.0, "{k} was not measured: {r}");
     }
     assert!(num("alerts") >= 1.0, "the generated case plants attacks: {r}");
+    // `detect` as its own process: timed whole, with its own peak memory (well below what ingest needed).
+    let own = &r["detect_process"];
+    assert!(own["wall_s"].as_f64().is_some_and(|s| s > 0.0), "{own}");
+    if cfg!(target_os = "linux") {
+        let peak = own["peak_rss_mb"].as_f64().unwrap_or_else(|| panic!("no peak memory: {own}"));
+        assert!(peak > 1.0 && peak < num("peak_rss_mb") * 4.0, "{own} vs {r}");
+    }
     let families = r["detect_families_ms"].as_object().expect("detection time per family");
     for f in ["attack", "mail", "identity", "sign-in", "incidents"] {
         assert!(families.get(f).and_then(|v| v.as_f64()).is_some(), "no time for family {f}: {r}");
