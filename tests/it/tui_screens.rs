@@ -101,6 +101,11 @@ fn tui_alert_detail_pivots_to_user_timeline_and_back() {
     snap("alert_detail", &mut h);
     let text = screen(&mut h, 80, 24);
     assert!(text.contains("175.45.176.99 is in a country"), "{text}");
+    // In a case zone other than UTC the span is given in UTC too, the zone the reasons are written in.
+    h.app.tz = chrono_tz::America::Chicago;
+    let text = screen(&mut h, 140, 30);
+    assert!(text.contains("09:19:30 CDT") && text.contains("14:19:30 UTC, as in the reasons"), "{text}");
+    h.app.tz = chrono_tz::UTC;
     // Second item: the IP entity.
     h.cmd(Command::Down);
     h.cmd(Command::Open);
@@ -485,9 +490,15 @@ fn tui_sigma_alert_detail_shows_the_rule_author_and_its_yaml() {
     snap("sigma_alert_detail", &mut h);
     let text = screen(&mut h, 160, 48);
     assert!(text.contains("by harrier tests"), "{text}");
+    // A reason too long for the line wraps under its text instead of being cut off.
+    let text = screen(&mut h, 80, 24);
+    assert!(text.contains("    (7d0e2f10-0004-4000-8000-00000000a004) by harrier tests matched 2 events"), "{text}");
     h.cmd(Command::RuleYaml);
     let text = screen(&mut h, 160, 48);
     assert!(text.contains("Operation: 'New-InboxRule'"), "{text}");
+    // A rule longer than the screen says how much is not shown and where the whole file is named.
+    let text = screen(&mut h, 80, 16);
+    assert!(text.contains("more lines: `harrier rules list --json` gives the rule's file"), "{text}");
     h.cmd(Command::RuleYaml);
     let text = screen(&mut h, 160, 48);
     assert!(text.contains("Reasons"), "{text}");

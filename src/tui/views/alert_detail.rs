@@ -19,10 +19,12 @@ const LABEL_W: usize = 10;
 /// Terminal width from which the runbook checklist sits beside the alert rather than in place of its pivots.
 pub const RUNBOOK_SIDE_MIN_WIDTH: u16 = 140;
 
-/// The alert's own part of the screen, and the runbook pane's when it sits beside it.
+/// The alert's own part of the screen, and the runbook pane's when it sits beside it (two blank columns apart, so
+/// that a reason running to the edge does not read on into the checklist).
 fn columns(area: Rect) -> (Rect, Option<Rect>) {
     if area.width >= RUNBOOK_SIDE_MIN_WIDTH {
-        let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+        let [left, _, right] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Length(2), Constraint::Fill(1)]).areas(area);
         (left, Some(right))
     } else {
         (area, None)
@@ -38,8 +40,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, c
         return;
     };
     let (area, side) = columns(area);
-    let head = head_lines(a, app, t);
-    let [top, bottom] = split(area, head.len());
+    let mut head = head_lines(a, app, t, area);
+    let [top, bottom] = split(area, &head, showing_rule(app, a));
+    let (width, fit) = (area.width as usize, top.height as usize);
+    if showing_rule(app, a) && rows(&head, width) > fit && fit > 1 {
+        let mut keep = head.len();
+        while keep > 0 && rows(&head[..keep], width) > fit - 1 {
+            keep -= 1;
+        }
+        let hidden = head.len() - keep;
+        head.truncate(keep);
+        head.push(Line::styled(
+            format!("  … {hidden} more lines: `harrier rules list --json` gives the rule's file"),
+            t.style("muted"),
+        ));
+    }
     frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), top);
     match side {
         Some(side) => super::runbook::draw(frame, side, app, ui, a, step),
@@ -89,7 +104,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, c
 pub fn line_at(area: Rect, app: &App, alert: &Alert, cursor: usize, y: u16) -> Option<usize> {
     let theme = Theme::defaults(false);
     let (area, _) = columns(area);
-    let [_, bottom] = split(area, head_lines(alert, app, &theme).len());
+    let [_, bottom] = split(area, &head_lines(alert, app, &theme, area), showing_rule(app, alert));
     let first = bottom.y + 1;
     let height = bottom.height.saturating_sub(1) as usize;
     let offset = (cursor + 1).saturating_sub(height.max(1));
@@ -97,13 +112,45 @@ pub fn line_at(area: Rect, app: &App, alert: &Alert, cursor: usize, y: u16) -> O
     (y < bottom.bottom() && i < alert_items(alert).len()).then_some(i)
 }
 
-/// Head (reasons and baseline) above, the pivot list below.
-fn split(area: Rect, head_lines: usize) -> [Rect; 2] {
-    let head_h = (head_lines as u16 + 1).min(area.height / 2).max(3);
+/// Head (reasons and baseline) above, the pivot list below. The head takes up to half the height; a rule's YAML
+/// takes all but the top rows of the list.
+fn split(area: Rect, head: &[Line], rule: bool) -> [Rect; 2] {
+    let most = if rule { area.height.saturating_sub(LIST_ROWS_UNDER_RULE) } else { area.height / 2 };
+    let head_h = (rows(head, area.width as usize) as u16 + 1).min(most).max(3);
     Layout::vertical([Constraint::Length(head_h), Constraint::Min(1)]).areas(area)
 }
 
-fn head_lines<'a>(a: &Alert, app: &App, t: &Theme) -> Vec<Line<'a>> {
+/// Screen rows `lines` take when wrapped to `width` columns.
+fn rows(lines: &[Line], width: usize) -> usize {
+    lines.iter().map(|l| l.width().div_ceil(width.max(1)).max(1)).sum()
+}
+
+/// Rows left to the entity and evidence list while a rule's YAML is shown.
+const LIST_ROWS_UNDER_RULE: u16 = 5;
+
+/// True when the alert's rule is shown in place of its reasons.
+fn showing_rule(app: &App, a: &Alert) -> bool {
+    app.rule_yaml.as_ref().is_some_and(|(id, _)| *id == a.id)
+}
+
+/// The alert's span in the case's zone and, when that is not UTC, in UTC as well: the reasons give UTC times.
+fn span_line<'a>(a: &Alert, app: &App, t: &Theme) -> Line<'a> {
+    let mut spans =
+        vec![Span::styled(format!("{} → {}", show(a.first_seen, app.tz), show(a.last_seen, app.tz)), t.style("muted"))];
+    if app.tz != chrono_tz::UTC {
+        let utc = |ts| show(ts, chrono_tz::UTC);
+        spans.push(Span::styled(
+            format!("  ({} → {}, as in the reasons)", utc(a.first_seen), utc(a.last_seen)),
+            t.style("muted"),
+        ));
+    }
+    Line::from(spans)
+}
+
+/// The head's lines for an alert drawn in `area`: reasons and baseline wrapped to its width with their
+/// continuation lines under the text, a rule's YAML cut at the width (its indentation is its structure).
+fn head_lines<'a>(a: &Alert, app: &App, t: &Theme, area: Rect) -> Vec<Line<'a>> {
+    let width = area.width as usize;
     let status = app.case_book().status_of(&a.id);
     let reason = app.case_book().triage.get(&a.id).and_then(|e| e.reason.clone());
     let mut head = vec![
@@ -117,7 +164,7 @@ fn head_lines<'a>(a: &Alert, app: &App, t: &Theme) -> Vec<Line<'a>> {
             Span::styled(format!(" · {} steps", app.case_book().progress_label(a)), t.style("muted")),
             Span::styled(reason.map(|r| format!(" · {}", clean(&r))).unwrap_or_default(), t.style("muted")),
         ]),
-        Line::styled(format!("{} → {}", show(a.first_seen, app.tz), show(a.last_seen, app.tz)), t.style("muted")),
+        span_line(a, app, t),
     ];
     if let Some(rule) = a.rule.as_ref().filter(|r| r.is_sigma()) {
         head.push(Line::from(vec![
@@ -129,7 +176,7 @@ fn head_lines<'a>(a: &Alert, app: &App, t: &Theme) -> Vec<Line<'a>> {
     if let Some((_, text)) = app.rule_yaml.as_ref().filter(|(id, _)| *id == a.id) {
         head.push(Line::styled("Rule (V shows the reasons again)", t.style("header")));
         match (text.value(), text.error()) {
-            (Some(yaml), _) => head.extend(yaml.lines().map(|l| Line::raw(format!("  {}", clean(l))))),
+            (Some(yaml), _) => head.extend(yaml.lines().map(|l| Line::raw(cell(&format!("  {l}"), width.max(8))))),
             (None, Some(e)) => {
                 head.push(Line::styled(format!("  cannot read the rule: {}", clean(e)), t.style("error")))
             }
@@ -141,10 +188,16 @@ fn head_lines<'a>(a: &Alert, app: &App, t: &Theme) -> Vec<Line<'a>> {
     if a.reasons.is_empty() {
         head.push(Line::styled("  (none given)", t.style("muted")));
     }
-    head.extend(a.reasons.iter().map(|r| Line::raw(format!("  • {}", clean(r)))));
+    for r in &a.reasons {
+        head.extend(super::wrap::hanging(&clean(r), "  • ", width).into_iter().map(Line::raw));
+    }
     if !a.baseline.is_empty() {
         head.push(Line::styled("Baseline", t.style("header")));
-        head.extend(a.baseline.iter().map(|b| Line::styled(format!("  {}", clean(b)), t.style("muted"))));
+        for b in &a.baseline {
+            head.extend(
+                super::wrap::hanging(&clean(b), "  ", width).into_iter().map(|l| Line::styled(l, t.style("muted"))),
+            );
+        }
     }
     head
 }

@@ -9,13 +9,15 @@ use ratatui::text::{Line, Span};
 pub(super) fn line<'a>(width: u16, app: &App, ui: &Ui) -> Line<'a> {
     let piece = |cmd: Command, label: &str| (format!(" {} ", ui.keymap.key_of(cmd)), format!("{label} "));
     let cells = |(k, l): &(String, String)| k.chars().count() + l.chars().count();
-    // The view's own keys first, as many as fit beside "? help", which always shows.
-    let help = piece(Command::Help, "help");
-    let mut budget = (width as usize).saturating_sub(cells(&help));
+    // The view's own keys first, as many as fit beside help and quit (or back), which always show.
+    let keys: Vec<(Command, &str)> = view_keys(app).iter().copied().chain(common_keys(app)).collect();
+    let always = |cmd: Command| matches!(cmd, Command::Help | Command::Quit);
+    let reserved: usize = keys.iter().filter(|(c, _)| always(*c)).map(|(c, l)| cells(&piece(*c, l))).sum();
+    let mut budget = (width as usize).saturating_sub(reserved);
     let mut pieces = Vec::new();
-    for (cmd, label) in view_keys(app).iter().chain(common_keys(app).iter()) {
+    for (cmd, label) in &keys {
         let p = piece(*cmd, label);
-        if *cmd == Command::Help {
+        if always(*cmd) {
             pieces.push(p);
             continue;
         }

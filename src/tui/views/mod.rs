@@ -19,6 +19,7 @@ mod runbook;
 mod suppress;
 pub mod theme;
 mod timeline;
+mod wrap;
 
 use crate::text::sanitize::{cell, clean};
 use crate::tui::state::app::App;
