@@ -103,8 +103,11 @@ fn tui_alert_detail_pivots_to_user_timeline_and_back() {
     assert!(text.contains("175.45.176.99 is in a country"), "{text}");
     // In a case zone other than UTC the span is given in UTC too, the zone the reasons are written in.
     h.app.tz = chrono_tz::America::Chicago;
-    let text = screen(&mut h, 140, 30);
-    assert!(text.contains("09:19:30 CDT") && text.contains("14:19:30 UTC, as in the reasons"), "{text}");
+    let text = screen(&mut h, 130, 30);
+    assert!(
+        text.contains("09:19:30 CDT") && text.contains("(14:08:45 → 14:19:30 UTC on 2021-04-28, as in the reasons)"),
+        "{text}"
+    );
     h.app.tz = chrono_tz::UTC;
     // Second item: the IP entity.
     h.cmd(Command::Down);
@@ -498,7 +501,7 @@ fn tui_sigma_alert_detail_shows_the_rule_author_and_its_yaml() {
     assert!(text.contains("Operation: 'New-InboxRule'"), "{text}");
     // A rule longer than the screen says how much is not shown and where the whole file is named.
     let text = screen(&mut h, 80, 16);
-    assert!(text.contains("more lines: `harrier rules list --json` gives the rule's file"), "{text}");
+    assert!(text.contains("more lines: `harrier rules list --json` gives the file"), "{text}");
     h.cmd(Command::RuleYaml);
     let text = screen(&mut h, 160, 48);
     assert!(text.contains("Reasons"), "{text}");

@@ -41,19 +41,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, c
     };
     let (area, side) = columns(area);
     let mut head = head_lines(a, app, t, area);
-    let [top, bottom] = split(area, &head, showing_rule(app, a));
+    let [top, bottom] = split(area, &head);
     let (width, fit) = (area.width as usize, top.height as usize);
-    if showing_rule(app, a) && rows(&head, width) > fit && fit > 1 {
+    if rows(&head, width) > fit && fit > 1 {
         let mut keep = head.len();
         while keep > 0 && rows(&head[..keep], width) > fit - 1 {
             keep -= 1;
         }
         let hidden = head.len() - keep;
         head.truncate(keep);
-        head.push(Line::styled(
-            format!("  … {hidden} more lines: `harrier rules list --json` gives the rule's file"),
-            t.style("muted"),
-        ));
+        let whole = if showing_rule(app, a) {
+            "`harrier rules list --json` gives the file"
+        } else {
+            "make the terminal taller"
+        };
+        head.push(Line::styled(cell(&format!("  … {hidden} more lines: {whole}"), width), t.style("muted")));
     }
     frame.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), top);
     match side {
@@ -104,7 +106,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, c
 pub fn line_at(area: Rect, app: &App, alert: &Alert, cursor: usize, y: u16) -> Option<usize> {
     let theme = Theme::defaults(false);
     let (area, _) = columns(area);
-    let [_, bottom] = split(area, &head_lines(alert, app, &theme, area), showing_rule(app, alert));
+    let [_, bottom] = split(area, &head_lines(alert, app, &theme, area));
     let first = bottom.y + 1;
     let height = bottom.height.saturating_sub(1) as usize;
     let offset = (cursor + 1).saturating_sub(height.max(1));
@@ -112,10 +114,10 @@ pub fn line_at(area: Rect, app: &App, alert: &Alert, cursor: usize, y: u16) -> O
     (y < bottom.bottom() && i < alert_items(alert).len()).then_some(i)
 }
 
-/// Head (reasons and baseline) above, the pivot list below. The head takes up to half the height; a rule's YAML
-/// takes all but the top rows of the list.
-fn split(area: Rect, head: &[Line], rule: bool) -> [Rect; 2] {
-    let most = if rule { area.height.saturating_sub(LIST_ROWS_UNDER_RULE) } else { area.height / 2 };
+/// Head (reasons and baseline, or the rule) above, the pivot list below. The head takes what it needs, leaving the
+/// list at least its top rows (the list scrolls; what the alert says should not have to).
+fn split(area: Rect, head: &[Line]) -> [Rect; 2] {
+    let most = area.height.saturating_sub(LIST_ROWS_UNDER_HEAD);
     let head_h = (rows(head, area.width as usize) as u16 + 1).min(most).max(3);
     Layout::vertical([Constraint::Length(head_h), Constraint::Min(1)]).areas(area)
 }
@@ -125,8 +127,8 @@ fn rows(lines: &[Line], width: usize) -> usize {
     lines.iter().map(|l| l.width().div_ceil(width.max(1)).max(1)).sum()
 }
 
-/// Rows left to the entity and evidence list while a rule's YAML is shown.
-const LIST_ROWS_UNDER_RULE: u16 = 5;
+/// Rows always left to the entity and evidence list: its title and four lines.
+const LIST_ROWS_UNDER_HEAD: u16 = 5;
 
 /// True when the alert's rule is shown in place of its reasons.
 fn showing_rule(app: &App, a: &Alert) -> bool {
@@ -138,13 +140,22 @@ fn span_line<'a>(a: &Alert, app: &App, t: &Theme) -> Line<'a> {
     let mut spans =
         vec![Span::styled(format!("{} → {}", show(a.first_seen, app.tz), show(a.last_seen, app.tz)), t.style("muted"))];
     if app.tz != chrono_tz::UTC {
-        let utc = |ts| show(ts, chrono_tz::UTC);
         spans.push(Span::styled(
-            format!("  ({} → {}, as in the reasons)", utc(a.first_seen), utc(a.last_seen)),
+            format!("  ({}, as in the reasons)", utc_span(a.first_seen, a.last_seen)),
             t.style("muted"),
         ));
     }
     Line::from(spans)
+}
+
+/// A span in UTC, its second date left out when it is the first's: `13:51:08 → 15:18:05 UTC on 2026-03-10`.
+fn utc_span(first: Option<chrono::DateTime<chrono::Utc>>, last: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    match (first, last) {
+        (Some(f), Some(l)) if f.date_naive() == l.date_naive() => {
+            format!("{} → {} UTC on {}", f.format("%H:%M:%S"), l.format("%H:%M:%S"), f.format("%Y-%m-%d"))
+        }
+        _ => format!("{} → {}", show(first, chrono_tz::UTC), show(last, chrono_tz::UTC)),
+    }
 }
 
 /// The head's lines for an alert drawn in `area`: reasons and baseline wrapped to its width with their
