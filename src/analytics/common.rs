@@ -36,6 +36,8 @@ pub struct Findings {
     pub suppressions: Suppressions,
     /// Coverage notes from the analytic itself (a missing source it could not work around, …).
     pub notes: Vec<String>,
+    /// How much of what it looks for the analytic could see, by its own account (the sources aside).
+    pub sight: super::coverage::Sight,
 }
 
 impl Cx<'_> {

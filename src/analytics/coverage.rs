@@ -21,6 +21,27 @@ pub struct SourceCoverage {
     pub missing_day_count: usize,
 }
 
+/// How much of what an analytic looks for it can see: all of it, part (a source missing or with gaps, or records
+/// that lack the fields it reads), or nothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Sight {
+    #[default]
+    Full,
+    Partial,
+    None,
+}
+
+impl Sight {
+    /// The coverage status word: `ok`, `degraded` or `blind`.
+    pub fn status(self) -> &'static str {
+        match self {
+            Sight::Full => "ok",
+            Sight::Partial => "degraded",
+            Sight::None => "blind",
+        }
+    }
+}
+
 /// How one analytic fared with the case's sources.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct AnalyticCoverage {
@@ -86,8 +107,9 @@ impl Coverage {
         c
     }
 
-    /// Judges one analytic against the sources; `notes` come from the analytic itself.
-    pub fn judge(&mut self, meta: &AnalyticMeta, notes: Vec<String>, overridden: Vec<String>) {
+    /// Judges one analytic against the sources; `notes` and `sight` come from the analytic itself, and its status is
+    /// the worse of the two judgements.
+    pub fn judge(&mut self, meta: &AnalyticMeta, notes: Vec<String>, sight: Sight, overridden: Vec<String>) {
         let present: Vec<String> =
             meta.sources_needed.iter().filter(|s| self.sources.iter().any(|c| &c.source == *s)).cloned().collect();
         let missing: Vec<String> = meta.sources_needed.iter().filter(|s| !present.contains(s)).cloned().collect();
@@ -112,13 +134,14 @@ impl Coverage {
                 fallback.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
             ));
         }
-        let status = if present.is_empty() && fallback.is_empty() {
-            "blind"
+        let by_sources = if present.is_empty() && fallback.is_empty() {
+            Sight::None
         } else if !missing.is_empty() || gaps {
-            "degraded"
+            Sight::Partial
         } else {
-            "ok"
+            Sight::Full
         };
+        let status = by_sources.max(sight).status();
         if !missing.is_empty() {
             notes.push(format!("missing source(s): {}", missing.join(", ")));
         }

@@ -269,7 +269,7 @@ where
     let mut suppressions = Suppressions::default();
     for ((det, meta), ran) in run.iter().zip(&metas).zip(results) {
         timings.detections.push((det.id().to_string(), ran.spent));
-        coverage.judge(meta, ran.notes, all_params[det.id()].overridden.clone());
+        coverage.judge(meta, ran.notes, ran.found.sight, all_params[det.id()].overridden.clone());
         let present = sources_present(meta, &pass.store);
         for mut b in ran.found.alerts {
             b.alert.sources = present.clone();

@@ -206,6 +206,10 @@ pub struct SignInInfo {
     /// `originalTransferMethod` (`deviceCodeFlow`, `authenticationTransfer`): how the session was first obtained.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_transfer_method: Option<String>,
+    /// A person's sign-in whose record has none of Identity Protection's fields (the portal's CSV download leaves
+    /// them out): its risk is unknown, which is not the same as none.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_risk_fields: bool,
 }
 
 /// One object an operation acted on, with the properties it changed.

@@ -63,6 +63,11 @@ fn real_fixtures_ingest_with_counts_and_no_rejections() {
     assert!(!adele.is_empty());
     assert!(adele.iter().all(|e| e.source == Some(Source::SigninInteractive)));
     assert_eq!(adele[0].net.country.as_deref(), Some("IL"));
+    // The Log Analytics export has Identity Protection's columns (empty or not): risk is known, not unknown.
+    let from_la = adele.iter().filter(|e| e.origin.file.ends_with("sign-in_adelete.csv"));
+    assert!(
+        from_la.clone().count() > 0 && from_la.clone().all(|e| e.signin.as_ref().is_some_and(|s| !s.no_risk_fields))
+    );
 
     // OfficeActivity rows from the same IP learn the sign-in's country.
     let spo = query(&case, "ip:175.45.176.99 source:ual_sharepoint");

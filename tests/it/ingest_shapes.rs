@@ -54,6 +54,8 @@ fn same_signin_in_three_shapes_normalizes_the_same() {
     }
     let (_, first) = &events[0];
     assert_eq!(first.actor.upn.as_deref(), Some("debrab@contoso.onmicrosoft.com"));
+    // None of the three records carries a risk field: their risk is unknown, which is not "no risk".
+    assert!(first.signin.as_ref().is_some_and(|s| s.no_risk_fields));
     assert_eq!(first.net.country.as_deref(), Some("US"));
     assert_eq!(first.net.asn, Some(64500));
     assert_eq!(first.session_id.as_deref(), Some("5c1e9b7a-1111-2222-3333-444455556666"));

@@ -14,10 +14,11 @@ use super::signins::{self, error_text, list_some, when, where_text, UserAllow};
 use crate::analytics::alert::AlertBuilder;
 use crate::analytics::catalog;
 use crate::analytics::common::{lower, raise, utc, Cx, Findings};
+use crate::analytics::coverage::Sight;
 use crate::analytics::store::signin_facts::SignInRisk;
 use crate::analytics::store::strings::Sym;
-use crate::analytics::store::touch::{flags, Touch};
-use crate::model::Severity;
+use crate::analytics::store::touch::{flags, Touch, TouchKind};
+use crate::model::{Severity, Source};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A risk level as a number: 0 unknown or none, 1 low, 2 medium, 3 high.
@@ -63,6 +64,7 @@ pub fn run(cx: &Cx) -> Findings {
         );
         return out;
     }
+    note_unknown_risk(cx, &mut out);
     let p = cx.params;
     let s = Settings {
         min_level: level(p.text("min_risk_level")).max(1),
@@ -92,6 +94,37 @@ pub fn run(cx: &Cx) -> Findings {
         out.alerts.push(alert(cx, &s, actor, &list));
     }
     out
+}
+
+/// The coverage note when some Entra sign-ins of people carry none of Identity Protection's fields: their risk is
+/// unknown, and a quiet result says nothing about them.
+fn note_unknown_risk(cx: &Cx, out: &mut Findings) {
+    let entra: Vec<&Touch> = cx
+        .store
+        .touches
+        .iter()
+        .filter(|t| t.kind == TouchKind::SignIn && signins::is_person(t))
+        .filter(|t| matches!(t.source, Source::SigninInteractive | Source::SigninNoninteractive))
+        .collect();
+    let unknown = entra.iter().filter(|t| t.flags & flags::RISK_UNKNOWN != 0).count();
+    if unknown == 0 {
+        return;
+    }
+    const WHY: &str = "the portal's CSV download leaves them out; its JSON download, Graph, Log Analytics and \
+                       diagnostic settings keep them";
+    out.sight = if unknown == entra.len() { Sight::None } else { Sight::Partial };
+    out.notes.push(if unknown == entra.len() {
+        format!(
+            "risk unknown: none of the {unknown} Entra sign-ins of people carries Identity Protection's fields ({WHY}), \
+             so no risky sign-in can be seen"
+        )
+    } else {
+        format!(
+            "risk unknown on {unknown} of {} Entra sign-ins of people: their records carry none of Identity \
+             Protection's fields ({WHY}), so a risky sign-in among them cannot be seen",
+            entra.len()
+        )
+    });
 }
 
 /// True when the sign-in's risk is judged; settled and low risk are suppressed and counted.

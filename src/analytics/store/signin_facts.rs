@@ -43,6 +43,9 @@ pub(super) fn signin_flags(ev: &Event, seen: &Observed) -> u16 {
         if si.auth_requirement.as_deref().is_some_and(|r| r.eq_ignore_ascii_case("singleFactorAuthentication")) {
             fl |= flags::SINGLE_FACTOR;
         }
+        if si.no_risk_fields {
+            fl |= flags::RISK_UNKNOWN;
+        }
     }
     if ev.actor.kind == ActorKind::Partner {
         fl |= flags::SERVICE_PROVIDER;

@@ -74,6 +74,8 @@ pub mod flags {
     pub const RISK: u16 = 512;
     /// A sign-in that needed one factor only (`authenticationRequirement` singleFactorAuthentication).
     pub const SINGLE_FACTOR: u16 = 1024;
+    /// A person's sign-in whose record has none of Identity Protection's fields: its risk is unknown.
+    pub const RISK_UNKNOWN: u16 = 2048;
 }
 
 /// A compact record of one sign-in, Graph request or workload access.

@@ -142,3 +142,39 @@ fn says_it_is_blind_without_entra_sign_in_logs() {
     assert_eq!(cov.status, "blind");
     assert!(cov.notes.iter().any(|n| n.contains("only by the Entra sign-in logs")), "{:?}", cov.notes);
 }
+
+#[test]
+fn sign_ins_without_identity_protection_fields_are_counted_as_risk_unknown_not_as_no_risk() {
+    // A portal CSV download: no risk fields on any sign-in. Quiet, and the coverage says why it cannot be trusted.
+    let portal = |mut e: Event| {
+        e.signin.get_or_insert_with(Default::default).no_risk_fields = true;
+        e
+    };
+    let events: Vec<Event> = history().into_iter().map(portal).collect();
+    let all = events.iter().filter(|e| e.source.is_some_and(|s| s.is_signin())).count();
+    let d = run(ID, TENANT_TOML, events);
+    assert_quiet(&d);
+    assert_eq!(coverage_of(&d, ID).status, "blind", "a quiet result over sign-ins of unknown risk is not 'ok'");
+    let notes = &coverage_of(&d, ID).notes;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains(&format!("risk unknown: none of the {all} Entra sign-ins")) && n.contains("CSV")),
+        "{notes:?}"
+    );
+    // Exports mixed: the risky sign-in from the JSON export still alerts, and the rest are counted.
+    let mut events: Vec<Event> = history().into_iter().map(portal).collect();
+    events.push(risky("r", at(10, 3, 0), "high", "atRisk", &["unfamiliarFeatures"]));
+    let d = run(ID, TENANT_TOML, events);
+    only_alert(&d);
+    assert_eq!(coverage_of(&d, ID).status, "degraded");
+    let notes = &coverage_of(&d, ID).notes;
+    assert!(
+        notes.iter().any(|n| n.contains(&format!("risk unknown on {all} of {} Entra sign-ins", all + 1))),
+        "{notes:?}"
+    );
+    // Records that carry the fields, even saying "none", raise no such note.
+    let d = run(ID, TENANT_TOML, history());
+    assert!(!coverage_of(&d, ID).notes.iter().any(|n| n.contains("risk unknown")));
+    assert_ne!(coverage_of(&d, ID).status, "blind");
+}

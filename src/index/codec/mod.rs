@@ -19,7 +19,7 @@ use wire::{Reader, Writer};
 /// First character of an encoded event, and its version; JSON starts with `{`.
 const MARKER: char = 'E';
 /// Encoding version, written after the marker.
-const VERSION: u64 = 1;
+const VERSION: u64 = 2;
 
 /// Encodes an event for the index.
 pub fn encode(ev: &Event) -> String {
@@ -310,6 +310,7 @@ fn put_signin(w: &mut Writer, s: &SignInInfo) {
         status_detail,
         auth_requirement,
         original_transfer_method,
+        no_risk_fields,
     } = s;
     w.opt_bool(*interactive);
     for v in [auth_protocol, cross_tenant_access_type, credential_type, client_app, incoming_token_type] {
@@ -332,6 +333,7 @@ fn put_signin(w: &mut Writer, s: &SignInInfo) {
     for v in [status_detail, auth_requirement, original_transfer_method] {
         w.opt_str(v.as_deref());
     }
+    w.opt_bool(Some(*no_risk_fields));
 }
 
 fn get_signin(r: &mut Reader<'_>) -> Result<SignInInfo, WireError> {
@@ -362,6 +364,7 @@ fn get_signin(r: &mut Reader<'_>) -> Result<SignInInfo, WireError> {
         status_detail: r.opt_str()?,
         auth_requirement: r.opt_str()?,
         original_transfer_method: r.opt_str()?,
+        no_risk_fields: r.opt_bool()? == Some(true),
     })
 }
 

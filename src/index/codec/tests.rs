@@ -66,6 +66,7 @@ fn full_event() -> Event {
             status_detail: s("MFA denied"),
             auth_requirement: s("multiFactorAuthentication"),
             original_transfer_method: s("deviceCodeFlow"),
+            no_risk_fields: true,
         }),
         params: vec![("Identity".into(), "ana".into()), ("".into(), "".into())],
         targets: vec![Target {
@@ -146,7 +147,8 @@ fn every_cut_of_an_encoded_event_is_an_error() {
         }
     }
     assert!(decode(&format!("{text}x")).unwrap_err().contains("after its last field"));
-    assert!(decode("E\u{2}").unwrap_err().contains("--rebuild"), "a newer encoding asks for a rebuild");
+    assert!(decode("E\u{1}").unwrap_err().contains("--rebuild"), "an older encoding asks for a rebuild");
+    assert!(decode("E\u{3}").unwrap_err().contains("--rebuild"), "a newer encoding asks for a rebuild");
 }
 
 proptest! {

@@ -126,8 +126,28 @@ fn signin_info(r: &Rec, source: Source, cross: Option<String>, code: Option<i64>
             "Authentication requirement",
         ]),
         original_transfer_method: r.text(&["originalTransferMethod", "OriginalTransferMethod"]),
+        no_risk_fields: matches!(source, Source::SigninInteractive | Source::SigninNoninteractive)
+            && !r.has(&RISK_FIELDS),
     }
 }
+
+/// Every field name Identity Protection's verdict on a sign-in is written under, in any export shape.
+const RISK_FIELDS: [&str; 14] = [
+    "riskLevelDuringSignIn",
+    "RiskLevelDuringSignIn",
+    "riskLevelAggregated",
+    "RiskLevelAggregated",
+    "riskState",
+    "RiskState",
+    "riskDetail",
+    "RiskDetail",
+    "riskEventTypes_v2",
+    "RiskEventTypes_V2",
+    "riskEventTypes",
+    "RiskEventTypes",
+    "isRisky",
+    "IsRisky",
+];
 
 /// A risk field's value, with the words that mean "no risk" (`none`, `hidden`, `unknownFutureValue`) kept as absent.
 fn risk_word(r: &Rec, keys: &[&str]) -> Option<String> {
