@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Version of the on-disk state layout and index schema; a different version means rebuild.
-pub const STATE_SCHEMA: u32 = 11;
+pub const STATE_SCHEMA: u32 = 12;
 
 /// Errors opening a case.
 #[derive(Debug, thiserror::Error)]
