@@ -4,10 +4,12 @@
 //! Check A joins workload and non-interactive records to the sign-in that issued their token (unique token id) and
 //! compares country and network. Check B follows one session id across networks and asks whether the later network
 //! ever signed in interactively in that session. Check C compares a user's data access with the countries of their
-//! own interactive sign-ins in the lookback. Microsoft's networks, expected egress and allowed countries stay out.
+//! own interactive sign-ins in the lookback. Microsoft's networks, expected egress and allowed countries stay out,
+//! and so do the case's automation accounts.
 //! Findings are grouped per user and session so one replay is one alert.
 
 use super::alert::AlertBuilder;
+use super::allow::{names_of, AllowList};
 use super::catalog::{self, IdSet};
 use super::common::{ip_in, raise, utc, Cx, Findings};
 use super::store::profile::Feat;
@@ -162,7 +164,15 @@ pub fn run(cx: &Cx) -> Findings {
     if p.flag("noninteractive_network") {
         check_data_access_country(cx, &settings, &mut out, &mut found);
     }
+    // Accounts the case names as automation (a sync job on a cloud host reuses its tokens from there by design)
+    // are left out by any of their names, and counted.
+    let automation = AllowList::new(&cx.config.allow.automation_accounts);
     for ((actor, session), f) in found {
+        if let Some(m) = automation.matched(&names_of(cx, actor)) {
+            let example = f.used.iter().chain(&f.issued).map(|t| &*t.id).min().unwrap_or_default();
+            out.suppressions.add(&cx.meta.id, "allow.automation_accounts", m, example);
+            continue;
+        }
         if let Some(b) = replay_alert(cx, &places, actor, session, f) {
             out.alerts.push(b);
         }

@@ -144,3 +144,15 @@ fn coverage_is_blind_without_sign_in_logs() {
     assert_eq!(c.status, "blind");
     assert_eq!(c.sources_missing, vec!["signin_interactive".to_string(), "signin_noninteractive".to_string()]);
 }
+
+#[test]
+fn the_cases_automation_accounts_are_suppressed_and_counted_and_no_one_else() {
+    let toml = format!("{TENANT_TOML}[allow]\nautomation_accounts = [\"Carol@Contoso.example\"]\n");
+    let d = run("AN0959", &toml, replay());
+    assert_quiet(&d);
+    let s = suppression(&d, "allow.automation_accounts");
+    assert_eq!((s.analytic.as_str(), s.matched.as_str()), ("AN0959", CAROL));
+    assert!(!s.examples.is_empty(), "{s:?}");
+    let toml = format!("{TENANT_TOML}[allow]\nautomation_accounts = [\"svc-sync@contoso.example\"]\n");
+    only_alert(&run("AN0959", &toml, replay()));
+}
