@@ -12,7 +12,7 @@ use std::time::Instant;
 pub struct DetectProcess {
     /// From start to exit, s.
     pub wall_s: f64,
-    /// Peak resident memory of the process, MB (Linux).
+    /// Peak resident memory of the process, MB (where `/proc` tells it).
     pub peak_rss_mb: Option<f64>,
 }
 
@@ -34,21 +34,35 @@ pub fn run(case: &Path) -> anyhow::Result<DetectProcess> {
     Ok(DetectProcess { wall_s, peak_rss_mb })
 }
 
-/// Waits for `child`; whether it succeeded, and its peak resident memory where the platform reports it.
-#[cfg(target_os = "linux")]
-fn wait_with_peak(child: std::process::Child) -> anyhow::Result<(bool, Option<f64>)> {
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: `rusage` is plain data that wait4 fills in; `pid` is our own child, not yet waited for.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    anyhow::ensure!(waited == pid, "waiting for `harrier detect`: {}", std::io::Error::last_os_error());
-    let ok = libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
-    // Linux reports the peak in kilobytes.
-    Ok((ok, Some(usage.ru_maxrss as f64 / 1024.0)))
+/// Waits for `child`; whether it succeeded, and its peak resident memory where the platform reports it. The peak
+/// is the kernel's high-water mark of the child's own memory (`VmHWM`), read every few milliseconds until it exits:
+/// the resource usage `wait` reports would also count the memory of this process, which the child started as a
+/// copy of.
+fn wait_with_peak(mut child: std::process::Child) -> anyhow::Result<(bool, Option<f64>)> {
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak: Option<f64> = None;
+    loop {
+        if let Some(kb) = std::fs::read_to_string(&status_file).ok().as_deref().and_then(high_water_kb) {
+            peak = Some(peak.unwrap_or(0.0).max(kb / 1024.0));
+        }
+        if let Some(status) = child.try_wait()? {
+            return Ok((status.success(), peak));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
 }
 
-#[cfg(not(target_os = "linux"))]
-fn wait_with_peak(mut child: std::process::Child) -> anyhow::Result<(bool, Option<f64>)> {
-    Ok((child.wait()?.success(), None))
+/// The `VmHWM` line of a `/proc/PID/status` text, in kilobytes.
+fn high_water_kb(status: &str) -> Option<f64> {
+    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_high_water_mark_is_read_from_the_status_text() {
+        let text = "Name:\tharrier\nVmPeak:\t  900000 kB\nVmHWM:\t  381024 kB\nVmRSS:\t  12 kB\n";
+        assert_eq!(super::high_water_kb(text), Some(381024.0));
+        assert_eq!(super::high_water_kb("Name: x\n"), None);
+    }
 }
