@@ -27,6 +27,7 @@ use super::clock::{Clock, Day};
 use groups::Groups;
 use memo::Memo;
 use profile::{Feat, Profile};
+use rayon::slice::ParallelSliceMut;
 use rustc_hash::FxHashMap as HashMap;
 use signin_facts::{Place, SignInRisk};
 use source_days::SourceDays;
@@ -97,8 +98,8 @@ impl Store {
     /// has learnt.
     pub fn finish(&mut self) {
         // Time, then id, then source: a total order (one id may appear in two sources), so an unstable sort gives
-        // the same sequence on every run.
-        self.touches.sort_unstable_by(|a, b| {
+        // the same sequence on every run. The pass is over, so the sort has every core.
+        self.touches.par_sort_unstable_by(|a, b| {
             a.ts.cmp(&b.ts).then_with(|| a.id.cmp(&b.id)).then_with(|| a.source.cmp(&b.source))
         });
         self.user_agents.clear();
