@@ -45,16 +45,27 @@ impl MappedStore {
         if to <= from {
             return;
         }
-        // SAFETY: [from, to) lies inside the mapping `self.bytes` keeps alive, which `of` checked is a read-only
-        // mapping of the store file. Dropping such pages loses nothing: the next read maps them again from the
-        // file. No reference into the range is invalidated, only its residency.
-        let done = unsafe { libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_DONTNEED) };
-        if done == 0 {
+        if drop_pages(from, to - from) {
             self.released = to - start;
         }
     }
 }
 
+/// Advises the kernel that `len` bytes from `from`, inside a read-only file mapping, are not needed.
+#[cfg(unix)]
+fn drop_pages(from: usize, len: usize) -> bool {
+    // SAFETY: callers pass a page-aligned range inside a mapping they keep alive, which `MappedStore::of` checked is
+    // a read-only mapping of a store file. Dropping such pages loses nothing: the next read maps them again from
+    // the file. No reference into the range is invalidated, only its residency.
+    unsafe { libc::madvise(from as *mut libc::c_void, len, libc::MADV_DONTNEED) == 0 }
+}
+
+#[cfg(not(unix))]
+fn drop_pages(_from: usize, _len: usize) -> bool {
+    false
+}
+
+#[cfg(unix)]
 fn page_size() -> usize {
     // SAFETY: sysconf has no preconditions.
     let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
@@ -63,6 +74,11 @@ fn page_size() -> usize {
     } else {
         4096
     }
+}
+
+#[cfg(not(unix))]
+fn page_size() -> usize {
+    4096
 }
 
 /// True when the process's mapping list shows [start, start+len) inside one read-only mapping of a file named
