@@ -107,6 +107,24 @@ pub fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// Median times (ms) to find one event of the pivot `q` by its id, and 100 at once.
+fn id_lookups(index: &CaseIndex, q: &ParsedQuery, rows: usize) -> anyhow::Result<(f64, f64)> {
+    let mut lookups = Vec::new();
+    for hit in index.search(q, rows / 3, 21)? {
+        let t = Instant::now();
+        std::hint::black_box(index.by_id(&hit.event.id)?.len());
+        lookups.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    let hundred: Vec<String> = index.search(q, 0, 100)?.into_iter().map(|h| h.event.id).collect();
+    let mut batches = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        std::hint::black_box(index.by_ids(&hundred)?.len());
+        batches.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok((median(lookups), median(batches)))
+}
+
 /// Runs the benchmark in `dir` (created; left in place for inspection).
 pub fn run(
     dir: &Path,
@@ -155,21 +173,7 @@ pub fn run(
         first.push(t.elapsed().as_secs_f64() * 1000.0);
     }
     let first_200_ms = median(first);
-    let mut lookups = Vec::new();
-    for hit in index.search(&q, rows / 3, 21)? {
-        let t = Instant::now();
-        std::hint::black_box(index.by_id(&hit.event.id)?.len());
-        lookups.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    let id_lookup_ms = median(lookups);
-    let hundred: Vec<String> = index.search(&q, 0, 100)?.into_iter().map(|h| h.event.id).collect();
-    let mut batches = Vec::new();
-    for _ in 0..5 {
-        let t = Instant::now();
-        std::hint::black_box(index.by_ids(&hundred)?.len());
-        batches.push(t.elapsed().as_secs_f64() * 1000.0);
-    }
-    let ids_100_lookup_ms = median(batches);
+    let (id_lookup_ms, ids_100_lookup_ms) = id_lookups(&index, &q, rows)?;
 
     let t = Instant::now();
     let d = detect(&index, &DetectContext::all(case.config.clone(), now))?;
