@@ -77,11 +77,19 @@ pub fn require_logs(case: &Case, ledger: &harrier::case::Ledger) -> Result<()> {
     Err(anyhow!("{}", ledger.no_logs_message(&case.root.display().to_string())))
 }
 
-/// Ingests the case first when it has never been ingested.
+/// Ingests the case first when it has never been ingested, or rebuilds an index this harrier cannot use, saying
+/// which.
 pub fn ensure_ingested(case: &Case, env: &RunEnv, quiet: bool) -> Result<()> {
-    if !case.is_ingested() || case.needs_rebuild() {
-        if !quiet {
+    let fresh = !case.is_ingested();
+    if fresh || case.needs_rebuild() {
+        if !quiet && fresh {
             eprintln!("harrier: case not ingested yet; ingesting {}", case.root.display());
+        } else if !quiet {
+            eprintln!(
+                "harrier: the index of {} was built by another version of harrier or on another machine; rebuilding \
+                 it from the evidence",
+                case.root.display()
+            );
         }
         let ledger = run_ingest(case, IngestOptions::default(), env, quiet)?;
         return require_logs(case, &ledger);

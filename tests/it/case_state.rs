@@ -196,3 +196,40 @@ fn killing_the_writer_at_any_moment_leaves_old_or_new_state() {
     check_state(&case, &[TriageStatus::Investigating]);
     assert!(Path::new(&case.state_dir).join("triage.json").exists());
 }
+
+#[test]
+fn an_index_from_another_version_is_rebuilt_with_a_message_saying_so_and_triage_survives() {
+    let state = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-cases/bec");
+    let st = state.path().to_str().unwrap();
+    let first = harrier().args(["detect"]).arg(&root).args(["--state-dir", st, "--format", "json"]).output().unwrap();
+    assert!(first.status.success());
+    assert!(String::from_utf8_lossy(&first.stderr).contains("not ingested yet"));
+    let case = Case::open(&root, Some(state.path())).unwrap();
+    let alert = {
+        let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(case.alerts_path()).unwrap()).unwrap();
+        saved["alerts"][0]["id"].as_str().unwrap().to_string()
+    };
+    harrier()
+        .args(["triage"])
+        .arg(&root)
+        .args([&alert, "--status", "investigating", "--state-dir", st])
+        .assert()
+        .success();
+    // An older layout version in the state folder.
+    let meta = state_meta_path(&case);
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&meta).unwrap()).unwrap();
+    m["schema"] = 1.into();
+    std::fs::write(&meta, serde_json::to_vec(&m).unwrap()).unwrap();
+    let again = harrier().args(["detect"]).arg(&root).args(["--state-dir", st, "--format", "json"]).output().unwrap();
+    assert!(again.status.success());
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("was built by another version of harrier") && !err.contains("not ingested yet"), "{err}");
+    let out = harrier().args(["triage"]).arg(&root).args(["--state-dir", st]).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("investigating"), "triage kept across the rebuild");
+}
+
+/// The state folder's `state.json`.
+fn state_meta_path(case: &Case) -> std::path::PathBuf {
+    case.state_dir.join("state.json")
+}
