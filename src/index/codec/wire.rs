@@ -75,16 +75,12 @@ impl Writer {
         }
     }
 
-    /// An optional number: 0 for none, else the number plus one (`u64::MAX` is written as a wider form).
+    /// An optional number: 0 for none, else 1 and the number.
     pub fn opt_uint(&mut self, v: Option<u64>) {
         match v {
             None => self.uint(0),
-            Some(u64::MAX) => {
-                self.uint(1);
-                self.uint(u64::MAX);
-            }
             Some(v) => {
-                self.uint(2);
+                self.uint(1);
                 self.uint(v);
             }
         }
@@ -200,11 +196,7 @@ impl<'a> Reader<'a> {
     pub fn opt_uint(&mut self) -> Result<Option<u64>, WireError> {
         match self.uint()? {
             0 => Ok(None),
-            1 => match self.uint()? {
-                u64::MAX => Ok(Some(u64::MAX)),
-                _ => self.fail("wide form of a number that is not the largest"),
-            },
-            2 => Ok(Some(self.uint()?)),
+            1 => Ok(Some(self.uint()?)),
             _ => self.fail("bad optional number tag"),
         }
     }
