@@ -112,10 +112,10 @@ fn signin_info(r: &Rec, source: Source, cross: Option<String>, code: Option<i64>
         client_app: r.text(&["clientAppUsed", "ClientAppUsed", "Client app"]),
         incoming_token_type: r.text(&["incomingTokenType", "IncomingTokenType", "Incoming token type"]),
         error_code: code,
-        risk_level: risk_word(r, &["riskLevelDuringSignIn", "RiskLevelDuringSignIn"]),
-        risk_level_aggregated: risk_word(r, &["riskLevelAggregated", "RiskLevelAggregated"]),
-        risk_state: risk_word(r, &["riskState", "RiskState"]),
-        risk_detail: risk_word(r, &["riskDetail", "RiskDetail"]),
+        risk_level: risk_word(r, &RISK_LEVEL),
+        risk_level_aggregated: risk_word(r, &RISK_AGGREGATED),
+        risk_state: risk_word(r, &RISK_STATE),
+        risk_detail: risk_word(r, &RISK_DETAIL),
         risk_event_types: risk_event_types(r),
         status_detail: r
             .object(&["status", "Status", "Status_dynamic", "Status_string"])
@@ -127,27 +127,18 @@ fn signin_info(r: &Rec, source: Source, cross: Option<String>, code: Option<i64>
         ]),
         original_transfer_method: r.text(&["originalTransferMethod", "OriginalTransferMethod"]),
         no_risk_fields: matches!(source, Source::SigninInteractive | Source::SigninNoninteractive)
-            && !r.has(&RISK_FIELDS),
+            && ![&RISK_LEVEL[..], &RISK_AGGREGATED, &RISK_STATE, &RISK_DETAIL, &RISK_EVENT_TYPES]
+                .iter()
+                .any(|k| r.has(k)),
     }
 }
 
-/// Every field name Identity Protection's verdict on a sign-in is written under, in any export shape.
-const RISK_FIELDS: [&str; 14] = [
-    "riskLevelDuringSignIn",
-    "RiskLevelDuringSignIn",
-    "riskLevelAggregated",
-    "RiskLevelAggregated",
-    "riskState",
-    "RiskState",
-    "riskDetail",
-    "RiskDetail",
-    "riskEventTypes_v2",
-    "RiskEventTypes_V2",
-    "riskEventTypes",
-    "RiskEventTypes",
-    "isRisky",
-    "IsRisky",
-];
+/// The names each of Identity Protection's fields is written under, in any export shape.
+const RISK_LEVEL: [&str; 2] = ["riskLevelDuringSignIn", "RiskLevelDuringSignIn"];
+const RISK_AGGREGATED: [&str; 2] = ["riskLevelAggregated", "RiskLevelAggregated"];
+const RISK_STATE: [&str; 2] = ["riskState", "RiskState"];
+const RISK_DETAIL: [&str; 2] = ["riskDetail", "RiskDetail"];
+const RISK_EVENT_TYPES: [&str; 4] = ["riskEventTypes_v2", "RiskEventTypes_V2", "riskEventTypes", "RiskEventTypes"];
 
 /// A risk field's value, with the words that mean "no risk" (`none`, `hidden`, `unknownFutureValue`) kept as absent.
 fn risk_word(r: &Rec, keys: &[&str]) -> Option<String> {
@@ -157,12 +148,13 @@ fn risk_word(r: &Rec, keys: &[&str]) -> Option<String> {
 /// The Identity Protection detections on a sign-in: `riskEventTypes_v2` (else the older `riskEventTypes`), a
 /// JSON array or a string holding one.
 fn risk_event_types(r: &Rec) -> Vec<String> {
-    let keys = ["riskEventTypes_v2", "RiskEventTypes_V2", "riskEventTypes", "RiskEventTypes"];
-    let mut out: Vec<String> = match r.structured(&keys) {
+    let mut out: Vec<String> = match r.structured(&RISK_EVENT_TYPES) {
         Some(serde_json::Value::Array(a)) => {
             a.iter().filter_map(serde_json::Value::as_str).map(|s| s.trim().to_string()).collect()
         }
-        _ => r.text(&keys).map(|t| t.split(',').map(|s| s.trim().to_string()).collect()).unwrap_or_default(),
+        _ => {
+            r.text(&RISK_EVENT_TYPES).map(|t| t.split(',').map(|s| s.trim().to_string()).collect()).unwrap_or_default()
+        }
     };
     out.retain(|s| !s.is_empty() && !s.eq_ignore_ascii_case("none"));
     out.dedup();
