@@ -44,10 +44,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, alert_id: &str, c
     let [top, bottom] = split(area, &head);
     let (width, fit) = (area.width as usize, top.height as usize);
     if rows(&head, width) > fit && fit > 1 {
-        let mut keep = head.len();
-        while keep > 0 && rows(&head[..keep], width) > fit - 1 {
-            keep -= 1;
-        }
+        // The lines that fit above one saying how many more there are.
+        let mut used = 0;
+        let keep = head
+            .iter()
+            .take_while(|l| {
+                used += rows(std::slice::from_ref(*l), width);
+                used < fit
+            })
+            .count();
         let hidden = head.len() - keep;
         head.truncate(keep);
         let whole = if showing_rule(app, a) {
