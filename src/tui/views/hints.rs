@@ -10,7 +10,8 @@ pub(super) fn line<'a>(width: u16, app: &App, ui: &Ui) -> Line<'a> {
     let piece = |cmd: Command, label: &str| (format!(" {} ", ui.keymap.key_of(cmd)), format!("{label} "));
     let cells = |(k, l): &(String, String)| k.chars().count() + l.chars().count();
     // The view's own keys first, as many as fit beside help and quit (or back), which always show.
-    let keys: Vec<(Command, &str)> = view_keys(app).iter().copied().chain(common_keys(app)).collect();
+    let keys: Vec<(Command, &str)> =
+        view_keys(app).iter().copied().filter(|(c, _)| applies(app, *c)).chain(common_keys(app)).collect();
     let always = |cmd: Command| matches!(cmd, Command::Help | Command::Quit);
     let reserved: usize = keys.iter().filter(|(c, _)| always(*c)).map(|(c, l)| cells(&piece(*c, l))).sum();
     let mut budget = (width as usize).saturating_sub(reserved);
@@ -32,6 +33,16 @@ pub(super) fn line<'a>(width: u16, app: &App, ui: &Ui) -> Line<'a> {
         spans.push(Span::styled(l, ui.theme.style("hint")));
     }
     Line::from(spans)
+}
+
+/// False for a key that does nothing on this screen: `V` shows a rule's YAML only on a Sigma alert.
+fn applies(app: &App, cmd: Command) -> bool {
+    match (cmd, app.top()) {
+        (Command::RuleYaml, View::AlertDetail { alert_id, .. }) => {
+            app.alert(alert_id).and_then(|a| a.rule.as_ref()).is_some_and(|r| r.is_sigma())
+        }
+        _ => true,
+    }
 }
 
 /// The keys of what has them: the detail overlay, the focused facet panel, else the view on top.
