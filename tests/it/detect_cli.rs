@@ -158,3 +158,19 @@ fn rules_list_and_test_show_status_reasons_and_matched_values() {
     assert!(text.contains("Operation = UserLoginFailed"), "{text}");
     assert!(text.contains("5 match(es)"), "{text}");
 }
+
+#[test]
+fn rules_list_on_a_case_names_the_fields_a_rule_reads_that_the_case_never_fills() {
+    let case = demo_copy();
+    let rules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sigma");
+    let out =
+        harrier().args(["-q", "rules", "list", "--json", "--sigma"]).arg(&rules).arg(case.path()).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = |file: &str| {
+        v.as_array().unwrap().iter().find(|r| r["path"].as_str().is_some_and(|p| p.ends_with(file))).cloned().unwrap()
+    };
+    // The demo tenant has no Identity Protection detections; its UAL has the cmdlets.
+    assert_eq!(row("risk.yml")["lacking"], serde_json::json!(["riskEventType"]));
+    assert!(row("ual_cmdlet.yml").get("lacking").is_none(), "{}", row("ual_cmdlet.yml"));
+}

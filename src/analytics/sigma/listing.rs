@@ -7,10 +7,10 @@ use super::view::EventView;
 use crate::analytics::{params, registry};
 use crate::model::{Event, Source};
 use serde::Serialize;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// One rule in the listing.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 pub struct RuleRow {
     /// `native` or `sigma`.
     pub kind: String,
@@ -34,28 +34,29 @@ pub struct RuleRow {
     pub lacking: Vec<String>,
 }
 
-/// Which (source, field) pairs some event of a case fills, for the loaded rules' fields.
+/// Which fields some event of each source fills, for the loaded rules' fields.
 #[derive(Debug, Default)]
 pub struct SeenFields {
-    seen: HashSet<(Source, String)>,
+    seen: HashMap<Source, HashSet<String>>,
 }
 
 impl SeenFields {
-    /// Notes the fields the rules of `set` read that `ev` has.
+    /// Notes the fields the rules of `set` read that `ev` has (once seen, a field is not looked at again).
     pub fn observe(&mut self, set: &RuleSet, ev: &Event) {
         let Some(src) = ev.source else { return };
         let view = EventView { event: ev, map: &set.fields };
+        let seen = self.seen.entry(src).or_default();
         for rule in set.loaded.iter().filter(|r| r.sources.contains(&src)) {
             for f in &rule.info.fields {
-                if !self.seen.contains(&(src, f.clone())) && view.field(f).is_some() {
-                    self.seen.insert((src, f.clone()));
+                if !seen.contains(f.as_str()) && view.field(f).is_some() {
+                    seen.insert(f.clone());
                 }
             }
         }
     }
 
     fn has(&self, sources: &[Source], field: &str) -> bool {
-        sources.iter().any(|s| self.seen.contains(&(*s, field.to_string())))
+        sources.iter().any(|s| self.seen.get(s).is_some_and(|f| f.contains(field)))
     }
 }
 
@@ -68,13 +69,8 @@ pub fn rows(set: &RuleSet, seen: Option<&SeenFields>) -> Vec<RuleRow> {
             kind: "native".into(),
             id: det.id().into(),
             title,
-            author: String::new(),
-            level: String::new(),
-            path: String::new(),
             status: "loaded".into(),
-            reason: String::new(),
-            unmapped: Vec::new(),
-            lacking: Vec::new(),
+            ..RuleRow::default()
         });
     }
     for r in &set.loaded {
@@ -98,15 +94,11 @@ pub fn rows(set: &RuleSet, seen: Option<&SeenFields>) -> Vec<RuleRow> {
     for s in &set.skipped {
         out.push(RuleRow {
             kind: "sigma".into(),
-            id: String::new(),
             title: s.title.clone(),
-            author: String::new(),
-            level: String::new(),
             path: s.path.clone(),
             status: "skipped".into(),
             reason: s.reason.clone(),
-            unmapped: Vec::new(),
-            lacking: Vec::new(),
+            ..RuleRow::default()
         });
     }
     out
