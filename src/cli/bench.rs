@@ -101,8 +101,17 @@ fn sync_tree(p: &Path) -> std::io::Result<()> {
 
 /// Peak resident set size from `/proc/self/status` (`VmHWM`), where the platform has it.
 pub fn peak_rss_mb() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    peak_rss_mb_of("/proc/self/status")
+}
+
+/// Peak resident set size, MB, from a process's `/proc/PID/status` file.
+pub fn peak_rss_mb_of(status_file: &str) -> Option<f64> {
+    high_water_mb(&std::fs::read_to_string(status_file).ok()?)
+}
+
+/// The `VmHWM` line of a `/proc/PID/status` text, in MB.
+fn high_water_mb(status: &str) -> Option<f64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
@@ -212,4 +221,14 @@ pub fn run(
         peak_rss_mb: peak_native,
         sigma,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_high_water_mark_is_read_from_the_status_text() {
+        let text = "Name:\tharrier\nVmPeak:\t  900000 kB\nVmHWM:\t  381024 kB\nVmRSS:\t  12 kB\n";
+        assert_eq!(super::high_water_mb(text), Some(381024.0 / 1024.0));
+        assert_eq!(super::high_water_mb("Name: x\n"), None);
+    }
 }

@@ -42,27 +42,12 @@ fn wait_with_peak(mut child: std::process::Child) -> anyhow::Result<(bool, Optio
     let status_file = format!("/proc/{}/status", child.id());
     let mut peak: Option<f64> = None;
     loop {
-        if let Some(kb) = std::fs::read_to_string(&status_file).ok().as_deref().and_then(high_water_kb) {
-            peak = Some(peak.unwrap_or(0.0).max(kb / 1024.0));
+        if let Some(mb) = super::bench::peak_rss_mb_of(&status_file) {
+            peak = Some(peak.unwrap_or(0.0).max(mb));
         }
         if let Some(status) = child.try_wait()? {
             return Ok((status.success(), peak));
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-}
-
-/// The `VmHWM` line of a `/proc/PID/status` text, in kilobytes.
-fn high_water_kb(status: &str) -> Option<f64> {
-    status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn the_high_water_mark_is_read_from_the_status_text() {
-        let text = "Name:\tharrier\nVmPeak:\t  900000 kB\nVmHWM:\t  381024 kB\nVmRSS:\t  12 kB\n";
-        assert_eq!(super::high_water_kb(text), Some(381024.0));
-        assert_eq!(super::high_water_kb("Name: x\n"), None);
     }
 }
