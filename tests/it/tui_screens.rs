@@ -506,3 +506,26 @@ fn tui_sigma_alert_detail_shows_the_rule_author_and_its_yaml() {
     let text = screen(&mut h, 160, 48);
     assert!(text.contains("Reasons"), "{text}");
 }
+
+#[test]
+fn tui_overview_names_the_detections_that_could_not_see_everything() {
+    let Some((d, _)) = headless(false, "tui_overview_names_the_detections_that_could_not_see_everything") else {
+        return;
+    };
+    let mut alerts: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui_alerts.json")).unwrap(),
+    )
+    .unwrap();
+    alerts["coverage"] = serde_json::json!({"analytics": [
+        {"analytic": "AN0534", "status": "ok", "notes": []},
+        {"analytic": "risky-sign-in", "status": "degraded", "notes": ["risk unknown on 76 of 561 Entra sign-ins"]},
+        {"analytic": "AN1350", "status": "blind", "notes": ["missing source(s): ual_azuread"]}
+    ]});
+    let case = Case::open(&d.path().join("realcase"), None).unwrap();
+    std::fs::write(case.alerts_path(), serde_json::to_vec(&alerts).unwrap()).unwrap();
+    let mut h = Headless::new(case, chrono_tz::UTC, Theme::defaults(false));
+    let text = screen(&mut h, 100, 30);
+    assert!(text.contains("risky-sign-in degraded: risk unknown on 76 of 561 Entra sign-ins"), "{text}");
+    assert!(text.contains("AN1350 blind: missing source(s): ual_azuread"), "{text}");
+    assert!(!text.contains("AN0534 ok"), "only the gaps are listed: {text}");
+}

@@ -85,9 +85,10 @@ pub fn stats(ix: &CaseIndex, q: &ParsedQuery, dims: &[Dim]) -> Result<Stats, Ind
 /// over what the index shows), bookmarks and searches.
 pub fn overview(ctx: &JobContext) -> Result<OverviewData, String> {
     let ledger = Ledger::load(&ctx.case.ledger_path());
-    let alerts = match ctx.index.as_ref().ok().filter(|ix| ix.visibility().is_some()) {
-        Some(ix) => super::exercise::visible_alerts(&ctx.case, ix, ctx.env.now()),
-        None => saved_alerts::load(&ctx.case.alerts_path()),
+    // In an exercise the alerts are raised over what the replay shows; the saved run's coverage is the whole case's.
+    let (alerts, coverage_gaps) = match ctx.index.as_ref().ok().filter(|ix| ix.visibility().is_some()) {
+        Some(ix) => (super::exercise::visible_alerts(&ctx.case, ix, ctx.env.now()), Vec::new()),
+        None => saved_alerts::load_with_gaps(&ctx.case.alerts_path()),
     };
     let bookmarks = bookmarks::load(&bookmarks::path(&ctx.case));
     let history = search_history::load(&search_history::path(&ctx.case), settings().history.searches);
@@ -102,7 +103,7 @@ pub fn overview(ctx: &JobContext) -> Result<OverviewData, String> {
     let all = ParsedQuery::default();
     let total = ix.count(&all).map_err(|e| e.to_string())?;
     let (first, last) = span(ix, &all).map_err(|e| e.to_string())?.unzip();
-    Ok(OverviewData { ledger, per_source, total, first, last, alerts, bookmarks, history })
+    Ok(OverviewData { ledger, per_source, total, first, last, alerts, coverage_gaps, bookmarks, history })
 }
 
 /// First and last time of a set of events.

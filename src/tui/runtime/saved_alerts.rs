@@ -6,14 +6,20 @@ use std::path::Path;
 
 /// Reads `path` through the one reader of saved results; a missing file means detection has not been run.
 pub fn load(path: &Path) -> AlertsState {
+    load_with_gaps(path).0
+}
+
+/// The saved alerts, and the detections whose coverage is not `ok` (they could not see all they look for).
+pub fn load_with_gaps(path: &Path) -> (AlertsState, Vec<saved::SavedAnalyticCoverage>) {
     match saved::load(path) {
-        Ok(None) => AlertsState::NotRun,
+        Ok(None) => (AlertsState::NotRun, Vec::new()),
         Ok(Some(d)) => {
             let mut alerts = d.alerts;
             sort(&mut alerts);
-            AlertsState::Loaded(alerts)
+            let gaps = d.coverage.analytics.into_iter().filter(|c| !c.status.is_empty() && c.status != "ok").collect();
+            (AlertsState::Loaded(alerts), gaps)
         }
-        Err(e) => AlertsState::Unreadable(e.to_string()),
+        Err(e) => (AlertsState::Unreadable(e.to_string()), Vec::new()),
     }
 }
 

@@ -16,6 +16,8 @@ pub struct OverviewData {
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
     pub alerts: AlertsState,
+    /// The detections the saved run says could not see all they look for (`degraded` or `blind`), with why.
+    pub coverage_gaps: Vec<crate::analytics::saved::SavedAnalyticCoverage>,
     /// Saved bookmarks, or why they could not be read.
     pub bookmarks: Result<Vec<Bookmark>, String>,
     /// Saved searches of earlier sessions, oldest first, or why they could not be read.

@@ -45,6 +45,7 @@ fn queue() -> App {
         first: None,
         last: None,
         alerts: AlertsState::Loaded(vec![alert("A-1", "adele@contoso.com"), alert("A-2", "alex@contoso.com")]),
+        coverage_gaps: Vec::new(),
         bookmarks: Ok(Vec::new()),
         history: Ok(Vec::new()),
     };

@@ -452,6 +452,7 @@ fn app_with_overview(alerts: Vec<crate::tui::state::alerts::Alert>, history: Vec
         first: None,
         last: None,
         alerts: crate::tui::state::alerts::AlertsState::Loaded(alerts),
+        coverage_gaps: Vec::new(),
         bookmarks: Ok(Vec::new()),
         history: Ok(history),
     };

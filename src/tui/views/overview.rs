@@ -65,6 +65,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, scroll: usize) {
                 spans.push(Span::styled(format!("{s} {n}  "), t.severity(s)));
             }
             lines.push(Line::from(spans));
+            coverage_lines(&mut lines, &o.coverage_gaps, t, width);
         }
     }
     lines.push(Line::raw(""));
@@ -103,4 +104,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ui: &Ui, scroll: usize) {
     }
     let scroll = scroll.min(lines.len().saturating_sub(1));
     frame.render_widget(Paragraph::new(lines).scroll((scroll as u16, 0)), area);
+}
+
+/// Under the alert counts: the detections that could not see all they look for, so a quiet queue is not read as
+/// a clean case. Each shows its status and why, cut to the width (`harrier report` has the whole coverage).
+fn coverage_lines<'a>(
+    lines: &mut Vec<Line<'a>>,
+    gaps: &[crate::analytics::saved::SavedAnalyticCoverage],
+    t: &super::theme::Theme,
+    width: usize,
+) {
+    for g in gaps {
+        let why = g.notes.first().map(String::as_str).unwrap_or("");
+        let head = format!("  {} {}", clean(&g.analytic), clean(&g.status));
+        let room = width.saturating_sub(head.chars().count() + 2).max(10);
+        lines.push(Line::from(vec![
+            Span::styled(head, t.style(if g.status == "blind" { "failure" } else { "notice" })),
+            Span::styled(format!(": {}", cell(why, room)), t.style("muted")),
+        ]));
+    }
 }
