@@ -2,7 +2,7 @@
 
 use crate::common::copy_tree;
 use assert_cmd::Command;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn demo_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
@@ -142,10 +142,7 @@ fn detect_with_sigma_rules_adds_their_alerts_and_lists_rules_that_did_not_load()
 fn rules_list_and_test_show_status_reasons_and_matched_values() {
     let case = demo_copy();
     let rules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sigma-contract");
-    let out =
-        harrier().args(["-q", "rules", "list", "--json", "--sigma"]).arg(&rules).arg(case.path()).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = rules_list(&rules, case.path());
     let rows = v.as_array().unwrap();
     assert_eq!(rows.iter().filter(|r| r["kind"] == "native").count(), harrier::analytics::registry::ids().len());
     let loaded = rows.iter().find(|r| r["kind"] == "sigma" && r["status"] == "loaded").unwrap();
@@ -162,15 +159,18 @@ fn rules_list_and_test_show_status_reasons_and_matched_values() {
 #[test]
 fn rules_list_on_a_case_names_the_fields_a_rule_reads_that_the_case_never_fills() {
     let case = demo_copy();
-    let rules = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sigma");
-    let out =
-        harrier().args(["-q", "rules", "list", "--json", "--sigma"]).arg(&rules).arg(case.path()).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = rules_list(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sigma"), case.path());
     let row = |file: &str| {
         v.as_array().unwrap().iter().find(|r| r["path"].as_str().is_some_and(|p| p.ends_with(file))).cloned().unwrap()
     };
     // The demo tenant has no Identity Protection detections; its UAL has the cmdlets.
     assert_eq!(row("risk.yml")["lacking"], serde_json::json!(["riskEventType"]));
     assert!(row("ual_cmdlet.yml").get("lacking").is_none(), "{}", row("ual_cmdlet.yml"));
+}
+
+/// `harrier rules list --json --sigma RULES CASE`, which must succeed.
+fn rules_list(rules: &Path, case: &Path) -> serde_json::Value {
+    let out = harrier().args(["-q", "rules", "list", "--json", "--sigma"]).arg(rules).arg(case).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
 }

@@ -41,6 +41,19 @@ fn fix_file_times(dir: &Path) {
     }
 }
 
+/// The alerts file the screens are drawn from, to be changed by a test.
+fn fixture_alerts() -> serde_json::Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui_alerts.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The workbench opened again on the case in `dir` with `alerts` as its saved results.
+fn with_alerts(dir: &tempfile::TempDir, alerts: &serde_json::Value) -> Headless {
+    let case = Case::open(&dir.path().join("realcase"), None).unwrap();
+    std::fs::write(case.alerts_path(), serde_json::to_vec(alerts).unwrap()).unwrap();
+    Headless::new(case, chrono_tz::UTC, Theme::defaults(false))
+}
+
 fn screen(h: &mut Headless, w: u16, ht: u16) -> String {
     let mut term = Terminal::new(TestBackend::new(w, ht)).unwrap();
     h.render(&mut term).unwrap();
@@ -468,10 +481,7 @@ fn tui_sigma_alert_detail_shows_the_rule_author_and_its_yaml() {
         return;
     };
     let rule = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sigma/ual_cmdlet.yml");
-    let mut alerts: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui_alerts.json")).unwrap(),
-    )
-    .unwrap();
+    let mut alerts = fixture_alerts();
     let mut a = alerts["alerts"][0].clone();
     a["id"] = "sigma-0123456789ab".into();
     a["analytic"] = "sigma:7d0e2f10-0004-4000-8000-00000000a004".into();
@@ -484,9 +494,7 @@ fn tui_sigma_alert_detail_shows_the_rule_author_and_its_yaml() {
         "title": "Test - inbox rule forwarding outside", "author": "harrier tests", "level": "high",
         "status": "experimental", "path": rule.display().to_string(), "references": []});
     alerts["alerts"] = serde_json::json!([a]);
-    let case = Case::open(&d.path().join("realcase"), None).unwrap();
-    std::fs::write(case.alerts_path(), serde_json::to_vec(&alerts).unwrap()).unwrap();
-    let mut h2 = Headless::new(case, chrono_tz::UTC, Theme::defaults(false));
+    let mut h2 = with_alerts(&d, &alerts);
     std::mem::swap(&mut h, &mut h2);
     h.cmd(Command::ScreenAlerts);
     h.cmd(Command::Open);
@@ -512,18 +520,13 @@ fn tui_overview_names_the_detections_that_could_not_see_everything() {
     let Some((d, _)) = headless(false, "tui_overview_names_the_detections_that_could_not_see_everything") else {
         return;
     };
-    let mut alerts: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui_alerts.json")).unwrap(),
-    )
-    .unwrap();
+    let mut alerts = fixture_alerts();
     alerts["coverage"] = serde_json::json!({"analytics": [
         {"analytic": "AN0534", "status": "ok", "notes": []},
         {"analytic": "risky-sign-in", "status": "degraded", "notes": ["risk unknown on 76 of 561 Entra sign-ins"]},
         {"analytic": "AN1350", "status": "blind", "notes": ["missing source(s): ual_azuread"]}
     ]});
-    let case = Case::open(&d.path().join("realcase"), None).unwrap();
-    std::fs::write(case.alerts_path(), serde_json::to_vec(&alerts).unwrap()).unwrap();
-    let mut h = Headless::new(case, chrono_tz::UTC, Theme::defaults(false));
+    let mut h = with_alerts(&d, &alerts);
     let text = screen(&mut h, 100, 30);
     assert!(text.contains("risky-sign-in degraded: risk unknown on 76 of 561 Entra sign-ins"), "{text}");
     assert!(text.contains("AN1350 blind: missing source(s): ual_azuread"), "{text}");
